@@ -1,0 +1,330 @@
+#include "consoleclient.h"
+
+#include "consoleprotocol.h"
+
+#include <QJsonObject>
+#include <QTcpSocket>
+
+namespace Tincan {
+
+using namespace Console;
+
+ConsoleClient::ConsoleClient(QObject *parent)
+    : QObject(parent)
+    , m_decoder(Limits::MaxMessagePayload)
+{
+    qRegisterMetaType<Tincan::OutputStream>();
+    qRegisterMetaType<Tincan::ProcessExit>();
+    m_timeout.setSingleShot(true);
+    connect(&m_timeout, &QTimer::timeout, this, [this] {
+        if (m_state == State::Connecting)
+            fail(tr("Could not connect to %1:%2 within %3 seconds.").arg(m_host).arg(m_port).arg(ConnectTimeout.count()));
+        else if (m_state == State::Handshaking)
+            fail(tr("%1:%2 accepted the connection but did not answer as a Tincan console server. "
+                    "If it is a classic server, connect in classic mode.")
+                     .arg(m_host)
+                     .arg(m_port));
+    });
+}
+
+ConsoleClient::~ConsoleClient()
+{
+    if (m_socket)
+        m_socket->abort();
+}
+
+void ConsoleClient::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode)
+{
+    if (m_socket) {
+        m_socket->disconnect(this);
+        m_socket->abort();
+        m_socket->deleteLater();
+    }
+    m_host = host;
+    m_port = port;
+    m_mode = mode;
+    m_error.clear();
+    m_errorReported = false;
+    m_serverSoftware.clear();
+    m_serverEncoding = QStringLiteral("UTF-8");
+    m_decoder = FrameDecoder(mode == Mode::Classic ? Limits::MaxClassicReplyPayload : Limits::MaxMessagePayload);
+    m_classicInFlight.reset();
+
+    m_socket = new QTcpSocket(this);
+    connect(m_socket, &QTcpSocket::connected, this, &ConsoleClient::onConnected);
+    connect(m_socket, &QTcpSocket::readyRead, this, &ConsoleClient::onReadyRead);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &ConsoleClient::onSocketError);
+    connect(m_socket, &QTcpSocket::disconnected, this, &ConsoleClient::onDisconnected);
+    setState(State::Connecting);
+    m_timeout.start(ConnectTimeout);
+    m_socket->connectToHost(host, port);
+}
+
+void ConsoleClient::disconnectFromServer()
+{
+    if (!m_socket)
+        return;
+    m_socket->disconnectFromHost();
+}
+
+quint64 ConsoleClient::exec(const QString &command)
+{
+    const quint64 id = m_nextId++;
+    if (m_mode == Mode::Classic && command.toUtf8().size() > Limits::ClassicCommandChunk) {
+        // The classic server reads one recv(1024): a longer command would be
+        // cut in two and run as two commands.
+        QMetaObject::invokeMethod(
+            this,
+            [this, id] {
+                Q_EMIT commandFailed(id, tr("A classic server reads at most %1 bytes per command.")
+                                             .arg(Limits::ClassicCommandChunk));
+            },
+            Qt::QueuedConnection);
+        return id;
+    }
+    if (m_state != State::Ready || (m_mode == Mode::Classic && m_classicInFlight)) {
+        m_queued.enqueue({id, command});
+        if (m_state == State::Disconnected)
+            QMetaObject::invokeMethod(
+                this, [this] { failAllCommands(tr("Not connected.")); }, Qt::QueuedConnection);
+        return id;
+    }
+    sendExec(id, command);
+    return id;
+}
+
+void ConsoleClient::sendExec(quint64 requestId, const QString &command)
+{
+    m_pending.insert(requestId);
+    if (m_mode == Mode::Classic) {
+        m_classicInFlight = requestId;
+        m_socket->write(command.toUtf8());
+        return;
+    }
+    m_socket->write(encodeFrame({{Key::Type, Type::Exec}, {Key::Id, qint64(requestId)}, {Key::Command, command}}));
+}
+
+void ConsoleClient::sendNextClassic()
+{
+    if (m_state != State::Ready || m_classicInFlight || m_queued.isEmpty())
+        return;
+    const auto [id, command] = m_queued.dequeue();
+    sendExec(id, command);
+}
+
+void ConsoleClient::cancel(quint64 requestId)
+{
+    for (qsizetype i = 0; i < m_queued.size(); ++i) {
+        if (m_queued.at(i).first == requestId) {
+            m_queued.removeAt(i);
+            Q_EMIT commandFailed(requestId, tr("Cancelled before it was sent."));
+            return;
+        }
+    }
+    if (!m_pending.contains(requestId) || !m_socket)
+        return;
+    if (m_mode == Mode::Classic) {
+        m_socket->abort();
+        return;
+    }
+    m_socket->write(encodeFrame({{Key::Type, Type::Cancel}, {Key::Id, qint64(requestId)}}));
+}
+
+void ConsoleClient::onConnected()
+{
+    if (m_mode == Mode::Classic) {
+        m_timeout.stop();
+        setState(State::Ready);
+        Q_EMIT ready();
+        sendNextClassic();
+        return;
+    }
+    setState(State::Handshaking);
+    m_timeout.start(HandshakeTimeout);
+    m_socket->write(encodeFrame({{Key::Type, Type::Hello},
+                                 {Key::Version, ProtocolVersion},
+                                 {Key::Software, QStringLiteral("Tincan %1").arg(QStringLiteral(TINCAN_VERSION))}}));
+}
+
+void ConsoleClient::onReadyRead()
+{
+    m_decoder.feed(m_socket->readAll());
+    for (;;) {
+        switch (m_decoder.status()) {
+        case FrameDecoder::Status::NeedMore:
+            return;
+        case FrameDecoder::Status::Error:
+            fail(tr("The server sent something that is not a valid reply: %1").arg(m_decoder.errorString()));
+            return;
+        case FrameDecoder::Status::FrameReady: {
+            const Frame frame = m_decoder.takeFrame();
+            if (m_mode == Mode::Classic)
+                handleClassicReply(frame);
+            else
+                handleFrame(frame);
+            if (!m_socket || m_state == State::Disconnected)
+                return;
+            break;
+        }
+        }
+    }
+}
+
+void ConsoleClient::handleClassicReply(const Frame &frame)
+{
+    if (!m_classicInFlight) {
+        fail(tr("The server sent a reply nobody asked for."));
+        return;
+    }
+    const quint64 id = *m_classicInFlight;
+    m_classicInFlight.reset();
+    m_pending.erase(id);
+    ProcessExit exit; // unknown unless the server says
+    if (const auto code = jsonInteger(frame.header, Key::ExitCode))
+        exit.exitCode = int(*code);
+    if (const auto signal = jsonInteger(frame.header, Key::Signal)) {
+        exit.signal = int(*signal);
+        exit.exitCode = -1;
+    }
+    if (!frame.payload.isEmpty())
+        Q_EMIT outputReceived(id, OutputStream::Stdout, frame.payload);
+    Q_EMIT commandFinished(id, exit);
+    sendNextClassic();
+}
+
+void ConsoleClient::handleFrame(const Frame &frame)
+{
+    const QString type = frame.header.value(Key::Type).toString();
+    if (m_state == State::Handshaking) {
+        if (type == Type::Welcome) {
+            m_timeout.stop();
+            m_serverSoftware = frame.header.value(Key::Software).toString();
+            m_serverEncoding = frame.header.value(Key::Encoding).toString(QStringLiteral("UTF-8"));
+            setState(State::Ready);
+            Q_EMIT ready();
+            while (!m_queued.isEmpty() && m_state == State::Ready) {
+                const auto [id, command] = m_queued.dequeue();
+                sendExec(id, command);
+            }
+        } else if (type == Type::Error) {
+            fail(tr("The server refused the connection: %1").arg(frame.header.value(Key::Message).toString()));
+        } else {
+            fail(tr("The server answered with \"%1\" instead of a welcome.").arg(type.left(64)));
+        }
+        return;
+    }
+
+    const std::optional<qint64> rawId = jsonInteger(frame.header, Key::Id);
+    const bool known = rawId && *rawId > 0 && m_pending.contains(quint64(*rawId));
+    const quint64 id = known ? quint64(*rawId) : 0;
+
+    if (type == Type::Output) {
+        if (!known)
+            return; // output of a command this client has already given up on
+        const QString stream = frame.header.value(Key::Stream).toString();
+        Q_EMIT outputReceived(id, stream == StreamName::Stderr ? OutputStream::Stderr : OutputStream::Stdout,
+                              frame.payload);
+    } else if (type == Type::Started) {
+        if (known)
+            Q_EMIT commandStarted(id, jsonInteger(frame.header, Key::Pid).value_or(0));
+    } else if (type == Type::Exit) {
+        if (!known)
+            return;
+        m_pending.erase(id);
+        ProcessExit exit;
+        exit.exitCode = int(jsonInteger(frame.header, Key::ExitCode).value_or(-1));
+        exit.signal = int(jsonInteger(frame.header, Key::Signal).value_or(0));
+        Q_EMIT commandFinished(id, exit);
+    } else if (type == Type::Error) {
+        const QString message = frame.header.value(Key::Message).toString();
+        if (known) {
+            m_pending.erase(id);
+            Q_EMIT commandFailed(id, message);
+        } else if (frame.header.value(Key::Code).toString() == ErrorCode::ShuttingDown) {
+            m_error = message; // the disconnect that follows is expected
+        } else if (!frame.header.contains(Key::Id)) {
+            Q_EMIT errorOccurred(tr("Server error: %1").arg(message));
+        }
+    } else if (type == Type::Ping) {
+        m_socket->write(encodeFrame({{Key::Type, Type::Pong}, {Key::Id, frame.header.value(Key::Id)}}));
+    }
+    // Unknown types from a newer server are ignored, as PROTOCOL.md asks.
+}
+
+QString ConsoleClient::describeSocketError(QAbstractSocket::SocketError error, const QString &host, quint16 port,
+                                           const QString &fallback)
+{
+    switch (error) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return tr("Connection to %1:%2 was refused. Is a console server running there?").arg(host).arg(port);
+    case QAbstractSocket::RemoteHostClosedError:
+        return tr("The server at %1:%2 closed the connection.").arg(host).arg(port);
+    case QAbstractSocket::HostNotFoundError:
+        return tr("The host %1 was not found.").arg(host);
+    case QAbstractSocket::SocketTimeoutError:
+        return tr("The connection to %1:%2 timed out.").arg(host).arg(port);
+    case QAbstractSocket::NetworkError:
+        return tr("The network connection to %1:%2 failed: %3").arg(host).arg(port).arg(fallback);
+    default:
+        return tr("Connection to %1:%2 failed: %3").arg(host).arg(port).arg(fallback);
+    }
+}
+
+void ConsoleClient::onSocketError(QAbstractSocket::SocketError error)
+{
+    // A close the server announced (shutdown) or one with nothing pending is
+    // reported by disconnected() alone.
+    if (error == QAbstractSocket::RemoteHostClosedError && m_state == State::Ready && !m_error.isEmpty())
+        return;
+    fail(describeSocketError(error, m_host, m_port, m_socket ? m_socket->errorString() : QString()));
+}
+
+void ConsoleClient::fail(const QString &message)
+{
+    if (!m_errorReported) {
+        m_errorReported = true;
+        m_error = message;
+        Q_EMIT errorOccurred(message);
+    }
+    if (m_socket)
+        m_socket->abort(); // emits disconnected() when it was connected
+    if (m_state != State::Disconnected)
+        onDisconnected();
+}
+
+void ConsoleClient::failAllCommands(const QString &message)
+{
+    const std::set<quint64> pending = std::exchange(m_pending, {});
+    const auto queued = std::exchange(m_queued, {});
+    m_classicInFlight.reset();
+    for (quint64 id : pending)
+        Q_EMIT commandFailed(id, message);
+    for (const auto &[id, command] : queued)
+        Q_EMIT commandFailed(id, message);
+}
+
+void ConsoleClient::onDisconnected()
+{
+    if (m_state == State::Disconnected)
+        return;
+    m_timeout.stop();
+    // Whatever is still in the socket is the server's last word.
+    if (m_socket && m_socket->bytesAvailable() > 0 && m_state != State::Connecting)
+        onReadyRead();
+    if (m_state == State::Disconnected)
+        return;
+    setState(State::Disconnected);
+    failAllCommands(m_error.isEmpty() ? tr("The connection was closed before the command finished.")
+                                      : tr("The connection was lost: %1").arg(m_error));
+    Q_EMIT disconnected();
+}
+
+} // namespace Tincan

@@ -1,0 +1,93 @@
+// Names and numbers of the console protocol (docs/PROTOCOL.md), shared by the
+// server, the client and the tests so that no string is spelled twice.
+#pragma once
+
+#include <QLatin1StringView>
+#include <QtGlobal>
+
+#include <chrono>
+
+namespace Tincan::Console {
+
+inline constexpr int ProtocolVersion = 1;
+inline constexpr quint16 DefaultPort = 8082;
+
+// Header keys.
+namespace Key {
+inline constexpr QLatin1StringView Type{"type"};
+inline constexpr QLatin1StringView Version{"version"};
+inline constexpr QLatin1StringView Software{"software"};
+inline constexpr QLatin1StringView Id{"id"};
+inline constexpr QLatin1StringView Command{"command"};
+inline constexpr QLatin1StringView Stream{"stream"};
+inline constexpr QLatin1StringView ExitCode{"exit_code"};
+inline constexpr QLatin1StringView Signal{"signal"};
+inline constexpr QLatin1StringView Pid{"pid"};
+inline constexpr QLatin1StringView Encoding{"encoding"};
+inline constexpr QLatin1StringView Code{"code"};
+inline constexpr QLatin1StringView Message{"message"};
+inline constexpr QLatin1StringView ElapsedMs{"elapsed_ms"};
+inline constexpr QLatin1StringView Truncated{"truncated"};
+inline constexpr QLatin1StringView FileName{"filename"};
+inline constexpr QLatin1StringView Hash{"hash"};
+} // namespace Key
+
+// Message types ("type" of every framed header).
+namespace Type {
+inline constexpr QLatin1StringView Hello{"hello"};     // client -> server, first frame
+inline constexpr QLatin1StringView Welcome{"welcome"}; // server -> client, answer to hello
+inline constexpr QLatin1StringView Exec{"exec"};       // client -> server: run a command
+inline constexpr QLatin1StringView Cancel{"cancel"};   // client -> server: kill a command
+inline constexpr QLatin1StringView Started{"started"}; // server -> client: command is running
+inline constexpr QLatin1StringView Output{"output"};   // server -> client: a chunk of stdout/stderr
+inline constexpr QLatin1StringView Exit{"exit"};       // server -> client: command ended
+inline constexpr QLatin1StringView Error{"error"};     // either way: something was refused
+inline constexpr QLatin1StringView Ping{"ping"};       // either way: are you there?
+inline constexpr QLatin1StringView Pong{"pong"};       // either way: answer to ping
+} // namespace Type
+
+namespace StreamName {
+inline constexpr QLatin1StringView Stdout{"stdout"};
+inline constexpr QLatin1StringView Stderr{"stderr"};
+} // namespace StreamName
+
+// Error codes ("code" of an error message).
+namespace ErrorCode {
+inline constexpr QLatin1StringView Protocol{"protocol"};           // malformed frame; connection closes
+inline constexpr QLatin1StringView UnsupportedVersion{"unsupported_version"};
+inline constexpr QLatin1StringView BadRequest{"bad_request"};      // well-framed but unusable message
+inline constexpr QLatin1StringView UnknownType{"unknown_type"};
+inline constexpr QLatin1StringView DuplicateId{"duplicate_id"};
+inline constexpr QLatin1StringView UnknownId{"unknown_id"};
+inline constexpr QLatin1StringView TooManyCommands{"too_many_commands"};
+inline constexpr QLatin1StringView SpawnFailed{"spawn_failed"};
+inline constexpr QLatin1StringView ShuttingDown{"shutting_down"};
+} // namespace ErrorCode
+
+namespace Limits {
+// Largest command a client may send (bytes of UTF-8).
+inline constexpr qsizetype MaxCommandSize = 32 * 1024;
+// A classic command is what one recv(1024) returns in the tutorial's server.
+inline constexpr qsizetype ClassicCommandChunk = 1024;
+// A classic reply must announce its size up front, so it is buffered up to
+// this many bytes, then truncated with a notice.
+inline constexpr qint64 DefaultClassicReplyCap = 64 * 1024 * 1024;
+// Largest payload a client or server accepts in one framed message. Output is
+// sent in chunks of at most OutputChunkSize, so this only bounds hostile peers.
+inline constexpr qint64 MaxMessagePayload = 16 * 1024 * 1024;
+// A classic reply can be as large as the cap plus its notice.
+inline constexpr qint64 MaxClassicReplyPayload = DefaultClassicReplyCap + 4096;
+// Output is read from a command's pipes and sent in pieces of this size.
+inline constexpr qsizetype OutputChunkSize = 64 * 1024;
+// Commands running at once on one connection.
+inline constexpr int MaxConcurrentCommands = 64;
+// A connection whose unsent output exceeds this stops reading its commands'
+// pipes until the socket drains below the low-water mark: the commands wait,
+// as they would at a slow terminal.
+inline constexpr qint64 SendHighWater = 4 * 1024 * 1024;
+inline constexpr qint64 SendLowWater = 1 * 1024 * 1024;
+// The first frame must be hello, and must come soon.
+inline constexpr std::chrono::seconds HelloTimeout{10};
+} // namespace Limits
+
+} // namespace Tincan::Console
