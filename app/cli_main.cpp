@@ -1,1 +1,69 @@
-int main(){}
+// tincan-cli: Tincan without a display. Dispatches to one subcommand.
+#include "cli/execcommand.h"
+#include "cli/servecommand.h"
+#include "cli/terminalio.h"
+#include "translations.h"
+
+#include <QCoreApplication>
+
+using namespace Tincan::Cli;
+
+namespace {
+
+QString usage()
+{
+    return CliText::tr("Usage: tincan-cli [--lang LANG] COMMAND [OPTIONS]\n"
+                       "\n"
+                       "Commands:\n"
+                       "  serve   run the console server (tincan-cli serve --console 8082)\n"
+                       "  exec    run a command on a console server (tincan-cli exec -- ls -l)\n"
+                       "\n"
+                       "Options:\n"
+                       "  --lang LANG   language of messages (en, zh_CN); default: the system's\n"
+                       "  -h, --help    this help; COMMAND --help tells about one command\n"
+                       "  -v, --version the version");
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("tincan-cli"));
+    QCoreApplication::setOrganizationName(QStringLiteral("Tincan"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(TINCAN_VERSION));
+
+    QStringList args = QCoreApplication::arguments();
+    const QString program = args.takeFirst();
+    QString language;
+    if (args.size() >= 2 && args.constFirst() == QStringLiteral("--lang")) {
+        args.removeFirst();
+        language = args.takeFirst();
+    } else if (!args.isEmpty() && args.constFirst().startsWith(QStringLiteral("--lang="))) {
+        language = args.takeFirst().mid(7);
+    }
+    Tincan::installTranslations(app, language);
+
+    if (args.isEmpty()) {
+        printError(usage());
+        return 2;
+    }
+    const QString command = args.takeFirst();
+    if (command == QStringLiteral("-h") || command == QStringLiteral("--help") || command == QStringLiteral("help")) {
+        printLine(usage());
+        return 0;
+    }
+    if (command == QStringLiteral("-v") || command == QStringLiteral("--version")) {
+        printLine(QStringLiteral("tincan-cli %1").arg(QCoreApplication::applicationVersion()));
+        return 0;
+    }
+    // QCommandLineParser expects the program name first.
+    args.prepend(program + QLatin1Char(' ') + command);
+    if (command == QStringLiteral("serve"))
+        return runServe(args);
+    if (command == QStringLiteral("exec"))
+        return runExec(args);
+    reportError(CliText::tr("unknown command \"%1\".").arg(command));
+    printError(usage());
+    return 2;
+}

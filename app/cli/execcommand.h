@@ -1,0 +1,19 @@
+// `tincan-cli exec`: runs one command on a console server, like `ssh host cmd`.
+#pragma once
+
+#include <QStringList>
+
+namespace Tincan::Cli {
+
+// Exit codes of exec, as ssh uses them: the remote command's own status,
+// 128+N when it was killed by signal N, and these for the client's troubles.
+namespace ExecExit {
+inline constexpr int ConnectionFailed = 255;
+inline constexpr int UsageError = 2;
+inline constexpr int InterruptedTwice = 130; // 128 + SIGINT
+inline constexpr int OutputClosed = 141;     // 128 + SIGPIPE
+} // namespace ExecExit
+
+int runExec(const QStringList &arguments);
+
+} // namespace Tincan::Cli
