@@ -47,6 +47,14 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
         m_socket->disconnect(this);
         m_socket->abort();
         m_socket->deleteLater();
+        m_socket = nullptr;
+    }
+    // Requests sent over the old connection cannot finish any more; those
+    // still queued go out on the new one.
+    {
+        const std::set<quint64> lost = std::exchange(m_pending, {});
+        for (quint64 id : lost)
+            Q_EMIT commandFailed(id, tr("The connection was replaced before the command finished."));
     }
     m_host = host;
     m_port = port;
@@ -94,7 +102,12 @@ quint64 ConsoleClient::exec(const QString &command)
         m_queued.enqueue({id, command});
         if (m_state == State::Disconnected)
             QMetaObject::invokeMethod(
-                this, [this] { failAllCommands(tr("Not connected.")); }, Qt::QueuedConnection);
+                this,
+                [this] {
+                    if (m_state == State::Disconnected) // unless a connection was started meanwhile
+                        failAllCommands(tr("Not connected."));
+                },
+                Qt::QueuedConnection);
         return id;
     }
     sendExec(id, command);
@@ -242,6 +255,7 @@ void ConsoleClient::handleFrame(const Frame &frame)
         ProcessExit exit;
         exit.exitCode = int(jsonInteger(frame.header, Key::ExitCode).value_or(-1));
         exit.signal = int(jsonInteger(frame.header, Key::Signal).value_or(0));
+        exit.elapsedMs = jsonInteger(frame.header, Key::ElapsedMs).value_or(-1);
         Q_EMIT commandFinished(id, exit);
     } else if (type == Type::Error) {
         const QString message = frame.header.value(Key::Message).toString();

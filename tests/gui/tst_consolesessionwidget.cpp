@@ -1,0 +1,473 @@
+// ConsoleSessionWidget against a real ConsoleServer in this process: keys are
+// typed into the input line and the pane is read back.
+#include "commandlineedit.h"
+#include "consoleclient.h"
+#include "consoleprotocol.h"
+#include "consoleserver.h"
+#include "consolesessionwidget.h"
+#include "frame.h"
+
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QTextBlock>
+#include <QTextDocument>
+
+#include <memory>
+
+using namespace Tincan;
+
+namespace {
+
+QString paneText(ConsoleSessionWidget &session)
+{
+    session.flushOutput();
+    return session.terminal()->toPlainText();
+}
+
+// The format of the first character of the last `needle` in the pane (the
+// output, not the command echoed before it); invalid when it is not there.
+QTextCharFormat formatOf(ConsoleSessionWidget &session, const QString &needle)
+{
+    session.flushOutput();
+    QTextDocument *document = session.terminal()->document();
+    QTextCursor end(document);
+    end.movePosition(QTextCursor::End);
+    QTextCursor found = document->find(needle, end, QTextDocument::FindBackward);
+    if (found.isNull())
+        return {};
+    found.setPosition(found.selectionStart() + 1); // the format is that of the character before the cursor
+    return found.charFormat();
+}
+
+// A port nothing listens on: bound once, then released.
+quint16 unusedPort()
+{
+    QTcpServer probe;
+    if (!probe.listen(QHostAddress::LocalHost, 0))
+        return 0;
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return port;
+}
+
+void typeCommand(ConsoleSessionWidget &session, const QString &command)
+{
+    QTest::keyClicks(session.commandLine(), command);
+    QTest::keyClick(session.commandLine(), Qt::Key_Return);
+}
+
+} // namespace
+
+class TestConsoleSessionWidget final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void showsPromptOutputAndExitStatus();
+    void colorsStderrRed();
+    void showsExitStatus_data();
+    void showsExitStatus();
+    void decodesCharactersSplitAcrossChunks();
+    void keepsScrollbackBounded();
+    void runsCommandsConcurrently();
+    void cancelsWithCtrlC();
+    void ctrlCCopiesWhileNothingRuns();
+    void reportsConnectionRefused();
+    void reconnectsAfterTheServerComesBack();
+    void runsInClassicMode();
+    void cancelInClassicModeReconnects();
+    void cancelOfQueuedClassicCommandKeepsConnection();
+    void showsUnknownClassicExitStatus();
+
+    void walksHistory_data();
+    void walksHistory();
+    void submitsOnlyNonBlankLines();
+
+private:
+    std::unique_ptr<ConsoleSessionWidget> connectedSession(ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan);
+
+    std::unique_ptr<ConsoleServer> m_server;
+};
+
+void TestConsoleSessionWidget::init()
+{
+    m_server = std::make_unique<ConsoleServer>();
+    ConsoleServer::Options options;
+    options.port = 0;
+    QVERIFY2(m_server->listen(options), qPrintable(m_server->errorString()));
+}
+
+void TestConsoleSessionWidget::cleanup()
+{
+    m_server.reset();
+}
+
+std::unique_ptr<ConsoleSessionWidget> TestConsoleSessionWidget::connectedSession(ConsoleClient::Mode mode)
+{
+    auto session = std::make_unique<ConsoleSessionWidget>();
+    session->show();
+    session->connectToServer(QStringLiteral("127.0.0.1"), m_server->serverPort(), mode);
+    if (!QTest::qWaitFor([&] { return session->state() == ConsoleClient::State::Ready; }))
+        return nullptr;
+    return session;
+}
+
+void TestConsoleSessionWidget::showsPromptOutputAndExitStatus()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    QSignalSpy counts(session.get(), &ConsoleSessionWidget::runningCommandCountChanged);
+    typeCommand(*session, QStringLiteral("echo hello from tincan"));
+    QVERIFY(session->commandLine()->text().isEmpty());
+
+    const QString prompt = QStringLiteral("127.0.0.1:%1 $ echo hello from tincan").arg(m_server->serverPort());
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0 · ")));
+    const QStringList lines = paneText(*session).split(QLatin1Char('\n'));
+    const qsizetype promptLine = lines.indexOf(prompt);
+    QVERIFY2(promptLine >= 0, qPrintable(paneText(*session)));
+    QCOMPARE(lines.value(promptLine + 1), QStringLiteral("hello from tincan"));
+    QVERIFY(lines.value(promptLine + 2).startsWith(QStringLiteral("[exit 0 · ")));
+    QVERIFY(lines.value(promptLine + 2).endsWith(QStringLiteral(" s]")));
+
+    QCOMPARE(session->runningCommandCount(), 0);
+    QCOMPARE(counts.size(), 2); // one started, then none
+    QCOMPARE(formatOf(*session, prompt).foreground(),
+        session->textFormat(ConsoleSessionWidget::TextKind::Prompt).foreground());
+    QVERIFY(formatOf(*session, prompt).fontWeight() >= QFont::Bold);
+    QCOMPARE(formatOf(*session, QStringLiteral("[exit 0")).foreground(),
+        session->textFormat(ConsoleSessionWidget::TextKind::Status).foreground());
+}
+
+void TestConsoleSessionWidget::colorsStderrRed()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    typeCommand(*session, QStringLiteral("echo to-stdout; echo to-stderr >&2"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+
+    const QTextCharFormat err = formatOf(*session, QStringLiteral("to-stderr"));
+    const QTextCharFormat out = formatOf(*session, QStringLiteral("to-stdout"));
+    QVERIFY(err.isValid());
+    QVERIFY(out.isValid());
+    QCOMPARE(err.foreground(), session->textFormat(ConsoleSessionWidget::TextKind::Stderr).foreground());
+    QCOMPARE(out.foreground(), session->textFormat(ConsoleSessionWidget::TextKind::Stdout).foreground());
+    const QColor red = err.foreground().color();
+    QVERIFY2(red.red() > 2 * red.green() && red.red() > 2 * red.blue(), qPrintable(red.name()));
+    QVERIFY(out.foreground() != err.foreground());
+}
+
+void TestConsoleSessionWidget::showsExitStatus_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QString>("status");
+    QTest::addColumn<ConsoleSessionWidget::TextKind>("kind");
+
+    QTest::newRow("success") << QStringLiteral("true") << QStringLiteral("[exit 0 · ")
+                             << ConsoleSessionWidget::TextKind::Status;
+    QTest::newRow("false") << QStringLiteral("false") << QStringLiteral("[exit 1 · ")
+                           << ConsoleSessionWidget::TextKind::FailedStatus;
+    QTest::newRow("exit 3") << QStringLiteral("echo partial; exit 3") << QStringLiteral("[exit 3 · ")
+                            << ConsoleSessionWidget::TextKind::FailedStatus;
+    QTest::newRow("not found") << QStringLiteral("tincan-no-such-program-here") << QStringLiteral("[exit 127 · ")
+                               << ConsoleSessionWidget::TextKind::FailedStatus;
+    QTest::newRow("killed") << QStringLiteral("kill -KILL $$") << QStringLiteral("[killed by signal 9 (SIGKILL) · ")
+                            << ConsoleSessionWidget::TextKind::FailedStatus;
+}
+
+void TestConsoleSessionWidget::showsExitStatus()
+{
+    QFETCH(QString, command);
+    QFETCH(QString, status);
+    QFETCH(ConsoleSessionWidget::TextKind, kind);
+
+    auto session = connectedSession();
+    QVERIFY(session);
+    typeCommand(*session, command);
+    QTRY_VERIFY2(paneText(*session).contains(status), qPrintable(paneText(*session)));
+    QCOMPARE(formatOf(*session, status).foreground(), session->textFormat(kind).foreground());
+}
+
+void TestConsoleSessionWidget::decodesCharactersSplitAcrossChunks()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    // 你 (E4 BD A0) written in two pieces that reach the client separately.
+    typeCommand(*session, QStringLiteral("printf 'a\\344\\275'; sleep 0.3; printf '\\240b\\n'"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+    QVERIFY2(paneText(*session).contains(QStringLiteral("a你b")), qPrintable(paneText(*session)));
+    QVERIFY(!paneText(*session).contains(QChar::ReplacementCharacter));
+}
+
+void TestConsoleSessionWidget::keepsScrollbackBounded()
+{
+    constexpr int Lines = 3 * ConsoleSessionWidget::ScrollbackLines;
+    auto session = connectedSession();
+    QVERIFY(session);
+    typeCommand(*session, QStringLiteral("seq 1 %1").arg(Lines));
+    QTRY_VERIFY_WITH_TIMEOUT(paneText(*session).contains(QStringLiteral("[exit 0")), 30000);
+    QTextDocument *document = session->terminal()->document();
+    QVERIFY(document->blockCount() <= ConsoleSessionWidget::ScrollbackLines);
+    const QStringList lines = paneText(*session).split(QLatin1Char('\n'));
+    QVERIFY(lines.contains(QString::number(Lines)));
+    QVERIFY(!lines.contains(QStringLiteral("1")));
+    // Output followed the flood: the view is at the bottom.
+    const QScrollBar *bar = session->terminal()->verticalScrollBar();
+    QCOMPARE(bar->value(), bar->maximum());
+}
+
+void TestConsoleSessionWidget::runsCommandsConcurrently()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    typeCommand(*session, QStringLiteral("sleep 30"));
+    typeCommand(*session, QStringLiteral("echo meanwhile"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("meanwhile\n[exit 0")));
+    QCOMPARE(session->runningCommandCount(), 1);
+    session->cancelLatestCommand();
+    QTRY_COMPARE(session->runningCommandCount(), 0);
+}
+
+void TestConsoleSessionWidget::cancelsWithCtrlC()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    typeCommand(*session, QStringLiteral("echo started; sleep 30"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("started\n")));
+    QCOMPARE(session->runningCommandCount(), 1);
+
+    QTest::keyClick(session->commandLine(), Qt::Key_C, Qt::ControlModifier);
+    QTRY_VERIFY2(paneText(*session).contains(QStringLiteral("[killed by signal 15 (SIGTERM) · ")),
+        qPrintable(paneText(*session)));
+    QVERIFY(paneText(*session).contains(QStringLiteral("^C")));
+    QCOMPARE(session->runningCommandCount(), 0);
+    QCOMPARE(session->state(), ConsoleClient::State::Ready);
+}
+
+void TestConsoleSessionWidget::ctrlCCopiesWhileNothingRuns()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    typeCommand(*session, QStringLiteral("echo copy-me"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+    QSignalSpy counts(session.get(), &ConsoleSessionWidget::runningCommandCountChanged);
+
+    // Nothing runs: Ctrl+C is the line edit's copy, and starts nothing.
+    session->commandLine()->setText(QStringLiteral("draft"));
+    session->commandLine()->selectAll();
+    QTest::keyClick(session->commandLine(), Qt::Key_C, Qt::ControlModifier);
+    QCOMPARE(counts.size(), 0);
+    QCOMPARE(session->commandLine()->text(), QStringLiteral("draft"));
+    QVERIFY(!paneText(*session).contains(QStringLiteral("^C")));
+}
+
+void TestConsoleSessionWidget::reportsConnectionRefused()
+{
+    const quint16 port = unusedPort();
+    QVERIFY(port != 0);
+    ConsoleSessionWidget session;
+    session.show();
+    QSignalSpy status(&session, &ConsoleSessionWidget::statusChanged);
+    session.connectToServer(QStringLiteral("127.0.0.1"), port);
+
+    const QString expected = ConsoleClient::describeSocketError(
+        QAbstractSocket::ConnectionRefusedError, QStringLiteral("127.0.0.1"), port, QString());
+    QTRY_VERIFY2(paneText(session).contains(expected), qPrintable(paneText(session)));
+    QCOMPARE(session.state(), ConsoleClient::State::Disconnected);
+    QCOMPARE(formatOf(session, expected).foreground(),
+        session.textFormat(ConsoleSessionWidget::TextKind::Error).foreground());
+    QVERIFY(session.statusText().contains(expected));
+    QVERIFY(session.canReconnect());
+    auto *button = session.findChild<QPushButton *>(QStringLiteral("reconnectButton"));
+    QVERIFY(button);
+    QVERIFY(button->isVisible());
+    QVERIFY(session.findChild<QLabel *>(QStringLiteral("statusLabel"))->text().contains(expected));
+    QVERIFY(!status.isEmpty());
+
+    // A command typed now fails at once instead of waiting for nothing.
+    typeCommand(session, QStringLiteral("echo lost"));
+    QTRY_COMPARE(session.runningCommandCount(), 0);
+}
+
+void TestConsoleSessionWidget::reconnectsAfterTheServerComesBack()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    const quint16 port = m_server->serverPort();
+    QSignalSpy shutDown(m_server.get(), &ConsoleServer::shutdownFinished);
+    m_server->shutdown();
+    QTRY_COMPARE(session->state(), ConsoleClient::State::Disconnected);
+    QTRY_COMPARE(shutDown.size(), 1);
+    m_server.reset();
+    // The server said why it closed; that reason is in the pane and the status line.
+    const QString reason = session->client()->errorString();
+    QVERIFY(!reason.isEmpty());
+    QVERIFY2(paneText(*session).contains(QStringLiteral("Disconnected from 127.0.0.1:%1: %2").arg(port).arg(reason)),
+        qPrintable(paneText(*session)));
+    QVERIFY(session->statusText().contains(reason));
+    auto *button = session->findChild<QPushButton *>(QStringLiteral("reconnectButton"));
+    QVERIFY(button->isVisible());
+
+    m_server = std::make_unique<ConsoleServer>();
+    ConsoleServer::Options options;
+    options.port = port;
+    QVERIFY2(m_server->listen(options), qPrintable(m_server->errorString()));
+    QTest::mouseClick(button, Qt::LeftButton);
+    QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+    QVERIFY(!button->isVisible());
+    typeCommand(*session, QStringLiteral("echo back again"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("back again\n[exit 0")));
+}
+
+void TestConsoleSessionWidget::runsInClassicMode()
+{
+    auto session = connectedSession(ConsoleClient::Mode::Classic);
+    QVERIFY(session);
+    typeCommand(*session, QStringLiteral("echo classic out; echo classic err >&2; exit 4"));
+    QTRY_VERIFY2(paneText(*session).contains(QStringLiteral("[exit 4 · ")), qPrintable(paneText(*session)));
+    QVERIFY(paneText(*session).contains(QStringLiteral("classic out\n")));
+    QVERIFY(paneText(*session).contains(QStringLiteral("classic err\n")));
+    QVERIFY(session->statusText().contains(QStringLiteral("classic")));
+
+    // Commands wait for each other, and all of them are answered.
+    typeCommand(*session, QStringLiteral("echo first"));
+    typeCommand(*session, QStringLiteral("echo second"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("second\n[exit 0")));
+    QVERIFY(paneText(*session).contains(QStringLiteral("first\n[exit 0")));
+}
+
+void TestConsoleSessionWidget::cancelInClassicModeReconnects()
+{
+    auto session = connectedSession(ConsoleClient::Mode::Classic);
+    QVERIFY(session);
+    QTRY_COMPARE(m_server->connectionCount(), 1);
+    typeCommand(*session, QStringLiteral("sleep 30"));
+    QTRY_COMPARE(m_server->runningCommandCount(), 1);
+    QTest::keyClick(session->terminal(), Qt::Key_C, Qt::ControlModifier);
+    QTRY_COMPARE(session->runningCommandCount(), 0);
+    QVERIFY2(paneText(*session).contains(QStringLiteral("[cancelled · ")), qPrintable(paneText(*session)));
+    QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+    QTRY_COMPARE(m_server->runningCommandCount(), 0);
+    typeCommand(*session, QStringLiteral("echo still usable"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("still usable\n[exit 0")));
+}
+
+void TestConsoleSessionWidget::cancelOfQueuedClassicCommandKeepsConnection()
+{
+    auto session = connectedSession(ConsoleClient::Mode::Classic);
+    QVERIFY(session);
+    QSignalSpy disconnected(session->client(), &ConsoleClient::disconnected);
+    typeCommand(*session, QStringLiteral("sleep 30"));
+    typeCommand(*session, QStringLiteral("echo never"));
+    QTRY_COMPARE(m_server->runningCommandCount(), 1);
+    QCOMPARE(session->runningCommandCount(), 2);
+
+    session->cancelLatestCommand(); // the queued echo
+    QCOMPARE(session->runningCommandCount(), 1);
+    QVERIFY(paneText(*session).contains(QStringLiteral("[cancelled · ")));
+    QCOMPARE(session->state(), ConsoleClient::State::Ready);
+    QCOMPARE(disconnected.size(), 0);
+    QCOMPARE(m_server->runningCommandCount(), 1);
+
+    session->cancelLatestCommand(); // the sleep, which costs the connection
+    QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+    QCOMPARE(disconnected.size(), 1);
+    QCOMPARE(session->runningCommandCount(), 0);
+    QVERIFY(!paneText(*session).split(QLatin1Char('\n')).contains(QStringLiteral("never")));
+}
+
+void TestConsoleSessionWidget::showsUnknownClassicExitStatus()
+{
+    // A classic server in the tutorial's style: one recv, one framed reply
+    // whose header says nothing about how the command ended.
+    QTcpServer tutorial;
+    QVERIFY(tutorial.listen(QHostAddress::LocalHost, 0));
+    connect(&tutorial, &QTcpServer::newConnection, this, [&tutorial] {
+        QTcpSocket *socket = tutorial.nextPendingConnection();
+        connect(socket, &QTcpSocket::readyRead, socket, [socket] {
+            socket->readAll();
+            socket->write(encodeFrame(
+                QJsonObject { { QStringLiteral("filename"), QJsonValue() } }, QByteArrayView("tutorial reply\n")));
+        });
+    });
+
+    ConsoleSessionWidget session;
+    session.connectToServer(QStringLiteral("127.0.0.1"), tutorial.serverPort(), ConsoleClient::Mode::Classic);
+    QTRY_COMPARE(session.state(), ConsoleClient::State::Ready);
+    typeCommand(session, QStringLiteral("ls"));
+    QTRY_VERIFY2(paneText(session).contains(QStringLiteral("tutorial reply\n[exit status unknown · classic server]")),
+        qPrintable(paneText(session)));
+}
+
+void TestConsoleSessionWidget::walksHistory_data()
+{
+    QTest::addColumn<QStringList>("entered");
+    QTest::addColumn<QString>("draft");
+    QTest::addColumn<QList<int>>("keys");
+    QTest::addColumn<QString>("expected");
+
+    const QStringList abc { QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c") };
+    QTest::newRow("up once") << abc << QString() << QList<int> { Qt::Key_Up } << QStringLiteral("c");
+    QTest::newRow("up twice") << abc << QString() << QList<int> { Qt::Key_Up, Qt::Key_Up } << QStringLiteral("b");
+    QTest::newRow("up past the oldest") << abc << QString()
+                                        << QList<int> { Qt::Key_Up, Qt::Key_Up, Qt::Key_Up, Qt::Key_Up }
+                                        << QStringLiteral("a");
+    QTest::newRow("up, down") << abc << QString() << QList<int> { Qt::Key_Up, Qt::Key_Up, Qt::Key_Down }
+                              << QStringLiteral("c");
+    QTest::newRow("draft kept") << abc << QStringLiteral("ech") << QList<int> { Qt::Key_Up, Qt::Key_Down }
+                                << QStringLiteral("ech");
+    QTest::newRow("down at the draft") << abc << QStringLiteral("ech") << QList<int> { Qt::Key_Down }
+                                       << QStringLiteral("ech");
+    QTest::newRow("empty history") << QStringList() << QStringLiteral("x") << QList<int> { Qt::Key_Up }
+                                   << QStringLiteral("x");
+    QTest::newRow("repeat stored once") << QStringList { QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("b") }
+                                        << QString() << QList<int> { Qt::Key_Up, Qt::Key_Up } << QStringLiteral("a");
+}
+
+void TestConsoleSessionWidget::walksHistory()
+{
+    QFETCH(QStringList, entered);
+    QFETCH(QString, draft);
+    QFETCH(QList<int>, keys);
+    QFETCH(QString, expected);
+
+    CommandLineEdit edit;
+    QSignalSpy submitted(&edit, &CommandLineEdit::commandSubmitted);
+    for (const QString &command : std::as_const(entered)) {
+        QTest::keyClicks(&edit, command);
+        QTest::keyClick(&edit, Qt::Key_Return);
+    }
+    QCOMPARE(submitted.size(), entered.size());
+    QTest::keyClicks(&edit, draft);
+    for (int key : std::as_const(keys))
+        QTest::keyClick(&edit, Qt::Key(key));
+    QCOMPARE(edit.text(), expected);
+}
+
+void TestConsoleSessionWidget::submitsOnlyNonBlankLines()
+{
+    CommandLineEdit edit;
+    QSignalSpy submitted(&edit, &CommandLineEdit::commandSubmitted);
+    QTest::keyClick(&edit, Qt::Key_Return);
+    QTest::keyClicks(&edit, QStringLiteral("   "));
+    QTest::keyClick(&edit, Qt::Key_Enter, Qt::KeypadModifier);
+    QCOMPARE(submitted.size(), 0);
+    QVERIFY(edit.history().isEmpty());
+    QTest::keyClicks(&edit, QStringLiteral(" ls -l "));
+    QTest::keyClick(&edit, Qt::Key_Enter, Qt::KeypadModifier);
+    QCOMPARE(submitted.size(), 1);
+    QCOMPARE(submitted.at(0).at(0).toString(), QStringLiteral(" ls -l "));
+    QCOMPARE(edit.history(), QStringList { QStringLiteral(" ls -l ") });
+    QVERIFY(edit.text().isEmpty());
+}
+
+QTEST_MAIN(TestConsoleSessionWidget)
+#include "tst_consolesessionwidget.moc"

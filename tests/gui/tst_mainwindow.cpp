@@ -1,0 +1,251 @@
+// MainWindow and ConnectDialog: the empty state, opening and closing session
+// tabs through the dialog and the actions, input validation, and what is
+// remembered between runs.
+#include "connectdialog.h"
+#include "consoleprotocol.h"
+#include "consoleserver.h"
+#include "consolesessionwidget.h"
+#include "mainwindow.h"
+
+#include <QAction>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QTabWidget>
+#include <QTest>
+
+using namespace Tincan;
+
+class TestMainWindow final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+
+    void showsEmptyStateWithoutSessions();
+    void opensSessionThroughDialog();
+    void closesSessionWithAction();
+    void enablesCancelOnlyWhileRunning();
+    void asksBeforeClosingBusySession();
+    void remembersGeometry();
+    void validatesHost_data();
+    void validatesHost();
+    void remembersDialogValues();
+
+private:
+    ConsoleServer m_server;
+};
+
+void TestMainWindow::initTestCase()
+{
+    // Keep the user's real settings out of it.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("Tincan"));
+    QCoreApplication::setApplicationName(QStringLiteral("TincanGuiTest"));
+    ConsoleServer::Options options;
+    options.port = 0;
+    QVERIFY2(m_server.listen(options), qPrintable(m_server.errorString()));
+}
+
+void TestMainWindow::init()
+{
+    QSettings().clear();
+}
+
+void TestMainWindow::showsEmptyStateWithoutSessions()
+{
+    MainWindow window;
+    window.show();
+    auto *pages = window.findChild<QTabWidget *>(QStringLiteral("pages"));
+    QVERIFY(pages);
+    QCOMPARE(pages->count(), 1);
+    QCOMPARE(pages->tabText(0), QStringLiteral("Console"));
+    auto *emptyState = window.findChild<QWidget *>(QStringLiteral("emptyState"));
+    QVERIFY(emptyState);
+    QVERIFY(emptyState->isVisible());
+    QVERIFY(window.findChild<QPushButton *>(QStringLiteral("newSessionButton"))->isVisible());
+    QVERIFY(!window.sessionTabs()->isVisible());
+    QVERIFY(!window.findChild<QAction *>(QStringLiteral("closeSessionAction"))->isEnabled());
+}
+
+void TestMainWindow::opensSessionThroughDialog()
+{
+    MainWindow window;
+    window.show();
+    QTest::mouseClick(window.findChild<QPushButton *>(QStringLiteral("newSessionButton")), Qt::LeftButton);
+    ConnectDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<ConnectDialog *>()) && dialog->isVisible());
+    QCOMPARE(dialog->host(), QStringLiteral("127.0.0.1"));
+    QCOMPARE(dialog->port(), Console::DefaultPort);
+    QCOMPARE(dialog->mode(), ConsoleClient::Mode::Tincan);
+
+    dialog->setPort(m_server.serverPort());
+    QTest::keyClick(dialog, Qt::Key_Return);
+    QTRY_COMPARE(window.sessions().size(), 1);
+    ConsoleSessionWidget *session = window.currentSession();
+    QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+    QVERIFY(window.sessionTabs()->isVisible());
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(m_server.serverPort());
+    QCOMPARE(window.sessionTabs()->tabText(0), address);
+    QVERIFY(!window.sessionTabs()->tabIcon(0).isNull());
+    QVERIFY(window.windowTitle().contains(address));
+    auto *status = window.findChild<QLabel *>(QStringLiteral("windowStatusLabel"));
+    QVERIFY(status);
+    QVERIFY2(status->text().contains(address), qPrintable(status->text()));
+    QCOMPARE(status->text(), session->statusText());
+}
+
+void TestMainWindow::closesSessionWithAction()
+{
+    MainWindow window;
+    window.show();
+    window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort());
+    window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort(), ConsoleClient::Mode::Classic);
+    QCOMPARE(window.sessionTabs()->count(), 2);
+    QVERIFY(window.sessionTabs()->tabText(1).contains(QStringLiteral("classic")));
+
+    auto *close = window.findChild<QAction *>(QStringLiteral("closeSessionAction"));
+    QVERIFY(close->isEnabled());
+    close->trigger();
+    QCOMPARE(window.sessionTabs()->count(), 1);
+    close->trigger();
+    QCOMPARE(window.sessionTabs()->count(), 0);
+    QVERIFY(window.findChild<QWidget *>(QStringLiteral("emptyState"))->isVisible());
+    QVERIFY(!close->isEnabled());
+    QCOMPARE(window.windowTitle(), QStringLiteral("Tincan"));
+}
+
+void TestMainWindow::enablesCancelOnlyWhileRunning()
+{
+    MainWindow window;
+    window.show();
+    ConsoleSessionWidget *session = window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort());
+    QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+    auto *cancel = window.findChild<QAction *>(QStringLiteral("cancelCommandAction"));
+    QVERIFY(!cancel->isEnabled());
+    session->runCommand(QStringLiteral("sleep 30"));
+    QVERIFY(cancel->isEnabled());
+    cancel->trigger();
+    QTRY_COMPARE(session->runningCommandCount(), 0);
+    QVERIFY(!cancel->isEnabled());
+    session->flushOutput();
+    QVERIFY(session->terminal()->toPlainText().contains(QStringLiteral("[killed by signal 15 (SIGTERM)")));
+}
+
+static QMessageBox *visibleMessageBox(QWidget *parent)
+{
+    for (QMessageBox *box : parent->findChildren<QMessageBox *>()) {
+        if (box->isVisible())
+            return box;
+    }
+    return nullptr;
+}
+
+void TestMainWindow::asksBeforeClosingBusySession()
+{
+    MainWindow window;
+    window.show();
+    ConsoleSessionWidget *session = window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort());
+    QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+    session->runCommand(QStringLiteral("sleep 30"));
+    QTRY_COMPARE(m_server.runningCommandCount(), 1);
+
+    window.closeCurrentSession();
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = visibleMessageBox(&window)));
+    box->button(QMessageBox::Cancel)->click();
+    QTRY_VERIFY(!visibleMessageBox(&window));
+    QCOMPARE(window.sessionTabs()->count(), 1);
+    QCOMPARE(session->runningCommandCount(), 1);
+
+    window.closeCurrentSession();
+    QTRY_VERIFY((box = visibleMessageBox(&window)));
+    box->button(QMessageBox::Yes)->click();
+    QCOMPARE(window.sessionTabs()->count(), 0);
+    // The connection closes, so the server stops the command.
+    QTRY_COMPARE(m_server.runningCommandCount(), 0);
+}
+
+void TestMainWindow::remembersGeometry()
+{
+    const QSize size(700, 500);
+    {
+        MainWindow window;
+        window.show();
+        window.resize(size);
+        QTRY_COMPARE(window.size(), size);
+        window.close();
+    }
+    MainWindow again;
+    QCOMPARE(again.size(), size);
+}
+
+void TestMainWindow::validatesHost_data()
+{
+    QTest::addColumn<QString>("host");
+    QTest::addColumn<bool>("valid");
+
+    QTest::newRow("IPv4") << QStringLiteral("127.0.0.1") << true;
+    QTest::newRow("IPv6") << QStringLiteral("::1") << true;
+    QTest::newRow("bracketed IPv6") << QStringLiteral("[::1]") << true;
+    QTest::newRow("name") << QStringLiteral("localhost") << true;
+    QTest::newRow("dotted name") << QStringLiteral("console.example.org") << true;
+    QTest::newRow("surrounding spaces") << QStringLiteral("  localhost ") << true;
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("spaces only") << QStringLiteral("   ") << false;
+    QTest::newRow("port in host") << QStringLiteral("localhost:8082") << false;
+    QTest::newRow("inner space") << QStringLiteral("local host") << false;
+    QTest::newRow("bad IPv4") << QStringLiteral("999.1.1.1") << false;
+    QTest::newRow("leading hyphen") << QStringLiteral("-host") << false;
+    QTest::newRow("empty label") << QStringLiteral("a..b") << false;
+    QTest::newRow("scheme") << QStringLiteral("tcp://host") << false;
+    QTest::newRow("too long") << QString(300, QLatin1Char('a')) << false;
+}
+
+void TestMainWindow::validatesHost()
+{
+    QFETCH(QString, host);
+    QFETCH(bool, valid);
+
+    ConnectDialog dialog;
+    dialog.setHost(host);
+    QCOMPARE(dialog.validationError().isEmpty(), valid);
+    auto *buttons = dialog.findChild<QDialogButtonBox *>();
+    QCOMPARE(buttons->button(QDialogButtonBox::Ok)->isEnabled(), valid);
+    dialog.show();
+    QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("error"))->isVisible(), !valid);
+}
+
+void TestMainWindow::remembersDialogValues()
+{
+    {
+        ConnectDialog dialog;
+        dialog.setHost(QStringLiteral("console.example.org"));
+        dialog.setPort(9001);
+        dialog.setMode(ConsoleClient::Mode::Classic);
+        dialog.accept();
+    }
+    {
+        ConnectDialog dialog;
+        QCOMPARE(dialog.host(), QStringLiteral("console.example.org"));
+        QCOMPARE(dialog.port(), quint16(9001));
+        QCOMPARE(dialog.mode(), ConsoleClient::Mode::Classic);
+        dialog.setHost(QStringLiteral("bad host"));
+        dialog.accept(); // refused: nothing is stored
+    }
+    ConnectDialog dialog;
+    QCOMPARE(dialog.host(), QStringLiteral("console.example.org"));
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,587 @@
+#include "consolesessionwidget.h"
+
+#include "commandlineedit.h"
+
+#include <QCoreApplication>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLocale>
+#include <QPainter>
+#include <QPixmap>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTextCursor>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <utility>
+
+namespace Tincan {
+
+namespace {
+
+// The pane is a dark terminal whatever the desktop theme, so its colours are
+// fixed and chosen to read well against each other.
+constexpr QRgb PaneBackground = 0x1d1f21;
+constexpr QRgb PaneText = 0xd7dae0;
+constexpr QRgb PaneSelection = 0x3a5f8f;
+constexpr QRgb PromptColor = 0x5fd75f;
+constexpr QRgb CommandColor = 0xffffff;
+constexpr QRgb StderrColor = 0xff6b6b;
+constexpr QRgb StatusColor = 0x8b8f96;
+constexpr QRgb FailedStatusColor = 0xc9905f;
+constexpr QRgb ErrorColor = 0xff5f5f;
+
+// State dots.
+constexpr QRgb ReadyDot = 0x3cb371;
+constexpr QRgb ConnectingDot = 0xe0a030;
+constexpr QRgb FailedDot = 0xd9534f;
+constexpr QRgb DisconnectedDot = 0x9a9a9a;
+constexpr int DotSizes[] = { 16, 32 };
+
+// Spacing around the status line and the input line, in pixels.
+constexpr int SideMargin = 6;
+constexpr int StatusLineVerticalMargin = 3;
+constexpr int RowSpacing = 4;
+
+// The status line turns this colour while the connection is broken.
+constexpr QRgb ErrorBannerBackground = 0xfdecea;
+constexpr QRgb ErrorBannerText = 0x8a1f11;
+
+// Signals whose numbers POSIX systems share, so a number from a server on
+// another Unix still gets the right name.
+struct SignalName
+{
+    int number;
+    QLatin1StringView name;
+};
+constexpr SignalName PortableSignals[] = {
+    { 1, QLatin1StringView("SIGHUP") },
+    { 2, QLatin1StringView("SIGINT") },
+    { 3, QLatin1StringView("SIGQUIT") },
+    { 4, QLatin1StringView("SIGILL") },
+    { 5, QLatin1StringView("SIGTRAP") },
+    { 6, QLatin1StringView("SIGABRT") },
+    { 8, QLatin1StringView("SIGFPE") },
+    { 9, QLatin1StringView("SIGKILL") },
+    { 11, QLatin1StringView("SIGSEGV") },
+    { 13, QLatin1StringView("SIGPIPE") },
+    { 14, QLatin1StringView("SIGALRM") },
+    { 15, QLatin1StringView("SIGTERM") },
+};
+
+QLatin1StringView signalName(int number)
+{
+    for (const SignalName &entry : PortableSignals) {
+        if (entry.number == number)
+            return entry.name;
+    }
+    return {};
+}
+
+// Terminal output uses \r\n or bare \r (progress bars); the pane only
+// understands \n.
+QString withoutCarriageReturns(QString text)
+{
+    text.remove(QLatin1Char('\r'));
+    return text;
+}
+
+} // namespace
+
+ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
+    : QWidget(parent)
+    , m_client(new ConsoleClient(this))
+{
+    const QFont fixedFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+
+    m_pane = new QPlainTextEdit(this);
+    m_pane->setObjectName(QStringLiteral("terminal"));
+    m_pane->setReadOnly(true);
+    m_pane->setUndoRedoEnabled(false);
+    m_pane->setMaximumBlockCount(ScrollbackLines);
+    m_pane->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    m_pane->setFont(fixedFont);
+    m_pane->setFrameShape(QFrame::NoFrame);
+    m_pane->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    QPalette panePalette = m_pane->palette();
+    panePalette.setColor(QPalette::Base, QColor(PaneBackground));
+    panePalette.setColor(QPalette::Text, QColor(PaneText));
+    panePalette.setColor(QPalette::Highlight, QColor(PaneSelection));
+    panePalette.setColor(QPalette::HighlightedText, QColor(CommandColor));
+    m_pane->setPalette(panePalette);
+    m_pane->installEventFilter(this);
+
+    auto *statusLine = new QWidget(this);
+    statusLine->setObjectName(QStringLiteral("statusLine"));
+    statusLine->setAutoFillBackground(true);
+    m_statusIcon = new QLabel(statusLine);
+    m_statusLabel = new QLabel(statusLine);
+    m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
+    m_statusLabel->setWordWrap(true);
+    m_statusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_reconnectButton = new QPushButton(tr("&Reconnect"), statusLine);
+    m_reconnectButton->setObjectName(QStringLiteral("reconnectButton"));
+    m_reconnectButton->setFocusPolicy(Qt::TabFocus);
+    connect(m_reconnectButton, &QPushButton::clicked, this, &ConsoleSessionWidget::reconnect);
+    auto *statusLayout = new QHBoxLayout(statusLine);
+    statusLayout->setContentsMargins(SideMargin, StatusLineVerticalMargin, SideMargin, StatusLineVerticalMargin);
+    statusLayout->addWidget(m_statusIcon);
+    statusLayout->addWidget(m_statusLabel, 1);
+    statusLayout->addWidget(m_reconnectButton);
+
+    m_promptLabel = new QLabel(this);
+    m_promptLabel->setFont(fixedFont);
+    m_input = new CommandLineEdit(this);
+    m_input->setObjectName(QStringLiteral("commandLine"));
+    m_input->setFont(fixedFont);
+    m_input->setPlaceholderText(tr("Type a command and press Enter"));
+    m_input->setClearButtonEnabled(false);
+    m_input->installEventFilter(this);
+    m_promptLabel->setBuddy(m_input);
+    connect(m_input, &CommandLineEdit::commandSubmitted, this, &ConsoleSessionWidget::runCommand);
+    auto *inputLayout = new QHBoxLayout;
+    inputLayout->setContentsMargins(SideMargin, 0, SideMargin, SideMargin);
+    inputLayout->addWidget(m_promptLabel);
+    inputLayout->addWidget(m_input, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(RowSpacing);
+    layout->addWidget(m_pane, 1);
+    layout->addWidget(statusLine);
+    layout->addLayout(inputLayout);
+    setFocusProxy(m_input);
+
+    setUpFormats();
+
+    m_flushTimer.setSingleShot(true);
+    m_flushTimer.setInterval(FlushInterval);
+    connect(&m_flushTimer, &QTimer::timeout, this, &ConsoleSessionWidget::flushOutput);
+
+    connect(m_client, &ConsoleClient::stateChanged, this, &ConsoleSessionWidget::onStateChanged);
+    connect(m_client, &ConsoleClient::commandStarted, this,
+        [this](quint64 requestId, qint64) { onCommandStarted(requestId); });
+    connect(m_client, &ConsoleClient::outputReceived, this, &ConsoleSessionWidget::onOutputReceived);
+    connect(m_client, &ConsoleClient::commandFinished, this, &ConsoleSessionWidget::onCommandFinished);
+    connect(m_client, &ConsoleClient::commandFailed, this, &ConsoleSessionWidget::onCommandFailed);
+    connect(m_client, &ConsoleClient::errorOccurred, this, &ConsoleSessionWidget::onErrorOccurred);
+    updateStatusLine();
+}
+
+ConsoleSessionWidget::~ConsoleSessionWidget()
+{
+    // The client outlives this part of the object (QObject deletes children
+    // later) and reports its own teardown; nobody here is left to hear it.
+    disconnect(m_client, nullptr, this, nullptr);
+}
+
+void ConsoleSessionWidget::setUpFormats()
+{
+    const auto format = [](QRgb color, bool bold = false) {
+        QTextCharFormat f;
+        f.setForeground(QColor(color));
+        if (bold)
+            f.setFontWeight(QFont::Bold);
+        return f;
+    };
+    m_formats[std::size_t(TextKind::Stdout)] = format(PaneText);
+    m_formats[std::size_t(TextKind::Stderr)] = format(StderrColor);
+    m_formats[std::size_t(TextKind::Prompt)] = format(PromptColor, true);
+    m_formats[std::size_t(TextKind::Command)] = format(CommandColor, true);
+    m_formats[std::size_t(TextKind::Status)] = format(StatusColor);
+    m_formats[std::size_t(TextKind::FailedStatus)] = format(FailedStatusColor);
+    m_formats[std::size_t(TextKind::Error)] = format(ErrorColor);
+    QTextCharFormat notice = format(StatusColor);
+    notice.setFontItalic(true);
+    m_formats[std::size_t(TextKind::Notice)] = notice;
+}
+
+void ConsoleSessionWidget::connectToServer(const QString &host, quint16 port, ConsoleClient::Mode mode)
+{
+    m_reconnectAfterCancel = false;
+    m_client->connectToServer(host, port, mode);
+    m_promptLabel->setText(QStringLiteral("%1 $").arg(address()));
+    updateStatusLine();
+    Q_EMIT statusChanged();
+}
+
+QString ConsoleSessionWidget::address() const
+{
+    const QString host = m_client->host();
+    if (host.isEmpty())
+        return QString();
+    const QString shownHost = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return shownHost + QLatin1Char(':') + QString::number(m_client->port());
+}
+
+bool ConsoleSessionWidget::canReconnect() const
+{
+    return !m_client->host().isEmpty() && m_client->state() == ConsoleClient::State::Disconnected;
+}
+
+QString ConsoleSessionWidget::statusText() const
+{
+    switch (m_client->state()) {
+    case ConsoleClient::State::Connecting:
+    case ConsoleClient::State::Handshaking:
+        return tr("Connecting to %1…").arg(address());
+    case ConsoleClient::State::Ready:
+        if (m_client->mode() == ConsoleClient::Mode::Classic)
+            return tr("Connected to %1 (classic protocol)").arg(address());
+        return tr("Connected to %1 (%2)").arg(address(), m_client->serverSoftware());
+    case ConsoleClient::State::Disconnected:
+        break;
+    }
+    if (m_client->host().isEmpty())
+        return tr("Not connected");
+    if (!m_client->errorString().isEmpty())
+        return tr("Disconnected: %1").arg(m_client->errorString());
+    return tr("Disconnected from %1.").arg(address());
+}
+
+QIcon ConsoleSessionWidget::stateIcon(ConsoleClient::State state, bool failed)
+{
+    QRgb color = DisconnectedDot;
+    switch (state) {
+    case ConsoleClient::State::Connecting:
+    case ConsoleClient::State::Handshaking:
+        color = ConnectingDot;
+        break;
+    case ConsoleClient::State::Ready:
+        color = ReadyDot;
+        break;
+    case ConsoleClient::State::Disconnected:
+        color = failed ? FailedDot : DisconnectedDot;
+        break;
+    }
+    QIcon icon;
+    for (int size : DotSizes) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(QColor(color).darker(), size / 16.0));
+        painter.setBrush(QColor(color));
+        // A dot about half the icon's height, centred like a status LED.
+        const qreal diameter = size * 0.55;
+        painter.drawEllipse(QRectF((size - diameter) / 2, (size - diameter) / 2, diameter, diameter));
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
+void ConsoleSessionWidget::updateStatusLine()
+{
+    const ConsoleClient::State state = m_client->state();
+    const bool failed = state == ConsoleClient::State::Disconnected && !m_client->errorString().isEmpty();
+    const int iconSize = m_statusLabel->fontMetrics().height();
+    m_statusIcon->setPixmap(stateIcon(state, failed).pixmap(iconSize, iconSize));
+    m_statusLabel->setText(statusText());
+    m_reconnectButton->setVisible(canReconnect());
+
+    QWidget *line = m_statusLabel->parentWidget();
+    QPalette palette = line->parentWidget()->palette();
+    if (failed) {
+        palette.setColor(QPalette::Window, QColor(ErrorBannerBackground));
+        palette.setColor(QPalette::WindowText, QColor(ErrorBannerText));
+    }
+    line->setPalette(palette);
+}
+
+quint64 ConsoleSessionWidget::runCommand(const QString &command)
+{
+    if (command.trimmed().isEmpty())
+        return 0;
+    startNewLine();
+    appendText(TextKind::Prompt, QStringLiteral("%1 $").arg(address()) + QLatin1Char(' '));
+    appendText(TextKind::Command, command + QLatin1Char('\n'));
+
+    const quint64 id = m_client->exec(command);
+    Running &running = m_running[id];
+    running.command = command;
+    running.elapsed.start();
+    Q_EMIT runningCommandCountChanged(runningCommandCount());
+    return id;
+}
+
+void ConsoleSessionWidget::reconnect()
+{
+    if (m_client->host().isEmpty())
+        return;
+    if (m_client->state() != ConsoleClient::State::Disconnected)
+        return; // a live connection would leave its commands unanswered
+    connectToServer(m_client->host(), m_client->port(), m_client->mode());
+}
+
+void ConsoleSessionWidget::cancelLatestCommand()
+{
+    for (auto it = m_running.rbegin(); it != m_running.rend(); ++it) {
+        Running &running = it->second;
+        if (running.cancelRequested)
+            continue;
+        running.cancelRequested = true;
+        const quint64 id = it->first;
+        appendLine(TextKind::Notice, tr("^C (cancelling “%1”)").arg(running.command));
+        // Classic commands run one at a time, oldest first: only that one is
+        // on the server, and stopping it costs the connection.
+        const bool costsConnection = m_client->mode() == ConsoleClient::Mode::Classic
+            && m_client->state() == ConsoleClient::State::Ready && id == m_running.begin()->first;
+        if (costsConnection) {
+            appendLine(TextKind::Notice,
+                tr("A classic server cannot cancel a command: the connection is closed "
+                   "and opened again."));
+        }
+        m_reconnectAfterCancel = costsConnection;
+        // Reports the command's end (and, classic, the disconnect) at once.
+        m_client->cancel(id);
+        if (m_client->state() != ConsoleClient::State::Disconnected)
+            m_reconnectAfterCancel = false;
+        return;
+    }
+}
+
+void ConsoleSessionWidget::clear()
+{
+    m_pending.clear();
+    m_pane->clear();
+    m_atLineStart = true;
+}
+
+void ConsoleSessionWidget::copy()
+{
+    if (m_input->hasFocus() && m_input->hasSelectedText())
+        m_input->copy();
+    else if (m_pane->textCursor().hasSelection())
+        m_pane->copy();
+}
+
+void ConsoleSessionWidget::onStateChanged(ConsoleClient::State state)
+{
+    switch (state) {
+    case ConsoleClient::State::Ready:
+        m_wasReady = true;
+        appendLine(TextKind::Notice, statusText());
+        break;
+    case ConsoleClient::State::Disconnected:
+        // A failed attempt is explained by its error line alone; a close the
+        // server announced (shutting down) has no error line, so say why here.
+        if (std::exchange(m_wasReady, false)) {
+            if (!m_errorShown && !m_client->errorString().isEmpty())
+                appendLine(TextKind::Notice, tr("Disconnected from %1: %2").arg(address(), m_client->errorString()));
+            else
+                appendLine(TextKind::Notice, tr("Disconnected from %1.").arg(address()));
+        }
+        if (std::exchange(m_reconnectAfterCancel, false))
+            QTimer::singleShot(0, this, &ConsoleSessionWidget::reconnect);
+        break;
+    case ConsoleClient::State::Connecting:
+        m_errorShown = false;
+        appendLine(TextKind::Notice, tr("Connecting to %1…").arg(address()));
+        break;
+    case ConsoleClient::State::Handshaking:
+        break;
+    }
+    updateStatusLine();
+    Q_EMIT statusChanged();
+}
+
+void ConsoleSessionWidget::onCommandStarted(quint64 requestId)
+{
+    // Time the command itself, not its wait in the client's queue.
+    if (auto it = m_running.find(requestId); it != m_running.end())
+        it->second.elapsed.start();
+}
+
+QStringDecoder ConsoleSessionWidget::makeDecoder() const
+{
+    const QString encoding = m_client->serverEncoding();
+    if (!encoding.isEmpty()) {
+        QStringDecoder decoder(encoding.toLatin1().constData());
+        if (decoder.isValid())
+            return decoder;
+    }
+    return QStringDecoder(QStringDecoder::Utf8);
+}
+
+void ConsoleSessionWidget::onOutputReceived(quint64 requestId, OutputStream stream, const QByteArray &data)
+{
+    const TextKind kind = stream == OutputStream::Stderr ? TextKind::Stderr : TextKind::Stdout;
+    auto it = m_running.find(requestId);
+    if (it == m_running.end()) {
+        appendText(kind, withoutCarriageReturns(QString::fromUtf8(data)));
+        return;
+    }
+    std::optional<QStringDecoder> &decoder = it->second.decoders.at(std::size_t(stream == OutputStream::Stderr));
+    if (!decoder)
+        decoder = makeDecoder();
+    appendText(kind, withoutCarriageReturns(decoder->decode(data)));
+}
+
+QString ConsoleSessionWidget::durationText(const Running &running)
+{
+    const double seconds = double(running.elapsed.elapsed()) / 1000.0;
+    return tr("%1 s").arg(QLocale().toString(seconds, 'f', 2));
+}
+
+QString ConsoleSessionWidget::exitStatusText(const Running &running, ProcessExit exit)
+{
+    if (exit.signal != 0) {
+        const QLatin1StringView name = signalName(exit.signal);
+        if (name.isEmpty())
+            return tr("[killed by signal %1 · %2]").arg(exit.signal).arg(durationText(running));
+        return tr("[killed by signal %1 (%2) · %3]").arg(exit.signal).arg(name).arg(durationText(running));
+    }
+    if (exit.exitCode == -1)
+        return tr("[exit status unknown · classic server]");
+    return tr("[exit %1 · %2]").arg(exit.exitCode).arg(durationText(running));
+}
+
+void ConsoleSessionWidget::onCommandFinished(quint64 requestId, ProcessExit exit)
+{
+    auto it = m_running.find(requestId);
+    if (it == m_running.end())
+        return;
+    const bool success = exit.signal == 0 && exit.exitCode == 0;
+    appendLine(success ? TextKind::Status : TextKind::FailedStatus, exitStatusText(it->second, exit));
+    forget(requestId);
+}
+
+void ConsoleSessionWidget::onCommandFailed(quint64 requestId, const QString &message)
+{
+    // A command the user cancelled ended as asked, even where that took the
+    // connection (classic) or happened before it was sent.
+    if (auto it = m_running.find(requestId); it != m_running.end() && it->second.cancelRequested)
+        appendLine(TextKind::FailedStatus, tr("[cancelled · %1]").arg(durationText(it->second)));
+    else
+        appendLine(TextKind::Error, message);
+    forget(requestId);
+}
+
+void ConsoleSessionWidget::onErrorOccurred(const QString &message)
+{
+    m_errorShown = true;
+    appendLine(TextKind::Error, message);
+    updateStatusLine();
+    Q_EMIT statusChanged();
+}
+
+void ConsoleSessionWidget::forget(quint64 requestId)
+{
+    if (m_running.erase(requestId) > 0)
+        Q_EMIT runningCommandCountChanged(runningCommandCount());
+}
+
+void ConsoleSessionWidget::appendText(TextKind kind, const QString &text)
+{
+    if (text.isEmpty())
+        return;
+    if (!m_pending.isEmpty() && m_pending.constLast().kind == kind)
+        m_pending.last().text.append(text);
+    else
+        m_pending.append({ kind, text });
+    m_atLineStart = text.endsWith(QLatin1Char('\n'));
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void ConsoleSessionWidget::startNewLine()
+{
+    if (m_atLineStart)
+        return;
+    if (m_pending.isEmpty())
+        m_pending.append({ TextKind::Stdout, QString() });
+    m_pending.last().text.append(QLatin1Char('\n'));
+    m_atLineStart = true;
+    if (!m_flushTimer.isActive())
+        m_flushTimer.start();
+}
+
+void ConsoleSessionWidget::appendLine(TextKind kind, const QString &text)
+{
+    startNewLine();
+    appendText(kind, text + QLatin1Char('\n'));
+}
+
+void ConsoleSessionWidget::flushOutput()
+{
+    m_flushTimer.stop();
+    if (m_pending.isEmpty())
+        return;
+
+    // Lines beyond the scrollback would be dropped as soon as they were laid
+    // out; skipping them keeps a flood cheap.
+    qsizetype excess = -qsizetype(ScrollbackLines);
+    for (const Chunk &chunk : std::as_const(m_pending))
+        excess += chunk.text.count(QLatin1Char('\n'));
+    if (excess > 0) {
+        m_pane->clear();
+        while (excess > 0 && !m_pending.isEmpty()) {
+            QString &text = m_pending.first().text;
+            const qsizetype lines = text.count(QLatin1Char('\n'));
+            if (lines <= excess) {
+                excess -= lines;
+                m_pending.removeFirst();
+                continue;
+            }
+            qsizetype cut = -1;
+            for (; excess > 0; --excess)
+                cut = text.indexOf(QLatin1Char('\n'), cut + 1);
+            text.remove(0, cut + 1);
+        }
+    }
+
+    QScrollBar *bar = m_pane->verticalScrollBar();
+    const bool atBottom = bar->value() >= bar->maximum();
+    QTextCursor cursor(m_pane->document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.beginEditBlock();
+    for (const Chunk &chunk : std::as_const(m_pending))
+        cursor.insertText(chunk.text, m_formats.at(std::size_t(chunk.kind)));
+    cursor.endEditBlock();
+    m_pending.clear();
+    if (atBottom)
+        bar->setValue(bar->maximum());
+}
+
+bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
+{
+    const bool keyEvent = event->type() == QEvent::KeyPress || event->type() == QEvent::ShortcutOverride;
+    if ((watched != m_pane && watched != m_input) || !keyEvent)
+        return QWidget::eventFilter(watched, event);
+
+    auto *key = static_cast<QKeyEvent *>(event);
+    const QKeyCombination combination = key->keyCombination();
+    const bool cancels = combination == CancelKey
+        && std::any_of(
+            m_running.cbegin(), m_running.cend(), [](const auto &entry) { return !entry.second.cancelRequested; });
+    const bool copies = combination == CopyKey;
+    if (cancels || copies) {
+        // Claim the key before the line edit's own copy shortcut or a window
+        // shortcut does.
+        if (event->type() == QEvent::ShortcutOverride) {
+            event->accept();
+            return true;
+        }
+        if (cancels)
+            cancelLatestCommand();
+        else
+            copy();
+        return true;
+    }
+
+    // Typing while the pane has focus goes to the input line, as in a terminal.
+    if (watched == m_pane && event->type() == QEvent::KeyPress && !key->text().isEmpty() && key->text().at(0).isPrint()
+        && !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier))) {
+        m_input->setFocus();
+        QCoreApplication::sendEvent(m_input, event);
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+} // namespace Tincan

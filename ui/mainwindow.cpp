@@ -1,0 +1,392 @@
+#include "mainwindow.h"
+
+#include "commandlineedit.h"
+#include "connectdialog.h"
+#include "consolesessionwidget.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPointer>
+#include <QPushButton>
+#include <QSettings>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QVBoxLayout>
+
+namespace Tincan {
+
+namespace {
+const QString GeometryKey = QStringLiteral("MainWindow/geometry");
+const QString StateKey = QStringLiteral("MainWindow/state");
+// Rendered from resources/tincan.svg (see resources/render-icons.sh): Qt
+// needs the optional SVG plugin to draw the SVG itself.
+constexpr int IconSizes[] = { 16, 24, 32, 48, 64, 128, 256 };
+constexpr int EmptyStateIconSize = 96;
+constexpr int AboutIconSize = 64;
+// Width of the empty state's text, in average characters.
+constexpr int EmptyStateColumnChars = 60;
+// The empty state's heading, relative to the normal font.
+constexpr qreal HeadingScale = 1.4;
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+{
+    setWindowTitle(tr("Tincan"));
+
+    m_sessionTabs = new QTabWidget(this);
+    m_sessionTabs->setObjectName(QStringLiteral("sessionTabs"));
+    m_sessionTabs->setTabsClosable(true);
+    m_sessionTabs->setMovable(true);
+    m_sessionTabs->setDocumentMode(true);
+    m_sessionTabs->setElideMode(Qt::ElideRight);
+    connect(m_sessionTabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeSession);
+    connect(m_sessionTabs, &QTabWidget::currentChanged, this, &MainWindow::updateWindow);
+
+    m_emptyState = createEmptyState();
+    m_consoleStack = new QStackedWidget(this);
+    m_consoleStack->addWidget(m_emptyState);
+    m_consoleStack->addWidget(m_sessionTabs);
+
+    m_pages = new QTabWidget(this);
+    m_pages->setObjectName(QStringLiteral("pages"));
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(m_consoleStack, tr("Console"));
+    setCentralWidget(m_pages);
+
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("windowStatusLabel"));
+    statusBar()->addWidget(m_statusLabel, 1);
+
+    createActions();
+    createMenus();
+    readSettings();
+    updateWindow();
+}
+
+MainWindow::~MainWindow() = default;
+
+QIcon MainWindow::applicationIcon()
+{
+    QIcon icon;
+    for (int size : IconSizes)
+        icon.addFile(QStringLiteral(":/icons/tincan-%1.png").arg(size), QSize(size, size));
+    return icon;
+}
+
+QWidget *MainWindow::createEmptyState()
+{
+    auto *page = new QWidget(this);
+    page->setObjectName(QStringLiteral("emptyState"));
+
+    auto *icon = new QLabel(page);
+    icon->setPixmap(applicationIcon().pixmap(EmptyStateIconSize, EmptyStateIconSize));
+    icon->setAlignment(Qt::AlignCenter);
+
+    auto *heading = new QLabel(tr("No console sessions"), page);
+    QFont headingFont = heading->font();
+    headingFont.setPointSizeF(headingFont.pointSizeF() * HeadingScale);
+    headingFont.setBold(true);
+    heading->setFont(headingFont);
+    heading->setAlignment(Qt::AlignCenter);
+
+    auto *text = new QLabel(tr("Connect to a Tincan console server to run shell commands on it "
+                               "and watch their output as it arrives."),
+        page);
+    text->setWordWrap(true);
+    text->setAlignment(Qt::AlignCenter);
+    text->setForegroundRole(QPalette::PlaceholderText);
+
+    auto *button = new QPushButton(tr("New Console Session…"), page);
+    button->setObjectName(QStringLiteral("newSessionButton"));
+    button->setDefault(true);
+    connect(button, &QPushButton::clicked, this, &MainWindow::newSession);
+
+    // A column of limited width, so that the sentence does not span a wide
+    // window; centred by the stretches around it.
+    auto *column = new QWidget(page);
+    column->setMaximumWidth(text->fontMetrics().averageCharWidth() * EmptyStateColumnChars);
+    auto *columnLayout = new QVBoxLayout(column);
+    columnLayout->addWidget(icon);
+    columnLayout->addSpacing(8);
+    columnLayout->addWidget(heading);
+    columnLayout->addWidget(text);
+    columnLayout->addSpacing(12);
+    columnLayout->addWidget(button, 0, Qt::AlignHCenter);
+
+    auto *row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(column, 2);
+    row->addStretch(1);
+    auto *layout = new QVBoxLayout(page);
+    layout->addStretch(1);
+    layout->addLayout(row);
+    layout->addStretch(2);
+    return page;
+}
+
+void MainWindow::createActions()
+{
+    const auto makeAction = [this](const QString &name, const QString &text, const QKeySequence &shortcut) {
+        auto *action = new QAction(text, this);
+        action->setObjectName(name);
+        action->setShortcut(shortcut);
+        return action;
+    };
+
+    m_newSessionAction = makeAction(
+        QStringLiteral("newSessionAction"), tr("&New Console Session…"), QKeySequence(Qt::ControlModifier | Qt::Key_T));
+    connect(m_newSessionAction, &QAction::triggered, this, &MainWindow::newSession);
+    m_closeSessionAction = makeAction(
+        QStringLiteral("closeSessionAction"), tr("&Close Session"), QKeySequence(Qt::ControlModifier | Qt::Key_W));
+    connect(m_closeSessionAction, &QAction::triggered, this, &MainWindow::closeCurrentSession);
+    m_quitAction = makeAction(QStringLiteral("quitAction"), tr("&Quit"), QKeySequence(Qt::ControlModifier | Qt::Key_Q));
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &MainWindow::close);
+
+    m_reconnectAction = makeAction(
+        QStringLiteral("reconnectAction"), tr("&Reconnect"), QKeySequence(Qt::ControlModifier | Qt::Key_R));
+    connect(m_reconnectAction, &QAction::triggered, this, [this] {
+        if (ConsoleSessionWidget *session = currentSession())
+            session->reconnect();
+    });
+    // In the pane and the input line the session widget handles these keys
+    // itself, so that they still copy there while nothing runs.
+    m_cancelAction = makeAction(
+        QStringLiteral("cancelCommandAction"), tr("C&ancel Command"), QKeySequence(ConsoleSessionWidget::CancelKey));
+    connect(m_cancelAction, &QAction::triggered, this, [this] {
+        if (ConsoleSessionWidget *session = currentSession())
+            session->cancelLatestCommand();
+    });
+    m_copyAction = makeAction(QStringLiteral("copyAction"), tr("C&opy"), QKeySequence(ConsoleSessionWidget::CopyKey));
+    connect(m_copyAction, &QAction::triggered, this, [this] {
+        if (ConsoleSessionWidget *session = currentSession())
+            session->copy();
+    });
+    m_clearAction
+        = makeAction(QStringLiteral("clearAction"), tr("C&lear"), QKeySequence(Qt::ControlModifier | Qt::Key_L));
+    connect(m_clearAction, &QAction::triggered, this, [this] {
+        if (ConsoleSessionWidget *session = currentSession())
+            session->clear();
+    });
+
+    m_aboutAction = makeAction(QStringLiteral("aboutAction"), tr("&About Tincan"), QKeySequence());
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+    m_aboutQtAction = makeAction(QStringLiteral("aboutQtAction"), tr("About &Qt"), QKeySequence());
+    m_aboutQtAction->setMenuRole(QAction::AboutQtRole);
+    connect(m_aboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(m_newSessionAction);
+    file->addAction(m_closeSessionAction);
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu *session = menuBar()->addMenu(tr("&Session"));
+    session->addAction(m_reconnectAction);
+    session->addAction(m_cancelAction);
+    session->addSeparator();
+    session->addAction(m_copyAction);
+    session->addAction(m_clearAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(m_aboutAction);
+    help->addAction(m_aboutQtAction);
+}
+
+ConsoleSessionWidget *MainWindow::currentSession() const
+{
+    return qobject_cast<ConsoleSessionWidget *>(m_sessionTabs->currentWidget());
+}
+
+QList<ConsoleSessionWidget *> MainWindow::sessions() const
+{
+    QList<ConsoleSessionWidget *> result;
+    for (int i = 0; i < m_sessionTabs->count(); ++i) {
+        if (auto *session = qobject_cast<ConsoleSessionWidget *>(m_sessionTabs->widget(i)))
+            result.append(session);
+    }
+    return result;
+}
+
+void MainWindow::newSession()
+{
+    // Opened window-modal without a nested event loop.
+    auto *dialog = new ConnectDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+        [this, dialog] { openSession(dialog->host(), dialog->port(), dialog->mode()); });
+    dialog->open();
+}
+
+ConsoleSessionWidget *MainWindow::openSession(const QString &host, quint16 port, ConsoleClient::Mode mode)
+{
+    auto *session = new ConsoleSessionWidget(m_sessionTabs);
+    connect(session, &ConsoleSessionWidget::statusChanged, this, [this, session] {
+        updateSessionTab(session);
+        updateWindow();
+    });
+    connect(session, &ConsoleSessionWidget::runningCommandCountChanged, this, [this, session] {
+        updateSessionTab(session);
+        updateWindow();
+    });
+    session->connectToServer(host, port, mode);
+    const int index = m_sessionTabs->addTab(session, session->address());
+    updateSessionTab(session);
+    m_sessionTabs->setCurrentIndex(index);
+    updateWindow();
+    session->setFocus();
+    return session;
+}
+
+void MainWindow::updateSessionTab(ConsoleSessionWidget *session)
+{
+    const int index = m_sessionTabs->indexOf(session);
+    if (index < 0)
+        return;
+    const bool failed
+        = session->state() == ConsoleClient::State::Disconnected && !session->client()->errorString().isEmpty();
+    QString title = session->address();
+    if (session->mode() == ConsoleClient::Mode::Classic)
+        title = tr("%1 (classic)").arg(title);
+    m_sessionTabs->setTabText(index, title);
+    m_sessionTabs->setTabIcon(index, ConsoleSessionWidget::stateIcon(session->state(), failed));
+    m_sessionTabs->setTabToolTip(index, session->statusText());
+}
+
+void MainWindow::updateWindow()
+{
+    ConsoleSessionWidget *session = currentSession();
+    m_consoleStack->setCurrentWidget(m_sessionTabs->count() > 0 ? static_cast<QWidget *>(m_sessionTabs) : m_emptyState);
+    if (session) {
+        setWindowTitle(tr("%1 — Tincan").arg(session->address()));
+        QString status = session->statusText();
+        if (const int running = session->runningCommandCount(); running == 1)
+            status = tr("%1 · 1 command running").arg(status);
+        else if (running > 1)
+            status = tr("%1 · %n commands running", nullptr, running).arg(status);
+        m_statusLabel->setText(status);
+    } else {
+        setWindowTitle(tr("Tincan"));
+        m_statusLabel->setText(tr("No console session. Press %1 to open one.")
+                                   .arg(m_newSessionAction->shortcut().toString(QKeySequence::NativeText)));
+    }
+    m_closeSessionAction->setEnabled(session);
+    m_reconnectAction->setEnabled(session && session->canReconnect());
+    m_cancelAction->setEnabled(session && session->runningCommandCount() > 0);
+    m_copyAction->setEnabled(session);
+    m_clearAction->setEnabled(session);
+}
+
+void MainWindow::closeCurrentSession()
+{
+    closeSession(m_sessionTabs->currentIndex());
+}
+
+void MainWindow::closeSession(int index)
+{
+    QPointer<ConsoleSessionWidget> session = qobject_cast<ConsoleSessionWidget *>(m_sessionTabs->widget(index));
+    if (!session)
+        return;
+    const int running = session->runningCommandCount();
+    const QString detail = running == 1
+        ? tr("A command is still running in %1. Closing the session stops it.").arg(session->address())
+        : tr("%n commands are still running in %1. Closing the session stops them.", nullptr, running)
+              .arg(session->address());
+    confirmStoppingCommands(running, tr("Close this session?"), detail, tr("&Close Session"), [this, session] {
+        if (session)
+            removeSession(session);
+    });
+}
+
+void MainWindow::removeSession(ConsoleSessionWidget *session)
+{
+    m_sessionTabs->removeTab(m_sessionTabs->indexOf(session));
+    // Closing the connection makes the server stop the session's commands.
+    session->deleteLater();
+    updateWindow();
+    if (ConsoleSessionWidget *next = currentSession())
+        next->setFocus();
+}
+
+void MainWindow::confirmStoppingCommands(int running, const QString &question, const QString &detail,
+    const QString &acceptText, std::function<void()> action)
+{
+    if (running == 0) {
+        action();
+        return;
+    }
+    auto *box = new QMessageBox(
+        QMessageBox::Question, tr("Commands Still Running"), question, QMessageBox::Yes | QMessageBox::Cancel, this);
+    box->setInformativeText(detail);
+    box->button(QMessageBox::Yes)->setText(acceptText);
+    box->setDefaultButton(QMessageBox::Cancel);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    connect(box, &QMessageBox::finished, this, [action = std::move(action)](int result) {
+        if (result == QMessageBox::Yes)
+            action();
+    });
+    box->open();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    int running = 0;
+    for (ConsoleSessionWidget *session : sessions())
+        running += session->runningCommandCount();
+    if (running > 0 && !m_quitConfirmed) {
+        event->ignore();
+        const QString detail = running == 1
+            ? tr("A command is still running. Quitting stops it.")
+            : tr("%n commands are still running. Quitting stops them.", nullptr, running);
+        confirmStoppingCommands(running, tr("Quit Tincan?"), detail, tr("&Quit"), [this] {
+            m_quitConfirmed = true;
+            close();
+        });
+        return;
+    }
+    writeSettings();
+    event->accept();
+}
+
+void MainWindow::showAbout()
+{
+    auto *box = new QMessageBox(this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowTitle(tr("About Tincan"));
+    box->setIconPixmap(applicationIcon().pixmap(AboutIconSize, AboutIconSize));
+    box->setTextFormat(Qt::RichText);
+    box->setText(
+        tr("<h3>Tincan %1</h3>"
+           "<p>Chat, serve and run remote commands over sockets.</p>"
+           "<p>Built with Qt %2, running on Qt %3.</p>")
+            .arg(QStringLiteral(TINCAN_VERSION), QStringLiteral(QT_VERSION_STR), QString::fromLatin1(qVersion())));
+    box->open();
+}
+
+void MainWindow::readSettings()
+{
+    const QSettings settings;
+    if (!restoreGeometry(settings.value(GeometryKey).toByteArray()))
+        resize(DefaultSize);
+    restoreState(settings.value(StateKey).toByteArray());
+}
+
+void MainWindow::writeSettings() const
+{
+    QSettings settings;
+    settings.setValue(GeometryKey, saveGeometry());
+    settings.setValue(StateKey, saveState());
+}
+
+} // namespace Tincan
