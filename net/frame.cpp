@@ -36,7 +36,12 @@ std::optional<qint64> jsonInteger(const QJsonValue &value)
     const double d = value.toDouble();
     if (!std::isfinite(d) || std::trunc(d) != d || std::fabs(d) > double(FrameLimits::MaxJsonInteger))
         return std::nullopt;
-    return qint64(d);
+    // The parser keeps integers exactly; toDouble() may have rounded one
+    // just beyond the limit (2^53 + 1) onto it.
+    const qint64 integer = value.toInteger();
+    if (integer > FrameLimits::MaxJsonInteger || integer < -FrameLimits::MaxJsonInteger)
+        return std::nullopt;
+    return integer;
 }
 
 FrameDecoder::FrameDecoder(qint64 maxPayloadSize)
