@@ -1,4 +1,5 @@
 // tincan-cli: Tincan without a display. Dispatches to one subcommand.
+#include "cli/chatcommand.h"
 #include "cli/execcommand.h"
 #include "cli/servecommand.h"
 #include "cli/terminalio.h"
@@ -17,6 +18,8 @@ QString usage()
                        "Commands:\n"
                        "  serve   run the console server (tincan-cli serve --console 8082)\n"
                        "  exec    run a command on a console server (tincan-cli exec -- ls -l)\n"
+                       "  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)\n"
+                       "  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)\n"
                        "\n"
                        "Options:\n"
                        "  --lang LANG   language of messages (en, zh_CN); default: the system's\n"
@@ -63,6 +66,10 @@ int main(int argc, char *argv[])
         return runServe(args);
     if (command == QStringLiteral("exec"))
         return runExec(args);
+    if (command == QStringLiteral("chat"))
+        return runChat(args);
+    if (command == QStringLiteral("send"))
+        return runSend(args);
     reportError(CliText::tr("unknown command \"%1\".").arg(command));
     printError(usage());
     return 2;

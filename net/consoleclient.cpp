@@ -259,7 +259,11 @@ void ConsoleClient::handleFrame(const Frame &frame)
         Q_EMIT commandFinished(id, exit);
     } else if (type == Type::Error) {
         const QString message = frame.header.value(Key::Message).toString();
-        if (known) {
+        if (known && frame.header.value(Key::Code).toString() == ErrorCode::DuplicateId) {
+            // About a second request with a running command's id: that
+            // command goes on. This client never reuses ids, so say so.
+            Q_EMIT errorOccurred(tr("Server error: %1").arg(message));
+        } else if (known) {
             m_pending.erase(id);
             Q_EMIT commandFailed(id, message);
         } else if (frame.header.value(Key::Code).toString() == ErrorCode::ShuttingDown) {

@@ -77,6 +77,13 @@ void ConsoleConnection::onReadyRead()
         m_socket->readAll(); // nothing more is served; discard
         return;
     }
+    if (m_socket->bytesToWrite() > Limits::SendHighWater) {
+        // A client that sends but does not read must not make us queue
+        // replies without end: stop reading it until it has caught up. Its
+        // bytes wait in the bounded socket buffer, then in TCP.
+        m_inputPaused = true;
+        return;
+    }
     switch (m_protocol) {
     case WireProtocol::Undecided: {
         m_detectBuffer.append(m_socket->read(DetectionBytes - m_detectBuffer.size()));
@@ -404,6 +411,11 @@ void ConsoleConnection::updateFlowControl()
         m_outputPaused = paused;
         for (auto &[key, command] : m_commands)
             command.process->setReadingPaused(paused);
+    }
+    if (m_inputPaused && !paused && pending <= Limits::SendLowWater) {
+        m_inputPaused = false;
+        // What arrived meanwhile is already buffered: no readyRead will come for it.
+        QMetaObject::invokeMethod(this, &ConsoleConnection::onReadyRead, Qt::QueuedConnection);
     }
     maybeClosed();
 }

@@ -86,6 +86,7 @@ private:
     bool m_closing = false;     // no new commands; close once the last is reaped
     bool m_socketGone = false;  // disconnected
     bool m_outputPaused = false;
+    bool m_inputPaused = false;  // client sends faster than it reads
     bool m_closedEmitted = false;
     std::map<quint64, Command> m_commands; // by an internal key, in start order
     quint64 m_nextKey = 1;

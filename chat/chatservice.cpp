@@ -1,0 +1,380 @@
+#include "chatservice.h"
+
+namespace Tincan {
+
+namespace {
+const QString ContactPrefix = QStringLiteral("contact:");
+const QString PeerPrefix = QStringLiteral("peer:");
+const QString AddressPrefix = QStringLiteral("addr:");
+
+std::optional<ChatPeerAddress> parseAddressKey(const QString &key)
+{
+    if (!key.startsWith(AddressPrefix))
+        return std::nullopt;
+    QString rest = key.mid(AddressPrefix.size());
+    const qsizetype colon = rest.lastIndexOf(QLatin1Char(':'));
+    if (colon <= 0)
+        return std::nullopt;
+    QString host = rest.left(colon);
+    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
+        host = host.mid(1, host.size() - 2);
+    bool ok = false;
+    const uint port = rest.mid(colon + 1).toUInt(&ok);
+    QHostAddress address;
+    if (!ok || port == 0 || port > 65535 || !address.setAddress(host))
+        return std::nullopt;
+    return ChatPeerAddress{address, quint16(port)};
+}
+} // namespace
+
+ChatService::ChatService(ChatHistory *history, ChatEndpoint *endpoint, QObject *parent)
+    : QObject(parent)
+    , m_history(history)
+    , m_endpoint(endpoint)
+{
+    reloadContacts();
+    m_endpoint->setAcceptor([this](const ChatMessage &message) { return accept(message); });
+    connect(m_endpoint, &ChatEndpoint::deliveryStateChanged, this, &ChatService::onStateChanged);
+    connect(m_endpoint, &ChatEndpoint::storeFailed, this, &ChatService::errorOccurred);
+    connect(m_endpoint, &ChatEndpoint::peerSeen, this,
+            [this](const QUuid &peerId, const QString &name, const ChatPeerAddress &address) {
+                m_peers.insert(peerId, {name, address});
+            });
+    connect(m_history, &ChatHistory::errorOccurred, this, &ChatService::errorOccurred);
+}
+
+QString ChatService::contactKey(qint64 contactId)
+{
+    return ContactPrefix + QString::number(contactId);
+}
+
+QString ChatService::peerKey(const QUuid &peerId)
+{
+    return PeerPrefix + peerId.toString(QUuid::WithoutBraces);
+}
+
+QString ChatService::addressKey(const ChatPeerAddress &address)
+{
+    return AddressPrefix + address.toString();
+}
+
+std::optional<QHostAddress> ChatService::parseHost(const QString &host)
+{
+    const QString trimmed = host.trimmed();
+    if (trimmed.compare(QStringLiteral("localhost"), Qt::CaseInsensitive) == 0)
+        return QHostAddress(QHostAddress::LocalHost);
+    QHostAddress address;
+    if (!address.setAddress(trimmed))
+        return std::nullopt;
+    return address;
+}
+
+void ChatService::reloadContacts()
+{
+    m_contacts = m_history->isOpen() ? m_history->contacts() : m_contacts;
+}
+
+void ChatService::resumeUndelivered()
+{
+    for (const StoredMessage &message : m_history->undelivered()) {
+        m_endpoint->resume({message.messageId, message.peer, message.text, message.time.toMSecsSinceEpoch()});
+        m_lastWrittenAt.insert(message.peer.toString(), message.conversation);
+    }
+}
+
+std::optional<Contact> ChatService::contact(qint64 contactId) const
+{
+    for (const Contact &c : m_contacts)
+        if (c.id == contactId)
+            return c;
+    return std::nullopt;
+}
+
+std::optional<Contact> ChatService::contactForConversation(const QString &key) const
+{
+    if (!key.startsWith(ContactPrefix))
+        return std::nullopt;
+    bool ok = false;
+    const qint64 id = key.mid(ContactPrefix.size()).toLongLong(&ok);
+    return ok ? contact(id) : std::nullopt;
+}
+
+bool ChatService::addContact(Contact &contact, QString *error)
+{
+    if (!parseHost(contact.host)) {
+        if (error)
+            *error = tr("\"%1\" is not an IP address.").arg(contact.host);
+        return false;
+    }
+    if (m_history->isOpen()) {
+        if (!m_history->addContact(contact)) {
+            if (error)
+                *error = m_history->errorString();
+            return false;
+        }
+    } else {
+        // No history: the contact lives for this run only.
+        qint64 maxId = 0;
+        for (const Contact &c : m_contacts)
+            maxId = std::max(maxId, c.id);
+        contact.id = maxId + 1;
+    }
+    m_contacts.append(contact);
+    Q_EMIT contactsChanged();
+    return true;
+}
+
+bool ChatService::updateContact(const Contact &contact, QString *error)
+{
+    if (!parseHost(contact.host)) {
+        if (error)
+            *error = tr("\"%1\" is not an IP address.").arg(contact.host);
+        return false;
+    }
+    if (m_history->isOpen() && !m_history->updateContact(contact)) {
+        if (error)
+            *error = m_history->errorString();
+        return false;
+    }
+    for (Contact &c : m_contacts)
+        if (c.id == contact.id)
+            c = contact;
+    Q_EMIT contactsChanged();
+    return true;
+}
+
+bool ChatService::removeContact(qint64 contactId)
+{
+    const auto removed = contact(contactId);
+    if (!removed)
+        return false;
+    if (m_history->isOpen() && !m_history->removeContact(contactId))
+        return false;
+    // The messages stay, under the address they were exchanged with.
+    if (const auto address = parseHost(removed->host))
+        m_history->moveConversation(contactKey(contactId), addressKey({*address, removed->port}));
+    m_contacts.removeIf([contactId](const Contact &c) { return c.id == contactId; });
+    for (auto it = m_lastWrittenAt.begin(); it != m_lastWrittenAt.end();) {
+        if (it.value() == contactKey(contactId))
+            it = m_lastWrittenAt.erase(it);
+        else
+            ++it;
+    }
+    Q_EMIT contactsChanged();
+    return true;
+}
+
+QString ChatService::saveAsContact(const QString &conversation, const QString &name, QString *error)
+{
+    const auto address = destination(conversation);
+    if (!address) {
+        if (error)
+            *error = tr("This conversation has no address to save.");
+        return QString();
+    }
+    Contact c;
+    c.name = name;
+    c.host = address->address.toString();
+    c.port = address->port;
+    if (conversation.startsWith(PeerPrefix)) {
+        c.protocol = ChatProtocol::Tincan;
+        c.peerId = QUuid::fromString(conversation.mid(PeerPrefix.size()));
+    }
+    if (!addContact(c, error))
+        return QString();
+    const QString key = contactKey(c.id);
+    m_history->moveConversation(conversation, key);
+    for (auto it = m_lastWrittenAt.begin(); it != m_lastWrittenAt.end(); ++it)
+        if (it.value() == conversation)
+            it.value() = key;
+    if (m_active == conversation)
+        m_active = key;
+    return key;
+}
+
+QString ChatService::conversationTitle(const QString &key) const
+{
+    if (const auto c = contactForConversation(key))
+        return c->name;
+    if (const auto address = parseAddressKey(key))
+        return address->toString();
+    if (key.startsWith(PeerPrefix)) {
+        const QUuid peerId = QUuid::fromString(key.mid(PeerPrefix.size()));
+        QString name;
+        std::optional<ChatPeerAddress> address;
+        if (m_peers.contains(peerId)) {
+            name = m_peers.value(peerId).first;
+            address = m_peers.value(peerId).second;
+        } else {
+            const auto last = m_history->messages(key, 50);
+            for (auto it = last.crbegin(); it != last.crend(); ++it) {
+                if (!it->outgoing) {
+                    name = it->peerName;
+                    address = it->peer;
+                    break;
+                }
+            }
+        }
+        if (!address)
+            return name;
+        return name.isEmpty() ? address->toString() : tr("%1 (%2)").arg(name, address->toString());
+    }
+    return key;
+}
+
+std::optional<ChatPeerAddress> ChatService::destination(const QString &key) const
+{
+    if (const auto c = contactForConversation(key)) {
+        const auto address = parseHost(c->host);
+        if (!address)
+            return std::nullopt;
+        return ChatPeerAddress{*address, c->port};
+    }
+    if (const auto address = parseAddressKey(key))
+        return address;
+    if (key.startsWith(PeerPrefix)) {
+        const QUuid peerId = QUuid::fromString(key.mid(PeerPrefix.size()));
+        if (m_peers.contains(peerId))
+            return m_peers.value(peerId).second;
+        const auto last = m_history->messages(key, 50);
+        for (auto it = last.crbegin(); it != last.crend(); ++it)
+            if (!it->outgoing)
+                return it->peer;
+    }
+    return std::nullopt;
+}
+
+std::optional<StoredMessage> ChatService::send(const QString &conversation, const QString &text, QString *error)
+{
+    const auto to = destination(conversation);
+    if (!to) {
+        if (error)
+            *error = tr("There is no address to send this conversation's messages to.");
+        return std::nullopt;
+    }
+    ChatProtocol protocol = ChatProtocol::Auto;
+    if (const auto c = contactForConversation(conversation))
+        protocol = c->protocol;
+    else if (conversation.startsWith(PeerPrefix))
+        protocol = ChatProtocol::Tincan;
+    const ChatProtocol resolved = m_endpoint->resolve(*to, protocol);
+
+    const QUuid id = m_endpoint->send(*to, text, protocol, error);
+    if (id.isNull())
+        return std::nullopt;
+    m_lastWrittenAt.insert(to->toString(), conversation);
+
+    StoredMessage message;
+    message.conversation = conversation;
+    message.outgoing = true;
+    message.messageId = id;
+    message.peer = *to;
+    message.text = text;
+    message.time = QDateTime::currentDateTimeUtc();
+    message.classic = resolved == ChatProtocol::Classic;
+    // The endpoint's own signal (queued) will say Sent or Sending; a fresh
+    // Tincan message starts as Sending, a classic one is Sent at once.
+    message.state = message.classic ? DeliveryState::Sent : m_endpoint->pendingState(id).value_or(DeliveryState::Sending);
+    message.read = true;
+    if (m_history->isOpen())
+        m_history->appendOutgoing(message); // a failure is reported by errorOccurred
+    Q_EMIT messageAdded(message);
+    return message;
+}
+
+bool ChatService::retry(const QUuid &messageId)
+{
+    if (m_endpoint->retry(messageId))
+        return true;
+    // Not queued in this run (the endpoint forgot it): queue it again.
+    const auto stored = m_history->message(messageId);
+    if (!stored || !stored->outgoing || stored->classic || stored->state == DeliveryState::Delivered)
+        return false;
+    m_endpoint->resume({stored->messageId, stored->peer, stored->text, stored->time.toMSecsSinceEpoch()});
+    return true;
+}
+
+void ChatService::setActiveConversation(const QString &key)
+{
+    m_active = key;
+    if (!key.isEmpty())
+        markRead(key);
+}
+
+void ChatService::markRead(const QString &key)
+{
+    if (m_history->isOpen())
+        m_history->markRead(key);
+}
+
+QString ChatService::conversationFor(const ChatMessage &message)
+{
+    const QString where = message.from.toString();
+    if (!message.classic) {
+        // Tincan peers are told apart by id, whatever address they use.
+        for (const Contact &c : std::as_const(m_contacts))
+            if (c.peerId == message.peerId)
+                return contactKey(c.id);
+        // An answer to the contact last written to at this address makes
+        // that contact this peer's.
+        const QString last = m_lastWrittenAt.value(where);
+        if (auto c = contactForConversation(last); c && c->peerId.isNull() && c->protocol != ChatProtocol::Classic) {
+            c->peerId = message.peerId;
+            updateContact(*c);
+            return last;
+        }
+        const QString key = peerKey(message.peerId);
+        m_peers.insert(message.peerId, {message.peerName, message.from});
+        return key;
+    }
+    // Classic: a reply goes where we last wrote at that address.
+    const QString last = m_lastWrittenAt.value(where);
+    if (!last.isEmpty())
+        return last;
+    for (const Contact &c : std::as_const(m_contacts)) {
+        const auto address = parseHost(c.host);
+        if (address && c.port == message.from.port && *address == message.from.address && c.peerId.isNull())
+            return contactKey(c.id);
+    }
+    return addressKey(message.from);
+}
+
+ChatEndpoint::AcceptResult ChatService::accept(const ChatMessage &incoming)
+{
+    StoredMessage message;
+    message.conversation = conversationFor(incoming);
+    message.outgoing = false;
+    message.messageId = incoming.id;
+    message.peerId = incoming.peerId;
+    message.peerName = incoming.peerName;
+    message.peer = incoming.from;
+    message.text = incoming.text;
+    message.time = incoming.time;
+    message.classic = incoming.classic;
+    message.read = message.conversation == m_active;
+
+    if (!m_history->isOpen()) {
+        // No memory: show it, and acknowledge (the user has seen it).
+        Q_EMIT messageAdded(message);
+        return ChatEndpoint::AcceptResult::Stored;
+    }
+    bool duplicate = false;
+    if (!m_history->appendIncoming(message, &duplicate)) {
+        if (incoming.classic)
+            Q_EMIT messageAdded(message); // a classic sender will not resend it
+        return ChatEndpoint::AcceptResult::Failed;
+    }
+    if (duplicate)
+        return ChatEndpoint::AcceptResult::Duplicate;
+    Q_EMIT messageAdded(message);
+    return ChatEndpoint::AcceptResult::Stored;
+}
+
+void ChatService::onStateChanged(const QUuid &messageId, DeliveryState state)
+{
+    if (m_history->isOpen())
+        m_history->setState(messageId, state);
+    Q_EMIT messageStateChanged(messageId, state);
+}
+
+} // namespace Tincan

@@ -1,0 +1,83 @@
+// The chat as the user sees it: contacts, conversations and delivery, on top
+// of a ChatEndpoint (the wire) and a ChatHistory (the memory). Decides which
+// conversation each incoming message belongs to. No widgets: the GUI and the
+// tests drive it alike.
+#pragma once
+
+#include "chatendpoint.h"
+#include "chathistory.h"
+
+#include <QHash>
+#include <QObject>
+
+#include <optional>
+
+namespace Tincan {
+
+class ChatService final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ChatService)
+
+public:
+    // Neither is owned. The history may be closed (unwritable): the chat then
+    // works without memory, and says so through errorOccurred().
+    ChatService(ChatHistory *history, ChatEndpoint *endpoint, QObject *parent = nullptr);
+
+    // Conversation keys: a contact's, an unknown Tincan peer's, an unknown address's.
+    static QString contactKey(qint64 contactId);
+    static QString peerKey(const QUuid &peerId);
+    static QString addressKey(const ChatPeerAddress &address);
+
+    // Resends what an earlier run left undelivered.
+    void resumeUndelivered();
+
+    QList<Contact> contacts() const { return m_contacts; }
+    std::optional<Contact> contact(qint64 contactId) const;
+    std::optional<Contact> contactForConversation(const QString &key) const;
+    bool addContact(Contact &contact, QString *error = nullptr);
+    bool updateContact(const Contact &contact, QString *error = nullptr);
+    bool removeContact(qint64 contactId);
+    // Turns an ip:port (or peer) conversation into a contact; returns its key.
+    QString saveAsContact(const QString &conversation, const QString &name, QString *error = nullptr);
+    // A contact's host as an address: an IP literal or "localhost".
+    static std::optional<QHostAddress> parseHost(const QString &host);
+
+    // What to call a conversation: the contact's name, or ip:port.
+    QString conversationTitle(const QString &key) const;
+    // Where a conversation's messages go.
+    std::optional<ChatPeerAddress> destination(const QString &key) const;
+
+    // Sends text to a conversation. The message is stored before it is shown.
+    std::optional<StoredMessage> send(const QString &conversation, const QString &text, QString *error = nullptr);
+    bool retry(const QUuid &messageId);
+
+    // Messages to the active conversation arrive read.
+    void setActiveConversation(const QString &key);
+    QString activeConversation() const { return m_active; }
+    void markRead(const QString &key);
+
+Q_SIGNALS:
+    void messageAdded(const Tincan::StoredMessage &message);
+    void messageStateChanged(const QUuid &messageId, Tincan::DeliveryState state);
+    void contactsChanged();
+    void errorOccurred(const QString &message);
+
+private:
+    ChatEndpoint::AcceptResult accept(const ChatMessage &message);
+    QString conversationFor(const ChatMessage &message);
+    void onStateChanged(const QUuid &messageId, DeliveryState state);
+    void reloadContacts();
+
+    ChatHistory *m_history;
+    ChatEndpoint *m_endpoint;
+    QList<Contact> m_contacts;
+    // Per address: the conversation last written to there. A classic reply
+    // from that address belongs to it (several contacts may share one address).
+    QHash<QString, QString> m_lastWrittenAt;
+    // Unknown peers' names and addresses, for titles and replies.
+    QHash<QUuid, std::pair<QString, ChatPeerAddress>> m_peers;
+    QString m_active;
+};
+
+} // namespace Tincan
