@@ -254,7 +254,8 @@ std::optional<StoredMessage> ChatService::send(const QString &conversation, cons
     }
     ChatProtocol protocol = ChatProtocol::Auto;
     if (const auto c = contactForConversation(conversation))
-        protocol = c->protocol;
+        // A contact that has answered as a Tincan peer stays one across restarts.
+        protocol = (c->protocol == ChatProtocol::Auto && !c->peerId.isNull()) ? ChatProtocol::Tincan : c->protocol;
     else if (conversation.startsWith(PeerPrefix))
         protocol = ChatProtocol::Tincan;
     const ChatProtocol resolved = m_endpoint->resolve(*to, protocol);

@@ -275,6 +275,10 @@ void ChatEndpoint::handleClassic(const QByteArray &datagram, const ChatPeerAddre
     if (m_acceptor(message) == AcceptResult::Failed)
         Q_EMIT storeFailed(tr("A message from %1 could not be saved to the history.").arg(from.toString()));
     Q_EMIT messageReceived(message);
+    // A Tincan peer that restarted may speak classic until it knows us again;
+    // it is back all the same. (Only addresses we already sent envelopes to
+    // have failed messages, so a real classic peer is never sent one here.)
+    resendFailedTo(from);
 }
 
 void ChatEndpoint::handleEnvelope(const Chat::Envelope &envelope, const ChatPeerAddress &from)
