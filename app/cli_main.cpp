@@ -1,5 +1,6 @@
 // tincan-cli: Tincan without a display. Dispatches to one subcommand.
 #include "cli/chatcommand.h"
+#include "cli/echocommand.h"
 #include "cli/execcommand.h"
 #include "cli/servecommand.h"
 #include "cli/terminalio.h"
@@ -16,10 +17,11 @@ QString usage()
     return CliText::tr("Usage: tincan-cli [--lang LANG] COMMAND [OPTIONS]\n"
                        "\n"
                        "Commands:\n"
-                       "  serve   run the console server (tincan-cli serve --console 8082)\n"
+                       "  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)\n"
                        "  exec    run a command on a console server (tincan-cli exec -- ls -l)\n"
                        "  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)\n"
                        "  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)\n"
+                       "  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)\n"
                        "\n"
                        "Options:\n"
                        "  --lang LANG   language of messages (en, zh_CN); default: the system's\n"
@@ -70,6 +72,8 @@ int main(int argc, char *argv[])
         return runChat(args);
     if (command == QStringLiteral("send"))
         return runSend(args);
+    if (command == QStringLiteral("echo"))
+        return runEcho(args);
     reportError(CliText::tr("unknown command \"%1\".").arg(command));
     printError(usage());
     return 2;

@@ -1,6 +1,8 @@
 #include "servecommand.h"
 
 #include "consoleserver.h"
+#include "echoservices.h"
+#include "udpcommandservice.h"
 #include "terminalio.h"
 #include "unixsignalwatcher.h"
 
@@ -11,6 +13,7 @@
 
 #include <csignal>
 #include <memory>
+#include <optional>
 
 namespace Tincan::Cli {
 
@@ -57,27 +60,40 @@ int runServe(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         CliText::tr("Runs Tincan's servers until interrupted (SIGINT or SIGTERM), then shuts down cleanly: running "
-           "commands are terminated and every client is told. Prints one line per service once it listens: "
-           "NAME: listening on ADDR:PORT"));
+                    "commands are terminated and every client is told. Prints one line per service once it "
+                    "listens: NAME: listening on ADDR:PORT"));
     parser.addHelpOption();
     const QCommandLineOption consoleOption(QStringLiteral("console"),
-                                           CliText::tr("Serve remote commands on PORT (the tutorial uses 8082). "
-                                              "Tincan and classic clients share the port."),
+                                           CliText::tr("Serve remote commands on TCP PORT (the tutorial uses 8082). "
+                                                       "Tincan and classic clients share the port."),
                                            CliText::tr("port"));
+    const QCommandLineOption echoTcpOption(QStringLiteral("echo-tcp"),
+                                           CliText::tr("Upper-case echo over TCP on PORT (the tutorial uses 8080)."),
+                                           CliText::tr("port"));
+    const QCommandLineOption echoUdpOption(QStringLiteral("echo-udp"),
+                                           CliText::tr("Upper-case echo over UDP on PORT (the tutorial uses 9000)."),
+                                           CliText::tr("port"));
+    const QCommandLineOption execUdpOption(
+        QStringLiteral("exec-udp"),
+        CliText::tr("Run commands sent as UDP datagrams on PORT, answering with two datagrams: stderr, then "
+                    "stdout (the tutorial uses 9003)."),
+        CliText::tr("port"));
     const QCommandLineOption bindOption(QStringLiteral("bind"),
                                         CliText::tr("Address to listen on (default 127.0.0.1)."), CliText::tr("address"),
                                         QStringLiteral("127.0.0.1"));
     const QCommandLineOption insecureOption(
         QStringLiteral("insecure"),
-        CliText::tr("Allow the console on a non-loopback address without authentication. Anyone who can reach the "
-           "port can run commands as this user."));
-    const QCommandLineOption capOption(QStringLiteral("classic-reply-cap"),
-                                       CliText::tr("Largest classic reply in bytes before it is truncated (default %1).")
-                                           .arg(ConsoleServer::Options().classicReplyCap),
-                                       CliText::tr("bytes"));
+        CliText::tr("Allow the console and the UDP commands on a non-loopback address without authentication. "
+                    "Anyone who can reach the port can run commands as this user."));
+    const QCommandLineOption capOption(
+        QStringLiteral("classic-reply-cap"),
+        CliText::tr("Largest classic reply in bytes before it is truncated (default %1).")
+            .arg(ConsoleServer::Options().classicReplyCap),
+        CliText::tr("bytes"));
     const QCommandLineOption quietOption(QStringLiteral("quiet"),
                                          CliText::tr("Do not log connections and commands on standard error."));
-    parser.addOptions({consoleOption, bindOption, insecureOption, capOption, quietOption});
+    parser.addOptions({consoleOption, echoTcpOption, echoUdpOption, execUdpOption, bindOption, insecureOption,
+                       capOption, quietOption});
 
     if (!parser.parse(arguments)) {
         reportError(parser.errorText());
@@ -91,25 +107,38 @@ int runServe(const QStringList &arguments)
         reportError(CliText::tr("serve: unexpected argument \"%1\".").arg(parser.positionalArguments().constFirst()));
         return 2;
     }
-    if (!parser.isSet(consoleOption)) {
-        reportError(CliText::tr("serve: no service chosen. Try: tincan-cli serve --console 8082"));
-        return 2;
-    }
 
-    ConsoleServer::Options options;
-    const auto port = parsePort(parser.value(consoleOption));
-    if (!port) {
-        reportError(CliText::tr("serve: invalid port \"%1\".").arg(parser.value(consoleOption)));
+    // Every service asked for, with its port, in the order they start.
+    struct Requested
+    {
+        QString name;
+        std::optional<quint16> port;
+    };
+    QList<Requested> requested;
+    for (const QCommandLineOption *option : {&consoleOption, &echoTcpOption, &echoUdpOption, &execUdpOption}) {
+        if (!parser.isSet(*option))
+            continue;
+        const auto port = parsePort(parser.value(*option));
+        if (!port) {
+            reportError(CliText::tr("serve: invalid port \"%1\" for --%2.")
+                            .arg(parser.value(*option), option->names().constFirst()));
+            return 2;
+        }
+        requested.append({option->names().constFirst(), port});
+    }
+    if (requested.isEmpty()) {
+        reportError(CliText::tr("serve: no service chosen. Try: tincan-cli serve --console 8082 --echo-tcp 8080"));
         return 2;
     }
-    options.port = *port;
     const auto address = parseBindAddress(parser.value(bindOption));
     if (!address) {
         reportError(CliText::tr("serve: invalid address \"%1\".").arg(parser.value(bindOption)));
         return 2;
     }
-    options.address = *address;
-    options.insecure = parser.isSet(insecureOption);
+    const bool insecure = parser.isSet(insecureOption);
+    ConsoleServer::Options consoleOptions;
+    consoleOptions.address = *address;
+    consoleOptions.insecure = insecure;
     if (parser.isSet(capOption)) {
         bool ok = false;
         const qint64 cap = parser.value(capOption).toLongLong(&ok);
@@ -117,33 +146,95 @@ int runServe(const QStringList &arguments)
             reportError(CliText::tr("serve: invalid byte count \"%1\".").arg(parser.value(capOption)));
             return 2;
         }
-        options.classicReplyCap = cap;
+        consoleOptions.classicReplyCap = cap;
     }
 
     ::signal(SIGPIPE, SIG_IGN);
     UnixSignalWatcher signalWatcher({SIGINT, SIGTERM, SIGHUP});
-    ConsoleServer console;
-    if (!console.listen(options)) {
-        reportError(QStringLiteral("console: ") + console.errorString());
-        return 1;
+    const bool verbose = !parser.isSet(quietOption);
+    std::unique_ptr<ConsoleServer> console;
+    std::unique_ptr<EchoTcpServer> echoTcp;
+    std::unique_ptr<EchoUdpService> echoUdp;
+    std::unique_ptr<UdpCommandService> execUdp;
+    QStringList ready;
+    const auto listening = [](const QString &name, const QHostAddress &at, quint16 port) {
+        return QStringLiteral("%1: listening on %2:%3").arg(name, at.toString()).arg(port);
+    };
+    const auto logClients = [verbose](auto *service, const QString &name) {
+        if (!verbose)
+            return;
+        QObject::connect(service, &std::remove_pointer_t<decltype(service)>::clientConnected, service,
+                         [name](const ClientInfo &client) {
+                             logEvent(CliText::tr("%1: %2:%3 connected")
+                                          .arg(name, client.address.toString())
+                                          .arg(client.port));
+                         });
+    };
+
+    for (const Requested &service : std::as_const(requested)) {
+        const quint16 port = *service.port;
+        if (service.name == QStringLiteral("console")) {
+            consoleOptions.port = port;
+            console = std::make_unique<ConsoleServer>();
+            if (!console->listen(consoleOptions)) {
+                reportError(QStringLiteral("console: ") + console->errorString());
+                return 1;
+            }
+            ready.append(listening(service.name, console->serverAddress(), console->serverPort()));
+        } else if (service.name == QStringLiteral("echo-tcp")) {
+            echoTcp = std::make_unique<EchoTcpServer>();
+            if (!echoTcp->listen(*address, port)) {
+                reportError(QStringLiteral("echo-tcp: ") + echoTcp->errorString());
+                return 1;
+            }
+            logClients(echoTcp.get(), service.name);
+            ready.append(listening(service.name, echoTcp->serverAddress(), echoTcp->serverPort()));
+        } else if (service.name == QStringLiteral("echo-udp")) {
+            echoUdp = std::make_unique<EchoUdpService>();
+            if (!echoUdp->bind(*address, port)) {
+                reportError(QStringLiteral("echo-udp: ") + echoUdp->errorString());
+                return 1;
+            }
+            logClients(echoUdp.get(), service.name);
+            ready.append(listening(service.name, echoUdp->localAddress(), echoUdp->localPort()));
+        } else {
+            execUdp = std::make_unique<UdpCommandService>();
+            if (!execUdp->bind(*address, port, insecure)) {
+                reportError(QStringLiteral("exec-udp: ") + execUdp->errorString());
+                return 1;
+            }
+            if (verbose) {
+                QObject::connect(execUdp.get(), &UdpCommandService::commandStarted, execUdp.get(),
+                                 [](quint64, const QString &command, qint64 pid) {
+                                     logEvent(CliText::tr("exec-udp: started pid %1: %2").arg(pid).arg(command.left(200)));
+                                 });
+                QObject::connect(execUdp.get(), &UdpCommandService::commandFinished, execUdp.get(),
+                                 [](quint64, const QString &command, ProcessExit exit) {
+                                     logEvent(CliText::tr("exec-udp: finished (%1): %2")
+                                                  .arg(formatExit(exit), command.left(200)));
+                                 });
+            }
+            ready.append(listening(service.name, execUdp->localAddress(), execUdp->localPort()));
+        }
     }
-    if (options.insecure && !ConsoleServer::isLoopback(options.address)) {
-        printError(CliText::tr("WARNING: the console listens on %1 with NO authentication. Anyone who can reach this "
-                      "port can run any command as this user.")
-                       .arg(options.address.toString()));
+    if (insecure && !ConsoleServer::isLoopback(*address) && (console || execUdp)) {
+        printError(CliText::tr("WARNING: commands are served on %1 with NO authentication. Anyone who can reach "
+                               "this port can run any command as this user.")
+                       .arg(address->toString()));
     }
 
-    if (!parser.isSet(quietOption)) {
-        QObject::connect(&console, &ConsoleServer::clientConnected, &console,
+    if (console && verbose) {
+        ConsoleServer *server = console.get();
+        QObject::connect(server, &ConsoleServer::clientConnected, server,
                          [](quint64 id, const QHostAddress &peer, quint16 peerPort) {
                              logEvent(CliText::tr("console: client %1 connected from %2:%3")
                                           .arg(id)
                                           .arg(peer.toString())
                                           .arg(peerPort));
                          });
-        QObject::connect(&console, &ConsoleServer::clientDisconnected, &console,
+        QObject::connect(server, &ConsoleServer::clientDisconnected, server,
                          [](quint64 id) { logEvent(CliText::tr("console: client %1 disconnected").arg(id)); });
-        QObject::connect(&console, &ConsoleServer::commandStarted, &console,
+        QObject::connect(server, &ConsoleServer::commandStarted, server,
                          [](quint64 id, const QString &request, const QString &command, qint64 pid) {
                              logEvent(CliText::tr("console: client %1 request %2 started pid %3: %4")
                                           .arg(id)
@@ -151,33 +242,45 @@ int runServe(const QStringList &arguments)
                                           .arg(pid)
                                           .arg(command.left(200)));
                          });
-        QObject::connect(&console, &ConsoleServer::commandFinished, &console,
+        QObject::connect(server, &ConsoleServer::commandFinished, server,
                          [](quint64 id, const QString &request, ProcessExit exit) {
                              logEvent(CliText::tr("console: client %1 request %2 finished: %3")
                                           .arg(id)
                                           .arg(request, formatExit(exit)));
                          });
-        QObject::connect(&console, &ConsoleServer::protocolErrorOccurred, &console,
+        QObject::connect(server, &ConsoleServer::protocolErrorOccurred, server,
                          [](quint64 id, const QString &message) {
                              logEvent(CliText::tr("console: client %1 protocol error: %2").arg(id).arg(message));
                          });
     }
 
-    printLine(QStringLiteral("console: listening on %1:%2").arg(console.serverAddress().toString()).arg(console.serverPort()));
+    for (const QString &line : std::as_const(ready))
+        printLine(line);
 
     bool stopping = false;
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &console, [&](int signal) {
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &signalWatcher, [&](int signal) {
         if (stopping) {
             // A second signal: leave now; destructors still kill and reap.
             QCoreApplication::exit(128 + signal);
             return;
         }
         stopping = true;
-        if (!parser.isSet(quietOption))
+        if (verbose)
             logEvent(CliText::tr("shutting down (signal %1)").arg(signal));
-        console.shutdown();
+        if (echoTcp)
+            echoTcp->close();
+        if (echoUdp)
+            echoUdp->close();
+        if (execUdp)
+            execUdp->close();
+        if (console)
+            console->shutdown(); // exits through shutdownFinished
+        else
+            QCoreApplication::exit(0);
     });
-    QObject::connect(&console, &ConsoleServer::shutdownFinished, &console, [] { QCoreApplication::exit(0); });
+    if (console)
+        QObject::connect(console.get(), &ConsoleServer::shutdownFinished, console.get(),
+                         [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();
 }
 
