@@ -50,6 +50,10 @@ ConsoleConnection::ConsoleConnection(quint64 id, QTcpSocket *socket, ConsoleServ
 {
     m_socket->setParent(this);
     m_socket->setReadBufferSize(SocketReadBufferSize);
+    m_info.id = id;
+    m_info.address = socket->peerAddress();
+    m_info.port = socket->peerPort();
+    m_info.since = QDateTime::currentDateTime();
     connect(m_socket, &QTcpSocket::readyRead, this, &ConsoleConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &ConsoleConnection::onDisconnected);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &ConsoleConnection::updateFlowControl);
@@ -86,7 +90,7 @@ void ConsoleConnection::onReadyRead()
     }
     switch (m_protocol) {
     case WireProtocol::Undecided: {
-        m_detectBuffer.append(m_socket->read(DetectionBytes - m_detectBuffer.size()));
+        m_detectBuffer.append(readSocket(DetectionBytes - m_detectBuffer.size()));
         const WireProtocol detected = ProtocolDetector::detect(m_detectBuffer);
         if (detected == WireProtocol::Undecided)
             m_decisionTimer.start();
@@ -95,7 +99,7 @@ void ConsoleConnection::onReadyRead()
         break;
     }
     case WireProtocol::Framed:
-        m_decoder.feed(m_socket->readAll());
+        m_decoder.feed(readSocket());
         processFramedInput();
         break;
     case WireProtocol::Classic:
@@ -108,17 +112,43 @@ void ConsoleConnection::decideProtocol(WireProtocol protocol)
 {
     m_decisionTimer.stop();
     m_protocol = protocol;
+    m_info.protocol = protocol == WireProtocol::Framed ? QStringLiteral("Tincan") : QStringLiteral("classic");
     Q_EMIT m_server->clientProtocolDetected(m_id, protocol);
+    Q_EMIT m_server->clientUpdated(m_info);
     const QByteArray first = std::exchange(m_detectBuffer, QByteArray());
     if (protocol == WireProtocol::Framed) {
         m_helloTimer.start();
         m_decoder.feed(first);
-        m_decoder.feed(m_socket->readAll());
+        m_decoder.feed(readSocket());
         processFramedInput();
     } else {
         m_classicInput = first;
         processClassicInput();
     }
+}
+
+QByteArray ConsoleConnection::readSocket(qint64 maxSize)
+{
+    const QByteArray bytes = maxSize < 0 ? m_socket->readAll() : m_socket->read(maxSize);
+    if (!bytes.isEmpty()) {
+        m_info.bytesIn += bytes.size();
+        if (m_server->m_observeTraffic)
+            Q_EMIT m_server->trafficObserved(m_id, TrafficDirection::In, bytes);
+        Q_EMIT m_server->clientUpdated(m_info);
+    }
+    return bytes;
+}
+
+void ConsoleConnection::killCommands()
+{
+    for (auto &[key, command] : m_commands)
+        command.process->terminate();
+}
+
+void ConsoleConnection::abort()
+{
+    killCommands();
+    m_socket->abort(); // disconnected() follows, which ends the rest
 }
 
 // ---- framed protocol -------------------------------------------------------
@@ -259,7 +289,7 @@ void ConsoleConnection::processClassicInput()
     // Like the tutorial's recv(1024): what has arrived, up to 1024 bytes, is
     // one command.
     if (m_classicInput.size() < Limits::ClassicCommandChunk)
-        m_classicInput.append(m_socket->read(Limits::ClassicCommandChunk - m_classicInput.size()));
+        m_classicInput.append(readSocket(Limits::ClassicCommandChunk - m_classicInput.size()));
     if (m_classicInput.isEmpty())
         return;
     const QString commandLine = QString::fromUtf8(std::exchange(m_classicInput, QByteArray()));
@@ -287,6 +317,7 @@ bool ConsoleConnection::startCommand(quint64 key, const QJsonValue &requestId, c
     Command &command = m_commands[key];
     command.requestId = requestId;
     command.requestKey = m_protocol == WireProtocol::Framed ? requestKeyOf(requestId) : QString::number(key);
+    command.commandLine = commandLine;
     command.elapsed.start();
     command.process = std::move(process);
     ShellProcess *shell = command.process.get();
@@ -298,7 +329,9 @@ bool ConsoleConnection::startCommand(quint64 key, const QJsonValue &requestId, c
 
     if (m_protocol == WireProtocol::Framed)
         sendFrame({{Key::Type, Type::Started}, {Key::Id, requestId}, {Key::Pid, shell->pid()}});
+    m_info.runningCommand = commandLine;
     Q_EMIT m_server->commandStarted(m_id, command.requestKey, commandLine, shell->pid());
+    Q_EMIT m_server->clientUpdated(m_info);
     return true;
 }
 
@@ -362,6 +395,11 @@ void ConsoleConnection::onFinished(quint64 key, ProcessExit exit)
         }
     }
     Q_EMIT m_server->commandFinished(m_id, command.requestKey, exit);
+    // Show the newest command still running, if any.
+    m_info.runningCommand.clear();
+    if (!m_commands.empty())
+        m_info.runningCommand = m_commands.rbegin()->second.process ? m_commands.rbegin()->second.commandLine : QString();
+    Q_EMIT m_server->clientUpdated(m_info);
 
     if (m_protocol == WireProtocol::Classic)
         processClassicInput();
@@ -374,7 +412,12 @@ void ConsoleConnection::sendFrame(const QJsonObject &header, QByteArrayView payl
 {
     if (m_socketGone)
         return;
-    m_socket->write(encodeFrame(header, payload));
+    const QByteArray frame = encodeFrame(header, payload);
+    m_socket->write(frame);
+    m_info.bytesOut += frame.size();
+    if (m_server->m_observeTraffic)
+        Q_EMIT m_server->trafficObserved(m_id, TrafficDirection::Out, frame);
+    Q_EMIT m_server->clientUpdated(m_info);
     updateFlowControl();
 }
 

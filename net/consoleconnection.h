@@ -5,6 +5,7 @@
 
 #include "frame.h"
 #include "protocoldetector.h"
+#include "serviceevents.h"
 #include "shellprocess.h"
 
 #include <QElapsedTimer>
@@ -36,6 +37,11 @@ public:
 
     // Server shutdown: terminate commands, report them, then close.
     void shutdown();
+    // Terminates the running commands; the connection stays.
+    void killCommands();
+    // Cuts the connection now (its commands are terminated).
+    void abort();
+    const ClientInfo &info() const { return m_info; }
 
 Q_SIGNALS:
     // The socket is closed and every command has been reaped.
@@ -46,6 +52,7 @@ private:
     {
         QJsonValue requestId;  // as the client sent it (framed) or null (classic)
         QString requestKey;    // printable form of requestId, for logs
+        QString commandLine;
         std::unique_ptr<ShellProcess> process;
         QElapsedTimer elapsed;
         // Classic only: the reply is buffered, since its size goes first.
@@ -55,6 +62,8 @@ private:
     };
 
     void onReadyRead();
+    // Reads (at most maxSize bytes, or all) and accounts for them.
+    QByteArray readSocket(qint64 maxSize = -1);
     void onDisconnected();
     void decideProtocol(WireProtocol protocol);
     void processFramedInput();
@@ -90,6 +99,7 @@ private:
     bool m_closedEmitted = false;
     std::map<quint64, Command> m_commands; // by an internal key, in start order
     quint64 m_nextKey = 1;
+    ClientInfo m_info;
 };
 
 } // namespace Tincan

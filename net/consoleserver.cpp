@@ -13,6 +13,8 @@ ConsoleServer::ConsoleServer(QObject *parent)
 {
     qRegisterMetaType<Tincan::WireProtocol>();
     qRegisterMetaType<Tincan::ProcessExit>();
+    qRegisterMetaType<Tincan::ClientInfo>();
+    qRegisterMetaType<Tincan::TrafficDirection>();
 }
 
 ConsoleServer::~ConsoleServer()
@@ -78,6 +80,29 @@ int ConsoleServer::runningCommandCount() const
         if (connection)
             count += connection->runningCommandCount();
     return count;
+}
+
+QList<ClientInfo> ConsoleServer::clients() const
+{
+    QList<ClientInfo> result;
+    for (const auto &[id, connection] : m_connections)
+        if (connection)
+            result.append(connection->info());
+    return result;
+}
+
+void ConsoleServer::killCommands(quint64 clientId)
+{
+    const auto it = m_connections.find(clientId);
+    if (it != m_connections.end() && it->second)
+        it->second->killCommands();
+}
+
+void ConsoleServer::disconnectClient(quint64 clientId)
+{
+    const auto it = m_connections.find(clientId);
+    if (it != m_connections.end() && it->second)
+        it->second->abort();
 }
 
 void ConsoleServer::acceptPending()

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "protocoldetector.h"
+#include "serviceevents.h"
 #include "shellprocess.h"
 
 #include <QHostAddress>
@@ -50,6 +51,13 @@ public:
     const Options &options() const { return m_options; }
 
     int connectionCount() const { return int(m_connections.size()); }
+    QList<ClientInfo> clients() const;
+    // Terminates a client's running commands (the server window's Kill).
+    void killCommands(quint64 clientId);
+    // Cuts a client's connection; its commands are terminated.
+    void disconnectClient(quint64 clientId);
+    // Emit trafficObserved (costs a copy of every byte; off by default).
+    void setTrafficObserved(bool on) { m_observeTraffic = on; }
     int runningCommandCount() const;
 
     // Stops accepting, terminates every running command (SIGTERM, then SIGKILL
@@ -64,6 +72,9 @@ Q_SIGNALS:
     void clientConnected(quint64 clientId, const QHostAddress &address, quint16 port);
     void clientProtocolDetected(quint64 clientId, Tincan::WireProtocol protocol);
     void clientDisconnected(quint64 clientId);
+    // Bytes counted, protocol detected, or the running command changed.
+    void clientUpdated(const Tincan::ClientInfo &client);
+    void trafficObserved(quint64 clientId, Tincan::TrafficDirection direction, const QByteArray &bytes);
     void commandStarted(quint64 clientId, const QString &requestId, const QString &command, qint64 pid);
     void commandFinished(quint64 clientId, const QString &requestId, Tincan::ProcessExit exit);
     void protocolErrorOccurred(quint64 clientId, const QString &message);
@@ -80,6 +91,7 @@ private:
     std::map<quint64, QPointer<ConsoleConnection>> m_connections;
     quint64 m_nextClientId = 1;
     bool m_shuttingDown = false;
+    bool m_observeTraffic = false;
     QString m_error;
 };
 
