@@ -96,6 +96,14 @@ bool ChatHistory::fail(const QString &what, const QString &detail) const
     return false;
 }
 
+bool ChatHistory::reportNotOpen()
+{
+    // Every write to a closed history is said out loud: nothing is lost silently.
+    fail(tr("The chat history is not open; nothing can be saved."), QString());
+    Q_EMIT errorOccurred(m_error);
+    return false;
+}
+
 bool ChatHistory::exec(const QString &sql)
 {
     QSqlQuery q(database(m_connection));
@@ -211,6 +219,8 @@ bool ChatHistory::createSchema()
 QList<Contact> ChatHistory::contacts() const
 {
     QList<Contact> result;
+    if (!m_open)
+        return result;
     QSqlQuery q(database(m_connection));
     if (!m_open || !q.exec(QStringLiteral("SELECT id, name, host, port, protocol, peer_id FROM contacts ORDER BY id")))
         return result;
@@ -229,6 +239,8 @@ QList<Contact> ChatHistory::contacts() const
 
 bool ChatHistory::addContact(Contact &contact)
 {
+    if (!m_open)
+        return reportNotOpen();
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("INSERT INTO contacts (name, host, port, protocol, peer_id) VALUES (?, ?, ?, ?, ?)"));
     q.addBindValue(contact.name);
@@ -247,6 +259,8 @@ bool ChatHistory::addContact(Contact &contact)
 
 bool ChatHistory::updateContact(const Contact &contact)
 {
+    if (!m_open)
+        return reportNotOpen();
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("UPDATE contacts SET name = ?, host = ?, port = ?, protocol = ?, peer_id = ? WHERE id = ?"));
     q.addBindValue(contact.name);
@@ -265,6 +279,8 @@ bool ChatHistory::updateContact(const Contact &contact)
 
 bool ChatHistory::removeContact(qint64 contactId)
 {
+    if (!m_open)
+        return reportNotOpen();
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("DELETE FROM contacts WHERE id = ?"));
     q.addBindValue(contactId);
@@ -276,6 +292,21 @@ bool ChatHistory::removeContact(qint64 contactId)
     return true;
 }
 
+QList<Contact> ChatHistory::defaultContacts()
+{
+    // The socket tutorial's contact dictionary: everyone at 127.0.0.1:8081.
+    QList<Contact> contacts;
+    for (const QString &name : {QStringLiteral("TOM"), QStringLiteral("JACK"), QStringLiteral("一棵树"),
+                                QStringLiteral("武大郎")}) {
+        Contact c;
+        c.name = name;
+        c.host = QStringLiteral("127.0.0.1");
+        c.port = ChatEndpoint::DefaultPort;
+        contacts.append(c);
+    }
+    return contacts;
+}
+
 bool ChatHistory::addDefaultContactsOnce()
 {
     QSqlQuery q(database(m_connection));
@@ -283,17 +314,9 @@ bool ChatHistory::addDefaultContactsOnce()
         return false;
     if (q.next())
         return true;
-    // The socket tutorial's contact dictionary: everyone at 127.0.0.1:8081.
-    const QStringList names{QStringLiteral("TOM"), QStringLiteral("JACK"), QStringLiteral("一棵树"),
-                            QStringLiteral("武大郎")};
-    for (const QString &name : names) {
-        Contact c;
-        c.name = name;
-        c.host = QStringLiteral("127.0.0.1");
-        c.port = ChatEndpoint::DefaultPort;
+    for (Contact c : defaultContacts())
         if (!addContact(c))
             return false;
-    }
     return exec(QStringLiteral("INSERT INTO meta (key, value) VALUES ('contacts_initialised', '1')"));
 }
 
@@ -324,6 +347,8 @@ bool ChatHistory::appendOutgoing(StoredMessage &message)
 
 bool ChatHistory::insert(StoredMessage &message)
 {
+    if (!m_open)
+        return reportNotOpen();
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("INSERT INTO messages (conversation, outgoing, message_id, peer_id, peer_name, "
                              "address, port, text, time, state, classic, read) "
@@ -351,6 +376,8 @@ bool ChatHistory::insert(StoredMessage &message)
 
 bool ChatHistory::setState(const QUuid &messageId, DeliveryState state)
 {
+    if (!m_open)
+        return reportNotOpen();
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("UPDATE messages SET state = ? WHERE outgoing = 1 AND message_id = ?"));
     q.addBindValue(int(state));
@@ -365,6 +392,8 @@ bool ChatHistory::setState(const QUuid &messageId, DeliveryState state)
 
 bool ChatHistory::markRead(const QString &conversation)
 {
+    if (!m_open)
+        return false;
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("UPDATE messages SET read = 1 WHERE conversation = ? AND read = 0"));
     q.addBindValue(conversation);
@@ -373,6 +402,8 @@ bool ChatHistory::markRead(const QString &conversation)
 
 bool ChatHistory::moveConversation(const QString &from, const QString &to)
 {
+    if (!m_open)
+        return reportNotOpen();
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("UPDATE messages SET conversation = ? WHERE conversation = ?"));
     q.addBindValue(to);
@@ -388,6 +419,8 @@ bool ChatHistory::moveConversation(const QString &from, const QString &to)
 QList<StoredMessage> ChatHistory::messages(const QString &conversation, int limit) const
 {
     QList<StoredMessage> result;
+    if (!m_open)
+        return result;
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("SELECT %1 FROM (SELECT * FROM messages WHERE conversation = ? ORDER BY id DESC LIMIT ?) "
                              "ORDER BY id")
@@ -403,6 +436,8 @@ QList<StoredMessage> ChatHistory::messages(const QString &conversation, int limi
 
 std::optional<StoredMessage> ChatHistory::message(const QUuid &messageId) const
 {
+    if (!m_open)
+        return std::nullopt;
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE message_id = ? ORDER BY id DESC LIMIT 1")
                   .arg(QLatin1StringView(MessageColumns)));
@@ -415,6 +450,8 @@ std::optional<StoredMessage> ChatHistory::message(const QUuid &messageId) const
 QList<StoredMessage> ChatHistory::undelivered() const
 {
     QList<StoredMessage> result;
+    if (!m_open)
+        return result;
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE outgoing = 1 AND classic = 0 AND state IN (?, ?) ORDER BY id")
                   .arg(QLatin1StringView(MessageColumns)));
@@ -430,6 +467,8 @@ QList<StoredMessage> ChatHistory::undelivered() const
 QList<ConversationSummary> ChatHistory::conversations() const
 {
     QList<ConversationSummary> result;
+    if (!m_open)
+        return result;
     QSqlQuery q(database(m_connection));
     if (!m_open
         || !q.exec(QStringLiteral("SELECT conversation, SUM(CASE WHEN read = 0 THEN 1 ELSE 0 END), MAX(id) "

@@ -151,7 +151,7 @@ bool ChatService::removeContact(qint64 contactId)
     if (m_history->isOpen() && !m_history->removeContact(contactId))
         return false;
     // The messages stay, under the address they were exchanged with.
-    if (const auto address = parseHost(removed->host))
+    if (const auto address = parseHost(removed->host); address && m_history->isOpen())
         m_history->moveConversation(contactKey(contactId), addressKey({*address, removed->port}));
     m_contacts.removeIf([contactId](const Contact &c) { return c.id == contactId; });
     for (auto it = m_lastWrittenAt.begin(); it != m_lastWrittenAt.end();) {
@@ -183,7 +183,8 @@ QString ChatService::saveAsContact(const QString &conversation, const QString &n
     if (!addContact(c, error))
         return QString();
     const QString key = contactKey(c.id);
-    m_history->moveConversation(conversation, key);
+    if (m_history->isOpen())
+        m_history->moveConversation(conversation, key);
     for (auto it = m_lastWrittenAt.begin(); it != m_lastWrittenAt.end(); ++it)
         if (it.value() == conversation)
             it.value() = key;
@@ -291,7 +292,9 @@ bool ChatService::retry(const QUuid &messageId)
     const auto stored = m_history->message(messageId);
     if (!stored || !stored->outgoing || stored->classic || stored->state == DeliveryState::Delivered)
         return false;
-    m_endpoint->resume({stored->messageId, stored->peer, stored->text, stored->time.toMSecsSinceEpoch()});
+    // The conversation's current address: a peer may have moved since.
+    const ChatPeerAddress to = destination(stored->conversation).value_or(stored->peer);
+    m_endpoint->resume({stored->messageId, to, stored->text, stored->time.toMSecsSinceEpoch()});
     return true;
 }
 

@@ -238,11 +238,11 @@ void ChatEndpoint::resendFailedTo(const ChatPeerAddress &address)
 void ChatEndpoint::readDatagrams()
 {
     for (int handled = 0; m_socket && m_socket->hasPendingDatagrams(); ++handled) {
-        if (handled == MaxDatagramsPerWakeup) {
-            // Let the rest of the application breathe; continue next turn.
-            QMetaObject::invokeMethod(this, &ChatEndpoint::readDatagrams, Qt::QueuedConnection);
+        // Let the rest of the application breathe: the socket signals again
+        // while datagrams are waiting. (A queued re-read instead could consume
+        // the datagrams of a pending readyRead and leave the socket silent.)
+        if (handled == MaxDatagramsPerWakeup)
             return;
-        }
         const QNetworkDatagram datagram = m_socket->receiveDatagram(Chat::MaxDatagramSize + 1);
         if (!datagram.isValid())
             continue;

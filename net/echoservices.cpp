@@ -226,10 +226,12 @@ ClientInfo &EchoUdpService::peer(const QHostAddress &address, quint16 port)
 void EchoUdpService::readDatagrams()
 {
     for (int handled = 0; m_socket && m_socket->hasPendingDatagrams(); ++handled) {
-        if (handled == MaxDatagramsPerWakeup) {
-            QMetaObject::invokeMethod(this, &EchoUdpService::readDatagrams, Qt::QueuedConnection);
+        // The rest wait for the next readyRead, which the socket emits again
+        // while datagrams are pending. Reading them from a queued call
+        // instead can leave a readyRead with nothing to read behind, after
+        // which QUdpSocket never signals again: the service would go deaf.
+        if (handled == MaxDatagramsPerWakeup)
             return;
-        }
         const QNetworkDatagram datagram = m_socket->receiveDatagram();
         if (!datagram.isValid())
             continue;

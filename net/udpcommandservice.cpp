@@ -94,10 +94,12 @@ QByteArray UdpCommandService::fitDatagram(const QByteArray &data, qint64 totalSi
 void UdpCommandService::readDatagrams()
 {
     for (int handled = 0; m_socket && m_socket->hasPendingDatagrams(); ++handled) {
-        if (handled == MaxDatagramsPerWakeup) {
-            QMetaObject::invokeMethod(this, &UdpCommandService::readDatagrams, Qt::QueuedConnection);
+        // The rest wait for the next readyRead, which the socket emits again
+        // while datagrams are pending. Reading them from a queued call
+        // instead can leave a readyRead with nothing to read behind, after
+        // which QUdpSocket never signals again: the service would go deaf.
+        if (handled == MaxDatagramsPerWakeup)
             return;
-        }
         const QNetworkDatagram datagram = m_socket->receiveDatagram();
         if (!datagram.isValid())
             continue;

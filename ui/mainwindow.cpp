@@ -1,5 +1,6 @@
 #include "mainwindow.h"
 
+#include "chatwidget.h"
 #include "commandlineedit.h"
 #include "connectdialog.h"
 #include "consolesessionwidget.h"
@@ -16,6 +17,7 @@
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QVBoxLayout>
 
@@ -36,7 +38,13 @@ constexpr qreal HeadingScale = 1.4;
 } // namespace
 
 MainWindow::MainWindow(QWidget *parent)
+    : MainWindow(ChatController::defaultOptions(), parent)
+{
+}
+
+MainWindow::MainWindow(const ChatController::Options &chat, QWidget *parent)
     : QMainWindow(parent)
+    , m_chatController(new ChatController(chat, this))
 {
     setWindowTitle(tr("Tincan"));
 
@@ -57,7 +65,11 @@ MainWindow::MainWindow(QWidget *parent)
     m_pages = new QTabWidget(this);
     m_pages->setObjectName(QStringLiteral("pages"));
     m_pages->setDocumentMode(true);
+    m_chat = new ChatWidget(m_chatController, m_pages);
+    m_pages->addTab(m_chat, tr("Chat"));
     m_pages->addTab(m_consoleStack, tr("Console"));
+    m_pages->setCurrentWidget(m_chat);
+    connect(m_pages, &QTabWidget::currentChanged, this, &MainWindow::updateWindow);
     setCentralWidget(m_pages);
 
     m_statusLabel = new QLabel(this);
@@ -65,12 +77,21 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addWidget(m_statusLabel, 1);
 
     createActions();
+    createChat();
     createMenus();
     readSettings();
     updateWindow();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The chat's widgets refer to its controller: they go first. Tabs removed
+    // while the window is taken apart must not update it.
+    disconnect(m_pages, nullptr, this, nullptr);
+    disconnect(m_sessionTabs, nullptr, this, nullptr);
+    delete m_chat;
+    m_chat = nullptr;
+}
 
 QIcon MainWindow::applicationIcon()
 {
@@ -184,6 +205,77 @@ void MainWindow::createActions()
     connect(m_aboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
 }
 
+void MainWindow::createChat()
+{
+    m_chatStatusLabel = new QLabel(this);
+    m_chatStatusLabel->setObjectName(QStringLiteral("chatStatusLabel"));
+    statusBar()->addPermanentWidget(m_chatStatusLabel);
+    connect(m_chatController, &ChatController::statusChanged, this, &MainWindow::updateChatStatus);
+    connect(m_chatController, &ChatController::problemsChanged, this, &MainWindow::updateChatStatus);
+    updateChatStatus();
+    // Said in the status bar too, so that it is seen from any page (the
+    // banner has the details; a taken port is in the permanent label). Queued:
+    // a message shown before the window is would not hide the other widgets.
+    if (!m_chatController->hasHistory()) {
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                statusBar()->showMessage(
+                    tr("The chat history could not be opened: messages are not kept. The Chat tab says why."),
+                    NotificationTimeoutMs);
+            },
+            Qt::QueuedConnection);
+    }
+
+    connect(m_chat, &ChatWidget::unreadCountChanged, this, &MainWindow::updateWindow);
+    connect(m_chat, &ChatWidget::currentConversationChanged, this, &MainWindow::updateWindow);
+    connect(m_chat, &ChatWidget::unreadMessageArrived, this, &MainWindow::notifyUnread);
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_trayIcon = new QSystemTrayIcon(applicationIcon(), this);
+        m_trayIcon->setToolTip(tr("Tincan"));
+        connect(m_trayIcon, &QSystemTrayIcon::messageClicked, this, [this] { showChat(m_notifiedConversation); });
+        connect(m_trayIcon, &QSystemTrayIcon::activated, this, [this](QSystemTrayIcon::ActivationReason reason) {
+            if (reason == QSystemTrayIcon::Trigger)
+                showChat();
+        });
+        m_trayIcon->show();
+    }
+}
+
+void MainWindow::updateChatStatus()
+{
+    m_chatStatusLabel->setText(m_chatController->statusText());
+    m_chatStatusLabel->setToolTip(m_chatController->statusDetails());
+}
+
+void MainWindow::showChat(const QString &conversation)
+{
+    if (isMinimized())
+        showNormal();
+    raise();
+    activateWindow();
+    m_pages->setCurrentWidget(m_chat);
+    if (!conversation.isEmpty())
+        m_chat->openConversation(conversation);
+}
+
+void MainWindow::notifyUnread(const QString &conversation, const QString &title, const QString &text)
+{
+    QString preview = text.simplified();
+    if (preview.size() > NotificationPreviewChars)
+        preview = tr("%1…").arg(preview.left(NotificationPreviewChars));
+    if (m_trayIcon) {
+        m_notifiedConversation = conversation;
+        m_trayIcon->showMessage(
+            tr("Message from %1").arg(title), preview, QSystemTrayIcon::Information, NotificationTimeoutMs);
+    } else {
+        statusBar()->showMessage(tr("New message from %1: %2").arg(title, preview), NotificationTimeoutMs);
+    }
+    if (!isActiveWindow())
+        QApplication::alert(this);
+}
+
 void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
@@ -198,6 +290,14 @@ void MainWindow::createMenus()
     session->addSeparator();
     session->addAction(m_copyAction);
     session->addAction(m_clearAction);
+
+    QMenu *chat = menuBar()->addMenu(tr("&Chat"));
+    chat->addAction(m_chat->addContactAction());
+    chat->addAction(m_chat->editContactAction());
+    chat->addAction(m_chat->removeContactAction());
+    chat->addAction(m_chat->saveAsContactAction());
+    chat->addSeparator();
+    chat->addAction(m_chat->settingsAction());
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);
@@ -244,6 +344,7 @@ ConsoleSessionWidget *MainWindow::openSession(const QString &host, quint16 port,
     const int index = m_sessionTabs->addTab(session, session->address());
     updateSessionTab(session);
     m_sessionTabs->setCurrentIndex(index);
+    m_pages->setCurrentWidget(m_consoleStack);
     updateWindow();
     session->setFocus();
     return session;
@@ -266,9 +367,19 @@ void MainWindow::updateSessionTab(ConsoleSessionWidget *session)
 
 void MainWindow::updateWindow()
 {
-    ConsoleSessionWidget *session = currentSession();
+    if (!m_chat)
+        return; // being destroyed
+    // Session commands act on the Console page only, not behind the chat.
+    const bool chatShown = m_pages->currentWidget() == m_chat;
+    ConsoleSessionWidget *session = chatShown ? nullptr : currentSession();
     m_consoleStack->setCurrentWidget(m_sessionTabs->count() > 0 ? static_cast<QWidget *>(m_sessionTabs) : m_emptyState);
-    if (session) {
+    const qint64 unread = m_chat->totalUnread();
+    m_pages->setTabText(m_pages->indexOf(m_chat), unread > 0 ? tr("Chat (%1)").arg(unread) : tr("Chat"));
+    if (chatShown) {
+        const QString conversation = m_chat->currentTitle();
+        setWindowTitle(conversation.isEmpty() ? tr("Tincan") : tr("%1 — Tincan").arg(conversation));
+        m_statusLabel->clear(); // the chat's own status is the permanent label
+    } else if (session) {
         setWindowTitle(tr("%1 — Tincan").arg(session->address()));
         QString status = session->statusText();
         if (const int running = session->runningCommandCount(); running == 1)
@@ -281,6 +392,8 @@ void MainWindow::updateWindow()
         m_statusLabel->setText(tr("No console session. Press %1 to open one.")
                                    .arg(m_newSessionAction->shortcut().toString(QKeySequence::NativeText)));
     }
+    if (unread > 0)
+        setWindowTitle(tr("(%1) %2").arg(unread).arg(windowTitle()));
     m_closeSessionAction->setEnabled(session);
     m_reconnectAction->setEnabled(session && session->canReconnect());
     m_cancelAction->setEnabled(session && session->runningCommandCount() > 0);

@@ -1,7 +1,9 @@
-// The main window: menus, a status bar, and the Console page holding one tab
-// per console session (or an invitation to open one).
+// The main window: menus, a status bar, the Chat page (first: the chat is the
+// heart of the app) and the Console page holding one tab per console session
+// (or an invitation to open one).
 #pragma once
 
+#include "chatcontroller.h"
 #include "consoleclient.h"
 
 #include <QList>
@@ -13,10 +15,12 @@
 class QAction;
 class QLabel;
 class QStackedWidget;
+class QSystemTrayIcon;
 class QTabWidget;
 
 namespace Tincan {
 
+class ChatWidget;
 class ConsoleSessionWidget;
 
 class MainWindow final : public QMainWindow
@@ -28,7 +32,15 @@ public:
     // Size on first start, before any geometry is remembered.
     static constexpr QSize DefaultSize { 960, 640 };
 
+    // How long a new message's notification shows in the status bar.
+    static constexpr int NotificationTimeoutMs = 10'000;
+    // A notification shows the start of the message, this many characters.
+    static constexpr qsizetype NotificationPreviewChars = 120;
+
+    // The chat as the app runs it: ChatController::defaultOptions().
     explicit MainWindow(QWidget *parent = nullptr);
+    // The chat on given terms (a history file, a port), as the tests run it.
+    explicit MainWindow(const ChatController::Options &chat, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     // The application's icon, at every size it ships in.
@@ -40,6 +52,12 @@ public:
     ConsoleSessionWidget *currentSession() const;
     QList<ConsoleSessionWidget *> sessions() const;
     QTabWidget *sessionTabs() const { return m_sessionTabs; }
+
+    QTabWidget *pages() const { return m_pages; }
+    ChatController *chatController() const { return m_chatController; }
+    ChatWidget *chatWidget() const { return m_chat; }
+    // Brings the Chat page to the front, with `conversation` open if given.
+    void showChat(const QString &conversation = QString());
 
 public Q_SLOTS:
     // Asks where to connect, then opens a session.
@@ -61,6 +79,10 @@ private:
     // Runs `action` now when nothing runs, else after the user agrees.
     void confirmStoppingCommands(int running, const QString &question, const QString &detail, const QString &acceptText,
         std::function<void()> action);
+    void createChat();
+    void updateChatStatus();
+    // Tells the user of a message they have not seen: tray or status bar.
+    void notifyUnread(const QString &conversation, const QString &title, const QString &text);
     void showAbout();
     void readSettings();
     void writeSettings() const;
@@ -70,6 +92,11 @@ private:
     QWidget *m_emptyState = nullptr;
     QTabWidget *m_sessionTabs = nullptr;
     QLabel *m_statusLabel = nullptr;
+    ChatController *m_chatController = nullptr;
+    ChatWidget *m_chat = nullptr;
+    QLabel *m_chatStatusLabel = nullptr;
+    QSystemTrayIcon *m_trayIcon = nullptr;
+    QString m_notifiedConversation; // of the tray's last message
 
     QAction *m_newSessionAction = nullptr;
     QAction *m_closeSessionAction = nullptr;

@@ -20,6 +20,7 @@
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Tincan;
@@ -43,8 +44,22 @@ private Q_SLOTS:
     void remembersDialogValues();
 
 private:
+    // The chat page's history in a temporary folder, on any free port: the
+    // user's own history and port 8081 stay out of it.
+    ChatController::Options chatOptions() const;
+
     ConsoleServer m_server;
+    QTemporaryDir m_chatDir;
 };
+
+ChatController::Options TestMainWindow::chatOptions() const
+{
+    ChatController::Options options;
+    options.historyPath = m_chatDir.filePath(QStringLiteral("history.sqlite"));
+    options.bindAddress = QHostAddress(QHostAddress::LocalHost);
+    options.port = 0;
+    return options;
+}
 
 void TestMainWindow::initTestCase()
 {
@@ -52,6 +67,7 @@ void TestMainWindow::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("Tincan"));
     QCoreApplication::setApplicationName(QStringLiteral("TincanGuiTest"));
+    QVERIFY(m_chatDir.isValid());
     ConsoleServer::Options options;
     options.port = 0;
     QVERIFY2(m_server.listen(options), qPrintable(m_server.errorString()));
@@ -64,12 +80,16 @@ void TestMainWindow::init()
 
 void TestMainWindow::showsEmptyStateWithoutSessions()
 {
-    MainWindow window;
+    MainWindow window(chatOptions());
     window.show();
     auto *pages = window.findChild<QTabWidget *>(QStringLiteral("pages"));
     QVERIFY(pages);
-    QCOMPARE(pages->count(), 1);
-    QCOMPARE(pages->tabText(0), QStringLiteral("Console"));
+    QCOMPARE(pages->count(), 2);
+    // The chat comes first and is shown at start.
+    QCOMPARE(pages->tabText(0), QStringLiteral("Chat"));
+    QCOMPARE(pages->currentIndex(), 0);
+    QCOMPARE(pages->tabText(1), QStringLiteral("Console"));
+    pages->setCurrentIndex(1);
     auto *emptyState = window.findChild<QWidget *>(QStringLiteral("emptyState"));
     QVERIFY(emptyState);
     QVERIFY(emptyState->isVisible());
@@ -80,8 +100,9 @@ void TestMainWindow::showsEmptyStateWithoutSessions()
 
 void TestMainWindow::opensSessionThroughDialog()
 {
-    MainWindow window;
+    MainWindow window(chatOptions());
     window.show();
+    window.pages()->setCurrentWidget(window.findChild<QWidget *>(QStringLiteral("emptyState"))->parentWidget());
     QTest::mouseClick(window.findChild<QPushButton *>(QStringLiteral("newSessionButton")), Qt::LeftButton);
     ConnectDialog *dialog = nullptr;
     QTRY_VERIFY((dialog = window.findChild<ConnectDialog *>()) && dialog->isVisible());
@@ -107,7 +128,7 @@ void TestMainWindow::opensSessionThroughDialog()
 
 void TestMainWindow::closesSessionWithAction()
 {
-    MainWindow window;
+    MainWindow window(chatOptions());
     window.show();
     window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort());
     window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort(), ConsoleClient::Mode::Classic);
@@ -127,7 +148,7 @@ void TestMainWindow::closesSessionWithAction()
 
 void TestMainWindow::enablesCancelOnlyWhileRunning()
 {
-    MainWindow window;
+    MainWindow window(chatOptions());
     window.show();
     ConsoleSessionWidget *session = window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort());
     QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
@@ -153,7 +174,7 @@ static QMessageBox *visibleMessageBox(QWidget *parent)
 
 void TestMainWindow::asksBeforeClosingBusySession()
 {
-    MainWindow window;
+    MainWindow window(chatOptions());
     window.show();
     ConsoleSessionWidget *session = window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort());
     QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
@@ -180,13 +201,13 @@ void TestMainWindow::remembersGeometry()
 {
     const QSize size(700, 500);
     {
-        MainWindow window;
+        MainWindow window(chatOptions());
         window.show();
         window.resize(size);
         QTRY_COMPARE(window.size(), size);
         window.close();
     }
-    MainWindow again;
+    MainWindow again(chatOptions());
     QCOMPARE(again.size(), size);
 }
 
