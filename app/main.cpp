@@ -61,13 +61,16 @@ int main(int argc, char *argv[])
     Tincan::installTranslations(*app, requestedLanguage(QCoreApplication::arguments()));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(Tincan::GuiMain::tr("Tincan: run shell commands on console servers."));
+    parser.setApplicationDescription(Tincan::GuiMain::tr("Tincan: chat, serve and run shell commands over sockets."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption(QCommandLineOption(LanguageOption,
         Tincan::GuiMain::tr("Language of the interface, such as zh_CN or en "
                             "(default: the system's)."),
         Tincan::GuiMain::tr("LANG")));
+    const QCommandLineOption serverOption(QStringLiteral("server"),
+        Tincan::GuiMain::tr("Open the server window at start."));
+    parser.addOption(serverOption);
     parser.process(*app);
 
     if (!display) {
@@ -85,5 +88,7 @@ int main(int argc, char *argv[])
 
     Tincan::MainWindow window;
     window.show();
+    if (parser.isSet(serverOption))
+        window.showServerWindow();
     return app->exec();
 }

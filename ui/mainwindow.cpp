@@ -4,6 +4,7 @@
 #include "commandlineedit.h"
 #include "connectdialog.h"
 #include "consolesessionwidget.h"
+#include "server/serverwindow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -78,9 +79,18 @@ MainWindow::MainWindow(const ChatController::Options &chat, QWidget *parent)
 
     createActions();
     createChat();
+    // The operator's desk: a window of its own, made now so that services
+    // left running at the last quit start again with the app.
+    m_serverWindow = new ServerWindow(this);
+    m_serverWindow->setChatController(m_chatController);
     createMenus();
     readSettings();
     updateWindow();
+}
+
+void MainWindow::showServerWindow()
+{
+    m_serverWindow->showAndRaise();
 }
 
 MainWindow::~MainWindow()
@@ -200,6 +210,11 @@ void MainWindow::createActions()
     m_aboutAction = makeAction(QStringLiteral("aboutAction"), tr("&About Tincan"), QKeySequence());
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+    m_serverWindowAction = makeAction(QStringLiteral("serverWindowAction"), tr("Server &Window"),
+                                      QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S));
+    m_serverWindowAction->setStatusTip(tr("Run the console, echo and UDP command servers, and watch their clients"));
+    connect(m_serverWindowAction, &QAction::triggered, this, &MainWindow::showServerWindow);
+
     m_aboutQtAction = makeAction(QStringLiteral("aboutQtAction"), tr("About &Qt"), QKeySequence());
     m_aboutQtAction->setMenuRole(QAction::AboutQtRole);
     connect(m_aboutQtAction, &QAction::triggered, qApp, &QApplication::aboutQt);
@@ -298,6 +313,9 @@ void MainWindow::createMenus()
     chat->addAction(m_chat->saveAsContactAction());
     chat->addSeparator();
     chat->addAction(m_chat->settingsAction());
+
+    QMenu *server = menuBar()->addMenu(tr("Se&rver"));
+    server->addAction(m_serverWindowAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);

@@ -22,6 +22,7 @@ namespace Tincan {
 
 class ChatWidget;
 class ConsoleSessionWidget;
+class ServerWindow;
 
 class MainWindow final : public QMainWindow
 {
@@ -56,6 +57,9 @@ public:
     QTabWidget *pages() const { return m_pages; }
     ChatController *chatController() const { return m_chatController; }
     ChatWidget *chatWidget() const { return m_chat; }
+    // Shows the server window (menu Server → Server Window, `tincan --server`).
+    void showServerWindow();
+    ServerWindow *serverWindow() const { return m_serverWindow; }
     // Brings the Chat page to the front, with `conversation` open if given.
     void showChat(const QString &conversation = QString());
 
@@ -95,6 +99,8 @@ private:
     ChatController *m_chatController = nullptr;
     ChatWidget *m_chat = nullptr;
     QLabel *m_chatStatusLabel = nullptr;
+    ServerWindow *m_serverWindow = nullptr;
+    QAction *m_serverWindowAction = nullptr;
     QSystemTrayIcon *m_trayIcon = nullptr;
     QString m_notifiedConversation; // of the tray's last message
 

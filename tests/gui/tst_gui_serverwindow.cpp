@@ -1,0 +1,463 @@
+// The server window against its real services in this process: start them
+// with the toggle buttons, connect raw clients, and read the clients table,
+// the traffic view and the event log as a user would.
+#include "server/serverwindow.h"
+#include "server/trafficcapture.h"
+
+#include "frame.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+#include <QUdpSocket>
+
+#include <memory>
+
+using namespace Tincan;
+
+namespace {
+
+const QHostAddress Loopback(QHostAddress::LocalHost);
+constexpr int ConnectTimeoutMs = 5000;
+constexpr int KillTimeoutMs = 15000;
+
+QByteArray helloFrame()
+{
+    return encodeFrame({ { QStringLiteral("type"), QStringLiteral("hello") }, { QStringLiteral("version"), 1 } });
+}
+
+QByteArray execFrame(int id, const QString &command)
+{
+    return encodeFrame({ { QStringLiteral("type"), QStringLiteral("exec") }, { QStringLiteral("id"), id },
+        { QStringLiteral("command"), command } });
+}
+
+// The bytes of one direction as the traffic view's hex columns show them.
+QByteArray dumpedBytes(const QString &view, TrafficDirection direction)
+{
+    const QString arrow = direction == TrafficDirection::In ? QStringLiteral("→ ") : QStringLiteral("← ");
+    QByteArray bytes;
+    for (const QString &line : view.split(QLatin1Char('\n'))) {
+        if (!line.startsWith(arrow))
+            continue;
+        // "→ 00000000  68 65 ...  |hello|": the hex sits between the offset and the bars.
+        const qsizetype bar = line.indexOf(QLatin1Char('|'));
+        if (bar < 0)
+            continue; // the direction's title
+        const QStringList hex
+            = line.mid(arrow.size() + 10, bar - arrow.size() - 10).split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        for (const QString &pair : hex)
+            bytes.append(char(pair.toInt(nullptr, 16)));
+    }
+    return bytes;
+}
+
+class ServerWindowTest : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void consoleTincanClient();
+    void consoleClassicClient();
+    void echoTcpClient();
+    void echoUdpClient();
+    void portInUse();
+    void logFilters();
+    void logIsBounded();
+    void killRunningCommand();
+    void captureMarksStickyFrames();
+    void captureStaysBoundedAndFramed();
+    void settingsRestoreRunningServices();
+
+private:
+    void createWindow();
+    quint16 start(ServiceKind kind);
+    QLabel *stateLabel(ServiceKind kind) const;
+    QPushButton *toggle(ServiceKind kind) const;
+    QTableView *clientsView() const { return m_window->findChild<QTableView *>(QStringLiteral("clientsView")); }
+    QString trafficText() const
+    {
+        return m_window->findChild<QPlainTextEdit *>(QStringLiteral("trafficView"))->toPlainText();
+    }
+    QString cell(int row, int column) const { return clientsView()->model()->index(row, column).data().toString(); }
+    qint64 raw(int row, int column) const
+    {
+        return clientsView()->model()->index(row, column).data(ClientTableModel::RawValueRole).toLongLong();
+    }
+    bool logContains(const QString &text) const;
+
+    std::unique_ptr<ServerWindow> m_window;
+};
+
+void ServerWindowTest::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("Tincan"));
+    QCoreApplication::setApplicationName(QStringLiteral("TincanGuiServerWindowTest"));
+}
+
+void ServerWindowTest::init()
+{
+    QSettings().clear();
+    createWindow();
+}
+
+void ServerWindowTest::cleanup()
+{
+    m_window.reset();
+    QSettings().clear();
+}
+
+void ServerWindowTest::createWindow()
+{
+    m_window = std::make_unique<ServerWindow>();
+    for (ServiceKind kind : AllServiceKinds) {
+        ServerHub::ServiceConfig config;
+        config.port = 0; // any free port
+        m_window->setServiceConfig(kind, config);
+    }
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+}
+
+QLabel *ServerWindowTest::stateLabel(ServiceKind kind) const
+{
+    return m_window->findChild<QLabel *>(ServiceNames::key(kind) + QStringLiteral("-state"));
+}
+
+QPushButton *ServerWindowTest::toggle(ServiceKind kind) const
+{
+    return m_window->findChild<QPushButton *>(ServiceNames::key(kind) + QStringLiteral("-toggle"));
+}
+
+quint16 ServerWindowTest::start(ServiceKind kind)
+{
+    QTest::mouseClick(toggle(kind), Qt::LeftButton);
+    [&] { QTRY_VERIFY(stateLabel(kind)->text().startsWith(QStringLiteral("Listening on 127.0.0.1:"))); }();
+    const quint16 port = m_window->hub()->port(kind);
+    [&] {
+        QVERIFY(port != 0);
+        QCOMPARE(stateLabel(kind)->text(), QStringLiteral("Listening on 127.0.0.1:%1").arg(port));
+        QCOMPARE(toggle(kind)->text(), QStringLiteral("Stop"));
+    }();
+    return port;
+}
+
+bool ServerWindowTest::logContains(const QString &text) const
+{
+    EventLogModel *log = m_window->hub()->log();
+    for (int row = 0; row < log->rowCount(); ++row)
+        if (log->lineAt(row).contains(text))
+            return true;
+    return false;
+}
+
+void ServerWindowTest::consoleTincanClient()
+{
+    const quint16 port = start(ServiceKind::Console);
+    QVERIFY(logContains(QStringLiteral("Console: listening on 127.0.0.1:%1").arg(port)));
+
+    QTcpSocket client;
+    client.connectToHost(Loopback, port);
+    QVERIFY(client.waitForConnected(ConnectTimeoutMs));
+    // Both frames in one write: the server (and the view) must split them.
+    client.write(helloFrame() + execFrame(1, QStringLiteral("echo sticky-output")));
+
+    QTRY_COMPARE(clientsView()->model()->rowCount(), 1);
+    QTRY_COMPARE(cell(0, ClientTableModel::ProtocolColumn), QStringLiteral("Tincan"));
+    QCOMPARE(cell(0, ClientTableModel::ServiceColumn), QStringLiteral("Console"));
+    QCOMPARE(cell(0, ClientTableModel::AddressColumn), QStringLiteral("127.0.0.1:%1").arg(client.localPort()));
+    QTRY_COMPARE(raw(0, ClientTableModel::BytesInColumn),
+        qint64(helloFrame().size() + execFrame(1, QStringLiteral("echo sticky-output")).size()));
+    QTRY_VERIFY(raw(0, ClientTableModel::BytesOutColumn) > 0);
+    const qint64 outBefore = raw(0, ClientTableModel::BytesOutColumn);
+    client.write(execFrame(2, QStringLiteral("echo more")));
+    QTRY_VERIFY(raw(0, ClientTableModel::BytesOutColumn) > outBefore);
+
+    clientsView()->selectRow(0);
+    QTRY_VERIFY(trafficText().contains(QStringLiteral("frame: length")));
+    QTRY_VERIFY(dumpedBytes(trafficText(), TrafficDirection::Out).contains("sticky-output"));
+    const QString view = trafficText();
+    // Two frames sent in one write are marked as two frames.
+    QVERIFY(view.contains(QStringLiteral("\"type\":\"hello\"")));
+    QVERIFY(view.contains(QStringLiteral("\"type\":\"exec\"")));
+    QVERIFY(dumpedBytes(view, TrafficDirection::In).startsWith(helloFrame()));
+    QVERIFY(
+        view.contains(QStringLiteral("68 65 6c 6c 6f")) || dumpedBytes(view, TrafficDirection::In).contains("hello"));
+    QVERIFY(view.contains(QStringLiteral("\"type\":\"welcome\"")));
+
+    QTRY_VERIFY(logContains(QStringLiteral("Console client 127.0.0.1:%1: connected").arg(client.localPort())));
+    QTRY_VERIFY(logContains(QStringLiteral("command 1 exited with code 0")));
+    const quint16 localPort = client.localPort();
+    client.disconnectFromHost();
+    QTRY_VERIFY(logContains(QStringLiteral("Console client 127.0.0.1:%1: disconnected").arg(localPort)));
+    QTRY_COMPARE(cell(0, ClientTableModel::CommandColumn), QStringLiteral("(disconnected)"));
+    // A disconnected client's traffic can still be read.
+    QVERIFY(trafficText().contains(QStringLiteral("frame: length")));
+}
+
+void ServerWindowTest::consoleClassicClient()
+{
+    const quint16 port = start(ServiceKind::Console);
+    QTcpSocket client;
+    client.connectToHost(Loopback, port);
+    QVERIFY(client.waitForConnected(ConnectTimeoutMs));
+    client.write("echo hi");
+    QTRY_COMPARE(clientsView()->model()->rowCount(), 1);
+    QTRY_COMPARE(cell(0, ClientTableModel::ProtocolColumn), QStringLiteral("classic"));
+    clientsView()->selectRow(0);
+    QTRY_VERIFY(dumpedBytes(trafficText(), TrafficDirection::Out).endsWith("hi\n"));
+    const QString view = trafficText();
+    QVERIFY(view.contains(QStringLiteral("bare command (classic)")));
+    QCOMPARE(dumpedBytes(view, TrafficDirection::In), QByteArray("echo hi"));
+    // The classic reply is one frame with the tutorial's header.
+    QVERIFY(view.contains(QStringLiteral("frame: length")));
+    QVERIFY(view.contains(QStringLiteral("payload 3 bytes")));
+}
+
+void ServerWindowTest::echoTcpClient()
+{
+    const quint16 port = start(ServiceKind::EchoTcp);
+    QTcpSocket client;
+    client.connectToHost(Loopback, port);
+    QVERIFY(client.waitForConnected(ConnectTimeoutMs));
+    client.write("abc");
+    QTRY_COMPARE(clientsView()->model()->rowCount(), 1);
+    QCOMPARE(cell(0, ClientTableModel::ServiceColumn), QStringLiteral("TCP echo"));
+    QCOMPARE(cell(0, ClientTableModel::ProtocolColumn), QStringLiteral("TCP"));
+    QTRY_COMPARE(raw(0, ClientTableModel::BytesOutColumn), qint64(3));
+    clientsView()->selectRow(0);
+    QTRY_VERIFY(trafficText().contains(QStringLiteral("|ABC|")));
+    QCOMPARE(dumpedBytes(trafficText(), TrafficDirection::In), QByteArray("abc"));
+    QCOMPARE(dumpedBytes(trafficText(), TrafficDirection::Out), QByteArray("ABC"));
+    QVERIFY(!trafficText().contains(QStringLiteral("frame:")));
+
+    // Disconnect cuts a TCP client; Kill is for console clients only.
+    auto *kill = m_window->findChild<QPushButton *>(QStringLiteral("killButton"));
+    auto *disconnect = m_window->findChild<QPushButton *>(QStringLiteral("disconnectButton"));
+    QVERIFY(!kill->isEnabled());
+    QVERIFY(disconnect->isEnabled());
+    QSignalSpy gone(&client, &QTcpSocket::disconnected);
+    QTest::mouseClick(disconnect, Qt::LeftButton);
+    QTRY_COMPARE(gone.count(), 1);
+    QTRY_COMPARE(cell(0, ClientTableModel::CommandColumn), QStringLiteral("(disconnected)"));
+    QTRY_VERIFY(!disconnect->isEnabled());
+
+    // Stop: the state says so, and the port can be taken again.
+    QTest::mouseClick(toggle(ServiceKind::EchoTcp), Qt::LeftButton);
+    QTRY_COMPARE(stateLabel(ServiceKind::EchoTcp)->text(), QStringLiteral("Stopped"));
+    QVERIFY(logContains(QStringLiteral("TCP echo: stopped")));
+}
+
+void ServerWindowTest::echoUdpClient()
+{
+    const quint16 port = start(ServiceKind::EchoUdp);
+    QUdpSocket client;
+    QVERIFY(client.bind(Loopback, 0));
+    client.writeDatagram("hi there", Loopback, port);
+    QTRY_COMPARE(clientsView()->model()->rowCount(), 1);
+    QCOMPARE(cell(0, ClientTableModel::ProtocolColumn), QStringLiteral("UDP"));
+    clientsView()->selectRow(0);
+    QTRY_COMPARE(dumpedBytes(trafficText(), TrafficDirection::Out), QByteArray("HI THERE"));
+}
+
+void ServerWindowTest::portInUse()
+{
+    QTcpServer blocker;
+    QVERIFY(blocker.listen(Loopback, 0));
+    ServerHub::ServiceConfig config;
+    config.port = blocker.serverPort();
+    m_window->setServiceConfig(ServiceKind::Console, config);
+    QTest::mouseClick(toggle(ServiceKind::Console), Qt::LeftButton);
+    QTRY_VERIFY(!stateLabel(ServiceKind::Console)->text().isEmpty());
+    const QString state = stateLabel(ServiceKind::Console)->text();
+    QVERIFY2(!state.startsWith(QStringLiteral("Listening")), qPrintable(state));
+    QVERIFY2(state.contains(QString::number(blocker.serverPort())), qPrintable(state));
+    QCOMPARE(m_window->hub()->state(ServiceKind::Console), ServerHub::State::Failed);
+    QCOMPARE(toggle(ServiceKind::Console)->text(), QStringLiteral("Start"));
+    QVERIFY(logContains(QStringLiteral("Console could not start: ") + state));
+
+    // Once the port is free, the same button starts it.
+    blocker.close();
+    QCOMPARE(start(ServiceKind::Console), config.port);
+}
+
+void ServerWindowTest::logFilters()
+{
+    const quint16 port = start(ServiceKind::EchoTcp);
+    {
+        QTcpSocket client;
+        client.connectToHost(Loopback, port);
+        QVERIFY(client.waitForConnected(ConnectTimeoutMs));
+        QTRY_VERIFY(logContains(QStringLiteral(": connected")));
+        client.disconnectFromHost();
+    }
+    QTRY_VERIFY(logContains(QStringLiteral(": disconnected")));
+
+    auto *filter = m_window->findChild<QLineEdit *>(QStringLiteral("logFilter"));
+    auto *view = m_window->findChild<QListView *>(QStringLiteral("logView"));
+    const int all = view->model()->rowCount();
+    QVERIFY(all >= 3); // listening, connected, disconnected
+    QTest::keyClicks(filter, QStringLiteral("DISCONNECTED"));
+    QCOMPARE(view->model()->rowCount(), 1);
+    QVERIFY(view->model()->index(0, 0).data().toString().endsWith(QStringLiteral(": disconnected")));
+    filter->clear();
+    QCOMPARE(view->model()->rowCount(), all);
+}
+
+void ServerWindowTest::logIsBounded()
+{
+    EventLogModel *log = m_window->hub()->log();
+    log->clear();
+    constexpr int Extra = 100;
+    for (int i = 0; i < EventLogModel::MaxEntries + Extra; ++i)
+        log->append(EventLogModel::Severity::Info, QStringLiteral("event %1").arg(i));
+    QCOMPARE(log->rowCount(), EventLogModel::MaxEntries);
+    QVERIFY(log->lineAt(0).endsWith(QStringLiteral("  event %1").arg(Extra)));
+    QVERIFY(log->lineAt(EventLogModel::MaxEntries - 1)
+                .endsWith(QStringLiteral("  event %1").arg(EventLogModel::MaxEntries + Extra - 1)));
+    auto *view = m_window->findChild<QListView *>(QStringLiteral("logView"));
+    QCOMPARE(view->model()->rowCount(), EventLogModel::MaxEntries);
+}
+
+void ServerWindowTest::killRunningCommand()
+{
+    const quint16 port = start(ServiceKind::Console);
+    QTcpSocket client;
+    client.connectToHost(Loopback, port);
+    QVERIFY(client.waitForConnected(ConnectTimeoutMs));
+    FrameDecoder decoder;
+    QList<Frame> frames;
+    connect(&client, &QTcpSocket::readyRead, this, [&] {
+        decoder.feed(client.readAll());
+        while (decoder.status() == FrameDecoder::Status::FrameReady)
+            frames.append(decoder.takeFrame());
+    });
+    client.write(helloFrame() + execFrame(7, QStringLiteral("sleep 30")));
+    QTRY_COMPARE(clientsView()->model()->rowCount(), 1);
+    QTRY_COMPARE(cell(0, ClientTableModel::CommandColumn), QStringLiteral("sleep 30"));
+
+    clientsView()->selectRow(0);
+    auto *kill = m_window->findChild<QPushButton *>(QStringLiteral("killButton"));
+    QTRY_VERIFY(kill->isEnabled());
+    QTest::mouseClick(kill, Qt::LeftButton);
+    const auto exitFrame = [&]() -> std::optional<Frame> {
+        for (const Frame &frame : frames)
+            if (frame.header.value(QStringLiteral("type")).toString() == QStringLiteral("exit"))
+                return frame;
+        return std::nullopt;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(exitFrame().has_value(), KillTimeoutMs);
+    QCOMPARE(exitFrame()->header.value(QStringLiteral("id")).toInt(), 7);
+    QCOMPARE(exitFrame()->header.value(QStringLiteral("signal")).toInt(), 15);
+    QTRY_VERIFY(logContains(QStringLiteral("command 7 killed by signal 15")));
+    QTRY_COMPARE(cell(0, ClientTableModel::CommandColumn), QString());
+}
+
+void ServerWindowTest::captureMarksStickyFrames()
+{
+    TrafficCapture capture(TrafficCapture::Framing::Frames);
+    const QByteArray first = encodeFrame({ { QStringLiteral("type"), QStringLiteral("output") } }, "hello\n");
+    const QByteArray second = encodeFrame({ { QStringLiteral("type"), QStringLiteral("exit") } });
+    const QByteArray both = first + second;
+    // Stuck together and split in odd places: the same two frames either way.
+    capture.append(TrafficDirection::Out, both.left(3));
+    capture.append(TrafficDirection::Out, both.mid(3, first.size()));
+    capture.append(TrafficDirection::Out, both.mid(3 + first.size()));
+    const TrafficCapture::Stream &stream = capture.stream(TrafficDirection::Out);
+    QCOMPARE(stream.segments.size(), 2);
+    QCOMPARE(stream.segments[0].length, qint64(first.size()));
+    QCOMPARE(stream.segments[0].payloadSize, qint64(6));
+    QCOMPARE(stream.segments[1].start, qint64(first.size()));
+
+    QStringList frameLines;
+    for (const TrafficCapture::Line &line : capture.render(false))
+        if (line.kind == TrafficCapture::Line::Kind::Frame)
+            frameLines.append(line.text);
+    QCOMPARE(frameLines.size(), 2);
+    QVERIFY(frameLines[0].startsWith(QStringLiteral("frame: length %1 · header {").arg(first.size() - 4 - 6)));
+    QVERIFY(frameLines[0].endsWith(QStringLiteral("payload 6 bytes")));
+    QCOMPARE(TrafficCapture::dumpLine(0x10, "hello\n"),
+        QStringLiteral("00000010  68 65 6c 6c 6f 0a                                 |hello.|"));
+
+    // Bytes that are not a frame are shown as such, never crash the view.
+    TrafficCapture hostile(TrafficCapture::Framing::Frames);
+    hostile.append(TrafficDirection::In, QByteArray("\xff\xff\xff\x7f{", 5));
+    QVERIFY(hostile.stream(TrafficDirection::In).broken);
+    bool marked = false;
+    for (const TrafficCapture::Line &line : hostile.render(false))
+        marked = marked || line.text.startsWith(QStringLiteral("not a frame"));
+    QVERIFY(marked);
+}
+
+void ServerWindowTest::captureStaysBoundedAndFramed()
+{
+    TrafficCapture capture(TrafficCapture::Framing::Frames);
+    const QByteArray frame
+        = encodeFrame({ { QStringLiteral("type"), QStringLiteral("output") } }, QByteArray(1000, 'x'));
+    const int count = int(3 * TrafficCapture::MaxBytesPerDirection / frame.size());
+    for (int i = 0; i < count; ++i)
+        capture.append(TrafficDirection::Out, frame);
+    const TrafficCapture::Stream &stream = capture.stream(TrafficDirection::Out);
+    QCOMPARE(stream.total(), qint64(count) * frame.size());
+    QVERIFY(stream.bytes.size() <= 2 * TrafficCapture::MaxBytesPerDirection);
+    QVERIFY(stream.bytes.size() >= TrafficCapture::MaxBytesPerDirection);
+    QVERIFY(stream.dropped > 0);
+    // The frames are still found after the oldest bytes are gone.
+    QCOMPARE(stream.nextFrame, stream.total());
+    QVERIFY(stream.segments.size() <= stream.bytes.size() / frame.size() + 1);
+    const QList<TrafficCapture::Line> lines = capture.render(false);
+    const qsizetype frames = std::count_if(lines.begin(), lines.end(),
+        [](const TrafficCapture::Line &line) { return line.kind == TrafficCapture::Line::Kind::Frame; });
+    QVERIFY(frames >= TrafficCapture::RenderedBytesPerDirection / frame.size());
+    QVERIFY(lines.size() < 2 * TrafficCapture::RenderedBytesPerDirection / TrafficCapture::BytesPerDumpLine);
+}
+
+void ServerWindowTest::settingsRestoreRunningServices()
+{
+    start(ServiceKind::EchoTcp);
+    ServerHub::ServiceConfig config;
+    config.address = QStringLiteral("127.0.0.1");
+    config.port = 0;
+    config.insecure = true;
+    m_window->setServiceConfig(ServiceKind::UdpCommands, config);
+    m_window->close();
+    m_window.reset();
+
+    m_window = std::make_unique<ServerWindow>();
+    QVERIFY(m_window->hub()->isRunning(ServiceKind::EchoTcp));
+    QVERIFY(!m_window->hub()->isRunning(ServiceKind::Console));
+    QVERIFY(m_window->serviceConfig(ServiceKind::UdpCommands).insecure);
+    QCOMPARE(m_window->serviceConfig(ServiceKind::Console).port, quint16(0));
+    QVERIFY(stateLabel(ServiceKind::EchoTcp)->text().startsWith(QStringLiteral("Listening on")));
+
+    // Stopped when closed: not started next time.
+    QTest::mouseClick(toggle(ServiceKind::EchoTcp), Qt::LeftButton);
+    m_window->close();
+    m_window.reset();
+    m_window = std::make_unique<ServerWindow>();
+    QVERIFY(!m_window->hub()->isRunning(ServiceKind::EchoTcp));
+    QCOMPARE(stateLabel(ServiceKind::EchoTcp)->text(), QStringLiteral("Stopped"));
+}
+
+} // namespace
+
+QTEST_MAIN(ServerWindowTest)
+#include "tst_gui_serverwindow.moc"
