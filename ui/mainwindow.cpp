@@ -4,6 +4,8 @@
 #include "commandlineedit.h"
 #include "connectdialog.h"
 #include "consolesessionwidget.h"
+#include "rawconnectdialog.h"
+#include "rawsessionwidget.h"
 #include "server/serverwindow.h"
 
 #include <QAction>
@@ -174,6 +176,11 @@ void MainWindow::createActions()
     m_newSessionAction = makeAction(
         QStringLiteral("newSessionAction"), tr("&New Console Session…"), QKeySequence(Qt::ControlModifier | Qt::Key_T));
     connect(m_newSessionAction, &QAction::triggered, this, &MainWindow::newSession);
+    m_newRawSessionAction = makeAction(QStringLiteral("newRawSessionAction"), tr("New &Raw Session…"),
+                                       QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_T));
+    m_newRawSessionAction->setStatusTip(tr("A plain TCP or UDP session, like netcat, for echo servers and "
+                                           "other unframed programs"));
+    connect(m_newRawSessionAction, &QAction::triggered, this, &MainWindow::newRawSession);
     m_closeSessionAction = makeAction(
         QStringLiteral("closeSessionAction"), tr("&Close Session"), QKeySequence(Qt::ControlModifier | Qt::Key_W));
     connect(m_closeSessionAction, &QAction::triggered, this, &MainWindow::closeCurrentSession);
@@ -295,6 +302,7 @@ void MainWindow::createMenus()
 {
     QMenu *file = menuBar()->addMenu(tr("&File"));
     file->addAction(m_newSessionAction);
+    file->addAction(m_newRawSessionAction);
     file->addAction(m_closeSessionAction);
     file->addSeparator();
     file->addAction(m_quitAction);
@@ -345,6 +353,33 @@ void MainWindow::newSession()
     connect(dialog, &QDialog::accepted, this,
         [this, dialog] { openSession(dialog->host(), dialog->port(), dialog->mode()); });
     dialog->open();
+}
+
+void MainWindow::newRawSession()
+{
+    auto *dialog = new RawConnectDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this,
+        [this, dialog] { openRawSession(dialog->host(), dialog->port(), dialog->transport()); });
+    dialog->open();
+}
+
+RawSessionWidget *MainWindow::openRawSession(const QString &host, quint16 port, RawSession::Transport transport)
+{
+    auto *session = new RawSessionWidget(m_sessionTabs);
+    session->open(host, port, transport);
+    const int index = m_sessionTabs->addTab(session, session->address());
+    connect(session, &RawSessionWidget::statusChanged, this, [this, session] {
+        const int at = m_sessionTabs->indexOf(session);
+        if (at >= 0)
+            m_sessionTabs->setTabToolTip(at, session->statusText());
+        updateWindow();
+    });
+    m_sessionTabs->setCurrentIndex(index);
+    m_pages->setCurrentWidget(m_consoleStack);
+    updateWindow();
+    session->setFocus();
+    return session;
 }
 
 ConsoleSessionWidget *MainWindow::openSession(const QString &host, quint16 port, ConsoleClient::Mode mode)
@@ -405,6 +440,9 @@ void MainWindow::updateWindow()
         else if (running > 1)
             status = tr("%1 · %n commands running", nullptr, running).arg(status);
         m_statusLabel->setText(status);
+    } else if (auto *raw = chatShown ? nullptr : qobject_cast<RawSessionWidget *>(m_sessionTabs->currentWidget())) {
+        setWindowTitle(tr("%1 — Tincan").arg(raw->address()));
+        m_statusLabel->setText(raw->statusText());
     } else {
         setWindowTitle(tr("Tincan"));
         m_statusLabel->setText(tr("No console session. Press %1 to open one.")
@@ -412,7 +450,7 @@ void MainWindow::updateWindow()
     }
     if (unread > 0)
         setWindowTitle(tr("(%1) %2").arg(unread).arg(windowTitle()));
-    m_closeSessionAction->setEnabled(session);
+    m_closeSessionAction->setEnabled(!chatShown && m_sessionTabs->currentWidget());
     m_reconnectAction->setEnabled(session && session->canReconnect());
     m_cancelAction->setEnabled(session && session->runningCommandCount() > 0);
     m_copyAction->setEnabled(session);
@@ -426,6 +464,12 @@ void MainWindow::closeCurrentSession()
 
 void MainWindow::closeSession(int index)
 {
+    if (auto *raw = qobject_cast<RawSessionWidget *>(m_sessionTabs->widget(index))) {
+        m_sessionTabs->removeTab(index);
+        raw->deleteLater(); // nothing runs remotely: no question to ask
+        updateWindow();
+        return;
+    }
     QPointer<ConsoleSessionWidget> session = qobject_cast<ConsoleSessionWidget *>(m_sessionTabs->widget(index));
     if (!session)
         return;

@@ -5,6 +5,7 @@
 
 #include "chatcontroller.h"
 #include "consoleclient.h"
+#include "rawsession.h"
 
 #include <QList>
 #include <QMainWindow>
@@ -23,6 +24,7 @@ namespace Tincan {
 class ChatWidget;
 class ConsoleSessionWidget;
 class ServerWindow;
+class RawSessionWidget;
 
 class MainWindow final : public QMainWindow
 {
@@ -50,6 +52,8 @@ public:
     // Opens a session tab, makes it current and starts connecting.
     ConsoleSessionWidget *openSession(
         const QString &host, quint16 port, ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan);
+    // Opens a raw (netcat-like) TCP or UDP session tab.
+    RawSessionWidget *openRawSession(const QString &host, quint16 port, RawSession::Transport transport);
     ConsoleSessionWidget *currentSession() const;
     QList<ConsoleSessionWidget *> sessions() const;
     QTabWidget *sessionTabs() const { return m_sessionTabs; }
@@ -66,6 +70,7 @@ public:
 public Q_SLOTS:
     // Asks where to connect, then opens a session.
     void newSession();
+    void newRawSession();
     // Closes a session tab, after asking when commands still run in it.
     void closeSession(int index);
     void closeCurrentSession();
@@ -101,6 +106,7 @@ private:
     QLabel *m_chatStatusLabel = nullptr;
     ServerWindow *m_serverWindow = nullptr;
     QAction *m_serverWindowAction = nullptr;
+    QAction *m_newRawSessionAction = nullptr;
     QSystemTrayIcon *m_trayIcon = nullptr;
     QString m_notifiedConversation; // of the tray's last message
 
