@@ -1,4 +1,1845 @@
 <?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
+<context>
+    <name>CliText</name>
+    <message>
+        <source>unknown command &quot;%1&quot;.</source>
+        <translation>未知命令 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>chat: ignored a datagram from %1: %2</source>
+        <translation>chat: 已忽略来自 %1 的数据报：%2</translation>
+    </message>
+    <message>
+        <source>chat: a line longer than %1 bytes was dropped.</source>
+        <translation>chat: 已丢弃一行超过 %1 字节的输入。</translation>
+    </message>
+    <message>
+        <source>chat: &quot;%1&quot; is neither ip:port nor the name of someone heard from.</source>
+        <translation>chat: &quot;%1&quot; 既不是 ip:port，也不是已收到过其消息的人的名称。</translation>
+    </message>
+    <message>
+        <source>chat: nobody to reply to yet; write &quot;@ip:port text&quot;.</source>
+        <translation>chat: 还没有可回复的人；请输入 &quot;@ip:port text&quot;。</translation>
+    </message>
+    <message>
+        <source>chat: a message to %1 was not acknowledged; it is resent when %1 is heard from.</source>
+        <translation>chat: 发给 %1 的消息未得到确认；收到 %1 的消息时将重新发送。</translation>
+    </message>
+    <message>
+        <source>Display name Tincan peers see (default: $USER).</source>
+        <translation>Tincan 对端看到的显示名称（默认：$USER）。</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>name</translation>
+    </message>
+    <message>
+        <source>Chats over UDP with classic and Tincan peers. Each incoming message is printed as &quot;[ip:port] NAME: text&quot; (NAME when known; newlines as \n). Each line read from standard input is sent to the last sender; &quot;@ip:port text&quot; or &quot;@NAME text&quot; sends to someone else. At the end of input, waits for outstanding acknowledgements and exits.</source>
+        <translation>通过 UDP 与经典对端和 Tincan 对端聊天。每条收到的消息都打印为 &quot;[ip:port] NAME: text&quot;（已知时才显示 NAME；换行显示为 \n）。从标准输入读取的每一行都发送给最后一位发送者；&quot;@ip:port text&quot; 或 &quot;@NAME text&quot; 则发送给其他人。输入结束时，等待尚未收到的确认，然后退出。</translation>
+    </message>
+    <message>
+        <source>Address to bind (default 0.0.0.0).</source>
+        <translation>要绑定的地址（默认 0.0.0.0）。</translation>
+    </message>
+    <message>
+        <source>address</source>
+        <translation>address</translation>
+    </message>
+    <message>
+        <source>UDP port (default %1).</source>
+        <translation>UDP 端口（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>port</source>
+        <translation>port</translation>
+    </message>
+    <message>
+        <source>chat: invalid address or port.</source>
+        <translation>chat: 地址或端口无效。</translation>
+    </message>
+    <message>
+        <source>chat: listening on %1:%2 as %3</source>
+        <translation>chat: 正在 %1:%2 上监听，名称为 %3</translation>
+    </message>
+    <message>
+        <source>Sends one chat message. Exits 0 once a Tincan peer has acknowledged it (or, with --classic, once it is sent), 1 when it was not delivered, 3 when --wait-reply saw no reply.</source>
+        <translation>发送一条聊天消息。Tincan 对端确认收到后（使用 --classic 时为发出后）退出状态为 0；未送达时为 1；--wait-reply 未等到回复时为 3。</translation>
+    </message>
+    <message>
+        <source>Send bare UTF-8 text, as the tutorial&apos;s chat programs do.</source>
+        <translation>像教程中的聊天程序那样，只发送纯 UTF-8 文本。</translation>
+    </message>
+    <message>
+        <source>Wait up to SECONDS for a reply and print it.</source>
+        <translation>最多等待指定的秒数以接收回复，并将其打印出来。</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>seconds</translation>
+    </message>
+    <message>
+        <source>Where to send: HOST:PORT.</source>
+        <translation>发送目标：HOST:PORT。</translation>
+    </message>
+    <message>
+        <source>The message.</source>
+        <translation>消息内容。</translation>
+    </message>
+    <message>
+        <source>send: expected HOST:PORT and TEXT. Try: tincan-cli send 127.0.0.1:8081 hello</source>
+        <translation>send: 需要 HOST:PORT 和 TEXT。试试：tincan-cli send 127.0.0.1:8081 hello</translation>
+    </message>
+    <message>
+        <source>send: &quot;%1&quot; is not HOST:PORT (an IP address or localhost, and a port).</source>
+        <translation>send: &quot;%1&quot; 不是 HOST:PORT（IP 地址或 localhost，再加端口）。</translation>
+    </message>
+    <message>
+        <source>send: invalid number of seconds &quot;%1&quot;.</source>
+        <translation>send: 无效的秒数 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>send: no reply within %1 seconds.</source>
+        <translation>send: %1 秒内没有收到回复。</translation>
+    </message>
+    <message>
+        <source>send: %1 did not acknowledge the message; it was not delivered.</source>
+        <translation>send: %1 未确认该消息；消息未送达。</translation>
+    </message>
+    <message>
+        <source>Runs COMMAND on a console server and shows its output. Exits with the command&apos;s exit status (128+N when it was killed by signal N), or 255 when the connection fails.</source>
+        <translation>在控制台服务器上运行 COMMAND 并显示其输出。退出状态与该命令的退出状态相同（命令被信号 N 终止时为 128+N）；连接失败时为 255。</translation>
+    </message>
+    <message>
+        <source>Server to connect to (default %1).</source>
+        <translation>要连接的服务器（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>host</source>
+        <translation>host</translation>
+    </message>
+    <message>
+        <source>Console port (default %1).</source>
+        <translation>控制台端口（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Talk to a classic server: send the bare command and read one framed reply.</source>
+        <translation>与经典服务器通信：只发送命令本身，并读取一个分帧的回复。</translation>
+    </message>
+    <message>
+        <source>The shell command to run.</source>
+        <translation>要运行的 shell 命令。</translation>
+    </message>
+    <message>
+        <source>exec: no command given. Try: tincan-cli exec -- ls -l</source>
+        <translation>exec: 未指定命令。试试：tincan-cli exec -- ls -l</translation>
+    </message>
+    <message>
+        <source>exec: invalid port &quot;%1&quot;.</source>
+        <translation>exec: 无效的端口 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>killed by signal %1</source>
+        <translation>被信号 %1 终止</translation>
+    </message>
+    <message>
+        <source>exit %1</source>
+        <translation>退出状态 %1</translation>
+    </message>
+    <message>
+        <source>Runs Tincan&apos;s servers until interrupted (SIGINT or SIGTERM), then shuts down cleanly: running commands are terminated and every client is told. Prints one line per service once it listens: NAME: listening on ADDR:PORT</source>
+        <translation>运行 Tincan 的服务器，直到被中断（SIGINT 或 SIGTERM），然后正常关闭：终止正在运行的命令，并通知每个客户端。每个服务开始监听后打印一行：NAME: listening on ADDR:PORT</translation>
+    </message>
+    <message>
+        <source>Address to listen on (default 127.0.0.1).</source>
+        <translation>监听地址（默认 127.0.0.1）。</translation>
+    </message>
+    <message>
+        <source>Largest classic reply in bytes before it is truncated (default %1).</source>
+        <translation>经典回复的最大字节数，超出部分将被截断（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>bytes</source>
+        <translation>bytes</translation>
+    </message>
+    <message>
+        <source>Do not log connections and commands on standard error.</source>
+        <translation>不在标准错误输出上记录连接和命令。</translation>
+    </message>
+    <message>
+        <source>serve: unexpected argument &quot;%1&quot;.</source>
+        <translation>serve: 意外的参数 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>serve: invalid address &quot;%1&quot;.</source>
+        <translation>serve: 无效的地址 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>serve: invalid byte count &quot;%1&quot;.</source>
+        <translation>serve: 无效的字节数 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>console: client %1 connected from %2:%3</source>
+        <translation>console: 客户端 %1 已从 %2:%3 连接</translation>
+    </message>
+    <message>
+        <source>console: client %1 disconnected</source>
+        <translation>console: 客户端 %1 已断开连接</translation>
+    </message>
+    <message>
+        <source>console: client %1 request %2 started pid %3: %4</source>
+        <translation>console: 客户端 %1 的请求 %2 已启动进程 pid %3：%4</translation>
+    </message>
+    <message>
+        <source>console: client %1 request %2 finished: %3</source>
+        <translation>console: 客户端 %1 的请求 %2 已结束：%3</translation>
+    </message>
+    <message>
+        <source>console: client %1 protocol error: %2</source>
+        <translation>console: 客户端 %1 协议错误：%2</translation>
+    </message>
+    <message>
+        <source>shutting down (signal %1)</source>
+        <translation>正在关闭（信号 %1）</translation>
+    </message>
+    <message>
+        <source>Usage: tincan-cli [--lang LANG] COMMAND [OPTIONS]
+
+Commands:
+  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)
+  exec    run a command on a console server (tincan-cli exec -- ls -l)
+  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)
+  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)
+  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)
+
+Options:
+  --lang LANG   language of messages (en, zh_CN); default: the system&apos;s
+  -h, --help    this help; COMMAND --help tells about one command
+  -v, --version the version</source>
+        <translation>用法：tincan-cli [--lang LANG] COMMAND [OPTIONS]
+
+命令：
+  serve   运行服务器（tincan-cli serve --console 8082 --echo-tcp 8080）
+  exec    在控制台服务器上运行命令（tincan-cli exec -- ls -l）
+  chat    通过 UDP 与经典对端和 Tincan 对端聊天（tincan-cli chat）
+  send    发送一条聊天消息（tincan-cli send 127.0.0.1:8081 hello）
+  echo    与大写回显服务器通信（tincan-cli echo 127.0.0.1:8080 hi）
+
+选项：
+  --lang LANG   消息的语言（en、zh_CN）；默认：系统语言
+  -h, --help    显示此帮助；COMMAND --help 显示单个命令的帮助
+  -v, --version 显示版本</translation>
+    </message>
+    <message>
+        <source>Sends TEXT to an upper-case echo server and prints the reply (TCP unless --udp). Exits 1 with a message when no complete reply comes within %1 seconds.</source>
+        <translation>将 TEXT 发送到大写回显服务器并打印回复（除非指定 --udp，否则使用 TCP）。如果 %1 秒内没有收到完整回复，则显示一条消息，退出状态为 1。</translation>
+    </message>
+    <message>
+        <source>Send one UDP datagram instead.</source>
+        <translation>改为发送一个 UDP 数据报。</translation>
+    </message>
+    <message>
+        <source>The server: HOST:PORT.</source>
+        <translation>服务器：HOST:PORT。</translation>
+    </message>
+    <message>
+        <source>What to send.</source>
+        <translation>要发送的内容。</translation>
+    </message>
+    <message>
+        <source>echo: expected HOST:PORT and TEXT. Try: tincan-cli echo 127.0.0.1:8080 hello</source>
+        <translation>echo: 需要 HOST:PORT 和 TEXT。试试：tincan-cli echo 127.0.0.1:8080 hello</translation>
+    </message>
+    <message>
+        <source>echo: &quot;%1&quot; is not HOST:PORT.</source>
+        <translation>echo: &quot;%1&quot; 不是 HOST:PORT。</translation>
+    </message>
+    <message>
+        <source>no complete reply from %1 within %2 seconds.</source>
+        <translation>%2 秒内没有收到来自 %1 的完整回复。</translation>
+    </message>
+    <message>
+        <source>echo: &quot;%1&quot; is not an IP address.</source>
+        <translation>echo: &quot;%1&quot; 不是 IP 地址。</translation>
+    </message>
+    <message>
+        <source>echo: could not send to %1: %2</source>
+        <translation>echo: 无法发送到 %1：%2</translation>
+    </message>
+    <message>
+        <source>connection to %1 was refused.</source>
+        <translation>到 %1 的连接被拒绝。</translation>
+    </message>
+    <message>
+        <source>connection to %1 failed: %2</source>
+        <translation>到 %1 的连接失败：%2</translation>
+    </message>
+    <message>
+        <source>Serve remote commands on TCP PORT (the tutorial uses 8082). Tincan and classic clients share the port.</source>
+        <translation>在此 TCP 端口上提供远程命令服务（教程使用 8082）。Tincan 客户端和经典客户端共用该端口。</translation>
+    </message>
+    <message>
+        <source>Upper-case echo over TCP on PORT (the tutorial uses 8080).</source>
+        <translation>在此端口上提供 TCP 大写回显服务（教程使用 8080）。</translation>
+    </message>
+    <message>
+        <source>Upper-case echo over UDP on PORT (the tutorial uses 9000).</source>
+        <translation>在此端口上提供 UDP 大写回显服务（教程使用 9000）。</translation>
+    </message>
+    <message>
+        <source>Run commands sent as UDP datagrams on PORT, answering with two datagrams: stderr, then stdout (the tutorial uses 9003).</source>
+        <translation>在此端口上运行以 UDP 数据报发来的命令，并用两个数据报回复：先 stderr，后 stdout（教程使用 9003）。</translation>
+    </message>
+    <message>
+        <source>Allow the console and the UDP commands on a non-loopback address without authentication. Anyone who can reach the port can run commands as this user.</source>
+        <translation>允许控制台和 UDP 命令服务在非回环地址上无身份验证地运行。任何能访问该端口的人都能以当前用户身份运行命令。</translation>
+    </message>
+    <message>
+        <source>serve: invalid port &quot;%1&quot; for --%2.</source>
+        <translation>serve: --%2 的端口 &quot;%1&quot; 无效。</translation>
+    </message>
+    <message>
+        <source>serve: no service chosen. Try: tincan-cli serve --console 8082 --echo-tcp 8080</source>
+        <translation>serve: 未选择任何服务。试试：tincan-cli serve --console 8082 --echo-tcp 8080</translation>
+    </message>
+    <message>
+        <source>%1: %2:%3 connected</source>
+        <translation>%1: %2:%3 已连接</translation>
+    </message>
+    <message>
+        <source>exec-udp: started pid %1: %2</source>
+        <translation>exec-udp: 已启动进程 pid %1：%2</translation>
+    </message>
+    <message>
+        <source>exec-udp: finished (%1): %2</source>
+        <translation>exec-udp: 已结束（%1）：%2</translation>
+    </message>
+    <message>
+        <source>WARNING: commands are served on %1 with NO authentication. Anyone who can reach this port can run any command as this user.</source>
+        <translation>警告：正在 %1 上提供命令服务，且没有任何身份验证。任何能访问此端口的人都能以当前用户身份运行任意命令。</translation>
+    </message>
+</context>
+<context>
+    <name>EnvelopeDecoder</name>
+    <message>
+        <source>Not a Tincan datagram.</source>
+        <translation>不是 Tincan 数据报。</translation>
+    </message>
+    <message>
+        <source>Truncated Tincan datagram: no version byte.</source>
+        <translation>Tincan 数据报不完整：缺少版本字节。</translation>
+    </message>
+    <message>
+        <source>Unsupported Tincan envelope version %1.</source>
+        <translation>不支持的 Tincan 信封版本 %1。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: %1.</source>
+        <translation>信封格式错误：%1。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: %1 bytes after the end.</source>
+        <translation>信封格式错误：结尾之后还有 %1 字节。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: not a map.</source>
+        <translation>信封格式错误：不是映射（map）。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: unknown type &quot;%1&quot;.</source>
+        <translation>信封格式错误：未知类型 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: no valid sender id.</source>
+        <translation>信封格式错误：没有有效的发送者 ID。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: no valid message id.</source>
+        <translation>信封格式错误：没有有效的消息 ID。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: the name is not text.</source>
+        <translation>信封格式错误：名称不是文本。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: the name is longer than %1 bytes.</source>
+        <translation>信封格式错误：名称超过 %1 字节。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: a message without text.</source>
+        <translation>信封格式错误：消息没有文本。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: the text is longer than %1 bytes.</source>
+        <translation>信封格式错误：文本超过 %1 字节。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: a message without a timestamp.</source>
+        <translation>信封格式错误：消息没有时间戳。</translation>
+    </message>
+</context>
+<context>
+    <name>FrameDecoder</name>
+    <message>
+        <source>Invalid frame: the header length is %1; it must be positive.</source>
+        <translation>无效的帧：头部长度为 %1；必须为正数。</translation>
+    </message>
+    <message>
+        <source>Invalid frame: a header of %1 bytes is larger than the limit of %2 bytes.</source>
+        <translation>无效的帧：%1 字节的头部超过了 %2 字节的上限。</translation>
+    </message>
+    <message>
+        <source>Invalid frame: the header is not valid JSON (%1 at byte %2).</source>
+        <translation>无效的帧：头部不是有效的 JSON（第 %2 字节处：%1）。</translation>
+    </message>
+    <message>
+        <source>Invalid frame: the header must be a JSON object.</source>
+        <translation>无效的帧：头部必须是 JSON 对象。</translation>
+    </message>
+    <message>
+        <source>Invalid frame: the header has no &quot;total_size&quot;.</source>
+        <translation>无效的帧：头部缺少 &quot;total_size&quot;。</translation>
+    </message>
+    <message>
+        <source>Invalid frame: &quot;total_size&quot; must be a non-negative integer.</source>
+        <translation>无效的帧：&quot;total_size&quot; 必须是非负整数。</translation>
+    </message>
+    <message>
+        <source>Invalid frame: a payload of %1 bytes is larger than the limit of %2 bytes.</source>
+        <translation>无效的帧：%1 字节的负载超过了 %2 字节的上限。</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceNames</name>
+    <message>
+        <source>Console</source>
+        <translation>控制台</translation>
+    </message>
+    <message>
+        <source>TCP echo</source>
+        <translation>TCP 回显</translation>
+    </message>
+    <message>
+        <source>UDP echo</source>
+        <translation>UDP 回显</translation>
+    </message>
+    <message>
+        <source>UDP commands</source>
+        <translation>UDP 命令</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ChatController</name>
+    <message>
+        <source>The chat history is turned off: messages are not kept after Tincan closes.</source>
+        <translation>聊天记录已关闭：Tincan 关闭后不会保留消息。</translation>
+    </message>
+    <message>
+        <source>The chat history could not be opened, so messages are not kept after Tincan closes. %1</source>
+        <translation>无法打开聊天记录，因此 Tincan 关闭后不会保留消息。%1</translation>
+    </message>
+    <message>
+        <source>The chat cannot receive messages: %1</source>
+        <translation>聊天无法接收消息：%1</translation>
+    </message>
+    <message>
+        <source>UDP port %1 is already in use (by another Tincan or chat program), so the chat listens on port %2. Peers must send to port %2 to reach you.</source>
+        <translation>UDP 端口 %1 已被占用（被另一个 Tincan 或聊天程序占用），因此聊天改为在端口 %2 上监听。对端必须发送到端口 %2 才能联系到你。</translation>
+    </message>
+    <message>
+        <source>Chat: not listening</source>
+        <translation>聊天：未监听</translation>
+    </message>
+    <message>
+        <source>Chat: port %1 is in use; listening on %2</source>
+        <translation>聊天：端口 %1 已被占用；正在端口 %2 上监听</translation>
+    </message>
+    <message>
+        <source>Chat: UDP port %1</source>
+        <translation>聊天：UDP 端口 %1</translation>
+    </message>
+    <message>
+        <source>%1 · history off</source>
+        <translation>%1 · 聊天记录已关闭</translation>
+    </message>
+    <message>
+        <source>Chat history: %1</source>
+        <translation>聊天记录：%1</translation>
+    </message>
+    <message>
+        <source>There is no such contact.</source>
+        <translation>没有这个联系人。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ChatEndpoint</name>
+    <message>
+        <source>UDP port %1 is already in use.</source>
+        <translation>UDP 端口 %1 已被占用。</translation>
+    </message>
+    <message>
+        <source>Cannot bind UDP port %1 on %2: %3</source>
+        <translation>无法在 %2 上绑定 UDP 端口 %1：%3</translation>
+    </message>
+    <message>
+        <source>UDP port %1 is already in use; using port %2 instead.</source>
+        <translation>UDP 端口 %1 已被占用；改用端口 %2。</translation>
+    </message>
+    <message>
+        <source>The chat endpoint is not bound to a port.</source>
+        <translation>聊天端点未绑定到端口。</translation>
+    </message>
+    <message>
+        <source>The message is %1 bytes long; at most %2 bytes fit in one message.</source>
+        <translation>该消息长 %1 字节；一条消息最多只能容纳 %2 字节。</translation>
+    </message>
+    <message>
+        <source>Could not send to %1: %2</source>
+        <translation>无法发送到 %1：%2</translation>
+    </message>
+    <message>
+        <source>A message from %1 could not be saved to the history.</source>
+        <translation>无法将来自 %1 的消息保存到聊天记录。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ChatHistory</name>
+    <message>
+        <source>The chat history could not be updated.</source>
+        <translation>无法更新聊天记录。</translation>
+    </message>
+    <message>
+        <source>The SQLite driver for Qt is not installed (package libqt6sql6-sqlite).</source>
+        <translation>未安装 Qt 的 SQLite 驱动（软件包 libqt6sql6-sqlite）。</translation>
+    </message>
+    <message>
+        <source>Cannot create the folder %1 for the chat history.</source>
+        <translation>无法为聊天记录创建文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot open the chat history %1.</source>
+        <translation>无法打开聊天记录 %1。</translation>
+    </message>
+    <message>
+        <source>The chat history %1 is damaged or is not a database. Move it away to start a new one; nothing has been changed.</source>
+        <translation>聊天记录 %1 已损坏或不是数据库。将其移走即可开始新的聊天记录；目前未做任何更改。</translation>
+    </message>
+    <message>
+        <source>Cannot prepare the chat history %1.</source>
+        <translation>无法准备聊天记录 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot read the chat history.</source>
+        <translation>无法读取聊天记录。</translation>
+    </message>
+    <message>
+        <source>The chat history was written by a newer Tincan (format %1); this one reads format %2.</source>
+        <translation>该聊天记录由较新版本的 Tincan 写入（格式 %1）；当前版本只能读取格式 %2。</translation>
+    </message>
+    <message>
+        <source>%1 is a database, but not a Tincan chat history.</source>
+        <translation>%1 是数据库，但不是 Tincan 聊天记录。</translation>
+    </message>
+    <message>
+        <source>Cannot write the chat history.</source>
+        <translation>无法写入聊天记录。</translation>
+    </message>
+    <message>
+        <source>Cannot create the chat history.</source>
+        <translation>无法创建聊天记录。</translation>
+    </message>
+    <message>
+        <source>The contact could not be saved.</source>
+        <translation>无法保存联系人。</translation>
+    </message>
+    <message>
+        <source>The contact could not be removed.</source>
+        <translation>无法删除联系人。</translation>
+    </message>
+    <message>
+        <source>A message could not be saved to the chat history.</source>
+        <translation>无法将消息保存到聊天记录。</translation>
+    </message>
+    <message>
+        <source>A message&apos;s delivery state could not be saved.</source>
+        <translation>无法保存消息的送达状态。</translation>
+    </message>
+    <message>
+        <source>The conversation could not be moved.</source>
+        <translation>无法移动对话。</translation>
+    </message>
+    <message>
+        <source>The chat history is not open; nothing can be saved.</source>
+        <translation>聊天记录未打开；无法保存任何内容。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ChatService</name>
+    <message>
+        <source>&quot;%1&quot; is not an IP address.</source>
+        <translation>&quot;%1&quot; 不是 IP 地址。</translation>
+    </message>
+    <message>
+        <source>This conversation has no address to save.</source>
+        <translation>此对话没有可保存的地址。</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>There is no address to send this conversation&apos;s messages to.</source>
+        <translation>此对话没有可发送消息的地址。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ChatSettingsDialog</name>
+    <message>
+        <source>Chat Settings</source>
+        <translation>聊天设置</translation>
+    </message>
+    <message>
+        <source>Shown to other Tincans with your messages. Classic chat programs see only your address.</source>
+        <translation>随你的消息一起显示给其他 Tincan。经典聊天程序只能看到你的地址。</translation>
+    </message>
+    <message>
+        <source>Other Tincans recognise you by this id, whatever your address.</source>
+        <translation>无论你的地址是什么，其他 Tincan 都通过此 ID 识别你。</translation>
+    </message>
+    <message>
+        <source>Display &amp;name:</source>
+        <translation>显示名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>UDP &amp;port:</source>
+        <translation>UDP 端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>Your &amp;id:</source>
+        <translation>你的 ID(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>A new port is listened on at once.</source>
+        <translation>更改端口后立即在新端口上监听。</translation>
+    </message>
+    <message>
+        <source>Listening on port %1 now. A new port is listened on at once.</source>
+        <translation>当前正在端口 %1 上监听。更改端口后立即在新端口上监听。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ChatWidget</name>
+    <message>
+        <source>&amp;Add Contact…</source>
+        <translation>添加联系人(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Add a contact: a name for an address to chat with</source>
+        <translation>添加联系人：为要聊天的地址起一个名称</translation>
+    </message>
+    <message>
+        <source>&amp;Edit Contact…</source>
+        <translation>编辑联系人(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>&amp;Remove Contact…</source>
+        <translation>删除联系人(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>&amp;Save as Contact…</source>
+        <translation>保存为联系人(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Save as Contact</source>
+        <translation>保存为联系人</translation>
+    </message>
+    <message>
+        <source>Keep this address in your contacts, under a name</source>
+        <translation>以一个名称将此地址保存到联系人中</translation>
+    </message>
+    <message>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Hide this message</source>
+        <translation>隐藏此消息</translation>
+    </message>
+    <message>
+        <source>Choose a conversation on the left, or add a contact to start one.
+
+Enter sends a message; Shift+Enter starts a new line.</source>
+        <translation>在左侧选择一个对话，或添加联系人以开始新对话。
+
+按 Enter 发送消息；按 Shift+Enter 换行。</translation>
+    </message>
+    <message>
+        <source>Write a message. Enter sends; Shift+Enter starts a new line.</source>
+        <translation>输入消息。按 Enter 发送；按 Shift+Enter 换行。</translation>
+    </message>
+    <message>
+        <source>&amp;Send</source>
+        <translation>发送(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Send the message (Enter)</source>
+        <translation>发送消息（Enter）</translation>
+    </message>
+    <message>
+        <source>no address</source>
+        <translation>无地址</translation>
+    </message>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Not in your contacts</source>
+        <translation>不在联系人中</translation>
+    </message>
+    <message>
+        <source>%1 · not in your contacts</source>
+        <translation>%1 · 不在联系人中</translation>
+    </message>
+    <message>
+        <source>This message is %L1 bytes long; at most %L2 bytes fit in one message. Shorten it to send it.</source>
+        <translation>此消息长 %L1 字节；一条消息最多只能容纳 %L2 字节。请缩短后再发送。</translation>
+    </message>
+    <message>
+        <source>This message can no longer be sent again.</source>
+        <translation>此消息已无法再次发送。</translation>
+    </message>
+    <message>
+        <source>Contact Not Added</source>
+        <translation>未添加联系人</translation>
+    </message>
+    <message>
+        <source>Edit Contact</source>
+        <translation>编辑联系人</translation>
+    </message>
+    <message>
+        <source>Contact Not Saved</source>
+        <translation>未保存联系人</translation>
+    </message>
+    <message>
+        <source>Remove Contact</source>
+        <translation>删除联系人</translation>
+    </message>
+    <message>
+        <source>Remove “%1” from your contacts?</source>
+        <translation>要从联系人中删除“%1”吗？</translation>
+    </message>
+    <message>
+        <source>The messages are kept, under the address %1.</source>
+        <translation>消息会保留在地址 %1 下。</translation>
+    </message>
+    <message>
+        <source>&amp;Remove</source>
+        <translation>删除(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Contact Not Removed</source>
+        <translation>未删除联系人</translation>
+    </message>
+    <message>
+        <source>Port Not Changed</source>
+        <translation>未更改端口</translation>
+    </message>
+    <message>
+        <source>&amp;Copy Text</source>
+        <translation>复制文本(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Retry</source>
+        <translation>重试(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ClientTableModel</name>
+    <message>
+        <source>(disconnected)</source>
+        <translation>（已断开）</translation>
+    </message>
+    <message>
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>Protocol</source>
+        <translation>协议</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>连接时间</translation>
+    </message>
+    <message>
+        <source>Bytes in</source>
+        <translation>入站字节</translation>
+    </message>
+    <message>
+        <source>Bytes out</source>
+        <translation>出站字节</translation>
+    </message>
+    <message>
+        <source>Running command</source>
+        <translation>运行中的命令</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConnectDialog</name>
+    <message>
+        <source>New Console Session</source>
+        <translation>新建控制台会话</translation>
+    </message>
+    <message>
+        <source>Tincan</source>
+        <translation>Tincan</translation>
+    </message>
+    <message>
+        <source>Classic</source>
+        <translation>经典</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>主机(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>P&amp;rotocol:</source>
+        <translation>协议(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Enter the host name or IP address of the console server.</source>
+        <translation>请输入控制台服务器的主机名或 IP 地址。</translation>
+    </message>
+    <message>
+        <source>Enter the port in the Port field, not after the host.</source>
+        <translation>请在“端口”字段中输入端口，不要写在主机后面。</translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid host name or IP address.</source>
+        <translation>“%1”不是有效的主机名或 IP 地址。</translation>
+    </message>
+    <message>
+        <source>The socket tutorial&apos;s protocol: one command at a time, and cancelling closes the connection.</source>
+        <translation>套接字教程的协议：一次只能运行一条命令，取消命令会关闭连接。</translation>
+    </message>
+    <message>
+        <source>Runs several commands at once, streams their output and can cancel them.</source>
+        <translation>可同时运行多条命令，实时显示其输出，并可取消命令。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConsoleClient</name>
+    <message>
+        <source>Could not connect to %1:%2 within %3 seconds.</source>
+        <translation>无法在 %3 秒内连接到 %1:%2。</translation>
+    </message>
+    <message>
+        <source>%1:%2 accepted the connection but did not answer as a Tincan console server. If it is a classic server, connect in classic mode.</source>
+        <translation>%1:%2 接受了连接，但没有像 Tincan 控制台服务器那样应答。如果它是经典服务器，请以经典模式连接。</translation>
+    </message>
+    <message>
+        <source>The connection was replaced before the command finished.</source>
+        <translation>命令完成前连接已被替换。</translation>
+    </message>
+    <message>
+        <source>A classic server reads at most %1 bytes per command.</source>
+        <translation>经典服务器每条命令最多读取 %1 字节。</translation>
+    </message>
+    <message>
+        <source>Not connected.</source>
+        <translation>未连接。</translation>
+    </message>
+    <message>
+        <source>Cancelled before it was sent.</source>
+        <translation>在发送前已取消。</translation>
+    </message>
+    <message>
+        <source>The server sent something that is not a valid reply: %1</source>
+        <translation>服务器发送的内容不是有效的回复：%1</translation>
+    </message>
+    <message>
+        <source>The server sent a reply nobody asked for.</source>
+        <translation>服务器发送了一个无对应请求的回复。</translation>
+    </message>
+    <message>
+        <source>The server refused the connection: %1</source>
+        <translation>服务器拒绝了连接：%1</translation>
+    </message>
+    <message>
+        <source>The server answered with &quot;%1&quot; instead of a welcome.</source>
+        <translation>服务器回复了 &quot;%1&quot;，而不是欢迎消息。</translation>
+    </message>
+    <message>
+        <source>Server error: %1</source>
+        <translation>服务器错误：%1</translation>
+    </message>
+    <message>
+        <source>Connection to %1:%2 was refused. Is a console server running there?</source>
+        <translation>到 %1:%2 的连接被拒绝。那里是否正在运行控制台服务器？</translation>
+    </message>
+    <message>
+        <source>The server at %1:%2 closed the connection.</source>
+        <translation>%1:%2 上的服务器关闭了连接。</translation>
+    </message>
+    <message>
+        <source>The host %1 was not found.</source>
+        <translation>找不到主机 %1。</translation>
+    </message>
+    <message>
+        <source>The connection to %1:%2 timed out.</source>
+        <translation>到 %1:%2 的连接超时。</translation>
+    </message>
+    <message>
+        <source>The network connection to %1:%2 failed: %3</source>
+        <translation>到 %1:%2 的网络连接失败：%3</translation>
+    </message>
+    <message>
+        <source>Connection to %1:%2 failed: %3</source>
+        <translation>到 %1:%2 的连接失败：%3</translation>
+    </message>
+    <message>
+        <source>The connection was closed before the command finished.</source>
+        <translation>命令完成前连接已关闭。</translation>
+    </message>
+    <message>
+        <source>The connection was lost: %1</source>
+        <translation>连接已断开：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConsoleConnection</name>
+    <message>
+        <source>No hello message arrived within %1 seconds.</source>
+        <translation>%1 秒内未收到 hello 消息。</translation>
+    </message>
+    <message>
+        <source>A message has no &quot;type&quot;.</source>
+        <translation>消息缺少 &quot;type&quot;。</translation>
+    </message>
+    <message>
+        <source>The first message must be &quot;hello&quot;, not &quot;%1&quot;.</source>
+        <translation>第一条消息必须是 &quot;hello&quot;，而不是 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>Unknown message type &quot;%1&quot;.</source>
+        <translation>未知的消息类型 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>The hello message has no valid &quot;version&quot;.</source>
+        <translation>hello 消息没有有效的 &quot;version&quot;。</translation>
+    </message>
+    <message>
+        <source>Protocol version %1 is not supported; this server speaks version %2.</source>
+        <translation>不支持协议版本 %1；此服务器使用版本 %2。</translation>
+    </message>
+    <message>
+        <source>An exec message needs an &quot;id&quot;: an integer or a string of 1 to %1 characters.</source>
+        <translation>exec 消息需要一个 &quot;id&quot;：整数，或长度为 1 到 %1 个字符的字符串。</translation>
+    </message>
+    <message>
+        <source>An exec message needs a non-empty &quot;command&quot; string.</source>
+        <translation>exec 消息需要一个非空的 &quot;command&quot; 字符串。</translation>
+    </message>
+    <message>
+        <source>The command is longer than the limit of %1 bytes.</source>
+        <translation>命令长度超过了 %1 字节的上限。</translation>
+    </message>
+    <message>
+        <source>A command with id %1 is already running.</source>
+        <translation>ID 为 %1 的命令已在运行。</translation>
+    </message>
+    <message>
+        <source>Too many commands at once: at most %1 may run on one connection.</source>
+        <translation>同时运行的命令过多：每个连接最多可运行 %1 条命令。</translation>
+    </message>
+    <message>
+        <source>No command with id %1 is running.</source>
+        <translation>没有正在运行的 ID 为 %1 的命令。</translation>
+    </message>
+    <message>
+        <source>The server is shutting down.</source>
+        <translation>服务器正在关闭。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConsoleServer</name>
+    <message>
+        <source>Refusing to listen on %1: the console runs shell commands for anyone who connects, and has no authentication yet. Listen on 127.0.0.1, or pass --insecure to accept the risk on a network you trust.</source>
+        <translation>拒绝在 %1 上监听：控制台会为任何连接者运行 shell 命令，且目前还没有身份验证。请在 127.0.0.1 上监听，或在你信任的网络中传入 --insecure 以接受此风险。</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1 port %2: the port is already in use.</source>
+        <translation>无法在 %1 的端口 %2 上监听：该端口已被占用。</translation>
+    </message>
+    <message>
+        <source>Cannot listen on %1 port %2: %3</source>
+        <translation>无法在 %1 的端口 %2 上监听：%3</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConsoleSessionWidget</name>
+    <message>
+        <source>&amp;Reconnect</source>
+        <translation>重新连接(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Type a command and press Enter</source>
+        <translation>输入命令并按 Enter</translation>
+    </message>
+    <message>
+        <source>Connecting to %1…</source>
+        <translation>正在连接到 %1…</translation>
+    </message>
+    <message>
+        <source>Connected to %1 (classic protocol)</source>
+        <translation>已连接到 %1（经典协议）</translation>
+    </message>
+    <message>
+        <source>Connected to %1 (%2)</source>
+        <translation>已连接到 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Not connected</source>
+        <translation>未连接</translation>
+    </message>
+    <message>
+        <source>Disconnected: %1</source>
+        <translation>已断开连接：%1</translation>
+    </message>
+    <message>
+        <source>Disconnected from %1.</source>
+        <translation>已与 %1 断开连接。</translation>
+    </message>
+    <message>
+        <source>^C (cancelling “%1”)</source>
+        <translation>^C（正在取消“%1”）</translation>
+    </message>
+    <message>
+        <source>A classic server cannot cancel a command: the connection is closed and opened again.</source>
+        <translation>经典服务器无法取消命令：将关闭连接并重新打开。</translation>
+    </message>
+    <message>
+        <source>Disconnected from %1: %2</source>
+        <translation>已与 %1 断开连接：%2</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>[killed by signal %1 · %2]</source>
+        <translation>[被信号 %1 终止 · %2]</translation>
+    </message>
+    <message>
+        <source>[killed by signal %1 (%2) · %3]</source>
+        <translation>[被信号 %1（%2）终止 · %3]</translation>
+    </message>
+    <message>
+        <source>[exit status unknown · classic server]</source>
+        <translation>[退出状态未知 · 经典服务器]</translation>
+    </message>
+    <message>
+        <source>[exit %1 · %2]</source>
+        <translation>[退出状态 %1 · %2]</translation>
+    </message>
+    <message>
+        <source>[cancelled · %1]</source>
+        <translation>[已取消 · %1]</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ContactDialog</name>
+    <message>
+        <source>New Contact</source>
+        <translation>新建联系人</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名称(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>主机(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>P&amp;rotocol:</source>
+        <translation>协议(&amp;R)：</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>Tincan</source>
+        <translation>Tincan</translation>
+    </message>
+    <message>
+        <source>Classic</source>
+        <translation>经典</translation>
+    </message>
+    <message>
+        <source>Plain text, as the classic chat programs expect, until the peer answers as a Tincan; from then on Tincan&apos;s delivery.</source>
+        <translation>先按经典聊天程序的要求发送纯文本，直到对端以 Tincan 身份应答；此后使用 Tincan 的可靠送达方式。</translation>
+    </message>
+    <message>
+        <source>For another Tincan: each message is resent until the peer confirms it, and shows when it was delivered.</source>
+        <translation>用于另一个 Tincan：每条消息都会重发，直到对端确认，并显示送达时间。</translation>
+    </message>
+    <message>
+        <source>For the socket tutorial&apos;s chat programs: each message is one datagram of plain UTF-8 text, and nothing else is ever sent. Delivery cannot be confirmed.</source>
+        <translation>用于套接字教程中的聊天程序：每条消息都是一个纯 UTF-8 文本数据报，不会发送任何其他内容。无法确认是否送达。</translation>
+    </message>
+    <message>
+        <source>Enter a name for the contact.</source>
+        <translation>请输入联系人的名称。</translation>
+    </message>
+    <message>
+        <source>Enter the contact&apos;s IP address, such as 127.0.0.1 or 192.168.1.20.</source>
+        <translation>请输入联系人的 IP 地址，例如 127.0.0.1 或 192.168.1.20。</translation>
+    </message>
+    <message>
+        <source>“%1” is not an IP address; enter one such as 192.168.1.20, or localhost.</source>
+        <translation>“%1”不是 IP 地址；请输入类似 192.168.1.20 的地址，或 localhost。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConversationListDelegate</name>
+    <message>
+        <source>You: %1</source>
+        <translation>你：%1</translation>
+    </message>
+    <message>
+        <source>No messages yet</source>
+        <translation>暂无消息</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConversationListModel</name>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConversationModel</name>
+    <message>
+        <source>%1 %2</source>
+        <comment>date and time</comment>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <source>Delivered ✓</source>
+        <translation>已送达 ✓</translation>
+    </message>
+    <message>
+        <source>Not delivered</source>
+        <translation>未送达</translation>
+    </message>
+    <message>
+        <source>Sent</source>
+        <translation>已发送</translation>
+    </message>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::EchoTcpServer</name>
+    <message>
+        <source>UDP port %1 on %2 is already in use.</source>
+        <translation>%2 上的 UDP 端口 %1 已被占用。</translation>
+    </message>
+    <message>
+        <source>TCP port %1 on %2 is already in use.</source>
+        <translation>%2 上的 TCP 端口 %1 已被占用。</translation>
+    </message>
+    <message>
+        <source>Cannot bind UDP port %1 on %2: %3</source>
+        <translation>无法在 %2 上绑定 UDP 端口 %1：%3</translation>
+    </message>
+    <message>
+        <source>Cannot listen on TCP port %1 on %2: %3</source>
+        <translation>无法在 %2 的 TCP 端口 %1 上监听：%3</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::GuiMain</name>
+    <message>
+        <source>Language of the interface, such as zh_CN or en (default: the system&apos;s).</source>
+        <translation>界面语言，例如 zh_CN 或 en（默认：系统语言）。</translation>
+    </message>
+    <message>
+        <source>LANG</source>
+        <translation>LANG</translation>
+    </message>
+    <message>
+        <source>tincan: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Start it inside a desktop session, or use tincan-cli for headless use.</source>
+        <translation>tincan: 未找到图形显示（DISPLAY 和 WAYLAND_DISPLAY 均未设置）。请在桌面会话中启动它；在无图形界面的环境中请使用 tincan-cli。</translation>
+    </message>
+    <message>
+        <source>Tincan</source>
+        <translation>Tincan</translation>
+    </message>
+    <message>
+        <source>Tincan: chat, serve and run shell commands over sockets.</source>
+        <translation>Tincan：通过套接字聊天、提供服务和运行 shell 命令。</translation>
+    </message>
+    <message>
+        <source>Open the server window at start.</source>
+        <translation>启动时打开服务器窗口。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::MainWindow</name>
+    <message>
+        <source>Tincan</source>
+        <translation>Tincan</translation>
+    </message>
+    <message>
+        <source>Console</source>
+        <translation>控制台</translation>
+    </message>
+    <message>
+        <source>No console sessions</source>
+        <translation>没有控制台会话</translation>
+    </message>
+    <message>
+        <source>Connect to a Tincan console server to run shell commands on it and watch their output as it arrives.</source>
+        <translation>连接到 Tincan 控制台服务器，即可在其上运行 shell 命令，并实时查看输出。</translation>
+    </message>
+    <message>
+        <source>New Console Session…</source>
+        <translation>新建控制台会话…</translation>
+    </message>
+    <message>
+        <source>&amp;New Console Session…</source>
+        <translation>新建控制台会话(&amp;N)…</translation>
+    </message>
+    <message>
+        <source>&amp;Close Session</source>
+        <translation>关闭会话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Reconnect</source>
+        <translation>重新连接(&amp;R)</translation>
+    </message>
+    <message>
+        <source>C&amp;ancel Command</source>
+        <translation>取消命令(&amp;A)</translation>
+    </message>
+    <message>
+        <source>C&amp;opy</source>
+        <translation>复制(&amp;O)</translation>
+    </message>
+    <message>
+        <source>C&amp;lear</source>
+        <translation>清除(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About Tincan</source>
+        <translation>关于 Tincan(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About &amp;Qt</source>
+        <translation>关于 Qt(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Session</source>
+        <translation>会话(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>%1 (classic)</source>
+        <translation>%1（经典）</translation>
+    </message>
+    <message>
+        <source>%1 — Tincan</source>
+        <translation>%1 — Tincan</translation>
+    </message>
+    <message>
+        <source>%1 · 1 command running</source>
+        <translation>%1 · 1 条命令正在运行</translation>
+    </message>
+    <message numerus="yes">
+        <source>%1 · %n commands running</source>
+        <translation>
+            <numerusform>%1 · %n 条命令正在运行</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>No console session. Press %1 to open one.</source>
+        <translation>没有控制台会话。按 %1 新建一个。</translation>
+    </message>
+    <message>
+        <source>A command is still running in %1. Closing the session stops it.</source>
+        <translation>%1 中仍有一条命令正在运行。关闭会话将停止该命令。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n commands are still running in %1. Closing the session stops them.</source>
+        <translation>
+            <numerusform>%1 中仍有 %n 条命令正在运行。关闭会话将停止这些命令。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Close this session?</source>
+        <translation>要关闭此会话吗？</translation>
+    </message>
+    <message>
+        <source>Commands Still Running</source>
+        <translation>命令仍在运行</translation>
+    </message>
+    <message>
+        <source>A command is still running. Quitting stops it.</source>
+        <translation>仍有一条命令正在运行。退出将停止该命令。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n commands are still running. Quitting stops them.</source>
+        <translation>
+            <numerusform>仍有 %n 条命令正在运行。退出将停止这些命令。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Quit Tincan?</source>
+        <translation>要退出 Tincan 吗？</translation>
+    </message>
+    <message>
+        <source>About Tincan</source>
+        <translation>关于 Tincan</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;Tincan %1&lt;/h3&gt;&lt;p&gt;Chat, serve and run remote commands over sockets.&lt;/p&gt;&lt;p&gt;Built with Qt %2, running on Qt %3.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;Tincan %1&lt;/h3&gt;&lt;p&gt;通过套接字聊天、提供服务和运行远程命令。&lt;/p&gt;&lt;p&gt;基于 Qt %2 构建，运行于 Qt %3。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>%1…</source>
+        <translation>%1…</translation>
+    </message>
+    <message>
+        <source>Message from %1</source>
+        <translation>来自 %1 的消息</translation>
+    </message>
+    <message>
+        <source>New message from %1: %2</source>
+        <translation>来自 %1 的新消息：%2</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>聊天(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Chat (%1)</source>
+        <translation>聊天（%1）</translation>
+    </message>
+    <message>
+        <source>(%1) %2</source>
+        <translation>(%1) %2</translation>
+    </message>
+    <message>
+        <source>The chat history could not be opened: messages are not kept. The Chat tab says why.</source>
+        <translation>无法打开聊天记录：消息不会被保留。原因请查看“聊天”标签页。</translation>
+    </message>
+    <message>
+        <source>New &amp;Raw Session…</source>
+        <translation>新建原始会话(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>A plain TCP or UDP session, like netcat, for echo servers and other unframed programs</source>
+        <translation>普通的 TCP 或 UDP 会话（类似 netcat），用于回显服务器和其他不分帧的程序</translation>
+    </message>
+    <message>
+        <source>Server &amp;Window</source>
+        <translation>服务器窗口(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Run the console, echo and UDP command servers, and watch their clients</source>
+        <translation>运行控制台、回显和 UDP 命令服务器，并查看其客户端</translation>
+    </message>
+    <message>
+        <source>Se&amp;rver</source>
+        <translation>服务器(&amp;R)</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::MessageDelegate</name>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::RawConnectDialog</name>
+    <message>
+        <source>New Raw Session</source>
+        <translation>新建原始会话</translation>
+    </message>
+    <message>
+        <source>TCP</source>
+        <translation>TCP</translation>
+    </message>
+    <message>
+        <source>UDP</source>
+        <translation>UDP</translation>
+    </message>
+    <message>
+        <source>&amp;Host:</source>
+        <translation>主机(&amp;H)：</translation>
+    </message>
+    <message>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Transport:</source>
+        <translation>传输协议(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>连接(&amp;C)</translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid host name or IP address.</source>
+        <translation>“%1”不是有效的主机名或 IP 地址。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::RawSession</name>
+    <message>
+        <source>Not connected.</source>
+        <translation>未连接。</translation>
+    </message>
+    <message>
+        <source>A datagram holds at most %1 bytes.</source>
+        <translation>一个数据报最多只能容纳 %1 字节。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::RawSessionWidget</name>
+    <message>
+        <source>Append newline</source>
+        <translation>追加换行符</translation>
+    </message>
+    <message>
+        <source>Reconnect</source>
+        <translation>重新连接</translation>
+    </message>
+    <message>
+        <source>Type text and press Enter to send it</source>
+        <translation>输入文本并按 Enter 发送</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <source>Hex</source>
+        <translation>十六进制</translation>
+    </message>
+    <message>
+        <source>How received bytes are shown</source>
+        <translation>收到的字节的显示方式</translation>
+    </message>
+    <message>
+        <source>Send a newline after each line, as netcat does. The tutorial&apos;s clients send none.</source>
+        <translation>像 netcat 那样在每行后发送一个换行符。教程中的客户端不发送换行符。</translation>
+    </message>
+    <message>
+        <source>Show:</source>
+        <translation>显示：</translation>
+    </message>
+    <message>
+        <source>Connected to %1</source>
+        <translation>已连接到 %1</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>已连接</translation>
+    </message>
+    <message>
+        <source>Disconnected from %1</source>
+        <translation>已与 %1 断开连接</translation>
+    </message>
+    <message>
+        <source>Connecting to %1:%2…</source>
+        <translation>正在连接到 %1:%2…</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ServerHub</name>
+    <message>
+        <source>“%1” is not an IP address.</source>
+        <translation>“%1”不是 IP 地址。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1 could not start: %2</source>
+        <translation>%1 无法启动：%2</translation>
+    </message>
+    <message>
+        <source>%1: listening on %2</source>
+        <translation>%1：正在 %2 上监听</translation>
+    </message>
+    <message>
+        <source>WARNING: %1 accepts commands from other machines on %2 with no authentication: anyone who can reach this address can run any command as you.</source>
+        <translation>警告：%1 在 %2 上接受来自其他机器的命令，且没有任何身份验证：任何能访问此地址的人都能以你的身份运行任意命令。</translation>
+    </message>
+    <message>
+        <source>%1: command %2 started (pid %3): %4</source>
+        <translation>%1：命令 %2 已启动（pid %3）：%4</translation>
+    </message>
+    <message>
+        <source>%1: command %2 %3</source>
+        <translation>%1：命令 %2 %3</translation>
+    </message>
+    <message>
+        <source>%1: protocol error: %2</source>
+        <translation>%1：协议错误：%2</translation>
+    </message>
+    <message>
+        <source>%1: stopped</source>
+        <translation>%1：已停止</translation>
+    </message>
+    <message>
+        <source>%1: command started (pid %2): %3</source>
+        <translation>%1：命令已启动（pid %2）：%3</translation>
+    </message>
+    <message>
+        <source>%1: command %2: %3</source>
+        <translation>%1：命令%2：%3</translation>
+    </message>
+    <message>
+        <source>%1: stopping; running commands are terminated</source>
+        <translation>%1：正在停止；正在运行的命令将被终止</translation>
+    </message>
+    <message>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+    <message>
+        <source>Listening on %1</source>
+        <translation>正在 %1 上监听</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>正在停止…</translation>
+    </message>
+    <message>
+        <source>%1: killing its running commands</source>
+        <translation>%1：正在终止其正在运行的命令</translation>
+    </message>
+    <message>
+        <source>%1: disconnecting</source>
+        <translation>%1：正在断开连接</translation>
+    </message>
+    <message>
+        <source>%1: connected</source>
+        <translation>%1：已连接</translation>
+    </message>
+    <message>
+        <source>%1: disconnected</source>
+        <translation>%1：已断开连接</translation>
+    </message>
+    <message>
+        <source>%1 client %2</source>
+        <translation>%1 客户端 %2</translation>
+    </message>
+    <message>
+        <source>killed by signal %1</source>
+        <translation>被信号 %1 终止</translation>
+    </message>
+    <message>
+        <source>exited with code %1</source>
+        <translation>已退出，退出状态 %1</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ServerWindow</name>
+    <message>
+        <source>Tincan Server</source>
+        <translation>Tincan 服务器</translation>
+    </message>
+    <message>
+        <source>Services</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <source>Bind address</source>
+        <translation>绑定地址</translation>
+    </message>
+    <message>
+        <source>Port</source>
+        <translation>端口</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>The local IP address to listen on (0.0.0.0 or :: for every interface).</source>
+        <translation>要监听的本地 IP 地址（0.0.0.0 或 :: 表示所有网络接口）。</translation>
+    </message>
+    <message>
+        <source>any free port</source>
+        <translation>任意空闲端口</translation>
+    </message>
+    <message>
+        <source>Insecure</source>
+        <translation>不安全</translation>
+    </message>
+    <message>
+        <source>Allow an address other machines can reach. There is no authentication: anyone who reaches the port can run any command as you.</source>
+        <translation>允许使用其他机器可以访问的地址。没有身份验证：任何能访问该端口的人都能以你的身份运行任意命令。</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>启动</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户端</translation>
+    </message>
+    <message>
+        <source>Kill</source>
+        <translation>终止</translation>
+    </message>
+    <message>
+        <source>Terminate the selected console client&apos;s running commands.</source>
+        <translation>终止所选控制台客户端正在运行的命令。</translation>
+    </message>
+    <message>
+        <source>Disconnect</source>
+        <translation>断开连接</translation>
+    </message>
+    <message>
+        <source>Close the selected TCP client&apos;s connection.</source>
+        <translation>关闭所选 TCP 客户端的连接。</translation>
+    </message>
+    <message>
+        <source>Traffic</source>
+        <translation>流量</translation>
+    </message>
+    <message>
+        <source>Event log</source>
+        <translation>事件日志</translation>
+    </message>
+    <message>
+        <source>Filter</source>
+        <translation>筛选</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Copy the selected lines.</source>
+        <translation>复制所选的行。</translation>
+    </message>
+    <message>
+        <source>Save…</source>
+        <translation>保存…</translation>
+    </message>
+    <message>
+        <source>Save the lines shown to a text file.</source>
+        <translation>将显示的行保存到文本文件。</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
+    <message>
+        <source>Managed in the main window&apos;s Chat tab</source>
+        <translation>在主窗口的“聊天”标签页中管理</translation>
+    </message>
+    <message>
+        <source>Not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Kill running commands</source>
+        <translation>终止正在运行的命令</translation>
+    </message>
+    <message>
+        <source>Select a client to see its traffic.</source>
+        <translation>选择一个客户端以查看其流量。</translation>
+    </message>
+    <message>
+        <source>%1 client %2:%3 (%4)</source>
+        <translation>%1 客户端 %2:%3（%4）</translation>
+    </message>
+    <message>
+        <source>protocol not known yet</source>
+        <translation>协议尚未确定</translation>
+    </message>
+    <message>
+        <source>No bytes yet.</source>
+        <translation>尚无数据。</translation>
+    </message>
+    <message>
+        <source>Traffic is captured only while this window is open.</source>
+        <translation>仅在此窗口打开时捕获流量。</translation>
+    </message>
+    <message>
+        <source>Save the event log</source>
+        <translation>保存事件日志</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt *.log);;All files (*)</source>
+        <translation>文本文件 (*.txt *.log);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The log could not be saved to %1: %2</source>
+        <translation>无法将日志保存到 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ShellProcess</name>
+    <message>
+        <source>Cannot create pipes: %1</source>
+        <translation>无法创建管道：%1</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot change to directory %1: %2</source>
+        <translation>无法切换到目录 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::UdpCommandService</name>
+    <message>
+        <source>Refusing to serve UDP commands on %1: anyone who can send a datagram there could run commands. Use 127.0.0.1, or --insecure on a network you trust.</source>
+        <translation>拒绝在 %1 上提供 UDP 命令服务：任何能向该地址发送数据报的人都可以运行命令。请使用 127.0.0.1，或在你信任的网络中使用 --insecure。</translation>
+    </message>
+    <message>
+        <source>UDP port %1 on %2 is already in use.</source>
+        <translation>%2 上的 UDP 端口 %1 已被占用。</translation>
+    </message>
+    <message>
+        <source>Cannot bind UDP port %1 on %2: %3</source>
+        <translation>无法在 %2 上绑定 UDP 端口 %1：%3</translation>
+    </message>
+    <message>
+        <source>tincan: too many commands at once; try again later.
+</source>
+        <translation>tincan: 同时运行的命令过多；请稍后再试。
+</translation>
+    </message>
+</context>
+<context>
+    <name>TrafficCapture</name>
+    <message>
+        <source>the length prefix %1 is not a header length</source>
+        <translation>长度前缀 %1 不是有效的头部长度</translation>
+    </message>
+    <message>
+        <source>the header is not a JSON object with a &quot;total_size&quot;</source>
+        <translation>头部不是包含 &quot;total_size&quot; 的 JSON 对象</translation>
+    </message>
+    <message>
+        <source>→ in, from the client: %1 bytes</source>
+        <translation>→ 入站，来自客户端：%1 字节</translation>
+    </message>
+    <message>
+        <source>← out, to the client: %1 bytes</source>
+        <translation>← 出站，发往客户端：%1 字节</translation>
+    </message>
+    <message>
+        <source>(the first %1 bytes are no longer kept)</source>
+        <translation>（最前面的 %1 字节已不再保留）</translation>
+    </message>
+    <message>
+        <source>… %1 earlier bytes not shown</source>
+        <translation>… 之前的 %1 字节未显示</translation>
+    </message>
+    <message>
+        <source>bare command (classic)</source>
+        <translation>原始命令（经典）</translation>
+    </message>
+    <message>
+        <source>not a frame: %1</source>
+        <translation>不是帧：%1</translation>
+    </message>
+    <message>
+        <source>incomplete frame, waiting for more bytes</source>
+        <translation>帧不完整，正在等待更多字节</translation>
+    </message>
+    <message>
+        <source>frame: length %1 · header %2 · payload %3 bytes</source>
+        <translation>帧：长度 %1 · 头部 %2 · 负载 %3 字节</translation>
+    </message>
+</context>
 </TS>
