@@ -671,10 +671,6 @@ Options:
         <translation>以一个名称将此地址保存到联系人中</translation>
     </message>
     <message>
-        <source>&amp;Settings…</source>
-        <translation>设置(&amp;S)…</translation>
-    </message>
-    <message>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
@@ -693,10 +689,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>Write a message. Enter sends; Shift+Enter starts a new line.</source>
         <translation>输入消息。按 Enter 发送；按 Shift+Enter 换行。</translation>
-    </message>
-    <message>
-        <source>&amp;Send</source>
-        <translation>发送(&amp;S)</translation>
     </message>
     <message>
         <source>Send the message (Enter)</source>
@@ -769,6 +761,14 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>&amp;Retry</source>
         <translation>重试(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings…</source>
+        <translation>设置(&amp;T)…</translation>
+    </message>
+    <message>
+        <source>S&amp;end</source>
+        <translation>发送(&amp;E)</translation>
     </message>
 </context>
 <context>
@@ -1511,10 +1511,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>Connected to %1</source>
         <translation>已连接到 %1</translation>
-    </message>
-    <message>
-        <source>Connected</source>
-        <translation>已连接</translation>
     </message>
     <message>
         <source>Disconnected from %1</source>

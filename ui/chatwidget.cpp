@@ -126,7 +126,7 @@ void ChatWidget::createActions()
         = makeAction(QStringLiteral("saveAsContactAction"), tr("&Save as Contact…"), tr("Save as Contact"));
     m_saveAsContactAction->setToolTip(tr("Keep this address in your contacts, under a name"));
     connect(m_saveAsContactAction, &QAction::triggered, this, &ChatWidget::saveAsContact);
-    m_settingsAction = makeAction(QStringLiteral("chatSettingsAction"), tr("&Settings…"), tr("Settings"));
+    m_settingsAction = makeAction(QStringLiteral("chatSettingsAction"), tr("Se&ttings…"), tr("Settings"));
     m_settingsAction->setMenuRole(QAction::PreferencesRole);
     connect(m_settingsAction, &QAction::triggered, this, &ChatWidget::showSettings);
 }
@@ -286,7 +286,7 @@ QWidget *ChatWidget::createConversationPane()
         m_sendError.clear();
         updateInputState();
     });
-    m_sendButton = new QPushButton(tr("&Send"), m_conversationPage);
+    m_sendButton = new QPushButton(tr("S&end"), m_conversationPage);
     m_sendButton->setObjectName(QStringLiteral("sendButton"));
     m_sendButton->setToolTip(tr("Send the message (Enter)"));
     connect(m_sendButton, &QPushButton::clicked, this, &ChatWidget::sendInput);

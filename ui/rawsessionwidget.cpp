@@ -63,14 +63,18 @@ RawSessionWidget::RawSessionWidget(QWidget *parent)
     connect(m_input, &CommandLineEdit::commandSubmitted, this, &RawSessionWidget::send);
     connect(m_reconnectButton, &QPushButton::clicked, this, &RawSessionWidget::reconnect);
     connect(m_session, &RawSession::received, this, &RawSessionWidget::onReceived);
-    connect(m_session, &RawSession::opened, this, [this] { setStatus(tr("Connected to %1").arg(address())); });
+    connect(m_session, &RawSession::opened, this, [this] {
+        m_connected = true;
+        setStatus(tr("Connected to %1").arg(address()));
+    });
     connect(m_session, &RawSession::errorOccurred, this, [this](const QString &message) {
         append(message + QLatin1Char('\n'), ErrorColour);
         if (!m_session->isOpen())
             setStatus(message);
     });
     connect(m_session, &RawSession::closed, this, [this] {
-        if (m_status.startsWith(tr("Connected")) || m_status.isEmpty())
+        // After an error the status already says why; otherwise say it closed.
+        if (std::exchange(m_connected, false))
             setStatus(tr("Disconnected from %1").arg(address()));
         m_reconnectButton->show();
     });

@@ -73,6 +73,7 @@ private:
     QPushButton *m_reconnectButton;
     QStringDecoder m_decoder{QStringDecoder::Utf8};
     qint64 m_receivedBytes = 0;
+    bool m_connected = false;
     QString m_status;
 };
 
