@@ -1,5 +1,7 @@
 #include "chatendpoint.h"
 
+#include "udppeertable.h"
+
 #include <QNetworkDatagram>
 #include <QUdpSocket>
 
@@ -16,6 +18,8 @@ QHostAddress normalized(const QHostAddress &address)
     const quint32 v4 = address.toIPv4Address(&isV4);
     return isV4 ? QHostAddress(v4) : address;
 }
+const QString TincanProtocolName = QStringLiteral("Tincan");
+const QString ClassicProtocolName = QStringLiteral("classic");
 } // namespace
 
 QString ChatPeerAddress::toString() const
@@ -28,6 +32,7 @@ QString ChatPeerAddress::toString() const
 
 ChatEndpoint::ChatEndpoint(const QUuid &selfId, const QString &selfName, QObject *parent)
     : QObject(parent)
+    , m_peers(new UdpPeerTable(ClassicProtocolName, this))
     , m_selfId(selfId)
     , m_selfName(selfName)
     , m_acceptor([](const ChatMessage &) { return AcceptResult::Stored; })
@@ -37,6 +42,15 @@ ChatEndpoint::ChatEndpoint(const QUuid &selfId, const QString &selfName, QObject
     qRegisterMetaType<Tincan::DeliveryState>();
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &ChatEndpoint::onRetryTimer);
+    connect(m_peers, &UdpPeerTable::clientConnected, this, &ChatEndpoint::clientConnected);
+    connect(m_peers, &UdpPeerTable::clientUpdated, this, &ChatEndpoint::clientUpdated);
+    connect(m_peers, &UdpPeerTable::clientDisconnected, this, &ChatEndpoint::clientDisconnected);
+    connect(m_peers, &UdpPeerTable::trafficObserved, this, &ChatEndpoint::trafficObserved);
+}
+
+void ChatEndpoint::setTrafficObserved(bool on)
+{
+    m_peers->setTrafficObserved(on);
 }
 
 ChatEndpoint::~ChatEndpoint() = default;
@@ -68,6 +82,7 @@ bool ChatEndpoint::bind(const QHostAddress &address, quint16 port, bool fallback
 
 void ChatEndpoint::close()
 {
+    m_peers->clear();
     if (m_socket) {
         m_socket->close();
         m_socket->deleteLater();
@@ -118,6 +133,7 @@ QUuid ChatEndpoint::send(const ChatPeerAddress &to, const QString &text, ChatPro
         const qint64 written = m_socket->writeDatagram(utf8, to.address, to.port);
         if (written != utf8.size())
             return fail(tr("Could not send to %1: %2").arg(to.toString(), m_socket->errorString()));
+        m_peers->record(to.address, to.port, TrafficDirection::Out, utf8, ClassicProtocolName);
         QMetaObject::invokeMethod(
             this, [this, id] { Q_EMIT deliveryStateChanged(id, DeliveryState::Sent); }, Qt::QueuedConnection);
         return id;
@@ -184,8 +200,12 @@ void ChatEndpoint::transmit(Pending &pending)
     envelope.messageId = pending.message.id;
     envelope.text = pending.message.text;
     envelope.timestamp = pending.message.timestamp;
-    if (isBound()) // a failed write counts as a lost try: retries go on
-        m_socket->writeDatagram(Chat::encodeEnvelope(envelope), pending.message.to.address, pending.message.to.port);
+    if (isBound()) { // a failed write counts as a lost try: retries go on
+        const QByteArray datagram = Chat::encodeEnvelope(envelope);
+        const ChatPeerAddress &to = pending.message.to;
+        if (m_socket->writeDatagram(datagram, to.address, to.port) == datagram.size())
+            m_peers->record(to.address, to.port, TrafficDirection::Out, datagram, TincanProtocolName);
+    }
     ++pending.attempts;
     pending.due = steady_clock::now() + pending.interval;
     pending.interval *= 2;
@@ -225,6 +245,16 @@ void ChatEndpoint::onRetryTimer()
         Q_EMIT deliveryStateChanged(id, DeliveryState::Failed);
 }
 
+void ChatEndpoint::retryFailed()
+{
+    QList<QUuid> failed;
+    for (const auto &[id, pending] : m_pending)
+        if (pending.failed)
+            failed.append(id);
+    for (const QUuid &id : failed)
+        retry(id);
+}
+
 void ChatEndpoint::resendFailedTo(const ChatPeerAddress &address)
 {
     QList<QUuid> revived;
@@ -249,11 +279,13 @@ void ChatEndpoint::readDatagrams()
         const ChatPeerAddress from{normalized(datagram.senderAddress()), quint16(datagram.senderPort())};
         const QByteArray data = datagram.data();
         if (!Chat::isEnvelope(data)) {
+            m_peers->record(from.address, from.port, TrafficDirection::In, data, ClassicProtocolName);
             handleClassic(data, from);
             continue;
         }
         QString error;
         const auto envelope = Chat::EnvelopeDecoder::decode(data, &error);
+        m_peers->record(from.address, from.port, TrafficDirection::In, data, envelope ? TincanProtocolName : QString());
         if (!envelope) {
             Q_EMIT datagramRejected(from, error);
             continue;
@@ -338,7 +370,9 @@ void ChatEndpoint::sendAck(const QUuid &messageId, const ChatPeerAddress &to)
     ack.from = m_selfId;
     ack.name = m_selfName;
     ack.messageId = messageId;
-    m_socket->writeDatagram(Chat::encodeEnvelope(ack), to.address, to.port);
+    const QByteArray datagram = Chat::encodeEnvelope(ack);
+    if (m_socket->writeDatagram(datagram, to.address, to.port) == datagram.size())
+        m_peers->record(to.address, to.port, TrafficDirection::Out, datagram, TincanProtocolName);
 }
 
 } // namespace Tincan

@@ -7,6 +7,7 @@
 #pragma once
 
 #include "chatenvelope.h"
+#include "serviceevents.h"
 
 #include <QDateTime>
 #include <QHostAddress>
@@ -21,6 +22,10 @@
 #include <map>
 
 class QUdpSocket;
+
+namespace Tincan {
+class UdpPeerTable;
+}
 
 namespace Tincan {
 
@@ -124,10 +129,15 @@ public:
     void resume(const OutgoingChatMessage &message);
     // Tries a failed (or still pending) message again from the first attempt.
     bool retry(const QUuid &messageId);
+    // Tries every failed message again (the endpoint was bound again).
+    void retryFailed();
     // Gives up a pending message (no more retries, no state change).
     void forget(const QUuid &messageId);
     int pendingCount() const { return int(m_pending.size()); }
     std::optional<DeliveryState> pendingState(const QUuid &messageId) const;
+
+    // Copies every datagram to trafficObserved(); only while someone looks.
+    void setTrafficObserved(bool on);
 
 Q_SIGNALS:
     void messageReceived(const Tincan::ChatMessage &message);
@@ -138,6 +148,13 @@ Q_SIGNALS:
     void datagramRejected(const Tincan::ChatPeerAddress &from, const QString &reason);
     // A classic message that arrived but could not be stored (it is still shown).
     void storeFailed(const QString &message);
+
+    // The addresses datagrams came from or went to, reported as the server
+    // window's clients ("Tincan" or "classic"); forgotten on close().
+    void clientConnected(const Tincan::ClientInfo &client);
+    void clientUpdated(const Tincan::ClientInfo &client);
+    void clientDisconnected(quint64 clientId);
+    void trafficObserved(quint64 clientId, Tincan::TrafficDirection direction, const QByteArray &bytes);
 
 private:
     struct Pending
@@ -160,6 +177,7 @@ private:
     bool rememberId(const QUuid &peerId, const QUuid &messageId);
 
     QUdpSocket *m_socket = nullptr;
+    UdpPeerTable *m_peers;
     QUuid m_selfId;
     QString m_selfName;
     Acceptor m_acceptor;

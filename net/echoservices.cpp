@@ -150,9 +150,12 @@ void EchoTcpServer::disconnectClient(quint64 clientId)
 
 EchoUdpService::EchoUdpService(QObject *parent)
     : QObject(parent)
+    , m_peers(new UdpPeerTable(QStringLiteral("UDP"), this))
 {
-    qRegisterMetaType<Tincan::ClientInfo>();
-    qRegisterMetaType<Tincan::TrafficDirection>();
+    connect(m_peers, &UdpPeerTable::clientConnected, this, &EchoUdpService::clientConnected);
+    connect(m_peers, &UdpPeerTable::clientUpdated, this, &EchoUdpService::clientUpdated);
+    connect(m_peers, &UdpPeerTable::clientDisconnected, this, &EchoUdpService::clientDisconnected);
+    connect(m_peers, &UdpPeerTable::trafficObserved, this, &EchoUdpService::trafficObserved);
 }
 
 EchoUdpService::~EchoUdpService()
@@ -176,8 +179,7 @@ bool EchoUdpService::bind(const QHostAddress &address, quint16 port)
 
 void EchoUdpService::close()
 {
-    for (auto &[key, info] : std::exchange(m_peers, {}))
-        Q_EMIT clientDisconnected(info.id);
+    m_peers->clear();
     if (m_socket) {
         m_socket->close();
         m_socket->deleteLater();
@@ -200,29 +202,6 @@ QHostAddress EchoUdpService::localAddress() const
     return m_socket ? m_socket->localAddress() : QHostAddress();
 }
 
-ClientInfo &EchoUdpService::peer(const QHostAddress &address, quint16 port)
-{
-    const QString key = address.toString() + QLatin1Char('|') + QString::number(port);
-    auto it = m_peers.find(key);
-    if (it != m_peers.end())
-        return it->second;
-    if (int(m_peers.size()) >= MaxPeersRemembered) {
-        auto oldest = std::min_element(m_peers.begin(), m_peers.end(),
-                                       [](const auto &a, const auto &b) { return a.second.id < b.second.id; });
-        const quint64 goneId = oldest->second.id;
-        m_peers.erase(oldest);
-        Q_EMIT clientDisconnected(goneId);
-    }
-    ClientInfo &info = m_peers[key];
-    info.id = m_nextId++;
-    info.address = address;
-    info.port = port;
-    info.protocol = QStringLiteral("UDP");
-    info.since = QDateTime::currentDateTime();
-    Q_EMIT clientConnected(info);
-    return info;
-}
-
 void EchoUdpService::readDatagrams()
 {
     for (int handled = 0; m_socket && m_socket->hasPendingDatagrams(); ++handled) {
@@ -237,15 +216,10 @@ void EchoUdpService::readDatagrams()
             continue;
         const QByteArray in = datagram.data();
         const QByteArray out = asciiUpper(in);
-        m_socket->writeDatagram(out, datagram.senderAddress(), quint16(datagram.senderPort()));
-        ClientInfo &info = peer(datagram.senderAddress(), quint16(datagram.senderPort()));
-        info.bytesIn += in.size();
-        info.bytesOut += out.size();
-        if (m_observeTraffic) {
-            Q_EMIT trafficObserved(info.id, TrafficDirection::In, in);
-            Q_EMIT trafficObserved(info.id, TrafficDirection::Out, out);
-        }
-        Q_EMIT clientUpdated(info);
+        const QHostAddress sender = datagram.senderAddress();
+        const auto senderPort = quint16(datagram.senderPort());
+        m_socket->writeDatagram(out, sender, senderPort);
+        m_peers->recordExchange(sender, senderPort, in, out);
     }
 }
 

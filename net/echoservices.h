@@ -5,6 +5,7 @@
 #pragma once
 
 #include "serviceevents.h"
+#include "udppeertable.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -77,7 +78,7 @@ public:
     static constexpr quint16 DefaultPort = 9000;
     static constexpr int MaxDatagramsPerWakeup = 256;
     // Senders shown as clients; the oldest are forgotten past this.
-    static constexpr int MaxPeersRemembered = 256;
+    static constexpr int MaxPeersRemembered = UdpPeerTable::DefaultMaxPeers;
 
     explicit EchoUdpService(QObject *parent = nullptr);
     ~EchoUdpService() override;
@@ -88,7 +89,7 @@ public:
     quint16 localPort() const;
     QHostAddress localAddress() const;
     QString errorString() const { return m_error; }
-    void setTrafficObserved(bool on) { m_observeTraffic = on; }
+    void setTrafficObserved(bool on) { m_peers->setTrafficObserved(on); }
 
 Q_SIGNALS:
     // A sender heard from for the first time (UDP has no connections).
@@ -99,12 +100,9 @@ Q_SIGNALS:
 
 private:
     void readDatagrams();
-    ClientInfo &peer(const QHostAddress &address, quint16 port);
 
     QUdpSocket *m_socket = nullptr;
-    std::map<QString, ClientInfo> m_peers; // "addr|port"
-    quint64 m_nextId = 1;
-    bool m_observeTraffic = false;
+    UdpPeerTable *m_peers;
     QString m_error;
 };
 
