@@ -428,6 +428,10 @@ Options:
         <source>UDP commands</source>
         <translation>UDP 命令</translation>
     </message>
+    <message>
+        <source>Chat</source>
+        <translation>聊天</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ChatController</name>
@@ -470,6 +474,14 @@ Options:
     <message>
         <source>There is no such contact.</source>
         <translation>没有这个联系人。</translation>
+    </message>
+    <message>
+        <source>The chat is stopped, so no messages arrive. Start it in the server window (Server → Server Window).</source>
+        <translation>聊天已停止，因此不会收到任何消息。请在服务器窗口中启动它（服务器 → 服务器窗口）。</translation>
+    </message>
+    <message>
+        <source>Chat: stopped</source>
+        <translation>聊天：已停止</translation>
     </message>
 </context>
 <context>
@@ -620,12 +632,12 @@ Options:
         <translation>你的 ID(&amp;I)：</translation>
     </message>
     <message>
-        <source>A new port is listened on at once.</source>
-        <translation>更改端口后立即在新端口上监听。</translation>
+        <source>The chat moves to a new port as soon as you press OK.</source>
+        <translation>按下“确定”后，聊天将立即改用新端口。</translation>
     </message>
     <message>
-        <source>Listening on port %1 now. A new port is listened on at once.</source>
-        <translation>当前正在端口 %1 上监听。更改端口后立即在新端口上监听。</translation>
+        <source>Listening on port %1 now. The chat moves to a new port as soon as you press OK.</source>
+        <translation>当前正在端口 %1 上监听。按下“确定”后，聊天将立即改用新端口。</translation>
     </message>
 </context>
 <context>
@@ -802,8 +814,8 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>出站字节</translation>
     </message>
     <message>
-        <source>Running command</source>
-        <translation>运行中的命令</translation>
+        <source>Command</source>
+        <translation>命令</translation>
     </message>
 </context>
 <context>
@@ -1416,6 +1428,10 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>Se&amp;rver</source>
         <translation>服务器(&amp;R)</translation>
     </message>
+    <message>
+        <source>The chat history is turned off: messages are not kept.</source>
+        <translation>聊天记录已关闭：消息不会被保留。</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::MessageDelegate</name>
@@ -1611,6 +1627,14 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>exited with code %1</source>
         <translation>已退出，退出状态 %1</translation>
     </message>
+    <message>
+        <source>%1: protocol error from %2: %3</source>
+        <translation>%1：来自 %2 的协议错误：%3</translation>
+    </message>
+    <message>
+        <source>The chat is not available in this window.</source>
+        <translation>此窗口中没有可用的聊天。</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ServerWindow</name>
@@ -1707,18 +1731,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>将显示的行保存到文本文件。</translation>
     </message>
     <message>
-        <source>Chat</source>
-        <translation>聊天</translation>
-    </message>
-    <message>
-        <source>Managed in the main window&apos;s Chat tab</source>
-        <translation>在主窗口的“聊天”标签页中管理</translation>
-    </message>
-    <message>
-        <source>Not running</source>
-        <translation>未运行</translation>
-    </message>
-    <message>
         <source>Stop</source>
         <translation>停止</translation>
     </message>
@@ -1757,6 +1769,10 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>The log could not be saved to %1: %2</source>
         <translation>无法将日志保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>Not available: the chat runs in the main window.</source>
+        <translation>不可用：聊天在主窗口中运行。</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,8 @@ constexpr int MaxPort = 65535;
 
 const QString ChatController::NameSettingsKey = QStringLiteral("chat/name");
 const QString ChatController::PortSettingsKey = QStringLiteral("chat/port");
+const QString ChatController::AddressSettingsKey = QStringLiteral("chat/address");
+const QString ChatController::ListeningSettingsKey = QStringLiteral("chat/listening");
 
 ChatController::Options ChatController::defaultOptions()
 {
@@ -23,6 +25,10 @@ ChatController::Options ChatController::defaultOptions()
     if (ok && port >= MinPort && port <= MaxPort)
         options.port = quint16(port);
     options.displayName = settings.value(NameSettingsKey).toString().trimmed();
+    QHostAddress address;
+    if (address.setAddress(settings.value(AddressSettingsKey).toString()))
+        options.bindAddress = address;
+    options.listen = settings.value(ListeningSettingsKey, true).toBool();
     return options;
 }
 
@@ -56,7 +62,10 @@ ChatController::ChatController(const Options &options, QObject *parent)
     const QUuid selfId = m_history->isOpen() ? m_history->selfId() : QUuid::createUuid();
     const QString name = m_options.displayName.trimmed().isEmpty() ? defaultDisplayName() : m_options.displayName;
     m_endpoint = new ChatEndpoint(selfId, name, this);
-    bindEndpoint(m_options.port);
+    if (m_options.listen)
+        bindEndpoint(m_options.port);
+    else
+        m_stopped = true;
 
     m_service = new ChatService(m_history, m_endpoint, this);
     connect(m_service, &ChatService::errorOccurred, this, &ChatController::addError);
@@ -107,6 +116,9 @@ QStringList ChatController::problems() const
         result.append(m_historyProblem);
     if (!m_bindProblem.isEmpty())
         result.append(m_bindProblem);
+    if (m_stopped)
+        result.append(tr("The chat is stopped, so no messages arrive. Start it in the server window "
+                         "(Server → Server Window)."));
     result.append(m_errors);
     return result;
 }
@@ -126,7 +138,9 @@ void ChatController::addError(const QString &error)
 QString ChatController::statusText() const
 {
     QString text;
-    if (!m_endpoint->isBound())
+    if (m_stopped)
+        text = tr("Chat: stopped");
+    else if (!m_endpoint->isBound())
         text = tr("Chat: not listening");
     else if (m_endpoint->boundToFallbackPort())
         text = tr("Chat: port %1 is in use; listening on %2").arg(m_options.port).arg(m_endpoint->localPort());
@@ -152,8 +166,12 @@ bool ChatController::applySettings(const QString &displayName, quint16 port, QSt
     m_endpoint->setSelfName(name.isEmpty() ? defaultDisplayName() : name);
 
     bool ok = true;
-    // The same port is tried again when it was taken at the last attempt.
-    if (port != m_options.port || !m_endpoint->isBound() || m_endpoint->boundToFallbackPort()) {
+    // The same port is tried again when it was taken at the last attempt. A
+    // chat the user stopped stays stopped: the new port is used when it starts.
+    if (m_stopped) {
+        m_options.port = port;
+        settings.setValue(PortSettingsKey, int(port));
+    } else if (port != m_options.port || !m_endpoint->isBound() || m_endpoint->boundToFallbackPort()) {
         const quint16 previous = m_endpoint->localPort();
         if (bindEndpoint(port)) {
             m_options.port = port;
@@ -170,6 +188,44 @@ bool ChatController::applySettings(const QString &displayName, quint16 port, QSt
     }
     Q_EMIT statusChanged();
     return ok;
+}
+
+bool ChatController::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    m_endpoint->close();
+    const QHostAddress previousAddress = m_options.bindAddress;
+    m_options.bindAddress = address;
+    const bool fallback = std::exchange(m_options.fallbackToFreePort, false);
+    const bool bound = bindEndpoint(port);
+    m_options.fallbackToFreePort = fallback;
+    if (bound) {
+        m_stopped = false;
+        m_options.port = port;
+        QSettings settings;
+        settings.setValue(AddressSettingsKey, address.toString());
+        settings.setValue(PortSettingsKey, int(port));
+        settings.setValue(ListeningSettingsKey, true);
+        // Messages that gave up while the chat was stopped go out again.
+        m_endpoint->retryFailed();
+    } else {
+        m_stopped = false; // not listening because of the error, which is shown
+        m_options.bindAddress = previousAddress;
+        if (error)
+            *error = m_endpoint->errorString();
+    }
+    Q_EMIT problemsChanged();
+    Q_EMIT statusChanged();
+    return bound;
+}
+
+void ChatController::stopListening()
+{
+    m_endpoint->close();
+    m_stopped = true;
+    m_bindProblem.clear();
+    QSettings().setValue(ListeningSettingsKey, false);
+    Q_EMIT problemsChanged();
+    Q_EMIT statusChanged();
 }
 
 QList<ConversationSummary> ChatController::conversations() const

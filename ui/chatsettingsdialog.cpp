@@ -100,8 +100,10 @@ void ChatSettingsDialog::setSelfId(const QUuid &id)
 
 void ChatSettingsDialog::setListeningPort(quint16 port)
 {
-    m_portHint->setText(port == 0 ? tr("A new port is listened on at once.")
-                                  : tr("Listening on port %1 now. A new port is listened on at once.").arg(port));
+    m_portHint->setText(port == 0 ? tr("The chat moves to a new port as soon as you press OK.")
+                                  : tr("Listening on port %1 now. The chat moves to a new port as soon as you "
+                                       "press OK.")
+                                        .arg(port));
 }
 
 } // namespace Tincan

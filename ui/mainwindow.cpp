@@ -242,8 +242,9 @@ void MainWindow::createChat()
         QMetaObject::invokeMethod(
             this,
             [this] {
-                statusBar()->showMessage(
-                    tr("The chat history could not be opened: messages are not kept. The Chat tab says why."),
+                statusBar()->showMessage(m_chatController->isHistoryTurnedOff()
+                        ? tr("The chat history is turned off: messages are not kept.")
+                        : tr("The chat history could not be opened: messages are not kept. The Chat tab says why."),
                     NotificationTimeoutMs);
             },
             Qt::QueuedConnection);

@@ -4,9 +4,12 @@
 #include "server/serverwindow.h"
 #include "server/trafficcapture.h"
 
+#include "chatcontroller.h"
+#include "chatendpoint.h"
 #include "frame.h"
 
 #include <QCoreApplication>
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -85,8 +88,16 @@ private Q_SLOTS:
     void captureMarksStickyFrames();
     void captureStaysBoundedAndFramed();
     void settingsRestoreRunningServices();
+    void chatRowStartsAndStopsTheChat();
+    void chatPeersJoinTheClientsTable();
+    void chatPortInUse();
+    void chatWithoutController();
+    void clientsTableSorts();
+    void floodIsCoalesced();
 
 private:
+    // A chat like the main window's, without history, on loopback port 0.
+    std::unique_ptr<ChatController> attachChat();
     void createWindow();
     quint16 start(ServiceKind kind);
     QLabel *stateLabel(ServiceKind kind) const;
@@ -455,6 +466,214 @@ void ServerWindowTest::settingsRestoreRunningServices()
     m_window = std::make_unique<ServerWindow>();
     QVERIFY(!m_window->hub()->isRunning(ServiceKind::EchoTcp));
     QCOMPARE(stateLabel(ServiceKind::EchoTcp)->text(), QStringLiteral("Stopped"));
+}
+
+std::unique_ptr<ChatController> ServerWindowTest::attachChat()
+{
+    ChatController::Options options;
+    options.bindAddress = Loopback;
+    options.port = 0;
+    options.fallbackToFreePort = false;
+    options.displayName = QStringLiteral("desk");
+    auto chat = std::make_unique<ChatController>(options);
+    m_window->setChatController(chat.get());
+    return chat;
+}
+
+void ServerWindowTest::chatRowStartsAndStopsTheChat()
+{
+    const std::unique_ptr<ChatController> chat = attachChat();
+    QVERIFY(chat->isListening());
+    const quint16 first = chat->endpoint()->localPort();
+    QCOMPARE(stateLabel(ServiceKind::Chat)->text(), QStringLiteral("Listening on 127.0.0.1:%1").arg(first));
+    QCOMPARE(toggle(ServiceKind::Chat)->text(), QStringLiteral("Stop"));
+    QVERIFY(m_window->hub()->isRunning(ServiceKind::Chat));
+    QCOMPARE(m_window->hub()->port(ServiceKind::Chat), first);
+    QVERIFY(logContains(QStringLiteral("Chat: listening on 127.0.0.1:%1").arg(first)));
+
+    // Stop: the chat no longer receives, says so, and remembers it.
+    QTest::mouseClick(toggle(ServiceKind::Chat), Qt::LeftButton);
+    QCOMPARE(stateLabel(ServiceKind::Chat)->text(), QStringLiteral("Stopped"));
+    QCOMPARE(toggle(ServiceKind::Chat)->text(), QStringLiteral("Start"));
+    QVERIFY(!chat->isListening());
+    QVERIFY(chat->isStopped());
+    QCOMPARE(chat->statusText(), QStringLiteral("Chat: stopped · history off"));
+    QVERIFY(chat->problems().join(QLatin1Char(' ')).contains(QStringLiteral("The chat is stopped")));
+    QCOMPARE(QSettings().value(ChatController::ListeningSettingsKey).toBool(), false);
+    QVERIFY(logContains(QStringLiteral("Chat: stopped")));
+    QVERIFY(m_window->findChild<QSpinBox *>(QStringLiteral("chat-port"))->isEnabled());
+
+    // Start again on the address and port typed in the row.
+    auto *address = m_window->findChild<QLineEdit *>(QStringLiteral("chat-address"));
+    auto *port = m_window->findChild<QSpinBox *>(QStringLiteral("chat-port"));
+    address->setText(QStringLiteral("127.0.0.1"));
+    port->setValue(0);
+    QTest::mouseClick(toggle(ServiceKind::Chat), Qt::LeftButton);
+    QVERIFY(chat->isListening());
+    QVERIFY(!chat->isStopped());
+    const quint16 second = chat->endpoint()->localPort();
+    QCOMPARE(stateLabel(ServiceKind::Chat)->text(), QStringLiteral("Listening on 127.0.0.1:%1").arg(second));
+    QCOMPARE(QSettings().value(ChatController::ListeningSettingsKey).toBool(), true);
+    QCOMPARE(QSettings().value(ChatController::AddressSettingsKey).toString(), QStringLiteral("127.0.0.1"));
+    QVERIFY(!port->isEnabled());
+
+    // The chat's own settings move it: the row follows.
+    QVERIFY(chat->applySettings(QStringLiteral("desk"), 0));
+    QTRY_VERIFY(stateLabel(ServiceKind::Chat)->text().startsWith(QStringLiteral("Listening on 127.0.0.1:")));
+    QCOMPARE(m_window->hub()->port(ServiceKind::Chat), chat->endpoint()->localPort());
+
+    // The window does not keep the chat's state: the chat does.
+    m_window->close();
+    QVERIFY(!QSettings().contains(ServerWindow::SettingsGroup + QStringLiteral("/chat/running")));
+}
+
+void ServerWindowTest::chatPeersJoinTheClientsTable()
+{
+    const std::unique_ptr<ChatController> chat = attachChat();
+    const quint16 port = chat->endpoint()->localPort();
+
+    // A tutorial client: bare UTF-8 datagrams.
+    QUdpSocket classic;
+    QVERIFY(classic.bind(Loopback, 0));
+    QCOMPARE(classic.writeDatagram(QByteArrayLiteral("hello desk"), Loopback, port), qint64(10));
+    QTRY_COMPARE(clientsView()->model()->rowCount(), 1);
+    QCOMPARE(cell(0, ClientTableModel::ServiceColumn), QStringLiteral("Chat"));
+    QCOMPARE(cell(0, ClientTableModel::ProtocolColumn), QStringLiteral("classic"));
+    QCOMPARE(cell(0, ClientTableModel::AddressColumn), QStringLiteral("127.0.0.1:%1").arg(classic.localPort()));
+    QTRY_COMPARE(raw(0, ClientTableModel::BytesInColumn), qint64(10));
+    QVERIFY(logContains(QStringLiteral("Chat client 127.0.0.1:%1: connected").arg(classic.localPort())));
+    clientsView()->selectRow(0);
+    QTRY_COMPARE(dumpedBytes(trafficText(), TrafficDirection::In), QByteArray("hello desk"));
+
+    // A Tincan peer: its message is acknowledged, both counted.
+    ChatEndpoint peer(QUuid::createUuid(), QStringLiteral("peer"));
+    QVERIFY(peer.bind(Loopback, 0, false));
+    QSignalSpy delivered(&peer, &ChatEndpoint::deliveryStateChanged);
+    QString error;
+    QVERIFY(!peer.send({ Loopback, port }, QStringLiteral("hi"), ChatProtocol::Tincan, &error).isNull());
+    QTRY_VERIFY(std::any_of(delivered.cbegin(), delivered.cend(),
+        [](const QList<QVariant> &args) { return args.at(1).value<DeliveryState>() == DeliveryState::Delivered; }));
+    QTRY_COMPARE(clientsView()->model()->rowCount(), 2);
+    int row = -1;
+    for (int r = 0; r < 2; ++r)
+        if (cell(r, ClientTableModel::AddressColumn) == QStringLiteral("127.0.0.1:%1").arg(peer.localPort()))
+            row = r;
+    QVERIFY(row >= 0);
+    QCOMPARE(cell(row, ClientTableModel::ProtocolColumn), QStringLiteral("Tincan"));
+    QTRY_VERIFY(raw(row, ClientTableModel::BytesInColumn) > 0);
+    QTRY_VERIFY(raw(row, ClientTableModel::BytesOutColumn) > 0); // the acknowledgement
+
+    // A datagram that claims to be Tincan's but is not is a logged protocol error.
+    QUdpSocket junk;
+    QVERIFY(junk.bind(Loopback, 0));
+    junk.writeDatagram(QByteArrayLiteral("\x00\x01\xff\xff"), Loopback, port);
+    QTRY_VERIFY(logContains(QStringLiteral("Chat: protocol error from 127.0.0.1:%1").arg(junk.localPort())));
+
+    // Stopping the chat ends its peers.
+    QTest::mouseClick(toggle(ServiceKind::Chat), Qt::LeftButton);
+    QTRY_COMPARE(cell(0, ClientTableModel::CommandColumn), QStringLiteral("(disconnected)"));
+}
+
+void ServerWindowTest::chatPortInUse()
+{
+    const std::unique_ptr<ChatController> chat = attachChat();
+    QTest::mouseClick(toggle(ServiceKind::Chat), Qt::LeftButton);
+    QUdpSocket taken;
+    QVERIFY(taken.bind(Loopback, 0));
+    ServerHub::ServiceConfig config;
+    config.port = taken.localPort();
+    m_window->setServiceConfig(ServiceKind::Chat, config);
+    QTest::mouseClick(toggle(ServiceKind::Chat), Qt::LeftButton);
+    QVERIFY(!chat->isListening());
+    QCOMPARE(m_window->hub()->state(ServiceKind::Chat), ServerHub::State::Failed);
+    QVERIFY2(stateLabel(ServiceKind::Chat)->text().contains(QStringLiteral("already in use")),
+        qPrintable(stateLabel(ServiceKind::Chat)->text()));
+    QVERIFY(logContains(QStringLiteral("Chat could not start")));
+    QCOMPARE(toggle(ServiceKind::Chat)->text(), QStringLiteral("Start"));
+
+    // Free port: it starts.
+    config.port = 0;
+    m_window->setServiceConfig(ServiceKind::Chat, config);
+    QTest::mouseClick(toggle(ServiceKind::Chat), Qt::LeftButton);
+    QVERIFY(chat->isListening());
+    QCOMPARE(m_window->hub()->state(ServiceKind::Chat), ServerHub::State::Listening);
+}
+
+void ServerWindowTest::chatWithoutController()
+{
+    // A server window on its own (no main window): the chat row says why it is idle.
+    QVERIFY(!toggle(ServiceKind::Chat)->isEnabled());
+    QVERIFY(stateLabel(ServiceKind::Chat)->text().contains(QStringLiteral("main window")));
+    QVERIFY(!m_window->hub()->start(ServiceKind::Chat, {}));
+    QCOMPARE(m_window->hub()->state(ServiceKind::Chat), ServerHub::State::Failed);
+}
+
+void ServerWindowTest::clientsTableSorts()
+{
+    const quint16 port = start(ServiceKind::EchoTcp);
+    QTcpSocket small;
+    QTcpSocket large;
+    for (QTcpSocket *client : { &small, &large }) {
+        client->connectToHost(Loopback, port);
+        QVERIFY(client->waitForConnected(ConnectTimeoutMs));
+    }
+    small.write("a");
+    large.write(QByteArray(5000, 'b'));
+    QTRY_COMPARE(clientsView()->model()->rowCount(), 2);
+    QTRY_COMPARE(raw(0, ClientTableModel::BytesInColumn) + raw(1, ClientTableModel::BytesInColumn), qint64(5001));
+
+    clientsView()->sortByColumn(ClientTableModel::BytesInColumn, Qt::DescendingOrder);
+    QCOMPARE(raw(0, ClientTableModel::BytesInColumn), qint64(5000));
+    QCOMPARE(raw(1, ClientTableModel::BytesInColumn), qint64(1));
+    // The selection names the client shown in the row, not the model's row.
+    clientsView()->selectRow(1);
+    const std::optional<ClientRef> selected = m_window->selectedClient();
+    QVERIFY(selected);
+    QCOMPARE(m_window->hub()->clients()->info(*selected)->bytesIn, qint64(1));
+    QTRY_VERIFY(trafficText().contains(QStringLiteral("|A|")));
+
+    clientsView()->sortByColumn(ClientTableModel::BytesInColumn, Qt::AscendingOrder);
+    QCOMPARE(raw(0, ClientTableModel::BytesInColumn), qint64(1));
+}
+
+void ServerWindowTest::floodIsCoalesced()
+{
+    // A client that sends as fast as it can: the table is told of changes at
+    // most once per refresh interval, however many reads the service makes.
+    const quint16 port = start(ServiceKind::EchoTcp);
+    QTcpSocket flood;
+    flood.connectToHost(Loopback, port);
+    QVERIFY(flood.waitForConnected(ConnectTimeoutMs));
+    QTRY_COMPARE(clientsView()->model()->rowCount(), 1);
+    clientsView()->selectRow(0);
+
+    QSignalSpy changes(m_window->hub()->clients(), &QAbstractItemModel::dataChanged);
+    QElapsedTimer elapsed;
+    elapsed.start();
+    constexpr qint64 Total = 8 * 1024 * 1024;
+    constexpr qint64 Chunk = 16 * 1024;
+    const QByteArray chunk(Chunk, 'x');
+    qint64 received = 0;
+    connect(&flood, &QTcpSocket::readyRead, &flood, [&] { received += flood.readAll().size(); });
+    for (qint64 sent = 0; sent < Total; sent += Chunk) {
+        flood.write(chunk);
+        if (flood.bytesToWrite() > 4 * Chunk)
+            QCoreApplication::processEvents();
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(received, Total, 30000);
+    QTRY_COMPARE(raw(0, ClientTableModel::BytesOutColumn), Total);
+    const qint64 refreshes = elapsed.elapsed() / ClientTableModel::RefreshInterval.count();
+    // Thousands of reads, a handful of view updates.
+    QVERIFY2(changes.count() <= refreshes + 2,
+        qPrintable(QStringLiteral("%1 updates in %2 ms").arg(changes.count()).arg(elapsed.elapsed())));
+    // The echo came back upper-cased and the view kept only a bounded capture.
+    const TrafficCapture *capture = m_window->hub()->traffic(*m_window->selectedClient());
+    QVERIFY(capture);
+    for (TrafficDirection direction : { TrafficDirection::In, TrafficDirection::Out }) {
+        // Trimmed in batches: never more than twice the bytes it keeps.
+        QVERIFY(capture->stream(direction).bytes.size() <= 2 * TrafficCapture::MaxBytesPerDirection);
+        QCOMPARE(capture->stream(direction).total(), Total);
+    }
 }
 
 } // namespace

@@ -216,7 +216,7 @@ QVariant ClientTableModel::headerData(int section, Qt::Orientation orientation, 
     case BytesOutColumn:
         return tr("Bytes out");
     case CommandColumn:
-        return tr("Running command");
+        return tr("Command");
     default:
         return {};
     }

@@ -1,5 +1,6 @@
 #include "serverhub.h"
 
+#include "chatcontroller.h"
 #include "consoleserver.h"
 #include "echoservices.h"
 #include "udpcommandservice.h"
@@ -24,6 +25,8 @@ quint16 ServerHub::defaultPort(ServiceKind kind)
     switch (kind) {
     case ServiceKind::Console:
         return ConsoleServer::Options {}.port;
+    case ServiceKind::Chat:
+        return ChatEndpoint::DefaultPort;
     case ServiceKind::EchoTcp:
         return EchoTcpServer::DefaultPort;
     case ServiceKind::EchoUdp:
@@ -75,11 +78,16 @@ bool ServerHub::start(ServiceKind kind, const ServiceConfig &config)
         return false;
     }
 
+    if (kind == ServiceKind::Chat)
+        return startChat(service, address, config.port);
+
     service.run = m_nextRun++;
     bool ok = false;
     switch (kind) {
     case ServiceKind::Console:
         ok = startConsole(service, address, config);
+        break;
+    case ServiceKind::Chat:
         break;
     case ServiceKind::EchoTcp:
         ok = startEchoTcp(service, address, config.port);
@@ -209,6 +217,82 @@ bool ServerHub::startUdpCommands(Service &service, const QHostAddress &address, 
     return true;
 }
 
+void ServerHub::attachChat(ChatController *chat)
+{
+    if (m_chat)
+        disconnect(m_chat, nullptr, this, nullptr);
+    if (QObject *old = m_services[index(ServiceKind::Chat)].object)
+        old->disconnect(this);
+    m_chat = chat;
+    Service &service = m_services[index(ServiceKind::Chat)];
+    service.object = chat ? chat->endpoint() : nullptr;
+    if (!chat) {
+        syncChatState();
+        return;
+    }
+    // The endpoint lives as long as the chat and numbers its peers across
+    // rebinds, so one run covers it.
+    service.run = m_nextRun++;
+    ChatEndpoint *endpoint = chat->endpoint();
+    endpoint->setTrafficObserved(m_observeTraffic);
+    connectCommon(ServiceKind::Chat, endpoint, service.run);
+    connect(endpoint, &ChatEndpoint::datagramRejected, this,
+        [this](const ChatPeerAddress &from, const QString &reason) {
+            note(Severity::Warning,
+                tr("%1: protocol error from %2: %3").arg(ServiceNames::name(ServiceKind::Chat), from.toString(), reason));
+        });
+    connect(chat, &ChatController::statusChanged, this, &ServerHub::syncChatState);
+    syncChatState();
+}
+
+ChatController *ServerHub::chat() const
+{
+    return m_chat;
+}
+
+bool ServerHub::startChat(Service &service, const QHostAddress &address, quint16 port)
+{
+    const QString name = ServiceNames::name(ServiceKind::Chat);
+    if (!m_chat) {
+        service.error = tr("The chat is not available in this window.");
+        note(Severity::Error, tr("%1 could not start: %2").arg(name, service.error));
+        setState(ServiceKind::Chat, State::Failed, service.error);
+        return false;
+    }
+    // The chat's default, every interface, shows as 0.0.0.0; it means both
+    // IPv4 and IPv6 peers, as the chat listens when the app starts.
+    const QHostAddress bind = address == QHostAddress(QHostAddress::AnyIPv4) ? QHostAddress(QHostAddress::Any) : address;
+    // The chat reports its new state; syncChatState() logs it.
+    return m_chat->listen(bind, port);
+}
+
+void ServerHub::syncChatState()
+{
+    constexpr auto kind = ServiceKind::Chat;
+    Service &service = m_services[index(kind)];
+    State state = State::Stopped;
+    QString error;
+    if (m_chat && m_chat->isListening()) {
+        state = State::Listening;
+        service.address = m_chat->endpoint()->localAddress();
+    } else if (m_chat && !m_chat->isStopped()) {
+        state = State::Failed;
+        error = m_chat->bindProblem();
+    }
+    const quint16 boundPort = m_chat && m_chat->isListening() ? m_chat->endpoint()->localPort() : 0;
+    if (state == service.state && error == service.error && boundPort == m_chatPort)
+        return;
+    m_chatPort = boundPort;
+    const QString name = ServiceNames::name(kind);
+    if (state == State::Listening)
+        note(Severity::Info, tr("%1: listening on %2").arg(name, endpoint(service.address, boundPort)));
+    else if (state == State::Failed)
+        note(Severity::Error, tr("%1 could not start: %2").arg(name, error));
+    else if (service.state != State::Stopped)
+        note(Severity::Info, tr("%1: stopped").arg(name));
+    setState(kind, state, error);
+}
+
 // The signals every service has, with the same meaning.
 void ServerHub::connectCommon(ServiceKind kind, QObject *object, quint64 run)
 {
@@ -236,6 +320,9 @@ void ServerHub::connectCommon(ServiceKind kind, QObject *object, quint64 run)
     case ServiceKind::Console:
         wire(static_cast<ConsoleServer *>(object));
         break;
+    case ServiceKind::Chat:
+        wire(static_cast<ChatEndpoint *>(object));
+        break;
     case ServiceKind::EchoTcp:
         wire(static_cast<EchoTcpServer *>(object));
         break;
@@ -257,6 +344,11 @@ void ServerHub::stop(ServiceKind kind)
         return;
     }
     const QString name = ServiceNames::name(kind);
+    if (kind == ServiceKind::Chat) {
+        if (m_chat)
+            m_chat->stopListening(); // syncChatState() follows
+        return;
+    }
     if (kind == ServiceKind::Console) {
         auto *server = static_cast<ConsoleServer *>(service.object.data());
         setState(kind, State::Stopping);
@@ -283,8 +375,10 @@ void ServerHub::stop(ServiceKind kind)
 
 void ServerHub::stopAll()
 {
+    // The chat is the main window's; it stops with the app, not with the hub.
     for (ServiceKind kind : AllServiceKinds)
-        stop(kind);
+        if (kind != ServiceKind::Chat)
+            stop(kind);
 }
 
 QString ServerHub::stateText(ServiceKind kind) const
@@ -310,6 +404,8 @@ quint16 ServerHub::port(ServiceKind kind) const
         return 0;
     if (const auto *console = qobject_cast<const ConsoleServer *>(object))
         return console->serverPort();
+    if (const auto *chat = qobject_cast<const ChatEndpoint *>(object))
+        return chat->localPort();
     if (const auto *tcp = qobject_cast<const EchoTcpServer *>(object))
         return tcp->serverPort();
     if (const auto *echo = qobject_cast<const EchoUdpService *>(object))
@@ -325,6 +421,8 @@ void ServerHub::setTrafficObserved(bool on)
     for (const Service &service : m_services) {
         if (auto *console = qobject_cast<ConsoleServer *>(service.object.data()))
             console->setTrafficObserved(on);
+        else if (auto *chat = qobject_cast<ChatEndpoint *>(service.object.data()))
+            chat->setTrafficObserved(on);
         else if (auto *tcp = qobject_cast<EchoTcpServer *>(service.object.data()))
             tcp->setTrafficObserved(on);
         else if (auto *echo = qobject_cast<EchoUdpService *>(service.object.data()))

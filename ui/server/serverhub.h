@@ -20,6 +20,7 @@
 
 namespace Tincan {
 
+class ChatController;
 class ConsoleServer;
 class EchoTcpServer;
 class EchoUdpService;
@@ -47,6 +48,10 @@ public:
     };
 
     static quint16 defaultPort(ServiceKind kind);
+    // The chat belongs to the main window: the hub starts, stops and watches
+    // it but does not own it. Without one the Chat service cannot start.
+    void attachChat(ChatController *chat);
+    ChatController *chat() const;
     // Whether the service runs commands and so refuses non-loopback addresses unless insecure.
     static bool runsCommands(ServiceKind kind);
 
@@ -100,6 +105,9 @@ private:
     bool startEchoTcp(Service &service, const QHostAddress &address, quint16 port);
     bool startEchoUdp(Service &service, const QHostAddress &address, quint16 port);
     bool startUdpCommands(Service &service, const QHostAddress &address, const ServiceConfig &config);
+    bool startChat(Service &service, const QHostAddress &address, quint16 port);
+    // Takes the chat's state (it may change outside the hub: the chat's own settings).
+    void syncChatState();
     void connectCommon(ServiceKind kind, QObject *object, quint64 run);
     void setState(ServiceKind kind, State state, const QString &error = {});
 
@@ -114,6 +122,8 @@ private:
     ClientTableModel *m_clients;
     EventLogModel *m_log;
     std::map<ClientRef, TrafficCapture> m_traffic;
+    QPointer<ChatController> m_chat;
+    quint16 m_chatPort = 0; // where the chat listened when last synced
     quint64 m_nextRun = 1;
     bool m_observeTraffic = false;
 };

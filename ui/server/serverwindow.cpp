@@ -53,10 +53,10 @@ constexpr int MaxPort = 65535;
 const QSize DefaultSize(1100, 760);
 // Share of the height: services, clients and traffic, log.
 constexpr std::array<int, 3> MainSplitterSizes = { 170, 380, 210 };
-constexpr std::array<int, 2> ClientSplitterSizes = { 430, 670 };
+constexpr std::array<int, 2> ClientSplitterSizes = { 640, 460 };
 // Column widths of the clients table, fixed: sizing to contents redoes the
 // measuring on every refresh, which a flood makes frequent.
-constexpr std::array<int, ClientTableModel::ColumnCount - 1> ClientColumnWidths = { 140, 90, 65, 65, 75, 75 };
+constexpr std::array<int, ClientTableModel::ColumnCount - 1> ClientColumnWidths = { 150, 90, 65, 70, 70, 70 };
 
 const QColor InColor(0x1a, 0x5f, 0xb4);
 const QColor OutColor(0x26, 0x80, 0x4a);
@@ -138,7 +138,7 @@ ServerWindow::ServerWindow(QWidget *parent)
     QSettings settings;
     settings.beginGroup(SettingsGroup);
     for (ServiceKind kind : AllServiceKinds)
-        if (settings.value(settingsKey(kind, RunningKey), false).toBool())
+        if (ownsSettings(kind) && settings.value(settingsKey(kind, RunningKey), false).toBool())
             m_hub->start(kind, serviceConfig(kind));
 }
 
@@ -204,7 +204,6 @@ QWidget *ServerWindow::createServicesPanel()
         grid->addWidget(row.state, gridRow, 5);
         ++gridRow;
     }
-    // The chat row is added by setChatController().
     grid->setColumnStretch(5, 1);
     return box;
 }
@@ -216,7 +215,14 @@ QWidget *ServerWindow::createClientsPanel()
 
     m_clientsView = new QTableView;
     m_clientsView->setObjectName(QStringLiteral("clientsView"));
-    m_clientsView->setModel(m_hub->clients());
+    // Sorted on the raw values (bytes as numbers, since as time); arrival order first.
+    m_clientsProxy = new QSortFilterProxyModel(this);
+    m_clientsProxy->setSourceModel(m_hub->clients());
+    m_clientsProxy->setSortRole(ClientTableModel::RawValueRole);
+    m_clientsProxy->setDynamicSortFilter(true);
+    m_clientsView->setModel(m_clientsProxy);
+    m_clientsView->setSortingEnabled(true);
+    m_clientsView->sortByColumn(ClientTableModel::SinceColumn, Qt::AscendingOrder);
     m_clientsView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_clientsView->setSelectionMode(QAbstractItemView::SingleSelection);
     m_clientsView->setContextMenuPolicy(Qt::CustomContextMenu);
@@ -318,32 +324,16 @@ QWidget *ServerWindow::createLogPanel()
 
 void ServerWindow::setChatController(ChatController *chat)
 {
-    if (m_chat)
-        disconnect(m_chat, nullptr, this, nullptr);
-    m_chat = chat;
-    if (!m_chatState) {
-        auto *grid = qobject_cast<QGridLayout *>(m_mainSplitter->widget(0)->layout());
-        const int row = grid->rowCount();
-        grid->addWidget(new QLabel(tr("Chat")), row, 0);
-        auto *where = new QLabel(tr("Managed in the main window's Chat tab"));
-        where->setEnabled(false);
-        grid->addWidget(where, row, 1, 1, 4);
-        m_chatState = new QLabel;
-        m_chatState->setObjectName(QStringLiteral("chat-state"));
-        m_chatState->setWordWrap(true);
-        grid->addWidget(m_chatState, row, 5);
+    m_hub->attachChat(chat);
+    if (chat) {
+        // The chat keeps its own address and port (with its other settings).
+        const QHostAddress address = chat->bindAddress();
+        const bool anywhere = address == QHostAddress(QHostAddress::Any);
+        ServiceRow &row = m_rows[size_t(ServiceKind::Chat)];
+        row.address->setText(anywhere ? QStringLiteral("0.0.0.0") : address.toString());
+        row.port->setValue(chat->requestedPort());
     }
-    if (m_chat)
-        connect(m_chat, &ChatController::statusChanged, this, &ServerWindow::updateChatRow);
-    updateChatRow();
-}
-
-void ServerWindow::updateChatRow()
-{
-    if (!m_chatState)
-        return;
-    m_chatState->setText(m_chat ? m_chat->statusText() : tr("Not running"));
-    m_chatState->setToolTip(m_chat ? m_chat->statusDetails() : QString());
+    updateServiceRow(ServiceKind::Chat);
 }
 
 void ServerWindow::setServiceConfig(ServiceKind kind, const ServerHub::ServiceConfig &config)
@@ -373,18 +363,30 @@ void ServerWindow::toggleService(ServiceKind kind)
         m_hub->start(kind, serviceConfig(kind));
 }
 
+bool ServerWindow::ownsSettings(ServiceKind kind)
+{
+    // The chat's address, port and running state are the chat's settings.
+    return kind != ServiceKind::Chat;
+}
+
 void ServerWindow::updateServiceRow(ServiceKind kind)
 {
     ServiceRow &row = m_rows[size_t(kind)];
     const ServerHub::State state = m_hub->state(kind);
     const bool idle = state == ServerHub::State::Stopped || state == ServerHub::State::Failed;
+    const bool available = kind != ServiceKind::Chat || m_hub->chat();
     row.toggle->setText(idle ? tr("Start") : tr("Stop"));
-    row.toggle->setEnabled(state != ServerHub::State::Stopping);
-    row.address->setEnabled(idle);
-    row.port->setEnabled(idle);
+    row.toggle->setEnabled(available && state != ServerHub::State::Stopping);
+    row.address->setEnabled(available && idle);
+    row.port->setEnabled(available && idle);
     if (row.insecure)
         row.insecure->setEnabled(idle);
-    row.state->setText(m_hub->stateText(kind));
+    row.state->setText(available ? m_hub->stateText(kind) : tr("Not available: the chat runs in the main window."));
+    if (kind == ServiceKind::Chat && m_hub->chat()) {
+        row.state->setToolTip(m_hub->chat()->statusDetails());
+        if (!idle) // changed in the chat's own settings, perhaps
+            row.port->setValue(m_hub->chat()->requestedPort());
+    }
     QPalette palette = row.state->palette();
     palette.setColor(QPalette::WindowText,
         state == ServerHub::State::Failed ? ErrorColor : QApplication::palette().color(QPalette::WindowText));
@@ -396,7 +398,7 @@ std::optional<ClientRef> ServerWindow::selectedClient() const
     const QModelIndexList rows = m_clientsView->selectionModel()->selectedRows();
     if (rows.isEmpty())
         return std::nullopt;
-    return m_hub->clients()->refAt(rows.first().row());
+    return m_hub->clients()->refAt(m_clientsProxy->mapToSource(rows.first()).row());
 }
 
 void ServerWindow::updateClientActions()
@@ -542,6 +544,8 @@ void ServerWindow::loadSettings()
     QSettings settings;
     settings.beginGroup(SettingsGroup);
     for (ServiceKind kind : AllServiceKinds) {
+        if (!ownsSettings(kind))
+            continue;
         ServiceRow &row = m_rows[size_t(kind)];
         row.address->setText(settings.value(settingsKey(kind, AddressKey), DefaultAddress).toString());
         row.port->setValue(settings.value(settingsKey(kind, PortKey), ServerHub::defaultPort(kind)).toInt());
@@ -561,6 +565,8 @@ void ServerWindow::saveSettings() const
     QSettings settings;
     settings.beginGroup(SettingsGroup);
     for (ServiceKind kind : AllServiceKinds) {
+        if (!ownsSettings(kind))
+            continue;
         const ServerHub::ServiceConfig config = serviceConfig(kind);
         settings.setValue(settingsKey(kind, AddressKey), config.address);
         settings.setValue(settingsKey(kind, PortKey), config.port);

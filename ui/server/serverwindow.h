@@ -46,7 +46,8 @@ public:
     // Shows the window, or brings it to the front when already shown.
     void showAndRaise();
 
-    // Shows the chat's state in a read-only row (the chat belongs to the main window).
+    // The chat belongs to the main window; its row here starts and stops it
+    // and its peers join the clients table.
     void setChatController(ChatController *chat);
 
     // The address, port (0: any free port) and insecure flag a service starts
@@ -89,18 +90,18 @@ private:
     void renderTraffic();
     void copyLogLines();
     void saveLog();
-    void updateChatRow();
+    // Whether the window keeps the service's address, port and running state.
+    static bool ownsSettings(ServiceKind kind);
 
     void loadSettings();
     void saveSettings() const;
 
     ServerHub *m_hub;
     std::array<ServiceRow, AllServiceKinds.size()> m_rows;
-    QLabel *m_chatState = nullptr;
-    QPointer<ChatController> m_chat;
 
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_clientSplitter = nullptr;
+    QSortFilterProxyModel *m_clientsProxy = nullptr;
     QTableView *m_clientsView = nullptr;
     QPushButton *m_killButton = nullptr;
     QPushButton *m_disconnectButton = nullptr;

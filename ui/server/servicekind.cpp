@@ -7,6 +7,8 @@ QString ServiceNames::name(ServiceKind kind)
     switch (kind) {
     case ServiceKind::Console:
         return tr("Console");
+    case ServiceKind::Chat:
+        return tr("Chat");
     case ServiceKind::EchoTcp:
         return tr("TCP echo");
     case ServiceKind::EchoUdp:
@@ -22,6 +24,8 @@ QString ServiceNames::key(ServiceKind kind)
     switch (kind) {
     case ServiceKind::Console:
         return QStringLiteral("console");
+    case ServiceKind::Chat:
+        return QStringLiteral("chat");
     case ServiceKind::EchoTcp:
         return QStringLiteral("echo-tcp");
     case ServiceKind::EchoUdp:

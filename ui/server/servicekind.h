@@ -12,13 +12,15 @@ namespace Tincan {
 
 enum class ServiceKind {
     Console,
+    Chat, // the main window's chat; the server window starts and stops it
     EchoTcp,
     EchoUdp,
     UdpCommands,
 };
 
-inline constexpr std::array<ServiceKind, 4> AllServiceKinds = {
+inline constexpr std::array<ServiceKind, 5> AllServiceKinds = {
     ServiceKind::Console,
+    ServiceKind::Chat,
     ServiceKind::EchoTcp,
     ServiceKind::EchoUdp,
     ServiceKind::UdpCommands,
