@@ -54,7 +54,9 @@ using Asn1IntegerPtr = std::unique_ptr<ASN1_INTEGER, OpenSslDeleter<ASN1_INTEGER
 // any other key, with every Qt TLS backend.
 constexpr const char *CurveName = "P-256";
 constexpr qsizetype MaxCommonNameLength = 64; // ub-common-name, RFC 5280
-const QString CommonNamePrefix = QStringLiteral("Tincan console on ");
+const QString ConsoleName = QStringLiteral("Tincan console");
+// Room for OpenSSL's "error:<code>:<library>:<function>:<reason>".
+constexpr size_t OpenSslErrorTextSize = 256;
 
 // Empties OpenSSL's per-thread error queue and returns its last entry. The
 // queue must be empty afterwards: Qt's TLS backend shares it and would take a
@@ -65,7 +67,7 @@ QString takeOpenSslError()
     ERR_clear_error();
     if (code == 0)
         return {};
-    char text[256];
+    char text[OpenSslErrorTextSize];
     ERR_error_string_n(code, text, sizeof text);
     return QString::fromLatin1(text);
 }
@@ -230,8 +232,9 @@ QString TlsIdentity::commonName()
     QString host = QSysInfo::machineHostName().simplified();
     host.removeIf([](QChar c) { return !c.isPrint(); });
     if (host.isEmpty())
-        return CommonNamePrefix.trimmed();
-    return QString(CommonNamePrefix + host).left(MaxCommonNameLength);
+        return ConsoleName;
+    // Not translated: the certificate is the same whatever the language.
+    return QString(ConsoleName + QStringLiteral(" on ") + host).left(MaxCommonNameLength);
 }
 
 QSslConfiguration TlsIdentity::serverConfiguration() const
