@@ -285,9 +285,8 @@ QList<KnownHostsList::Problem> KnownHostsList::problems() const
             if (first == firstLine.cend())
                 firstLine.insert(line.key, number);
             else
-                problems.append({ number, tr("%1 is already pinned on line %2, which is the one used")
-                                              .arg(line.key)
-                                              .arg(*first) });
+                problems.append(
+                    { number, tr("%1 is already pinned on line %2, which is the one used").arg(line.key).arg(*first) });
         }
     }
     return problems;
@@ -356,8 +355,8 @@ bool KnownHosts::write(const KnownHostsList &list)
     const QString shown = QDir::toNativeSeparators(m_path);
     QSaveFile file(m_path);
     const QByteArray content = list.serialize();
-    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(OwnerOnlyFile)
-        || file.write(content) != content.size() || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(OwnerOnlyFile) || file.write(content) != content.size()
+        || !file.commit()) {
         return fail(tr("Could not write %1: %2").arg(shown, file.errorString()));
     }
     return true;
@@ -372,8 +371,8 @@ bool KnownHosts::remember(QStringView host, quint16 port, const TlsFingerprint &
         return fail(tr("Could not create the directory %1.").arg(QDir::toNativeSeparators(directory)));
     QLockFile lock(m_path + u".lock");
     if (!lock.tryLock(LockTimeout))
-        return fail(tr("Could not lock %1: another program is changing it, or the lock file cannot be made.")
-                        .arg(shown));
+        return fail(
+            tr("Could not lock %1: another program is changing it, or the lock file cannot be made.").arg(shown));
     KnownHostsList list;
     if (!read(&list))
         return false;

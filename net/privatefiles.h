@@ -16,8 +16,8 @@ namespace Tincan::PrivateFiles {
 // isOwnedByCurrentUser() makes sure is us.
 inline constexpr QFile::Permissions OwnerOnlyFile = QFile::ReadOwner | QFile::WriteOwner;
 inline constexpr QFile::Permissions OwnerOnlyDirectory = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner;
-inline constexpr QFile::Permissions GroupAndOther = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup
-    | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
+inline constexpr QFile::Permissions GroupAndOther
+    = QFile::ReadGroup | QFile::WriteGroup | QFile::ExeGroup | QFile::ReadOther | QFile::WriteOther | QFile::ExeOther;
 inline constexpr QFile::Permissions WritableByOthers = QFile::WriteGroup | QFile::WriteOther;
 
 // Another user owning the file could change it whatever its mode says.

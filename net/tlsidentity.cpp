@@ -29,14 +29,9 @@ namespace {
 
 // ---- OpenSSL objects, each owned by a unique_ptr ---------------------------
 
-template <auto Free>
-struct OpenSslDeleter
+template <auto Free> struct OpenSslDeleter
 {
-    template <typename T>
-    void operator()(T *object) const
-    {
-        Free(object);
-    }
+    template <typename T> void operator()(T *object) const { Free(object); }
 };
 
 using PKeyPtr = std::unique_ptr<EVP_PKEY, OpenSslDeleter<EVP_PKEY_free>>;
@@ -137,7 +132,7 @@ X509Ptr makeCertificate(EVP_PKEY *key, const QString &commonName)
         && X509_time_adj_ex(X509_getm_notAfter(cert), TlsIdentity::ValidityDays, 0, nullptr) != nullptr
         && subject != nullptr
         && X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
-                                      reinterpret_cast<const unsigned char *>(name.constData()), int(name.size()), -1, 0)
+               reinterpret_cast<const unsigned char *>(name.constData()), int(name.size()), -1, 0)
             == 1
         && X509_set_issuer_name(cert, subject) == 1 && X509_set_pubkey(cert, key) == 1;
     if (!ok)
@@ -222,7 +217,7 @@ QDateTime asn1TimeToDateTime(const ASN1_TIME *time)
     if (time == nullptr || ASN1_TIME_to_tm(time, &broken) != 1)
         return {};
     return QDateTime(QDate(broken.tm_year + 1900, broken.tm_mon + 1, broken.tm_mday),
-                     QTime(broken.tm_hour, broken.tm_min, broken.tm_sec), Qt::UTC);
+        QTime(broken.tm_hour, broken.tm_min, broken.tm_sec), Qt::UTC);
 }
 
 } // namespace
@@ -349,8 +344,8 @@ bool TlsIdentity::create()
     // The certificate first: if writing stops half-way, a certificate without
     // its key is replaced on the next start, while a lone key is not touched.
     // Each file is 0600 before any byte is written, inside a 0700 directory.
-    const QList<std::pair<QString, QByteArray>> files = { { m_certificatePath, *certificatePem },
-                                                          { m_keyPath, *keyPem } };
+    const QList<std::pair<QString, QByteArray>> files
+        = { { m_certificatePath, *certificatePem }, { m_keyPath, *keyPem } };
     for (const auto &[path, contents] : files) {
         QSaveFile file(path);
         if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(OwnerOnlyFile)
@@ -424,8 +419,8 @@ bool TlsIdentity::readIdentity()
     const PKeyPtr key = readKey(*keyPem, &keyError);
     if (!key) {
         if (keyError == KeyReadError::Encrypted)
-            return fail(tr("The private key %1 is protected by a passphrase; the console needs one without.")
-                            .arg(keyShown));
+            return fail(
+                tr("The private key %1 is protected by a passphrase; the console needs one without.").arg(keyShown));
         return fail(tr("%1 does not hold a PEM private key (%2).").arg(keyShown, takeOpenSslError()));
     }
     const X509Ptr certificate = readCertificate(*certificatePem);
@@ -463,8 +458,7 @@ bool TlsIdentity::readIdentity()
         return fail(tr("The certificate %1 expired on %2. Delete it and %3 to make a new identity; clients will then "
                        "see a new fingerprint.")
                         .arg(certificateShown,
-                             asn1TimeToDateTime(X509_get0_notAfter(certificate.get())).toString(Qt::ISODate),
-                             keyShown));
+                            asn1TimeToDateTime(X509_get0_notAfter(certificate.get())).toString(Qt::ISODate), keyShown));
     }
 
     // Qt gets exactly what was checked, re-encoded by OpenSSL.

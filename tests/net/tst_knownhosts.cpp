@@ -89,30 +89,52 @@ void TestKnownHosts::normalizeHost_data()
     QTest::addColumn<QString>("host");
     QTest::addColumn<QString>("normalized"); // empty: invalid
 
-    QTest::newRow("name") << "example.org" << "example.org";
-    QTest::newRow("upper case") << "Example.ORG" << "example.org";
-    QTest::newRow("trailing dot") << "example.org." << "example.org";
-    QTest::newRow("single label") << "localhost" << "localhost";
-    QTest::newRow("underscore") << "build_box" << "build_box";
+    QTest::newRow("name") << "example.org"
+                          << "example.org";
+    QTest::newRow("upper case") << "Example.ORG"
+                                << "example.org";
+    QTest::newRow("trailing dot") << "example.org."
+                                  << "example.org";
+    QTest::newRow("single label") << "localhost"
+                                  << "localhost";
+    QTest::newRow("underscore") << "build_box"
+                                << "build_box";
     QTest::newRow("international") << QString::fromUtf8("bücher.example") << "xn--bcher-kva.example";
-    QTest::newRow("IPv4") << "192.168.1.20" << "192.168.1.20";
-    QTest::newRow("IPv4 short form") << "127.1" << "127.0.0.1";
-    QTest::newRow("IPv6") << "::1" << "::1";
-    QTest::newRow("IPv6 long form") << "0:0:0:0:0:0:0:1" << "::1";
-    QTest::newRow("IPv6 upper case") << "FE80::AB" << "fe80::ab";
-    QTest::newRow("IPv6 in brackets") << "[::1]" << "::1";
-    QTest::newRow("IPv6 with scope") << "fe80::1%eth0" << "fe80::1%eth0";
-    QTest::newRow("surrounding spaces") << "  example.org " << "example.org";
+    QTest::newRow("IPv4") << "192.168.1.20"
+                          << "192.168.1.20";
+    QTest::newRow("IPv4 short form") << "127.1"
+                                     << "127.0.0.1";
+    QTest::newRow("IPv6") << "::1"
+                          << "::1";
+    QTest::newRow("IPv6 long form") << "0:0:0:0:0:0:0:1"
+                                    << "::1";
+    QTest::newRow("IPv6 upper case") << "FE80::AB"
+                                     << "fe80::ab";
+    QTest::newRow("IPv6 in brackets") << "[::1]"
+                                      << "::1";
+    QTest::newRow("IPv6 with scope") << "fe80::1%eth0"
+                                     << "fe80::1%eth0";
+    QTest::newRow("surrounding spaces") << "  example.org "
+                                        << "example.org";
 
-    QTest::newRow("empty") << "" << "";
-    QTest::newRow("spaces only") << "   " << "";
-    QTest::newRow("inner space") << "exa mple.org" << "";
-    QTest::newRow("comment sign") << "example#org" << "";
-    QTest::newRow("empty label") << "example..org" << "";
-    QTest::newRow("colon in a name") << "example.org:22" << "";
-    QTest::newRow("bad IPv6") << "::1::2" << "";
-    QTest::newRow("empty brackets") << "[]" << "";
-    QTest::newRow("slash") << "a/b" << "";
+    QTest::newRow("empty") << ""
+                           << "";
+    QTest::newRow("spaces only") << "   "
+                                 << "";
+    QTest::newRow("inner space") << "exa mple.org"
+                                 << "";
+    QTest::newRow("comment sign") << "example#org"
+                                  << "";
+    QTest::newRow("empty label") << "example..org"
+                                 << "";
+    QTest::newRow("colon in a name") << "example.org:22"
+                                     << "";
+    QTest::newRow("bad IPv6") << "::1::2"
+                              << "";
+    QTest::newRow("empty brackets") << "[]"
+                                    << "";
+    QTest::newRow("slash") << "a/b"
+                           << "";
     QTest::newRow("NUL") << QString(QChar(0)) << "";
     QTest::newRow("too long") << QString(KnownHostsList::MaxHostLength + 1, u'a') << "";
 }
@@ -157,18 +179,18 @@ void TestKnownHosts::lookup_data()
                                 << Status::Unknown << QByteArray() << 0;
     QTest::newRow("other host") << ("example.org:8082 " + a + '\n') << "example.net" << 8082 << QByteArray("a")
                                 << Status::Unknown << QByteArray() << 0;
-    QTest::newRow("host case and dot") << ("Example.ORG.:8082 " + a + '\n') << "example.org" << 8082
-                                       << QByteArray("a") << Status::Match << QByteArray("a") << 1;
-    QTest::newRow("asked in upper case") << ("example.org:8082 " + a + '\n') << "EXAMPLE.org" << 8082
-                                         << QByteArray("a") << Status::Match << QByteArray("a") << 1;
-    QTest::newRow("hex fingerprint") << ("example.org:8082 " + hexA + '\n') << "example.org" << 8082
-                                     << QByteArray("a") << Status::Match << QByteArray("a") << 1;
-    QTest::newRow("IPv6 in brackets") << ("[::1]:8082 " + a + '\n') << "::1" << 8082 << QByteArray("a")
-                                      << Status::Match << QByteArray("a") << 1;
+    QTest::newRow("host case and dot") << ("Example.ORG.:8082 " + a + '\n') << "example.org" << 8082 << QByteArray("a")
+                                       << Status::Match << QByteArray("a") << 1;
+    QTest::newRow("asked in upper case") << ("example.org:8082 " + a + '\n') << "EXAMPLE.org" << 8082 << QByteArray("a")
+                                         << Status::Match << QByteArray("a") << 1;
+    QTest::newRow("hex fingerprint") << ("example.org:8082 " + hexA + '\n') << "example.org" << 8082 << QByteArray("a")
+                                     << Status::Match << QByteArray("a") << 1;
+    QTest::newRow("IPv6 in brackets") << ("[::1]:8082 " + a + '\n') << "::1" << 8082 << QByteArray("a") << Status::Match
+                                      << QByteArray("a") << 1;
     QTest::newRow("IPv6 written long") << ("[0:0::1]:8082 " + a + '\n') << "[::1]" << 8082 << QByteArray("a")
                                        << Status::Match << QByteArray("a") << 1;
-    QTest::newRow("IPv4 is not its name") << ("127.0.0.1:8082 " + a + '\n') << "localhost" << 8082
-                                          << QByteArray("a") << Status::Unknown << QByteArray() << 0;
+    QTest::newRow("IPv4 is not its name") << ("127.0.0.1:8082 " + a + '\n') << "localhost" << 8082 << QByteArray("a")
+                                          << Status::Unknown << QByteArray() << 0;
     QTest::newRow("after comments and junk")
         << ("# pins\n\nnot an entry\n  example.org:8082   " + a + "   # the lab\n") << "example.org" << 8082
         << QByteArray("a") << Status::Match << QByteArray("a") << 4;
@@ -181,8 +203,8 @@ void TestKnownHosts::lookup_data()
         << Status::Mismatch << QByteArray("b") << 1;
     QTest::newRow("commented-out entry") << ("#example.org:8082 " + a + '\n') << "example.org" << 8082
                                          << QByteArray("a") << Status::Unknown << QByteArray() << 0;
-    QTest::newRow("broken entry is not a pin") << QByteArray("example.org:8082 SHA256:broken\n") << "example.org" << 8082
-                                               << QByteArray("a") << Status::Unknown << QByteArray() << 0;
+    QTest::newRow("broken entry is not a pin") << QByteArray("example.org:8082 SHA256:broken\n") << "example.org"
+                                               << 8082 << QByteArray("a") << Status::Unknown << QByteArray() << 0;
     QTest::newRow("invalid host asked") << ("example.org:8082 " + a + '\n') << "exa mple" << 8082 << QByteArray("a")
                                         << Status::Unknown << QByteArray() << 0;
     QTest::newRow("null fingerprint presented") << ("example.org:8082 " + a + '\n') << "example.org" << 8082
@@ -221,33 +243,32 @@ void TestKnownHosts::problems_data()
     QTest::addColumn<QString>("reason"); // in the first problem
 
     const QByteArray a = canonical("a");
-    QTest::newRow("clean") << ("# c\n\nexample.org:8082 " + a + "\n[::1]:1 " + a + '\n') << 2 << QList<int>{}
-                           << "";
-    QTest::newRow("one field") << QByteArray("example.org:8082\n") << 0 << QList<int>{ 1 } << "host:port fingerprint";
-    QTest::newRow("three fields") << ("example.org:8082 " + a + " extra\n") << 0 << QList<int>{ 1 }
+    QTest::newRow("clean") << ("# c\n\nexample.org:8082 " + a + "\n[::1]:1 " + a + '\n') << 2 << QList<int> {} << "";
+    QTest::newRow("one field") << QByteArray("example.org:8082\n") << 0 << QList<int> { 1 } << "host:port fingerprint";
+    QTest::newRow("three fields") << ("example.org:8082 " + a + " extra\n") << 0 << QList<int> { 1 }
                                   << "host:port fingerprint";
-    QTest::newRow("no port") << ("example.org " + a + '\n') << 0 << QList<int>{ 1 } << "has no port";
-    QTest::newRow("empty port") << ("example.org: " + a + '\n') << 0 << QList<int>{ 1 } << "not a port number";
-    QTest::newRow("port 0") << ("example.org:0 " + a + '\n') << 0 << QList<int>{ 1 } << "not a port number";
-    QTest::newRow("port too big") << ("example.org:65536 " + a + '\n') << 0 << QList<int>{ 1 } << "not a port";
-    QTest::newRow("signed port") << ("example.org:+22 " + a + '\n') << 0 << QList<int>{ 1 } << "not a port";
-    QTest::newRow("long port") << ("example.org:000022 " + a + '\n') << 0 << QList<int>{ 1 } << "not a port";
-    QTest::newRow("bare IPv6") << ("::1:8082 " + a + '\n') << 0 << QList<int>{ 1 } << "in brackets";
-    QTest::newRow("unclosed bracket") << ("[::1:8082 " + a + '\n') << 0 << QList<int>{ 1 } << "[address]:port";
-    QTest::newRow("bracket without port") << ("[::1] " + a + '\n') << 0 << QList<int>{ 1 } << "[address]:port";
-    QTest::newRow("bad host") << ("exa_mple..org:1 " + a + '\n') << 0 << QList<int>{ 1 } << "not a host name";
-    QTest::newRow("bad fingerprint") << QByteArray("example.org:1 SHA256:abc\n") << 0 << QList<int>{ 1 }
+    QTest::newRow("no port") << ("example.org " + a + '\n') << 0 << QList<int> { 1 } << "has no port";
+    QTest::newRow("empty port") << ("example.org: " + a + '\n') << 0 << QList<int> { 1 } << "not a port number";
+    QTest::newRow("port 0") << ("example.org:0 " + a + '\n') << 0 << QList<int> { 1 } << "not a port number";
+    QTest::newRow("port too big") << ("example.org:65536 " + a + '\n') << 0 << QList<int> { 1 } << "not a port";
+    QTest::newRow("signed port") << ("example.org:+22 " + a + '\n') << 0 << QList<int> { 1 } << "not a port";
+    QTest::newRow("long port") << ("example.org:000022 " + a + '\n') << 0 << QList<int> { 1 } << "not a port";
+    QTest::newRow("bare IPv6") << ("::1:8082 " + a + '\n') << 0 << QList<int> { 1 } << "in brackets";
+    QTest::newRow("unclosed bracket") << ("[::1:8082 " + a + '\n') << 0 << QList<int> { 1 } << "[address]:port";
+    QTest::newRow("bracket without port") << ("[::1] " + a + '\n') << 0 << QList<int> { 1 } << "[address]:port";
+    QTest::newRow("bad host") << ("exa_mple..org:1 " + a + '\n') << 0 << QList<int> { 1 } << "not a host name";
+    QTest::newRow("bad fingerprint") << QByteArray("example.org:1 SHA256:abc\n") << 0 << QList<int> { 1 }
                                      << "not a SHA-256 fingerprint";
-    QTest::newRow("invalid UTF-8") << ("ex\xff\xfe.org:1 " + a + '\n') << 0 << QList<int>{ 1 } << "UTF-8";
-    QTest::newRow("NUL in a line") << QByteArray("example.org:1\0 x\n", 17) << 0 << QList<int>{ 1 } << "";
+    QTest::newRow("invalid UTF-8") << ("ex\xff\xfe.org:1 " + a + '\n') << 0 << QList<int> { 1 } << "UTF-8";
+    QTest::newRow("NUL in a line") << QByteArray("example.org:1\0 x\n", 17) << 0 << QList<int> { 1 } << "";
     QTest::newRow("line too long") << (QByteArray(KnownHostsList::MaxLineLength + 1, 'x') + '\n') << 0
-                                   << QList<int>{ 1 } << "longer than";
+                                   << QList<int> { 1 } << "longer than";
     QTest::newRow("long comment") << ('#' + QByteArray(KnownHostsList::MaxLineLength, 'x') + '\n') << 0
-                                  << QList<int>{ 1 } << "longer than";
+                                  << QList<int> { 1 } << "longer than";
     QTest::newRow("repeat") << ("example.org:1 " + a + "\nx.org:2 " + a + "\nEXAMPLE.org:1 " + a + '\n') << 3
-                            << QList<int>{ 3 } << "already pinned on line 1";
+                            << QList<int> { 3 } << "already pinned on line 1";
     QTest::newRow("mixed") << ("junk\nexample.org:1 " + a + "\nmore junk\n\n# ok\nx:99999 " + a + '\n') << 1
-                           << QList<int>{ 1, 3, 6 } << "host:port fingerprint";
+                           << QList<int> { 1, 3, 6 } << "host:port fingerprint";
 }
 
 void TestKnownHosts::problems()
@@ -322,12 +343,13 @@ void TestKnownHosts::rememberAppendsOrReplacesInPlace()
     const QByteArray a = canonical("a");
     const QByteArray b = canonical("b");
     const QByteArray hexA = fingerprint("a").toHexString().toLatin1();
-    KnownHostsList list = KnownHostsList::parse(QByteArray("# mine\nfirst.org:1 " + a + "\nlast.org:2 " + hexA + "  # lab\n"));
+    KnownHostsList list
+        = KnownHostsList::parse(QByteArray("# mine\nfirst.org:1 " + a + "\nlast.org:2 " + hexA + "  # lab\n"));
 
     // New: appended in canonical form, IPv6 in brackets.
     QVERIFY(list.remember(u"FE80::1", 8082, fingerprint("c")));
-    QCOMPARE(list.serialize(), "# mine\nfirst.org:1 " + a + "\nlast.org:2 " + hexA + "  # lab\n[fe80::1]:8082 "
-                 + canonical("c") + '\n');
+    QCOMPARE(list.serialize(),
+        "# mine\nfirst.org:1 " + a + "\nlast.org:2 " + hexA + "  # lab\n[fe80::1]:8082 " + canonical("c") + '\n');
 
     // Same fingerprint again: nothing changes, not even the spelling.
     const QByteArray before = list.serialize();
@@ -336,12 +358,13 @@ void TestKnownHosts::rememberAppendsOrReplacesInPlace()
 
     // Changed: rewritten where it was.
     QVERIFY(list.remember(u"first.org", 1, fingerprint("b")));
-    QCOMPARE(list.serialize(), "# mine\nfirst.org:1 " + b + "\nlast.org:2 " + hexA + "  # lab\n[fe80::1]:8082 "
-                 + canonical("c") + '\n');
+    QCOMPARE(list.serialize(),
+        "# mine\nfirst.org:1 " + b + "\nlast.org:2 " + hexA + "  # lab\n[fe80::1]:8082 " + canonical("c") + '\n');
     QCOMPARE(list.entryCount(), 3);
 
     // Repeats of the entry go; the first place stays.
-    KnownHostsList repeated = KnownHostsList::parse(QByteArray("x.org:1 " + a + "\ny.org:1 " + a + "\nX.ORG:1 " + b + '\n'));
+    KnownHostsList repeated
+        = KnownHostsList::parse(QByteArray("x.org:1 " + a + "\ny.org:1 " + a + "\nX.ORG:1 " + b + '\n'));
     QCOMPARE(repeated.problems().size(), 1);
     QVERIFY(repeated.remember(u"x.org", 1, fingerprint("c")));
     QCOMPARE(repeated.serialize(), "x.org:1 " + canonical("c") + "\ny.org:1 " + a + '\n');
@@ -377,7 +400,8 @@ void TestKnownHosts::rememberRefusesInvalidInput()
 void TestKnownHosts::forgetRemovesEveryEntry()
 {
     const QByteArray a = canonical("a");
-    KnownHostsList list = KnownHostsList::parse(QByteArray("x.org:1 " + a + "\n# c\nX.org.:1 " + a + "\nx.org:2 " + a + '\n'));
+    KnownHostsList list
+        = KnownHostsList::parse(QByteArray("x.org:1 " + a + "\n# c\nX.org.:1 " + a + "\nx.org:2 " + a + '\n'));
     QCOMPARE(list.forget(u"x.org", 1), 2);
     QCOMPARE(list.serialize(), "# c\nx.org:2 " + a + '\n');
     QCOMPARE(list.forget(u"x.org", 1), 0);
@@ -411,7 +435,7 @@ void TestKnownHosts::rememberWritesOwnerOnlyFile()
     QCOMPARE(hosts.lookup(u"example.org", 8082, fingerprint("a")).status, Status::Match);
     // No temporary or lock file is left behind.
     QCOMPARE(QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files | QDir::Hidden),
-             QStringList{ QStringLiteral("known_hosts") });
+        QStringList { QStringLiteral("known_hosts") });
 
     // Another instance (another process, later) sees the pin.
     KnownHosts again(path);
@@ -460,11 +484,16 @@ void TestKnownHosts::refusesUnsafeFiles_data()
     QTest::addColumn<QString>("kind"); // what stands at the path
     QTest::addColumn<QString>("error");
 
-    QTest::newRow("too large") << "large" << "larger than 1048576 bytes";
-    QTest::newRow("writable by group") << "mode 0620" << "mode 0620";
-    QTest::newRow("writable by all") << "mode 0666" << "chmod 600";
-    QTest::newRow("a directory") << "directory" << "not a regular file";
-    QTest::newRow("a FIFO") << "fifo" << "not a regular file";
+    QTest::newRow("too large") << "large"
+                               << "larger than 1048576 bytes";
+    QTest::newRow("writable by group") << "mode 0620"
+                                       << "mode 0620";
+    QTest::newRow("writable by all") << "mode 0666"
+                                     << "chmod 600";
+    QTest::newRow("a directory") << "directory"
+                                 << "not a regular file";
+    QTest::newRow("a FIFO") << "fifo"
+                            << "not a regular file";
 }
 
 void TestKnownHosts::refusesUnsafeFiles()

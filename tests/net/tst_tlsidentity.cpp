@@ -68,8 +68,8 @@ QString certificatePath(const QString &directory)
 }
 
 // Writes a key and certificate, owner-only, into a new directory `name`.
-QString writeIdentityFiles(const QTemporaryDir &temp, const QString &name, const QByteArray &key,
-                           const QByteArray &certificate)
+QString writeIdentityFiles(
+    const QTemporaryDir &temp, const QString &name, const QByteArray &key, const QByteArray &certificate)
 {
     const QString directory = temp.filePath(name);
     if (!QDir().mkdir(directory) || !setMode(directory, 0700) || !writeFile(keyPath(directory), key)
@@ -176,8 +176,8 @@ void TestTlsIdentity::certificateContents()
     const QSslCertificate certificate = m_server.certificate();
     QVERIFY(certificate.isSelfSigned());
     QCOMPARE(certificate.version(), QByteArray("3"));
-    QCOMPARE(certificate.subjectInfo(QSslCertificate::CommonName), QStringList{ TlsIdentity::commonName() });
-    QCOMPARE(certificate.issuerInfo(QSslCertificate::CommonName), QStringList{ TlsIdentity::commonName() });
+    QCOMPARE(certificate.subjectInfo(QSslCertificate::CommonName), QStringList { TlsIdentity::commonName() });
+    QCOMPARE(certificate.issuerInfo(QSslCertificate::CommonName), QStringList { TlsIdentity::commonName() });
     QVERIFY(TlsIdentity::commonName().startsWith(QStringLiteral("Tincan console")));
     QVERIFY(TlsIdentity::commonName().size() <= 64);
 
@@ -190,10 +190,10 @@ void TestTlsIdentity::certificateContents()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 backdate = certificate.effectiveDate().secsTo(now);
     QVERIFY2(backdate >= TlsIdentity::BackdateSeconds - 3600 && backdate <= TlsIdentity::BackdateSeconds + 3600,
-             qPrintable(QString::number(backdate)));
+        qPrintable(QString::number(backdate)));
     const qint64 validDays = now.daysTo(certificate.expiryDate());
     QVERIFY2(validDays >= TlsIdentity::ValidityDays - 1 && validDays <= TlsIdentity::ValidityDays,
-             qPrintable(QString::number(validDays)));
+        qPrintable(QString::number(validDays)));
 
     // A random serial of 16 bytes, positive.
     const QList<QByteArray> serial = certificate.serialNumber().split(':');
@@ -262,16 +262,16 @@ void TestTlsIdentity::refusesBadFiles_data()
     QTest::addColumn<QString>("expectedError");
 
     const auto replaceKey = [](const QByteArray &contents) -> Mutation {
-        return [contents](const QString &directory, const QString &) {
-            return writeFile(keyPath(directory), contents);
-        };
+        return
+            [contents](const QString &directory, const QString &) { return writeFile(keyPath(directory), contents); };
     };
     const auto replaceCertificate = [](const QByteArray &contents) -> Mutation {
         return [contents](const QString &directory, const QString &) {
             return writeFile(certificatePath(directory), contents);
         };
     };
-    QTest::newRow("key: not PEM") << replaceKey("this is not a key\n") << QStringLiteral("does not hold a PEM private key");
+    QTest::newRow("key: not PEM") << replaceKey("this is not a key\n")
+                                  << QStringLiteral("does not hold a PEM private key");
     QTest::newRow("key: empty") << replaceKey({}) << QStringLiteral("does not hold a PEM private key");
     QTest::newRow("key: a certificate") << replaceKey(TlsData::RsaCertificate)
                                         << QStringLiteral("does not hold a PEM private key");
@@ -306,8 +306,8 @@ void TestTlsIdentity::refusesBadFiles_data()
     }) << QStringLiteral("does not hold a PEM certificate");
     QTest::newRow("certificate: a key") << replaceCertificate(TlsData::RsaKey)
                                         << QStringLiteral("does not hold a PEM certificate");
-    QTest::newRow("certificate: too large") << replaceCertificate(QByteArray(TlsIdentity::MaxPemFileSize + 1, '\n'))
-                                            << QStringLiteral("larger than");
+    QTest::newRow("certificate: too large")
+        << replaceCertificate(QByteArray(TlsIdentity::MaxPemFileSize + 1, '\n')) << QStringLiteral("larger than");
     QTest::newRow("certificate: another identity's") << Mutation([](const QString &directory, const QString &other) {
         return writeFile(certificatePath(directory), readFile(certificatePath(other)));
     }) << QStringLiteral("does not belong to the certificate");
@@ -459,7 +459,7 @@ void TestTlsIdentity::refusesFilesOfAnotherUser()
         TlsIdentity identity;
         QVERIFY2(!identity.loadOrCreate(directory), qPrintable(which));
         QVERIFY2(identity.errorString().contains(QStringLiteral("belongs to another user")),
-                 qPrintable(identity.errorString()));
+            qPrintable(identity.errorString()));
     }
 }
 
@@ -472,7 +472,7 @@ void TestTlsIdentity::reportsUnwritableDirectory()
     TlsIdentity identity;
     QVERIFY(!identity.loadOrCreate(file + QStringLiteral("/identity")));
     QVERIFY2(identity.errorString().contains(QStringLiteral("Could not create the directory")),
-             qPrintable(identity.errorString()));
+        qPrintable(identity.errorString()));
 
     QVERIFY(!identity.loadOrCreate(file));
     QVERIFY2(identity.errorString().contains(QStringLiteral("is not a directory")), qPrintable(identity.errorString()));
@@ -507,8 +507,9 @@ void TestTlsIdentity::fingerprintKnownVectors()
     const auto empty = TlsFingerprint::fromDigest(QCryptographicHash::hash({}, QCryptographicHash::Sha256));
     QVERIFY(empty);
     QCOMPARE(empty->toString(), QStringLiteral("SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"));
-    QCOMPARE(empty->toHexString(), QStringLiteral("E3:B0:C4:42:98:FC:1C:14:9A:FB:F4:C8:99:6F:B9:24:27:AE:41:E4:64:9B:"
-                                                  "93:4C:A4:95:99:1B:78:52:B8:55"));
+    QCOMPARE(empty->toHexString(),
+        QStringLiteral("E3:B0:C4:42:98:FC:1C:14:9A:FB:F4:C8:99:6F:B9:24:27:AE:41:E4:64:9B:"
+                       "93:4C:A4:95:99:1B:78:52:B8:55"));
 
     QVERIFY(!TlsFingerprint::fromDigest(QByteArray(31, 'x')));
     QVERIFY(!TlsFingerprint::fromDigest(QByteArray(33, 'x')));
@@ -539,8 +540,9 @@ void TestTlsIdentity::fingerprintParsing_data()
     QTest::addColumn<bool>("valid");
 
     const QString base64 = QStringLiteral("47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU");
-    const QString hex = QStringLiteral("E3:B0:C4:42:98:FC:1C:14:9A:FB:F4:C8:99:6F:B9:24:27:AE:41:E4:64:9B:93:4C:A4:95:99:"
-                                       "1B:78:52:B8:55");
+    const QString hex
+        = QStringLiteral("E3:B0:C4:42:98:FC:1C:14:9A:FB:F4:C8:99:6F:B9:24:27:AE:41:E4:64:9B:93:4C:A4:95:99:"
+                         "1B:78:52:B8:55");
     QString plainHex = hex;
     plainHex.remove(u':');
 
@@ -591,7 +593,7 @@ void TestTlsIdentity::fingerprintParsing()
 void TestTlsIdentity::pinDecision_data()
 {
     QTest::addColumn<QList<QSslError>>("errors");
-    QTest::addColumn<QString>("peer");     // "server", "other" or "none"
+    QTest::addColumn<QString>("peer"); // "server", "other" or "none"
     QTest::addColumn<QString>("expected"); // "server", "other" or "none"
     QTest::addColumn<TlsPinning::Outcome>("outcome");
 
@@ -601,31 +603,40 @@ void TestTlsIdentity::pinDecision_data()
     const QSslError hostName(QSslError::HostNameMismatch, server);
     using O = TlsPinning::Outcome;
 
-    QTest::newRow("pinned, the usual two errors")
-        << QList<QSslError>{ hostName, selfSigned } << "server" << "server" << O::Accepted;
-    QTest::newRow("pinned, no errors") << QList<QSslError>{} << "server" << "server" << O::Accepted;
+    QTest::newRow("pinned, the usual two errors") << QList<QSslError> { hostName, selfSigned } << "server"
+                                                  << "server" << O::Accepted;
+    QTest::newRow("pinned, no errors") << QList<QSslError> {} << "server"
+                                       << "server" << O::Accepted;
     QTest::newRow("pinned, error without a certificate")
-        << QList<QSslError>{ QSslError(QSslError::SelfSignedCertificate) } << "server" << "server" << O::Accepted;
-    QTest::newRow("pinned, expired") << QList<QSslError>{ selfSigned, QSslError(QSslError::CertificateExpired, server) }
-                                     << "server" << "server" << O::CertificateRejected;
-    QTest::newRow("pinned, not yet valid") << QList<QSslError>{ QSslError(QSslError::CertificateNotYetValid, server) }
-                                           << "server" << "server" << O::CertificateRejected;
+        << QList<QSslError> { QSslError(QSslError::SelfSignedCertificate) } << "server"
+        << "server" << O::Accepted;
+    QTest::newRow("pinned, expired") << QList<QSslError> { selfSigned,
+        QSslError(QSslError::CertificateExpired, server) }
+                                     << "server"
+                                     << "server" << O::CertificateRejected;
+    QTest::newRow("pinned, not yet valid")
+        << QList<QSslError> { QSslError(QSslError::CertificateNotYetValid, server) } << "server"
+        << "server" << O::CertificateRejected;
     QTest::newRow("pinned, bad signature")
-        << QList<QSslError>{ QSslError(QSslError::CertificateSignatureFailed, server) } << "server" << "server"
-        << O::CertificateRejected;
+        << QList<QSslError> { QSslError(QSslError::CertificateSignatureFailed, server) } << "server"
+        << "server" << O::CertificateRejected;
     QTest::newRow("pinned, issued by an unknown authority")
-        << QList<QSslError>{ QSslError(QSslError::UnableToGetLocalIssuerCertificate, server) } << "server" << "server"
-        << O::CertificateRejected;
+        << QList<QSslError> { QSslError(QSslError::UnableToGetLocalIssuerCertificate, server) } << "server"
+        << "server" << O::CertificateRejected;
     QTest::newRow("pinned, self-signed error about another certificate")
-        << QList<QSslError>{ hostName, QSslError(QSslError::SelfSignedCertificate, other) } << "server" << "server"
-        << O::CertificateRejected;
-    QTest::newRow("pinned, unspecified") << QList<QSslError>{ QSslError(QSslError::UnspecifiedError, server) }
-                                         << "server" << "server" << O::CertificateRejected;
-    QTest::newRow("another certificate") << QList<QSslError>{ QSslError(QSslError::SelfSignedCertificate, other) }
-                                         << "other" << "server" << O::Mismatch;
-    QTest::newRow("another certificate, no errors") << QList<QSslError>{} << "other" << "server" << O::Mismatch;
-    QTest::newRow("nothing pinned") << QList<QSslError>{ selfSigned } << "server" << "none" << O::Unpinned;
-    QTest::newRow("no certificate") << QList<QSslError>{ QSslError(QSslError::NoPeerCertificate) } << "none"
+        << QList<QSslError> { hostName, QSslError(QSslError::SelfSignedCertificate, other) } << "server"
+        << "server" << O::CertificateRejected;
+    QTest::newRow("pinned, unspecified") << QList<QSslError> { QSslError(QSslError::UnspecifiedError, server) }
+                                         << "server"
+                                         << "server" << O::CertificateRejected;
+    QTest::newRow("another certificate") << QList<QSslError> { QSslError(QSslError::SelfSignedCertificate, other) }
+                                         << "other"
+                                         << "server" << O::Mismatch;
+    QTest::newRow("another certificate, no errors") << QList<QSslError> {} << "other"
+                                                    << "server" << O::Mismatch;
+    QTest::newRow("nothing pinned") << QList<QSslError> { selfSigned } << "server"
+                                    << "none" << O::Unpinned;
+    QTest::newRow("no certificate") << QList<QSslError> { QSslError(QSslError::NoPeerCertificate) } << "none"
                                     << "server" << O::NoCertificate;
 }
 
@@ -671,14 +682,11 @@ namespace {
 // A QSslServer presenting an identity, with spies on what it accepts.
 struct PinTestServer
 {
-    explicit PinTestServer(const TlsIdentity &identity)
-    {
-        server.setSslConfiguration(identity.serverConfiguration());
-    }
+    explicit PinTestServer(const TlsIdentity &identity) { server.setSslConfiguration(identity.serverConfiguration()); }
 
     QSslServer server;
-    QSignalSpy pending{ &server, &QTcpServer::pendingConnectionAvailable };
-    QSignalSpy errors{ &server, &QSslServer::errorOccurred };
+    QSignalSpy pending { &server, &QTcpServer::pendingConnectionAvailable };
+    QSignalSpy errors { &server, &QSslServer::errorOccurred };
 };
 
 // The kinds of errors, sorted.
@@ -727,8 +735,7 @@ void TestTlsIdentity::handshake()
 
     QSslSocket client;
     auto *verifier = new TlsPeerVerifier(&client, expected,
-                                         trustOnFirstUse ? TlsPeerVerifier::UnknownServer::TrustOnFirstUse
-                                                         : TlsPeerVerifier::UnknownServer::Refuse);
+        trustOnFirstUse ? TlsPeerVerifier::UnknownServer::TrustOnFirstUse : TlsPeerVerifier::UnknownServer::Refuse);
     QCOMPARE(verifier->parent(), &client);
     QSignalSpy verified(verifier, &TlsPeerVerifier::peerVerified);
     QSignalSpy rejected(verifier, &TlsPeerVerifier::peerRejected);
@@ -740,7 +747,7 @@ void TestTlsIdentity::handshake()
     // A self-signed certificate always reports its errors, however it ends.
     QTRY_COMPARE(sslErrors.count(), 1);
     QCOMPARE(errorKinds(sslErrors.first().first().value<QList<QSslError>>()),
-             errorKinds({ QSslError(QSslError::SelfSignedCertificate), QSslError(QSslError::HostNameMismatch) }));
+        errorKinds({ QSslError(QSslError::SelfSignedCertificate), QSslError(QSslError::HostNameMismatch) }));
 
     if (outcome == TlsPinning::Outcome::Accepted) {
         QTRY_COMPARE(verified.count(), 1);
@@ -782,8 +789,8 @@ void TestTlsIdentity::handshake()
         QCOMPARE(rejected.first().at(0).toString(), verifier->errorString());
         QVERIFY(verifier->errorString().contains(m_server.fingerprint().toString()));
         QVERIFY(!socketErrors.isEmpty());
-        QCOMPARE(socketErrors.first().at(0).value<QAbstractSocket::SocketError>(),
-                 QAbstractSocket::SslHandshakeFailedError);
+        QCOMPARE(
+            socketErrors.first().at(0).value<QAbstractSocket::SocketError>(), QAbstractSocket::SslHandshakeFailedError);
         // The server saw the handshake fail and never handed the connection out.
         QTRY_VERIFY(!server.errors.isEmpty());
         QCOMPARE(server.pending.count(), 0);
