@@ -97,7 +97,6 @@ private:
     static Line parseLine(QByteArray text);
     static QByteArray entryText(const QString &key, const TlsFingerprint &fingerprint);
     qsizetype findEntry(const QString &key) const;
-    void markRepeats();
 
     QList<Line> m_lines;
     QString m_error;
