@@ -8,6 +8,8 @@ packages=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
     libqt6sql6-sqlite libgl-dev
+    # OpenSSL: makes the console's TLS key and certificate; Qt's TLS backend uses it too
+    libssl-dev
     # fonts that cover the Chinese contact names and translation
     fonts-noto-cjk
 )
