@@ -51,8 +51,11 @@ QString describeDuration(std::chrono::milliseconds duration)
 
 // Wire text for the classic client, so not translated (like the truncation
 // notice): the tutorial's client prints it as the command's output.
-QByteArray classicRefusalText(const QHostAddress &peer)
+QByteArray classicRefusalText(const QHostAddress &peer, bool classicAllowed)
 {
+    if (!classicAllowed)
+        return QByteArrayLiteral("tincan: refused: this server does not run classic (unauthenticated) commands. "
+                                 "Connect with a Tincan client (tincan-cli exec --host HOST -- COMMAND).\n");
     return QStringLiteral("tincan: refused: this server runs classic (unauthenticated) commands only for clients "
                           "on its own machine, and %1 is not one. Connect with a Tincan client and the password "
                           "(tincan-cli exec --host HOST --password-file FILE -- COMMAND).\n")
@@ -424,17 +427,20 @@ void ConsoleConnection::refusePenalized(std::chrono::milliseconds wait)
 
 void ConsoleConnection::refuseClassic()
 {
+    const bool classicAllowed = m_server->options().classicAllowed;
     Q_EMIT m_server->connectionRefused(
         m_id, m_info.address, m_info.port,
-        tr("A classic client from %1 was refused: classic clients cannot log in, so they are served only from "
-           "this machine (or with --insecure).")
-            .arg(m_info.address.toString()));
+        classicAllowed ? tr("A classic client from %1 was refused: classic clients cannot log in, so they are "
+                            "served only from this machine (or with --insecure).")
+                             .arg(m_info.address.toString())
+                       : tr("A classic client from %1 was refused: classic clients are turned off.")
+                             .arg(m_info.address.toString()));
     // One reply, as the classic client expects, then the connection closes.
     sendFrame({{Key::FileName, QJsonValue()},
                {Key::Hash, QJsonValue()},
                {Key::ExitCode, ClassicRefusedExitCode},
                {Key::Refused, true}},
-              classicRefusalText(m_info.address));
+              classicRefusalText(m_info.address, classicAllowed));
     closeWhenIdle();
 }
 

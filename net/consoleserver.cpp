@@ -31,7 +31,7 @@ bool ConsoleServer::isLoopback(const QHostAddress &address)
 
 bool ConsoleServer::acceptsClassicFrom(const QHostAddress &peer) const
 {
-    return m_options.insecure || isLoopback(peer);
+    return m_options.classicAllowed && (m_options.insecure || isLoopback(peer));
 }
 
 std::chrono::milliseconds ConsoleServer::penaltyRemaining(const QHostAddress &peer) const

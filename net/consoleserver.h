@@ -55,6 +55,11 @@ public:
         bool insecure = false;
         // Classic replies are buffered up to this many bytes, then truncated.
         qint64 classicReplyCap = Console::Limits::DefaultClassicReplyCap;
+        // Serve classic clients at all. They cannot log in, so they are
+        // served from loopback only (anywhere with insecure); on a machine
+        // shared with other users, turning them off leaves the password as
+        // the only way in.
+        bool classicAllowed = true;
         // When set, every Tincan client must log in with the password
         // (challenge-response); the server may then listen on any address.
         // Classic clients cannot log in: they are served from loopback only

@@ -140,6 +140,10 @@ int runServe(const QStringList &arguments)
         QStringLiteral("password-hash-file"),
         CliText::tr("Like --password-file, but FILE holds a hash made by `tincan-cli passwd`, not the password."),
         CliText::tr("file"));
+    const QCommandLineOption noClassicOption(
+        QStringLiteral("no-classic"),
+        CliText::tr("Refuse classic console clients, even from this machine: they cannot log in, so on a machine "
+                    "shared with other users they would bypass the password."));
     const ConsoleServer::Options defaults;
     const QCommandLineOption maxConnectionsOption(
         QStringLiteral("max-connections"),
@@ -170,7 +174,7 @@ int runServe(const QStringList &arguments)
         CliText::tr("Do not log connections and commands on standard error (refused connections and failed logins "
                     "are still logged)."));
     parser.addOptions({consoleOption, echoTcpOption, echoUdpOption, execUdpOption, bindOption, insecureOption,
-                       passwordFileOption, passwordHashFileOption, capOption, maxConnectionsOption,
+                       passwordFileOption, passwordHashFileOption, noClassicOption, capOption, maxConnectionsOption,
                        maxPerAddressOption, loginGraceOption, idleTimeoutOption, quietOption});
 
     if (!parser.parse(arguments)) {
@@ -217,6 +221,7 @@ int runServe(const QStringList &arguments)
     ConsoleServer::Options consoleOptions;
     consoleOptions.address = *address;
     consoleOptions.insecure = insecure;
+    consoleOptions.classicAllowed = !parser.isSet(noClassicOption);
     if (parser.isSet(capOption)) {
         bool ok = false;
         const qint64 cap = parser.value(capOption).toLongLong(&ok);
