@@ -159,6 +159,17 @@ int runServe(const QStringList &arguments)
         CliText::tr("Seconds a console client has to log in before it is cut (default %1).")
             .arg(std::chrono::duration_cast<std::chrono::seconds>(defaults.loginGraceTime).count()),
         CliText::tr("seconds"));
+    const QCommandLineOption penaltyOption(
+        QStringLiteral("login-penalty"),
+        CliText::tr("Seconds an address waits after a failed console login before its next attempt is answered; "
+                    "each further failure doubles it (default %1).")
+            .arg(std::chrono::duration_cast<std::chrono::seconds>(defaults.penaltyBase).count()),
+        CliText::tr("seconds"));
+    const QCommandLineOption penaltyMaxOption(
+        QStringLiteral("login-penalty-max"),
+        CliText::tr("The longest wait after failed console logins (default %1).")
+            .arg(std::chrono::duration_cast<std::chrono::seconds>(defaults.penaltyMax).count()),
+        CliText::tr("seconds"));
     const QCommandLineOption idleTimeoutOption(
         QStringLiteral("idle-timeout"),
         CliText::tr("Close a console connection that runs nothing and sends nothing for this many seconds "
@@ -175,7 +186,8 @@ int runServe(const QStringList &arguments)
                     "are still logged)."));
     parser.addOptions({consoleOption, echoTcpOption, echoUdpOption, execUdpOption, bindOption, insecureOption,
                        passwordFileOption, passwordHashFileOption, noClassicOption, capOption, maxConnectionsOption,
-                       maxPerAddressOption, loginGraceOption, idleTimeoutOption, quietOption});
+                       maxPerAddressOption, loginGraceOption, penaltyOption, penaltyMaxOption, idleTimeoutOption,
+                       quietOption});
 
     if (!parser.parse(arguments)) {
         reportError(parser.errorText());
@@ -248,6 +260,8 @@ int runServe(const QStringList &arguments)
          [&](qint64 v) { consoleOptions.maxConnectionsPerAddress = int(v); }},
         {&loginGraceOption, 1, MaxSeconds,
          [&](qint64 v) { consoleOptions.loginGraceTime = std::chrono::seconds(v); }},
+        {&penaltyOption, 0, MaxSeconds, [&](qint64 v) { consoleOptions.penaltyBase = std::chrono::seconds(v); }},
+        {&penaltyMaxOption, 0, MaxSeconds, [&](qint64 v) { consoleOptions.penaltyMax = std::chrono::seconds(v); }},
         {&idleTimeoutOption, 0, MaxSeconds, [&](qint64 v) { consoleOptions.idleTimeout = std::chrono::seconds(v); }},
     };
     for (const CountOption &count : counts) {
@@ -263,6 +277,13 @@ int runServe(const QStringList &arguments)
             return 2;
         }
         count.apply(*value);
+    }
+    if (consoleOptions.penaltyMax < consoleOptions.penaltyBase) {
+        if (parser.isSet(penaltyMaxOption)) {
+            reportError(CliText::tr("serve: --login-penalty-max must be at least --login-penalty."));
+            return 2;
+        }
+        consoleOptions.penaltyMax = consoleOptions.penaltyBase; // a longer first wait raises the ceiling
     }
     {
         const std::optional<PasswordHash> password

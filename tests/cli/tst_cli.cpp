@@ -732,7 +732,9 @@ void TestCli::serveLogsFailedLoginsEvenWhenQuiet()
     QVERIFY(dir.isValid());
     const QString path = writeFile(dir, QStringLiteral("password"), Password.toUtf8());
     const QString wrong = writeFile(dir, QStringLiteral("wrong"), "nope");
-    ServeProcess server({QStringLiteral("--quiet"), QStringLiteral("--password-file"), path});
+    // A long first penalty, so that the second attempt surely falls in it.
+    ServeProcess server({QStringLiteral("--quiet"), QStringLiteral("--password-file"), path,
+                         QStringLiteral("--login-penalty"), QStringLiteral("30")});
     const quint16 port = server.waitForPort();
     QVERIFY(port != 0);
     const Result first = runCli(execArgs(port, QStringLiteral("true"), {QStringLiteral("--password-file"), wrong}));
@@ -741,6 +743,7 @@ void TestCli::serveLogsFailedLoginsEvenWhenQuiet()
     const Result second = runCli(execArgs(port, QStringLiteral("true"), {QStringLiteral("--password-file"), path}));
     QCOMPARE(second.exitCode, 254);
     QVERIFY2(second.err.contains("second"), second.err.constData());
+    QVERIFY2(second.err.contains("2") || second.err.contains("30"), second.err.constData());
     server.process().terminate();
     QVERIFY(server.process().waitForFinished(ProcessTimeoutMs));
     const QByteArray log = server.process().readAllStandardError();
