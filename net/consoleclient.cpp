@@ -334,19 +334,19 @@ void ConsoleClient::handleHandshakeFrame(const QString &type, const Frame &frame
     const qint64 seconds = std::clamp<qint64>(jsonInteger(frame.header, Key::RetryAfter).value_or(0), 0, 24 * 3600);
     if (code == ErrorCode::AuthFailed && frame.header.contains(Key::RetryAfter)) {
         m_retryAfter = std::chrono::seconds(seconds);
-        fail(tr("Wrong password for %1:%2. The server answers the next login from this address in %n second(s).",
-                nullptr, int(seconds))
+        fail(tr("Wrong password for %1:%2. The server answers the next login from this address in %3 s.")
                  .arg(m_host)
-                 .arg(m_port),
+                 .arg(m_port)
+                 .arg(seconds),
              ErrorKind::WrongPassword);
     } else if (code == ErrorCode::AuthFailed) {
         fail(tr("The server refused the login: %1").arg(message), ErrorKind::WrongPassword);
     } else if (code == ErrorCode::Penalized) {
         m_retryAfter = std::chrono::seconds(seconds);
-        fail(tr("Too many failed logins from this address: %1:%2 will answer again in %n second(s).", nullptr,
-                int(seconds))
+        fail(tr("Too many failed logins from this address: %1:%2 will answer again in %3 s.")
                  .arg(m_host)
-                 .arg(m_port),
+                 .arg(m_port)
+                 .arg(seconds),
              ErrorKind::Penalized);
     } else if (code == ErrorCode::AuthTimeout || code == ErrorCode::AuthRequired) {
         fail(tr("The server refused the login: %1").arg(message), ErrorKind::Refused);

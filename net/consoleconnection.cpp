@@ -45,7 +45,7 @@ qint64 secondsUp(std::chrono::milliseconds duration)
 QString describeDuration(std::chrono::milliseconds duration)
 {
     if (duration.count() % 1000 == 0)
-        return ConsoleConnection::tr("%n second(s)", nullptr, int(duration.count() / 1000));
+        return ConsoleConnection::tr("%1 s").arg(duration.count() / 1000);
     return ConsoleConnection::tr("%1 ms").arg(duration.count());
 }
 
