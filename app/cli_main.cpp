@@ -2,6 +2,7 @@
 #include "cli/chatcommand.h"
 #include "cli/echocommand.h"
 #include "cli/execcommand.h"
+#include "cli/passwdcommand.h"
 #include "cli/servecommand.h"
 #include "cli/terminalio.h"
 #include "translations.h"
@@ -19,6 +20,7 @@ QString usage()
                        "Commands:\n"
                        "  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)\n"
                        "  exec    run a command on a console server (tincan-cli exec -- ls -l)\n"
+                       "  passwd  make a console password hash (tincan-cli passwd --output console.hash)\n"
                        "  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)\n"
                        "  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)\n"
                        "  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)\n"
@@ -68,6 +70,8 @@ int main(int argc, char *argv[])
         return runServe(args);
     if (command == QStringLiteral("exec"))
         return runExec(args);
+    if (command == QStringLiteral("passwd"))
+        return runPasswd(args);
     if (command == QStringLiteral("chat"))
         return runChat(args);
     if (command == QStringLiteral("send"))

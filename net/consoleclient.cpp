@@ -1,13 +1,22 @@
 #include "consoleclient.h"
 
+#include "consoleauth.h"
 #include "consoleprotocol.h"
+#include "passwordhash.h"
 
 #include <QJsonObject>
 #include <QTcpSocket>
 
+#include <algorithm>
+
 namespace Tincan {
 
 using namespace Console;
+
+namespace {
+// A server's words in our error messages: a line, not a flood.
+constexpr qsizetype MaxQuotedServerText = 512;
+} // namespace
 
 ConsoleClient::ConsoleClient(QObject *parent)
     : QObject(parent)
@@ -41,6 +50,14 @@ void ConsoleClient::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
+void ConsoleClient::setPassword(const QString &password)
+{
+    if (password == m_password)
+        return;
+    m_password = password;
+    m_derivedKey.reset();
+}
+
 void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode)
 {
     if (m_socket) {
@@ -60,7 +77,13 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
     m_port = port;
     m_mode = mode;
     m_error.clear();
+    m_errorKind = ErrorKind::None;
+    m_retryAfter = std::chrono::seconds(0);
     m_errorReported = false;
+    m_serverNonce.clear();
+    m_clientNonce.clear();
+    m_loginKey.clear();
+    m_authenticated = false;
     m_serverSoftware.clear();
     m_serverEncoding = QStringLiteral("UTF-8");
     m_decoder = FrameDecoder(mode == Mode::Classic ? Limits::MaxClassicReplyPayload : Limits::MaxMessagePayload);
@@ -175,7 +198,8 @@ void ConsoleClient::onReadyRead()
         case FrameDecoder::Status::NeedMore:
             return;
         case FrameDecoder::Status::Error:
-            fail(tr("The server sent something that is not a valid reply: %1").arg(m_decoder.errorString()));
+            fail(tr("The server sent something that is not a valid reply: %1").arg(m_decoder.errorString()),
+                 ErrorKind::Protocol);
             return;
         case FrameDecoder::Status::FrameReady: {
             const Frame frame = m_decoder.takeFrame();
@@ -194,7 +218,13 @@ void ConsoleClient::onReadyRead()
 void ConsoleClient::handleClassicReply(const Frame &frame)
 {
     if (!m_classicInFlight) {
-        fail(tr("The server sent a reply nobody asked for."));
+        fail(tr("The server sent a reply nobody asked for."), ErrorKind::Protocol);
+        return;
+    }
+    if (frame.header.value(Key::Refused).toBool()) {
+        // The reply is the server's refusal, not the command's output.
+        const QString reason = QString::fromUtf8(frame.payload.left(MaxQuotedServerText)).trimmed();
+        fail(tr("The server refused the connection: %1").arg(reason), ErrorKind::Refused);
         return;
     }
     const quint64 id = *m_classicInFlight;
@@ -217,21 +247,7 @@ void ConsoleClient::handleFrame(const Frame &frame)
 {
     const QString type = frame.header.value(Key::Type).toString();
     if (m_state == State::Handshaking) {
-        if (type == Type::Welcome) {
-            m_timeout.stop();
-            m_serverSoftware = frame.header.value(Key::Software).toString();
-            m_serverEncoding = frame.header.value(Key::Encoding).toString(QStringLiteral("UTF-8"));
-            setState(State::Ready);
-            Q_EMIT ready();
-            while (!m_queued.isEmpty() && m_state == State::Ready) {
-                const auto [id, command] = m_queued.dequeue();
-                sendExec(id, command);
-            }
-        } else if (type == Type::Error) {
-            fail(tr("The server refused the connection: %1").arg(frame.header.value(Key::Message).toString()));
-        } else {
-            fail(tr("The server answered with \"%1\" instead of a welcome.").arg(type.left(64)));
-        }
+        handleHandshakeFrame(type, frame);
         return;
     }
 
@@ -277,6 +293,114 @@ void ConsoleClient::handleFrame(const Frame &frame)
     // Unknown types from a newer server are ignored, as PROTOCOL.md asks.
 }
 
+void ConsoleClient::handleHandshakeFrame(const QString &type, const Frame &frame)
+{
+    if (type == Type::AuthChallenge) {
+        answerChallenge(frame.header);
+        return;
+    }
+    if (type == Type::Welcome) {
+        if (!m_clientNonce.isEmpty()) {
+            if (!serverProofValid(frame.header)) {
+                // Whoever answered does not hold the password's key: do not
+                // hand it commands (they may carry secrets of their own).
+                fail(tr("%1:%2 accepted the login without proving that it knows the password; it may not be the "
+                        "server you meant. Disconnected.")
+                         .arg(m_host)
+                         .arg(m_port),
+                     ErrorKind::Protocol);
+                return;
+            }
+            m_authenticated = true;
+        }
+        m_timeout.stop();
+        m_serverSoftware = frame.header.value(Key::Software).toString();
+        m_serverEncoding = frame.header.value(Key::Encoding).toString(QStringLiteral("UTF-8"));
+        setState(State::Ready);
+        Q_EMIT ready();
+        while (!m_queued.isEmpty() && m_state == State::Ready) {
+            const auto [id, command] = m_queued.dequeue();
+            sendExec(id, command);
+        }
+        return;
+    }
+    if (type != Type::Error) {
+        fail(tr("The server answered with \"%1\" instead of a welcome.").arg(type.left(64)), ErrorKind::Protocol);
+        return;
+    }
+    const QString code = frame.header.value(Key::Code).toString();
+    const QString message = frame.header.value(Key::Message).toString().left(MaxQuotedServerText);
+    // A day is longer than any penalty a sane server imposes.
+    const qint64 seconds = std::clamp<qint64>(jsonInteger(frame.header, Key::RetryAfter).value_or(0), 0, 24 * 3600);
+    if (code == ErrorCode::AuthFailed && frame.header.contains(Key::RetryAfter)) {
+        m_retryAfter = std::chrono::seconds(seconds);
+        fail(tr("Wrong password for %1:%2. The server answers the next login from this address in %3 s.")
+                 .arg(m_host)
+                 .arg(m_port)
+                 .arg(seconds),
+             ErrorKind::WrongPassword);
+    } else if (code == ErrorCode::AuthFailed) {
+        fail(tr("The server refused the login: %1").arg(message), ErrorKind::WrongPassword);
+    } else if (code == ErrorCode::Penalized) {
+        m_retryAfter = std::chrono::seconds(seconds);
+        fail(tr("Too many failed logins from this address: %1:%2 will answer again in %3 s.")
+                 .arg(m_host)
+                 .arg(m_port)
+                 .arg(seconds),
+             ErrorKind::Penalized);
+    } else if (code == ErrorCode::AuthTimeout || code == ErrorCode::AuthRequired) {
+        fail(tr("The server refused the login: %1").arg(message), ErrorKind::Refused);
+    } else {
+        fail(tr("The server refused the connection: %1").arg(message), ErrorKind::Refused);
+    }
+}
+
+void ConsoleClient::answerChallenge(const QJsonObject &challenge)
+{
+    if (m_password.isEmpty()) {
+        fail(tr("The server at %1:%2 requires a password.").arg(m_host).arg(m_port), ErrorKind::PasswordRequired);
+        return;
+    }
+    const std::optional<QByteArray> serverNonce
+        = ConsoleAuth::decodeBase64(challenge.value(Key::Nonce), ConsoleAuth::NonceSize, ConsoleAuth::NonceSize);
+    const std::optional<QByteArray> salt = ConsoleAuth::decodeBase64(
+        challenge.value(Key::Salt), PasswordHash::MinSaltSize, PasswordHash::MaxSaltSize);
+    const std::optional<qint64> iterations = jsonInteger(challenge, Key::Iterations);
+    // A hostile server could ask for a billion iterations to stall us, or for
+    // very few to make an overheard proof cheap to crack: both are refused.
+    if (challenge.value(Key::Mechanism).toString() != ConsoleAuth::Mechanism || !serverNonce || !salt || !iterations
+        || !PasswordHash::iterationsInRange(*iterations) || !m_clientNonce.isEmpty()) {
+        fail(tr("%1:%2 sent a login challenge this client cannot answer (an unknown mechanism, a malformed nonce "
+                "or salt, or an iteration count outside %3 to %4).")
+                 .arg(m_host)
+                 .arg(m_port)
+                 .arg(PasswordHash::MinIterations)
+                 .arg(PasswordHash::MaxIterations),
+             ErrorKind::Protocol);
+        return;
+    }
+    if (!m_derivedKey || m_derivedKey->salt != *salt || m_derivedKey->iterations != int(*iterations))
+        m_derivedKey = DerivedKey{*salt, int(*iterations), PasswordHash::deriveKey(m_password, *salt, int(*iterations))};
+    m_loginKey = m_derivedKey->key;
+    m_serverNonce = *serverNonce;
+    m_clientNonce = ConsoleAuth::randomNonce();
+    m_socket->write(encodeFrame({
+        {Key::Type, Type::Auth},
+        {Key::Mechanism, ConsoleAuth::Mechanism},
+        {Key::Nonce, QString::fromLatin1(m_clientNonce.toBase64())},
+        {Key::Proof, QString::fromLatin1(ConsoleAuth::clientProof(m_loginKey, m_serverNonce, m_clientNonce).toBase64())},
+    }));
+    // Deriving the key took time the server's answer should not be charged.
+    m_timeout.start(HandshakeTimeout);
+}
+
+bool ConsoleClient::serverProofValid(const QJsonObject &welcome) const
+{
+    const std::optional<QByteArray> proof
+        = ConsoleAuth::decodeBase64(welcome.value(Key::Proof), ConsoleAuth::ProofSize, ConsoleAuth::ProofSize);
+    return proof && constantTimeEquals(*proof, ConsoleAuth::serverProof(m_loginKey, m_serverNonce, m_clientNonce));
+}
+
 QString ConsoleClient::describeSocketError(QAbstractSocket::SocketError error, const QString &host, quint16 port,
                                            const QString &fallback)
 {
@@ -305,11 +429,12 @@ void ConsoleClient::onSocketError(QAbstractSocket::SocketError error)
     fail(describeSocketError(error, m_host, m_port, m_socket ? m_socket->errorString() : QString()));
 }
 
-void ConsoleClient::fail(const QString &message)
+void ConsoleClient::fail(const QString &message, ErrorKind kind)
 {
     if (!m_errorReported) {
         m_errorReported = true;
         m_error = message;
+        m_errorKind = kind;
         Q_EMIT errorOccurred(message);
     }
     if (m_socket)

@@ -33,16 +33,35 @@ public:
     enum class State {
         Disconnected,
         Connecting,  // TCP connect in progress
-        Handshaking, // hello sent, waiting for welcome
+        Handshaking, // hello sent, waiting for welcome (logging in, when the server asks)
         Ready,
     };
     Q_ENUM(State)
+
+    // What the last error was about, for callers that act on it (the command
+    // line's exit status, a GUI's password prompt).
+    enum class ErrorKind {
+        None,
+        Connection,       // could not connect, or the connection broke
+        Protocol,         // the server sent something unusable
+        PasswordRequired, // the server asks for a password and none was set
+        WrongPassword,    // the server refused the password
+        Penalized,        // too many failed logins from here: wait retryAfter()
+        Refused,          // refused by the server's policy (a classic client from afar, a timeout)
+    };
+    Q_ENUM(ErrorKind)
 
     static constexpr std::chrono::seconds ConnectTimeout{10};
     static constexpr std::chrono::seconds HandshakeTimeout{10};
 
     explicit ConsoleClient(QObject *parent = nullptr);
     ~ConsoleClient() override;
+
+    // The password for servers that ask for one (Tincan mode; a classic client
+    // cannot log in). Set it before connecting. It is kept in memory only, to
+    // answer the server's challenge; it is never sent.
+    void setPassword(const QString &password);
+    bool hasPassword() const { return !m_password.isEmpty(); }
 
     void connectToServer(const QString &host, quint16 port, Mode mode = Mode::Tincan);
     void disconnectFromServer();
@@ -63,6 +82,11 @@ public:
     // The output encoding the server announced (Tincan) or UTF-8 (classic).
     QString serverEncoding() const { return m_serverEncoding; }
     QString errorString() const { return m_error; }
+    ErrorKind errorKind() const { return m_errorKind; }
+    // With ErrorKind::Penalized: how long the server asked us to wait.
+    std::chrono::seconds retryAfter() const { return m_retryAfter; }
+    // True once the server has checked our password (and proved it knows it).
+    bool isAuthenticated() const { return m_authenticated; }
     // Commands sent and not yet finished.
     int pendingCommandCount() const { return int(m_pending.size() + m_queued.size()); }
 
@@ -91,10 +115,13 @@ private:
     void onSocketError(QAbstractSocket::SocketError error);
     void onDisconnected();
     void handleFrame(const Frame &frame);
+    void handleHandshakeFrame(const QString &type, const Frame &frame);
+    void answerChallenge(const QJsonObject &challenge);
+    bool serverProofValid(const QJsonObject &welcome) const;
     void handleClassicReply(const Frame &frame);
     void sendExec(quint64 requestId, const QString &command);
     void sendNextClassic();
-    void fail(const QString &message);
+    void fail(const QString &message, ErrorKind kind = ErrorKind::Connection);
     void failAllCommands(const QString &message);
 
     QTcpSocket *m_socket = nullptr;
@@ -107,6 +134,24 @@ private:
     QString m_serverSoftware;
     QString m_serverEncoding;
     QString m_error;
+    ErrorKind m_errorKind = ErrorKind::None;
+    std::chrono::seconds m_retryAfter{0};
+    QString m_password;
+    // The PBKDF2 key costs a fraction of a second: keep it for reconnects to
+    // the same salt and iteration count.
+    struct DerivedKey
+    {
+        QByteArray salt;
+        int iterations = 0;
+        QByteArray key;
+    };
+    std::optional<DerivedKey> m_derivedKey;
+    // This connection's login: both nonces and the key, to check the
+    // server's proof in its welcome.
+    QByteArray m_serverNonce;
+    QByteArray m_clientNonce;
+    QByteArray m_loginKey;
+    bool m_authenticated = false;
     quint64 m_nextId = 1;
     // Sent to the server and not yet finished.
     std::set<quint64> m_pending;

@@ -1,5 +1,6 @@
 #include "consoleconnection.h"
 
+#include "consoleauth.h"
 #include "consoleprotocol.h"
 #include "consoleserver.h"
 
@@ -21,6 +22,10 @@ constexpr qsizetype MaxRequestIdLength = 128;
 constexpr qsizetype DetectionBytes = 5;
 // What the socket may hold unread before TCP pushes back on the client.
 constexpr qint64 SocketReadBufferSize = 256 * 1024;
+// Before the login: enough for the largest message allowed then (a 4 KiB
+// header) twice over, and little more.
+constexpr qint64 PreAuthReadBufferSize = 16 * 1024;
+static_assert(PreAuthReadBufferSize >= 2 * (FrameLimits::PrefixSize + Limits::PreAuthMaxHeaderSize));
 
 QString requestKeyOf(const QJsonValue &id)
 {
@@ -29,6 +34,33 @@ QString requestKeyOf(const QJsonValue &id)
     if (id.isDouble())
         return QString::number(qint64(id.toDouble()));
     return QString();
+}
+
+// Whole seconds, rounded up: "try again in 0 seconds" would be a lie.
+qint64 secondsUp(std::chrono::milliseconds duration)
+{
+    return std::chrono::ceil<std::chrono::seconds>(duration).count();
+}
+
+QString describeDuration(std::chrono::milliseconds duration)
+{
+    if (duration.count() % 1000 == 0)
+        return ConsoleConnection::tr("%1 s").arg(duration.count() / 1000);
+    return ConsoleConnection::tr("%1 ms").arg(duration.count());
+}
+
+// Wire text for the classic client, so not translated (like the truncation
+// notice): the tutorial's client prints it as the command's output.
+QByteArray classicRefusalText(const QHostAddress &peer, bool classicAllowed)
+{
+    if (!classicAllowed)
+        return QByteArrayLiteral("tincan: refused: this server does not run classic (unauthenticated) commands. "
+                                 "Connect with a Tincan client (tincan-cli exec --host HOST -- COMMAND).\n");
+    return QStringLiteral("tincan: refused: this server runs classic (unauthenticated) commands only for clients "
+                          "on its own machine, and %1 is not one. Connect with a Tincan client and the password "
+                          "(tincan-cli exec --host HOST --password-file FILE -- COMMAND).\n")
+        .arg(peer.toString())
+        .toUtf8();
 }
 
 QByteArray classicTruncationNotice(qint64 dropped, qint64 cap)
@@ -49,7 +81,10 @@ ConsoleConnection::ConsoleConnection(quint64 id, QTcpSocket *socket, ConsoleServ
     , m_decoder(MaxRequestPayload)
 {
     m_socket->setParent(this);
-    m_socket->setReadBufferSize(SocketReadBufferSize);
+    // Strangers get little room until they have logged in.
+    m_socket->setReadBufferSize(PreAuthReadBufferSize);
+    m_decoder.setMaxHeaderSize(Limits::PreAuthMaxHeaderSize);
+    m_decoder.setMaxPayloadSize(Limits::PreAuthMaxPayload);
     m_info.id = id;
     m_info.address = socket->peerAddress();
     m_info.port = socket->peerPort();
@@ -65,15 +100,26 @@ ConsoleConnection::ConsoleConnection(quint64 id, QTcpSocket *socket, ConsoleServ
             decideProtocol(WireProtocol::Classic);
     });
 
-    m_helloTimer.setSingleShot(true);
-    m_helloTimer.setInterval(Limits::HelloTimeout);
-    connect(&m_helloTimer, &QTimer::timeout, this, [this] {
-        if (!m_greeted)
-            protocolError(tr("No hello message arrived within %1 seconds.").arg(Limits::HelloTimeout.count()));
-    });
+    m_graceTimer.setSingleShot(true);
+    m_graceTimer.setInterval(server->options().loginGraceTime);
+    connect(&m_graceTimer, &QTimer::timeout, this, &ConsoleConnection::onLoginGraceExpired);
+
+    m_idleTimer.setSingleShot(true);
+    connect(&m_idleTimer, &QTimer::timeout, this, &ConsoleConnection::onIdleTimeout);
 }
 
 ConsoleConnection::~ConsoleConnection() = default;
+
+void ConsoleConnection::start()
+{
+    // A peer that may only speak Tincan must log in from its first moment. A
+    // silent peer that may be served classic is left alone: the tutorial's
+    // client connects, then waits for its user to type a command.
+    if (!m_server->acceptsClassicFrom(m_info.address))
+        m_graceTimer.start();
+    if (m_socket->bytesAvailable() > 0)
+        onReadyRead();
+}
 
 void ConsoleConnection::onReadyRead()
 {
@@ -81,6 +127,8 @@ void ConsoleConnection::onReadyRead()
         m_socket->readAll(); // nothing more is served; discard
         return;
     }
+    if (m_stage == Stage::Established && m_idleTimer.isActive())
+        m_idleTimer.start(); // the client is there
     if (m_socket->bytesToWrite() > Limits::SendHighWater) {
         // A client that sends but does not read must not make us queue
         // replies without end: stop reading it until it has caught up. Its
@@ -117,14 +165,23 @@ void ConsoleConnection::decideProtocol(WireProtocol protocol)
     Q_EMIT m_server->clientUpdated(m_info);
     const QByteArray first = std::exchange(m_detectBuffer, QByteArray());
     if (protocol == WireProtocol::Framed) {
-        m_helloTimer.start();
+        if (!m_graceTimer.isActive())
+            m_graceTimer.start();
         m_decoder.feed(first);
         m_decoder.feed(readSocket());
         processFramedInput();
-    } else {
-        m_classicInput = first;
-        processClassicInput();
+        return;
     }
+    if (!m_server->acceptsClassicFrom(m_info.address)) {
+        refuseClassic();
+        return;
+    }
+    // A classic client cannot log in: being served from here is its login.
+    m_stage = Stage::Established;
+    m_graceTimer.stop();
+    enterEstablished();
+    m_classicInput = first;
+    processClassicInput();
 }
 
 QByteArray ConsoleConnection::readSocket(qint64 maxSize)
@@ -179,12 +236,24 @@ void ConsoleConnection::handleMessage(const Frame &frame)
         return;
     }
     const QString type = typeValue.toString();
-    if (!m_greeted) {
+    switch (m_stage) {
+    case Stage::Greeting:
         if (type == Type::Hello)
             handleHello(frame.header);
         else
             protocolError(tr("The first message must be \"hello\", not \"%1\".").arg(type.left(64)));
         return;
+    case Stage::Authenticating:
+        if (type == Type::Auth)
+            handleAuth(frame.header);
+        else
+            refuse(tr("\"%1\" before logging in: the server has a password, and the only message it accepts now "
+                      "is \"auth\".")
+                       .arg(type.left(64)),
+                   ErrorCode::AuthRequired);
+        return;
+    case Stage::Established:
+        break;
     }
     if (type == Type::Exec)
         handleExec(frame.header);
@@ -214,14 +283,165 @@ void ConsoleConnection::handleHello(const QJsonObject &header)
         closeWhenIdle();
         return;
     }
-    m_greeted = true;
-    m_helloTimer.stop();
+    if (!m_server->requiresPassword()) {
+        sendWelcome();
+        return;
+    }
+    const std::chrono::milliseconds wait = m_server->penaltyRemaining(m_info.address);
+    if (wait.count() > 0) {
+        refusePenalized(wait);
+        return;
+    }
+    // A fresh nonce for every connection: a proof computed for another
+    // connection's challenge does not fit this one.
+    const PasswordHash &password = m_server->options().password;
+    m_serverNonce = ConsoleAuth::randomNonce();
+    m_stage = Stage::Authenticating;
     sendFrame({
+        {Key::Type, Type::AuthChallenge},
+        {Key::Mechanism, ConsoleAuth::Mechanism},
+        {Key::Nonce, QString::fromLatin1(m_serverNonce.toBase64())},
+        {Key::Salt, QString::fromLatin1(password.salt().toBase64())},
+        {Key::Iterations, password.iterations()},
+    });
+}
+
+void ConsoleConnection::handleAuth(const QJsonObject &header)
+{
+    // Another connection from this address may have failed meanwhile: its
+    // penalty holds for every attempt, so guesses cannot run in parallel.
+    const std::chrono::milliseconds wait = m_server->penaltyRemaining(m_info.address);
+    if (wait.count() > 0) {
+        refusePenalized(wait);
+        return;
+    }
+    if (header.value(Key::Mechanism).toString() != ConsoleAuth::Mechanism) {
+        refuse(tr("The auth message names an unknown mechanism; this server speaks \"%1\".")
+                   .arg(ConsoleAuth::Mechanism),
+               ErrorCode::AuthFailed);
+        return;
+    }
+    const std::optional<QByteArray> clientNonce
+        = ConsoleAuth::decodeBase64(header.value(Key::Nonce), ConsoleAuth::NonceSize, ConsoleAuth::NonceSize);
+    const std::optional<QByteArray> proof
+        = ConsoleAuth::decodeBase64(header.value(Key::Proof), ConsoleAuth::ProofSize, ConsoleAuth::ProofSize);
+    if (!clientNonce || !proof) {
+        // Malformed, so no password was tried: no penalty, but no second chance.
+        refuse(tr("The auth message needs a \"nonce\" of %1 bytes and a \"proof\" of %2 bytes, in base64.")
+                   .arg(ConsoleAuth::NonceSize)
+                   .arg(ConsoleAuth::ProofSize),
+               ErrorCode::AuthFailed);
+        return;
+    }
+    const QByteArray key = m_server->options().password.key();
+    const QByteArray serverNonce = std::exchange(m_serverNonce, QByteArray()); // one answer per challenge
+    if (!constantTimeEquals(*proof, ConsoleAuth::clientProof(key, serverNonce, *clientNonce))) {
+        const std::chrono::milliseconds penalty = m_server->recordAuthenticationFailure(m_info.address);
+        const QString reason = tr("wrong password");
+        Q_EMIT m_server->authenticationFailed(m_id, m_info.address, reason, penalty.count());
+        sendFrame({{Key::Type, Type::Error},
+                   {Key::Code, ErrorCode::AuthFailed},
+                   {Key::Message, tr("Wrong password. The next login from %1 is answered in %2.")
+                                      .arg(m_info.address.toString(), describeDuration(penalty))},
+                   {Key::RetryAfter, secondsUp(penalty)}});
+        closeWhenIdle();
+        return;
+    }
+    m_server->recordAuthenticationSuccess(m_info.address);
+    Q_EMIT m_server->authenticationSucceeded(m_id, m_info.address);
+    sendWelcome(ConsoleAuth::serverProof(key, serverNonce, *clientNonce));
+}
+
+void ConsoleConnection::sendWelcome(const QByteArray &serverProof)
+{
+    m_stage = Stage::Established;
+    m_graceTimer.stop();
+    enterEstablished();
+    QJsonObject welcome{
         {Key::Type, Type::Welcome},
         {Key::Version, ProtocolVersion},
         {Key::Software, QStringLiteral("Tincan %1").arg(QStringLiteral(TINCAN_VERSION))},
         {Key::Encoding, QStringLiteral("UTF-8")},
-    });
+    };
+    if (!serverProof.isEmpty())
+        welcome.insert(Key::Proof, QString::fromLatin1(serverProof.toBase64()));
+    sendFrame(welcome);
+}
+
+void ConsoleConnection::enterEstablished()
+{
+    m_socket->setReadBufferSize(SocketReadBufferSize);
+    m_decoder.setMaxHeaderSize(FrameLimits::MaxHeaderSize);
+    m_decoder.setMaxPayloadSize(MaxRequestPayload);
+    const std::chrono::milliseconds idle = m_server->options().idleTimeout;
+    if (idle.count() > 0)
+        m_idleTimer.start(idle);
+}
+
+void ConsoleConnection::onLoginGraceExpired()
+{
+    if (m_stage == Stage::Established || m_closing)
+        return;
+    const QString grace = describeDuration(m_server->options().loginGraceTime);
+    if (m_protocol == WireProtocol::Framed && m_stage == Stage::Greeting) {
+        protocolError(tr("No hello message arrived within %1.").arg(grace));
+        return;
+    }
+    refuse(tr("The login did not finish within %1.").arg(grace), ErrorCode::AuthTimeout);
+}
+
+void ConsoleConnection::onIdleTimeout()
+{
+    if (m_closing)
+        return;
+    if (!m_commands.empty()) {
+        m_idleTimer.start(); // a running command is not idleness
+        return;
+    }
+    refuse(tr("Idle for %1: the connection is closed.").arg(describeDuration(m_server->options().idleTimeout)),
+           ErrorCode::IdleTimeout);
+}
+
+void ConsoleConnection::refuse(const QString &reason, QLatin1StringView code, const QJsonObject &extra)
+{
+    if (m_closing)
+        return;
+    Q_EMIT m_server->connectionRefused(m_id, m_info.address, m_info.port, reason);
+    if (m_protocol == WireProtocol::Framed && !code.isEmpty()) {
+        QJsonObject header = extra;
+        header.insert(Key::Type, Type::Error);
+        header.insert(Key::Code, code);
+        header.insert(Key::Message, reason);
+        sendFrame(header);
+    }
+    closeWhenIdle();
+    terminateCommands();
+}
+
+void ConsoleConnection::refusePenalized(std::chrono::milliseconds wait)
+{
+    refuse(tr("Too many failed logins from %1: try again in %2.")
+               .arg(m_info.address.toString(), describeDuration(std::chrono::ceil<std::chrono::seconds>(wait))),
+           ErrorCode::Penalized, QJsonObject{{Key::RetryAfter, secondsUp(wait)}});
+}
+
+void ConsoleConnection::refuseClassic()
+{
+    const bool classicAllowed = m_server->options().classicAllowed;
+    Q_EMIT m_server->connectionRefused(
+        m_id, m_info.address, m_info.port,
+        classicAllowed ? tr("A classic client from %1 was refused: classic clients cannot log in, so they are "
+                            "served only from this machine (or with --insecure).")
+                             .arg(m_info.address.toString())
+                       : tr("A classic client from %1 was refused: classic clients are turned off.")
+                             .arg(m_info.address.toString()));
+    // One reply, as the classic client expects, then the connection closes.
+    sendFrame({{Key::FileName, QJsonValue()},
+               {Key::Hash, QJsonValue()},
+               {Key::ExitCode, ClassicRefusedExitCode},
+               {Key::Refused, true}},
+              classicRefusalText(m_info.address, classicAllowed));
+    closeWhenIdle();
 }
 
 void ConsoleConnection::handleExec(const QJsonObject &header)
@@ -401,6 +621,8 @@ void ConsoleConnection::onFinished(quint64 key, ProcessExit exit)
         m_info.runningCommand = m_commands.rbegin()->second.process ? m_commands.rbegin()->second.commandLine : QString();
     Q_EMIT m_server->clientUpdated(m_info);
 
+    if (m_commands.empty() && m_idleTimer.isActive())
+        m_idleTimer.start(); // idleness counts from the last command's end
     if (m_protocol == WireProtocol::Classic)
         processClassicInput();
     maybeClosed();
@@ -437,6 +659,11 @@ void ConsoleConnection::protocolError(const QString &message)
     if (m_protocol == WireProtocol::Framed)
         sendError(ErrorCode::Protocol, message);
     closeWhenIdle();
+    terminateCommands();
+}
+
+void ConsoleConnection::terminateCommands()
+{
     for (auto &[key, command] : m_commands)
         command.process->terminate();
 }
@@ -467,13 +694,14 @@ void ConsoleConnection::closeWhenIdle()
 {
     m_closing = true;
     m_decisionTimer.stop();
-    m_helloTimer.stop();
+    m_graceTimer.stop();
+    m_idleTimer.stop();
     maybeClosed();
 }
 
 void ConsoleConnection::shutdown()
 {
-    if (m_protocol == WireProtocol::Framed && m_greeted && !m_socketGone)
+    if (m_protocol == WireProtocol::Framed && m_stage == Stage::Established && !m_socketGone)
         sendError(ErrorCode::ShuttingDown, tr("The server is shutting down."));
     closeWhenIdle();
     for (auto &[key, command] : m_commands)
@@ -486,7 +714,8 @@ void ConsoleConnection::onDisconnected()
     m_socketGone = true;
     m_closing = true;
     m_decisionTimer.stop();
-    m_helloTimer.stop();
+    m_graceTimer.stop();
+    m_idleTimer.stop();
     // Nobody is left to read the output: end the commands and resume reading
     // so that they are not held up by flow control.
     for (auto &[key, command] : m_commands) {

@@ -28,8 +28,13 @@ class ConsoleConnection final : public QObject
     Q_DISABLE_COPY_MOVE(ConsoleConnection)
 
 public:
+    // The socket stays a QTcpSocket pointer so that a QSslSocket can take its place.
     ConsoleConnection(quint64 id, QTcpSocket *socket, ConsoleServer *server);
     ~ConsoleConnection() override;
+
+    // Starts the login clock and reads what has already arrived; called once
+    // the server has announced the client.
+    void start();
 
     quint64 id() const { return m_id; }
     WireProtocol protocol() const { return m_protocol; }
@@ -42,12 +47,20 @@ public:
     // Cuts the connection now (its commands are terminated).
     void abort();
     const ClientInfo &info() const { return m_info; }
+    // Logged in (or, with no password, greeted), or a classic client that is served.
+    bool isEstablished() const { return m_stage == Stage::Established; }
 
 Q_SIGNALS:
     // The socket is closed and every command has been reaped.
     void closed(quint64 id);
 
 private:
+    enum class Stage {
+        Greeting,       // no hello yet (or, classic: protocol not decided)
+        Authenticating, // auth_challenge sent, waiting for auth
+        Established,    // commands may run
+    };
+
     struct Command
     {
         QJsonValue requestId;  // as the client sent it (framed) or null (classic)
@@ -69,6 +82,17 @@ private:
     void processFramedInput();
     void handleMessage(const Frame &frame);
     void handleHello(const QJsonObject &header);
+    void handleAuth(const QJsonObject &header);
+    void sendWelcome(const QByteArray &serverProof = {});
+    // Commands may run from now on: roomier limits, the idle clock.
+    void enterEstablished();
+    void onLoginGraceExpired();
+    void onIdleTimeout();
+    // Turns the client away for policy: reports it, tells a framed client
+    // (with `code` and any extra header fields), closes.
+    void refuse(const QString &reason, QLatin1StringView code = {}, const QJsonObject &extra = {});
+    void refusePenalized(std::chrono::milliseconds wait);
+    void refuseClassic();
     void handleExec(const QJsonObject &header);
     void handleCancel(const QJsonObject &header);
     void processClassicInput();
@@ -78,6 +102,7 @@ private:
     void sendFrame(const QJsonObject &header, QByteArrayView payload = {});
     void sendError(QLatin1StringView code, const QString &message, const QJsonValue &requestId = QJsonValue());
     void protocolError(const QString &message);
+    void terminateCommands();
     void updateFlowControl();
     void closeWhenIdle();
     void maybeClosed();
@@ -90,8 +115,10 @@ private:
     QByteArray m_classicInput;
     FrameDecoder m_decoder;
     QTimer m_decisionTimer;
-    QTimer m_helloTimer;
-    bool m_greeted = false;
+    QTimer m_graceTimer; // the login must be over before it fires
+    QTimer m_idleTimer;  // only with Options::idleTimeout
+    Stage m_stage = Stage::Greeting;
+    QByteArray m_serverNonce; // of this connection's challenge; never reused
     bool m_closing = false;     // no new commands; close once the last is reaped
     bool m_socketGone = false;  // disconnected
     bool m_outputPaused = false;

@@ -11,6 +11,9 @@ namespace Tincan::Console {
 
 inline constexpr int ProtocolVersion = 1;
 inline constexpr quint16 DefaultPort = 8082;
+// Exit status in the classic reply that refuses a connection (the shell's
+// "cannot execute").
+inline constexpr int ClassicRefusedExitCode = 126;
 
 // Header keys.
 namespace Key {
@@ -30,6 +33,15 @@ inline constexpr QLatin1StringView ElapsedMs{"elapsed_ms"};
 inline constexpr QLatin1StringView Truncated{"truncated"};
 inline constexpr QLatin1StringView FileName{"filename"};
 inline constexpr QLatin1StringView Hash{"hash"};
+// Authentication (auth_challenge, auth, welcome, error).
+inline constexpr QLatin1StringView Mechanism{"mechanism"};
+inline constexpr QLatin1StringView Nonce{"nonce"};
+inline constexpr QLatin1StringView Salt{"salt"};
+inline constexpr QLatin1StringView Iterations{"iterations"};
+inline constexpr QLatin1StringView Proof{"proof"};
+inline constexpr QLatin1StringView RetryAfter{"retry_after"};
+// Classic reply: the server refused the connection; the payload says why.
+inline constexpr QLatin1StringView Refused{"refused"};
 } // namespace Key
 
 // Message types ("type" of every framed header).
@@ -44,6 +56,10 @@ inline constexpr QLatin1StringView Exit{"exit"};       // server -> client: comm
 inline constexpr QLatin1StringView Error{"error"};     // either way: something was refused
 inline constexpr QLatin1StringView Ping{"ping"};       // either way: are you there?
 inline constexpr QLatin1StringView Pong{"pong"};       // either way: answer to ping
+// server -> client, answer to hello when a password is set: nonce, salt, iterations
+inline constexpr QLatin1StringView AuthChallenge{"auth_challenge"};
+// client -> server, answer to auth_challenge: its own nonce and the proof
+inline constexpr QLatin1StringView Auth{"auth"};
 } // namespace Type
 
 namespace StreamName {
@@ -62,6 +78,12 @@ inline constexpr QLatin1StringView UnknownId{"unknown_id"};
 inline constexpr QLatin1StringView TooManyCommands{"too_many_commands"};
 inline constexpr QLatin1StringView SpawnFailed{"spawn_failed"};
 inline constexpr QLatin1StringView ShuttingDown{"shutting_down"};
+// Authentication and connection policy; the connection closes after each.
+inline constexpr QLatin1StringView AuthRequired{"auth_required"}; // a request before authentication
+inline constexpr QLatin1StringView AuthFailed{"auth_failed"};     // wrong password (or malformed answer)
+inline constexpr QLatin1StringView AuthTimeout{"auth_timeout"};   // no answer within the login grace time
+inline constexpr QLatin1StringView Penalized{"penalized"};        // this address failed recently; retry_after says when
+inline constexpr QLatin1StringView IdleTimeout{"idle_timeout"};   // nothing happened for the idle timeout
 } // namespace ErrorCode
 
 namespace Limits {
@@ -86,8 +108,15 @@ inline constexpr int MaxConcurrentCommands = 64;
 // as they would at a slow terminal.
 inline constexpr qint64 SendHighWater = 4 * 1024 * 1024;
 inline constexpr qint64 SendLowWater = 1 * 1024 * 1024;
-// The first frame must be hello, and must come soon.
+// The first frame must be hello, and the login (hello, and auth when the
+// server has a password) must be over this soon: the default of
+// ConsoleServer::Options::loginGraceTime.
 inline constexpr std::chrono::seconds HelloTimeout{10};
+// Before the welcome, a client has only hello and auth to say: no payload,
+// small headers. A peer that has not authenticated gets no room to make the
+// server buffer or parse much.
+inline constexpr qsizetype PreAuthMaxHeaderSize = 4 * 1024;
+inline constexpr qint64 PreAuthMaxPayload = 0;
 } // namespace Limits
 
 } // namespace Tincan::Console

@@ -2,10 +2,14 @@
 // the socket tutorial's classic clients, on one port. See docs/PROTOCOL.md.
 #pragma once
 
+#include "consoleprotocol.h"
+#include "passwordhash.h"
 #include "protocoldetector.h"
 #include "serviceevents.h"
 #include "shellprocess.h"
+#include "sourcepenalties.h"
 
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
@@ -28,14 +32,48 @@ public:
     // After shutdown() starts, connections still open this long are aborted.
     static constexpr std::chrono::milliseconds ShutdownDeadline{5000};
 
+    // Defaults of the connection policy (docs/SECURITY.md has the table).
+    // A client must be logged in this soon after it connects (OpenSSH's
+    // LoginGraceTime, shorter: a Tincan client answers at machine speed).
+    static constexpr std::chrono::milliseconds DefaultLoginGraceTime = Console::Limits::HelloTimeout;
+    // A failed login makes its address wait this long, doubling with each
+    // further failure up to the maximum; forgotten after a quiet while.
+    static constexpr std::chrono::milliseconds DefaultPenaltyBase{1000};
+    static constexpr std::chrono::milliseconds DefaultPenaltyMax{60000};
+    static constexpr std::chrono::milliseconds DefaultPenaltyForget{10 * 60 * 1000};
+    // Connections at once: in all, and from one address. Each holds a socket
+    // and up to 64 commands, so the caps bound what strangers can take.
+    static constexpr int DefaultMaxConnections = 256;
+    static constexpr int DefaultMaxConnectionsPerAddress = 32;
+
     struct Options
     {
         QHostAddress address = QHostAddress(QHostAddress::LocalHost);
-        quint16 port = 8082;
-        // Allow a non-loopback address with no authentication (a lab override).
+        quint16 port = Console::DefaultPort;
+        // Allow a non-loopback address with no password, and classic
+        // (unauthenticated) commands from any address (a lab override).
         bool insecure = false;
         // Classic replies are buffered up to this many bytes, then truncated.
-        qint64 classicReplyCap = 64 * 1024 * 1024;
+        qint64 classicReplyCap = Console::Limits::DefaultClassicReplyCap;
+        // Serve classic clients at all. They cannot log in, so they are
+        // served from loopback only (anywhere with insecure); on a machine
+        // shared with other users, turning them off leaves the password as
+        // the only way in.
+        bool classicAllowed = true;
+        // When set, every Tincan client must log in with the password
+        // (challenge-response); the server may then listen on any address.
+        // Classic clients cannot log in: they are served from loopback only
+        // (or from anywhere with insecure).
+        PasswordHash password;
+        std::chrono::milliseconds loginGraceTime = DefaultLoginGraceTime;
+        std::chrono::milliseconds penaltyBase = DefaultPenaltyBase;
+        std::chrono::milliseconds penaltyMax = DefaultPenaltyMax;
+        std::chrono::milliseconds penaltyForget = DefaultPenaltyForget;
+        int maxConnections = DefaultMaxConnections;
+        int maxConnectionsPerAddress = DefaultMaxConnectionsPerAddress;
+        // A logged-in connection with no command running that sends nothing
+        // this long is closed. Zero (the default) never closes it.
+        std::chrono::milliseconds idleTimeout{0};
     };
 
     explicit ConsoleServer(QObject *parent = nullptr);
@@ -65,8 +103,14 @@ public:
     // shutdownFinished() once every command is reaped.
     void shutdown();
 
-    // True for addresses that only this machine can reach.
+    // True for addresses that only this machine can reach (an IPv4 loopback
+    // address seen through a dual-stack socket included).
     static bool isLoopback(const QHostAddress &address);
+    // Whether a classic (unauthenticated) client at `peer` is served.
+    bool acceptsClassicFrom(const QHostAddress &peer) const;
+    bool requiresPassword() const { return !m_options.password.isNull(); }
+    // How long `peer` must wait before its next login is answered.
+    std::chrono::milliseconds penaltyRemaining(const QHostAddress &peer) const;
 
 Q_SIGNALS:
     void clientConnected(quint64 clientId, const QHostAddress &address, quint16 port);
@@ -78,17 +122,36 @@ Q_SIGNALS:
     void commandStarted(quint64 clientId, const QString &requestId, const QString &command, qint64 pid);
     void commandFinished(quint64 clientId, const QString &requestId, Tincan::ProcessExit exit);
     void protocolErrorOccurred(quint64 clientId, const QString &message);
+    // A connection was turned away or cut by policy: a connection cap (then
+    // clientId is 0: it never became a client), a penalised address, a
+    // classic client from another machine, the login grace time, the idle
+    // timeout. Never silent: the log shows each.
+    void connectionRefused(quint64 clientId, const QHostAddress &address, quint16 port, const QString &reason);
+    void authenticationSucceeded(quint64 clientId, const QHostAddress &address);
+    // A wrong password: the address now waits penaltyMs before it is answered again.
+    void authenticationFailed(quint64 clientId, const QHostAddress &address, const QString &reason, qint64 penaltyMs);
     void shutdownFinished();
 
 private:
     void acceptPending();
     void onConnectionClosed(quint64 clientId);
     void checkShutdownDone();
+    // Called by connections: records the outcome of a login.
+    std::chrono::milliseconds recordAuthenticationFailure(const QHostAddress &peer);
+    void recordAuthenticationSuccess(const QHostAddress &peer);
+
+    struct Entry
+    {
+        QPointer<ConsoleConnection> connection;
+        QHostAddress source; // normalised, for the per-address count
+    };
 
     friend class ConsoleConnection;
     QTcpServer *m_listener = nullptr;
     Options m_options;
-    std::map<quint64, QPointer<ConsoleConnection>> m_connections;
+    std::map<quint64, Entry> m_connections;
+    QHash<QHostAddress, int> m_connectionsPerAddress;
+    SourcePenalties m_penalties;
     quint64 m_nextClientId = 1;
     bool m_shuttingDown = false;
     bool m_observeTraffic = false;

@@ -112,10 +112,10 @@ FrameDecoder::Status FrameDecoder::parse()
         const qint32 headerSize = qFromLittleEndian<qint32>(m_buffer.constData() + m_offset);
         if (headerSize <= 0)
             return fail(tr("Invalid frame: the header length is %1; it must be positive.").arg(headerSize));
-        if (headerSize > FrameLimits::MaxHeaderSize)
+        if (headerSize > m_maxHeaderSize)
             return fail(tr("Invalid frame: a header of %1 bytes is larger than the limit of %2 bytes.")
                             .arg(headerSize)
-                            .arg(FrameLimits::MaxHeaderSize));
+                            .arg(m_maxHeaderSize));
         if (bufferedBytes() < FrameLimits::PrefixSize + headerSize)
             return Status::NeedMore;
 

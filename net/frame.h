@@ -67,8 +67,13 @@ public:
 
     explicit FrameDecoder(qint64 maxPayloadSize = FrameLimits::DefaultMaxPayloadSize);
 
+    // Limits apply to frames whose prefix or header is parsed from now on, so
+    // a server can be strict before a login and roomier after it.
     void setMaxPayloadSize(qint64 bytes) { m_maxPayloadSize = bytes; }
     qint64 maxPayloadSize() const { return m_maxPayloadSize; }
+    // At most FrameLimits::MaxHeaderSize (the default).
+    void setMaxHeaderSize(qsizetype bytes) { m_maxHeaderSize = qBound<qsizetype>(1, bytes, FrameLimits::MaxHeaderSize); }
+    qsizetype maxHeaderSize() const { return m_maxHeaderSize; }
 
     // Appends bytes. Returns the status after parsing as far as possible.
     // Once Error is reached, further input is ignored.
@@ -98,6 +103,7 @@ private:
     QByteArray m_buffer;
     qsizetype m_offset = 0;
     qint64 m_maxPayloadSize;
+    qsizetype m_maxHeaderSize = FrameLimits::MaxHeaderSize;
     // Header of the frame whose payload is still arriving.
     std::optional<QJsonObject> m_pendingHeader;
     qint64 m_pendingPayloadSize = 0;

@@ -2,6 +2,7 @@
 
 #include "consoleclient.h"
 #include "consoleprotocol.h"
+#include "passwordinput.h"
 #include "terminalio.h"
 #include "unixsignalwatcher.h"
 
@@ -20,7 +21,8 @@ class ExecSession final : public QObject
     Q_OBJECT
 
 public:
-    ExecSession(QString host, quint16 port, ConsoleClient::Mode mode, QString command)
+    ExecSession(QString host, quint16 port, ConsoleClient::Mode mode, QString command,
+                const std::optional<QString> &password)
         : m_host(std::move(host))
         , m_port(port)
         , m_mode(mode)
@@ -38,11 +40,34 @@ public:
         connect(&m_client, &ConsoleClient::errorOccurred, this, [this](const QString &message) {
             if (m_finished)
                 return;
-            reportError(message);
-            finish(ExecExit::ConnectionFailed);
+            switch (m_client.errorKind()) {
+            case ConsoleClient::ErrorKind::PasswordRequired:
+                // The caller may ask on the terminal and try again; it
+                // reports the error when it cannot.
+                m_passwordRequired = true;
+                m_message = message;
+                finish(ExecExit::AuthenticationFailed);
+                return;
+            case ConsoleClient::ErrorKind::WrongPassword:
+            case ConsoleClient::ErrorKind::Penalized:
+            case ConsoleClient::ErrorKind::Refused:
+                reportError(message);
+                finish(ExecExit::AuthenticationFailed);
+                return;
+            default:
+                reportError(message);
+                finish(ExecExit::ConnectionFailed);
+                return;
+            }
         });
         connect(&m_signals, &UnixSignalWatcher::signalReceived, this, &ExecSession::onSignal);
+        if (password)
+            m_client.setPassword(*password);
     }
+
+    // The server asked for a password and none was given.
+    bool passwordRequired() const { return m_passwordRequired; }
+    QString message() const { return m_message; }
 
     int run()
     {
@@ -103,6 +128,8 @@ private:
     QString m_command;
     UnixSignalWatcher m_signals;
     quint64 m_requestId = 0;
+    bool m_passwordRequired = false;
+    QString m_message;
     bool m_interrupted = false;
     bool m_outputClosed = false;
     bool m_finished = false;
@@ -114,9 +141,12 @@ int runExec(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        CliText::tr("Runs COMMAND on a console server and shows its output. "
-                                                  "Exits with the command's exit status (128+N when it was "
-                                                  "killed by signal N), or 255 when the connection fails."));
+        CliText::tr("Runs COMMAND on a console server and shows its output. Exits with the command's exit status "
+                    "(128+N when it was killed by signal N), 254 when the login fails, or 255 when the connection "
+                    "fails.\n\nA server with a password asks for it: it is read from --password-file, else from "
+                    "the environment variable %1, else asked for on the terminal (without echo) when standard "
+                    "input is one. The password itself is never sent.")
+            .arg(QLatin1StringView(PasswordEnvironmentVariable)));
     parser.addHelpOption();
     const QCommandLineOption hostOption(
         QStringLiteral("host"), CliText::tr("Server to connect to (default %1).")
@@ -130,7 +160,10 @@ int runExec(const QStringList &arguments)
         QStringLiteral("classic"),
         CliText::tr("Talk to a classic server: send the bare command and read one "
                                                   "framed reply."));
-    parser.addOptions({hostOption, portOption, classicOption});
+    const QCommandLineOption passwordFileOption(
+        QStringLiteral("password-file"),
+        CliText::tr("Read the server's password from the first line of FILE."), CliText::tr("file"));
+    parser.addOptions({hostOption, portOption, classicOption, passwordFileOption});
     parser.addPositionalArgument(QStringLiteral("command"),
                                  CliText::tr("The shell command to run."),
                                  QStringLiteral("[--] COMMAND..."));
@@ -157,12 +190,56 @@ int runExec(const QStringList &arguments)
         return ExecExit::UsageError;
     }
 
+    std::optional<QString> password;
+    if (parser.isSet(passwordFileOption)) {
+        QString error;
+        password = readPasswordFile(parser.value(passwordFileOption), &error);
+        if (!password) {
+            reportError(CliText::tr("exec: %1").arg(error));
+            return ExecExit::UsageError;
+        }
+    } else if (qEnvironmentVariableIsSet(PasswordEnvironmentVariable)) {
+        password = qEnvironmentVariable(PasswordEnvironmentVariable);
+        if (password->isEmpty())
+            password.reset();
+    }
+
     // Write errors are answered by EPIPE, not by a signal that kills us.
     ::signal(SIGPIPE, SIG_IGN);
-    ExecSession session(parser.value(hostOption), quint16(port),
-                        parser.isSet(classicOption) ? ConsoleClient::Mode::Classic : ConsoleClient::Mode::Tincan,
-                        words.join(QLatin1Char(' ')));
-    return session.run();
+    const ConsoleClient::Mode mode
+        = parser.isSet(classicOption) ? ConsoleClient::Mode::Classic : ConsoleClient::Mode::Tincan;
+    const QString command = words.join(QLatin1Char(' '));
+    const QString host = parser.value(hostOption);
+    int status = 0;
+    QString passwordRequiredMessage;
+    {
+        ExecSession session(host, quint16(port), mode, command, password);
+        status = session.run();
+        if (!session.passwordRequired())
+            return status;
+        passwordRequiredMessage = session.message();
+    }
+    // The server wants a password and none was given: ask, once, on the
+    // terminal. Nothing ran: commands wait for the login.
+    QString typed;
+    switch (promptPassword(CliText::tr("Password for %1:%2: ").arg(host).arg(port), &typed)) {
+    case PromptResult::Ok:
+        break;
+    case PromptResult::NotATerminal:
+        reportError(CliText::tr("%1 Give it with --password-file FILE or in the environment variable %2.")
+                        .arg(passwordRequiredMessage, QLatin1StringView(PasswordEnvironmentVariable)));
+        return ExecExit::AuthenticationFailed;
+    case PromptResult::Interrupted:
+        return ExecExit::InterruptedTwice;
+    case PromptResult::EndOfInput:
+        reportError(passwordRequiredMessage);
+        return ExecExit::AuthenticationFailed;
+    }
+    ExecSession session(host, quint16(port), mode, command, typed);
+    status = session.run();
+    if (session.passwordRequired())
+        reportError(session.message()); // a server that asks again is not worth a second prompt
+    return status;
 }
 
 } // namespace Tincan::Cli

@@ -9,6 +9,9 @@ namespace Tincan::Cli {
 // 128+N when it was killed by signal N, and these for the client's troubles.
 namespace ExecExit {
 inline constexpr int ConnectionFailed = 255;
+// The login failed: no password to give, a wrong one, a penalised address,
+// or the server's policy refused this client (a classic client from afar).
+inline constexpr int AuthenticationFailed = 254;
 inline constexpr int UsageError = 2;
 inline constexpr int InterruptedTwice = 130; // 128 + SIGINT
 inline constexpr int OutputClosed = 141;     // 128 + SIGPIPE

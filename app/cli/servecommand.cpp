@@ -2,6 +2,7 @@
 
 #include "consoleserver.h"
 #include "echoservices.h"
+#include "passwordinput.h"
 #include "udpcommandservice.h"
 #include "terminalio.h"
 #include "unixsignalwatcher.h"
@@ -12,6 +13,7 @@
 #include <QHostAddress>
 
 #include <csignal>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -53,6 +55,48 @@ void logEvent(const QString &text)
     printError(QDateTime::currentDateTime().toString(Qt::ISODate) + QLatin1Char(' ') + text);
 }
 
+// A positive whole number of an option, within bounds; nullopt when not.
+std::optional<qint64> parseCount(const QString &text, qint64 min, qint64 max)
+{
+    bool ok = false;
+    const qint64 value = text.toLongLong(&ok);
+    if (!ok || value < min || value > max)
+        return std::nullopt;
+    return value;
+}
+
+// The console's password, from --password-file (hashed here, in memory) or
+// --password-hash-file. Nullopt after reporting an error; a null hash when
+// neither option is given.
+std::optional<PasswordHash> loadPassword(const QString &plainFile, const QString &hashFile)
+{
+    const QString &path = plainFile.isEmpty() ? hashFile : plainFile;
+    if (path.isEmpty())
+        return PasswordHash();
+    if (!plainFile.isEmpty() && !hashFile.isEmpty()) {
+        reportError(CliText::tr("serve: give --password-file or --password-hash-file, not both."));
+        return std::nullopt;
+    }
+    QString error;
+    std::optional<PasswordHash> hash;
+    if (!plainFile.isEmpty()) {
+        const std::optional<QString> password = readPasswordFile(plainFile, &error);
+        if (password)
+            hash = PasswordHash::create(*password, PasswordHash::DefaultIterations, &error);
+    } else if (const std::optional<QString> line = readFirstLine(hashFile, &error)) {
+        hash = PasswordHash::fromString(*line, &error);
+    }
+    if (!hash) {
+        reportError(CliText::tr("serve: %1: %2").arg(path, error));
+        return std::nullopt;
+    }
+    if (isReadableByOthers(path))
+        printError(CliText::tr("WARNING: %1 is readable by other users; it lets them log in to this console. "
+                               "Make it private: chmod 600 %1")
+                       .arg(path));
+    return hash;
+}
+
 } // namespace
 
 int runServe(const QStringList &arguments)
@@ -83,17 +127,67 @@ int runServe(const QStringList &arguments)
                                         QStringLiteral("127.0.0.1"));
     const QCommandLineOption insecureOption(
         QStringLiteral("insecure"),
-        CliText::tr("Allow the console and the UDP commands on a non-loopback address without authentication. "
-                    "Anyone who can reach the port can run commands as this user."));
+        CliText::tr("Allow the UDP commands, and the console without a password, on a non-loopback address, and "
+                    "classic (unauthenticated) console clients from any address. Anyone who can reach those ports "
+                    "can run commands as this user."));
+    const QCommandLineOption passwordFileOption(
+        QStringLiteral("password-file"),
+        CliText::tr("Require a password for the console: the first line of FILE. It is hashed in memory and never "
+                    "logged. The console may then listen on any address; classic clients, which cannot log in, "
+                    "are served from this machine only."),
+        CliText::tr("file"));
+    const QCommandLineOption passwordHashFileOption(
+        QStringLiteral("password-hash-file"),
+        CliText::tr("Like --password-file, but FILE holds a hash made by `tincan-cli passwd`, not the password."),
+        CliText::tr("file"));
+    const QCommandLineOption noClassicOption(
+        QStringLiteral("no-classic"),
+        CliText::tr("Refuse classic console clients, even from this machine: they cannot log in, so on a machine "
+                    "shared with other users they would bypass the password."));
+    const ConsoleServer::Options defaults;
+    const QCommandLineOption maxConnectionsOption(
+        QStringLiteral("max-connections"),
+        CliText::tr("Console connections at once, in all (default %1).").arg(defaults.maxConnections),
+        CliText::tr("count"));
+    const QCommandLineOption maxPerAddressOption(
+        QStringLiteral("max-connections-per-address"),
+        CliText::tr("Console connections at once from one address (default %1).")
+            .arg(defaults.maxConnectionsPerAddress),
+        CliText::tr("count"));
+    const QCommandLineOption loginGraceOption(
+        QStringLiteral("login-grace-time"),
+        CliText::tr("Seconds a console client has to log in before it is cut (default %1).")
+            .arg(std::chrono::duration_cast<std::chrono::seconds>(defaults.loginGraceTime).count()),
+        CliText::tr("seconds"));
+    const QCommandLineOption penaltyOption(
+        QStringLiteral("login-penalty"),
+        CliText::tr("Seconds an address waits after a failed console login before its next attempt is answered; "
+                    "each further failure doubles it (default %1).")
+            .arg(std::chrono::duration_cast<std::chrono::seconds>(defaults.penaltyBase).count()),
+        CliText::tr("seconds"));
+    const QCommandLineOption penaltyMaxOption(
+        QStringLiteral("login-penalty-max"),
+        CliText::tr("The longest wait after failed console logins (default %1).")
+            .arg(std::chrono::duration_cast<std::chrono::seconds>(defaults.penaltyMax).count()),
+        CliText::tr("seconds"));
+    const QCommandLineOption idleTimeoutOption(
+        QStringLiteral("idle-timeout"),
+        CliText::tr("Close a console connection that runs nothing and sends nothing for this many seconds "
+                    "(default 0: never)."),
+        CliText::tr("seconds"));
     const QCommandLineOption capOption(
         QStringLiteral("classic-reply-cap"),
         CliText::tr("Largest classic reply in bytes before it is truncated (default %1).")
             .arg(ConsoleServer::Options().classicReplyCap),
         CliText::tr("bytes"));
-    const QCommandLineOption quietOption(QStringLiteral("quiet"),
-                                         CliText::tr("Do not log connections and commands on standard error."));
+    const QCommandLineOption quietOption(
+        QStringLiteral("quiet"),
+        CliText::tr("Do not log connections and commands on standard error (refused connections and failed logins "
+                    "are still logged)."));
     parser.addOptions({consoleOption, echoTcpOption, echoUdpOption, execUdpOption, bindOption, insecureOption,
-                       capOption, quietOption});
+                       passwordFileOption, passwordHashFileOption, noClassicOption, capOption, maxConnectionsOption,
+                       maxPerAddressOption, loginGraceOption, penaltyOption, penaltyMaxOption, idleTimeoutOption,
+                       quietOption});
 
     if (!parser.parse(arguments)) {
         reportError(parser.errorText());
@@ -139,6 +233,7 @@ int runServe(const QStringList &arguments)
     ConsoleServer::Options consoleOptions;
     consoleOptions.address = *address;
     consoleOptions.insecure = insecure;
+    consoleOptions.classicAllowed = !parser.isSet(noClassicOption);
     if (parser.isSet(capOption)) {
         bool ok = false;
         const qint64 cap = parser.value(capOption).toLongLong(&ok);
@@ -147,6 +242,55 @@ int runServe(const QStringList &arguments)
             return 2;
         }
         consoleOptions.classicReplyCap = cap;
+    }
+    // Bounds that keep the numbers meaningful: a day of grace or idleness,
+    // a million connections, are already beyond any use.
+    constexpr qint64 MaxSeconds = 24 * 3600;
+    constexpr qint64 MaxConnectionCount = 1'000'000;
+    struct CountOption
+    {
+        const QCommandLineOption *option;
+        qint64 min;
+        qint64 max;
+        std::function<void(qint64)> apply;
+    };
+    const CountOption counts[] = {
+        {&maxConnectionsOption, 1, MaxConnectionCount, [&](qint64 v) { consoleOptions.maxConnections = int(v); }},
+        {&maxPerAddressOption, 1, MaxConnectionCount,
+         [&](qint64 v) { consoleOptions.maxConnectionsPerAddress = int(v); }},
+        {&loginGraceOption, 1, MaxSeconds,
+         [&](qint64 v) { consoleOptions.loginGraceTime = std::chrono::seconds(v); }},
+        {&penaltyOption, 0, MaxSeconds, [&](qint64 v) { consoleOptions.penaltyBase = std::chrono::seconds(v); }},
+        {&penaltyMaxOption, 0, MaxSeconds, [&](qint64 v) { consoleOptions.penaltyMax = std::chrono::seconds(v); }},
+        {&idleTimeoutOption, 0, MaxSeconds, [&](qint64 v) { consoleOptions.idleTimeout = std::chrono::seconds(v); }},
+    };
+    for (const CountOption &count : counts) {
+        if (!parser.isSet(*count.option))
+            continue;
+        const std::optional<qint64> value = parseCount(parser.value(*count.option), count.min, count.max);
+        if (!value) {
+            reportError(CliText::tr("serve: --%1 takes a number from %2 to %3, not \"%4\".")
+                            .arg(count.option->names().constFirst())
+                            .arg(count.min)
+                            .arg(count.max)
+                            .arg(parser.value(*count.option)));
+            return 2;
+        }
+        count.apply(*value);
+    }
+    if (consoleOptions.penaltyMax < consoleOptions.penaltyBase) {
+        if (parser.isSet(penaltyMaxOption)) {
+            reportError(CliText::tr("serve: --login-penalty-max must be at least --login-penalty."));
+            return 2;
+        }
+        consoleOptions.penaltyMax = consoleOptions.penaltyBase; // a longer first wait raises the ceiling
+    }
+    {
+        const std::optional<PasswordHash> password
+            = loadPassword(parser.value(passwordFileOption), parser.value(passwordHashFileOption));
+        if (!password)
+            return 2;
+        consoleOptions.password = *password;
     }
 
     ::signal(SIGPIPE, SIG_IGN);
@@ -218,13 +362,60 @@ int runServe(const QStringList &arguments)
         }
     }
     if (insecure && !ConsoleServer::isLoopback(*address) && (console || execUdp)) {
-        printError(CliText::tr("WARNING: commands are served on %1 with NO authentication. Anyone who can reach "
-                               "this port can run any command as this user.")
+        if (execUdp || consoleOptions.password.isNull())
+            printError(CliText::tr("WARNING: --insecure: commands are served on %1 with NO authentication. Anyone "
+                                   "who can reach this port can run any command as this user.")
+                           .arg(address->toString()));
+        else
+            printError(CliText::tr("WARNING: --insecure: classic console clients from any address run commands on "
+                                   "%1 with NO password. Anyone who can reach this port can run any command as "
+                                   "this user.")
+                           .arg(address->toString()));
+    } else if (insecure && (console || execUdp)) {
+        printError(CliText::tr("WARNING: --insecure is given; on %1 only this machine can connect, so it changes "
+                               "nothing yet. Listening on another address would serve commands without a "
+                               "password.")
                        .arg(address->toString()));
     }
+    if (console && !consoleOptions.password.isNull() && verbose)
+        logEvent(CliText::tr("console: clients must log in with the password (%1 PBKDF2 iterations)")
+                     .arg(consoleOptions.password.iterations()));
 
+    if (console) {
+        // Refusals and failed logins are logged even with --quiet: they are
+        // what an operator looks for after an attack.
+        ConsoleServer *server = console.get();
+        QObject::connect(server, &ConsoleServer::connectionRefused, server,
+                         [](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
+                             if (id == 0)
+                                 logEvent(CliText::tr("console: refused %1:%2: %3")
+                                              .arg(peer.toString())
+                                              .arg(peerPort)
+                                              .arg(reason));
+                             else
+                                 logEvent(CliText::tr("console: client %1 (%2:%3) refused: %4")
+                                              .arg(id)
+                                              .arg(peer.toString())
+                                              .arg(peerPort)
+                                              .arg(reason));
+                         });
+        QObject::connect(server, &ConsoleServer::authenticationFailed, server,
+                         [](quint64 id, const QHostAddress &peer, const QString &reason, qint64 penaltyMs) {
+                             logEvent(CliText::tr("console: client %1 (%2) failed to log in: %3; that address "
+                                                  "waits %4 ms")
+                                          .arg(id)
+                                          .arg(peer.toString(), reason)
+                                          .arg(penaltyMs));
+                         });
+    }
     if (console && verbose) {
         ConsoleServer *server = console.get();
+        QObject::connect(server, &ConsoleServer::authenticationSucceeded, server,
+                         [](quint64 id, const QHostAddress &peer) {
+                             logEvent(CliText::tr("console: client %1 (%2) logged in")
+                                          .arg(id)
+                                          .arg(peer.toString()));
+                         });
         QObject::connect(server, &ConsoleServer::clientConnected, server,
                          [](quint64 id, const QHostAddress &peer, quint16 peerPort) {
                              logEvent(CliText::tr("console: client %1 connected from %2:%3")

@@ -37,6 +37,11 @@ void printError(const QString &line)
     writeAll(STDERR_FILENO, QByteArray(line.toLocal8Bit() + '\n'));
 }
 
+void printErrorNoNewline(const QString &text)
+{
+    writeAll(STDERR_FILENO, text.toLocal8Bit());
+}
+
 void printLine(const QString &line)
 {
     writeAll(STDOUT_FILENO, QByteArray(line.toLocal8Bit() + '\n'));

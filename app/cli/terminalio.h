@@ -24,6 +24,8 @@ WriteResult writeAll(int fd, QByteArrayView bytes);
 
 // One line (a newline is added) on standard error, in the locale's encoding.
 void printError(const QString &line);
+// Text on standard error with no newline (a prompt).
+void printErrorNoNewline(const QString &text);
 // One line on standard output, flushed at once (scripts wait for it).
 void printLine(const QString &line);
 

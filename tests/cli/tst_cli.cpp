@@ -6,7 +6,13 @@
 #include <QTest>
 #include <QtEndian>
 
+#include <QDir>
+#include <QTemporaryDir>
+
 #include <csignal>
+#include <fcntl.h>
+#include <pty.h>
+#include <unistd.h>
 
 namespace {
 
@@ -68,10 +74,14 @@ struct Result
     QByteArray err;
 };
 
-Result runCli(const QStringList &arguments)
+Result runCli(const QStringList &arguments, const QByteArray &input = {},
+              const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
     QProcess process;
+    process.setProcessEnvironment(environment);
     process.start(cliPath(), arguments);
+    process.write(input);
+    process.closeWriteChannel();
     Result result;
     if (!process.waitForFinished(ProcessTimeoutMs)) {
         process.kill();
@@ -106,6 +116,51 @@ bool waitForOutput(QProcess &process, const QByteArray &needle, QByteArray &seen
     return false;
 }
 
+const QString Password = QStringLiteral("cli s3cret");
+
+// A file holding `text`, readable by its owner only (unless told otherwise).
+QString writeFile(const QTemporaryDir &dir, const QString &name, const QByteArray &text,
+                  QFileDevice::Permissions permissions = QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+{
+    const QString path = dir.filePath(name);
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size())
+        return QString();
+    file.close();
+    file.setPermissions(permissions);
+    return path;
+}
+
+QProcessEnvironment environmentWithout(const QString &name)
+{
+    QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
+    environment.remove(name);
+    return environment;
+}
+
+// Living processes whose command line holds `marker`.
+int livingWithMarker(const QByteArray &marker)
+{
+    int count = 0;
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &entry : entries) {
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
+        if (!cmdline.open(QIODevice::ReadOnly) || !cmdline.readAll().contains(marker))
+            continue;
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+        if (!stat.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray line = stat.readAll();
+        const qsizetype close = line.lastIndexOf(')');
+        const char state = close > 0 && close + 2 < line.size() ? line.at(close + 2) : '?';
+        if (state != 'Z' && state != 'X')
+            ++count;
+    }
+    return count;
+}
+
+const QRegularExpression HashLine(QStringLiteral("^pbkdf2-sha256\\$(\\d+)\\$[A-Za-z0-9+/]+=*\\$[A-Za-z0-9+/]+=*$"));
+
 } // namespace
 
 class TestCli : public QObject
@@ -130,6 +185,20 @@ private Q_SLOTS:
     void serveRefusesNetworkWithoutInsecure();
     void serveAllowsNetworkWithInsecure();
     void serveShutsDownOnSigterm();
+    void sigtermLeavesNoDescendant();
+    void passwdPrintsAHash();
+    void passwdWritesAPrivateFile();
+    void passwdRefuses_data();
+    void passwdRefuses();
+    void execWithPassword_data();
+    void execWithPassword();
+    void execWithPasswordHashFile();
+    void execAsksOnTheTerminal();
+    void serveWithPasswordListensAnywhere();
+    void servePasswordErrors_data();
+    void servePasswordErrors();
+    void serveWarnsAboutReadablePasswordFile();
+    void serveLogsFailedLoginsEvenWhenQuiet();
 
 private:
     std::unique_ptr<ServeProcess> m_server;
@@ -308,6 +377,15 @@ void TestCli::helpForEachCommand_data()
     QTest::newRow("serve") << QStringList{QStringLiteral("serve"), QStringLiteral("--help")}
                            << QByteArray("--console");
     QTest::newRow("exec") << QStringList{QStringLiteral("exec"), QStringLiteral("--help")} << QByteArray("--classic");
+    QTest::newRow("serve password") << QStringList{QStringLiteral("serve"), QStringLiteral("--help")}
+                                    << QByteArray("--password-file");
+    QTest::newRow("serve hash") << QStringList{QStringLiteral("serve"), QStringLiteral("--help")}
+                                << QByteArray("--password-hash-file");
+    QTest::newRow("exec password") << QStringList{QStringLiteral("exec"), QStringLiteral("--help")}
+                                   << QByteArray("TINCAN_PASSWORD");
+    QTest::newRow("passwd") << QStringList{QStringLiteral("passwd"), QStringLiteral("--help")}
+                            << QByteArray("--output");
+    QTest::newRow("top lists passwd") << QStringList{QStringLiteral("--help")} << QByteArray("passwd");
 }
 
 void TestCli::helpForEachCommand()
@@ -361,6 +439,320 @@ void TestCli::serveShutsDownOnSigterm()
     // The running command was terminated and its client told so.
     QVERIFY(client.waitForFinished(ProcessTimeoutMs));
     QCOMPARE(client.exitCode(), 128 + SIGTERM);
+}
+
+void TestCli::sigtermLeavesNoDescendant()
+{
+    // SIGTERM to `serve` while a command has background children: when serve
+    // has exited, none of them is left.
+    const QByteArray marker = "2718281";
+    QCOMPARE(livingWithMarker(marker), 0);
+    ServeProcess server({QStringLiteral("--quiet")});
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    QProcess client;
+    client.start(cliPath(), execArgs(port, QStringLiteral("echo ready; sh -c 'sleep %1 & sleep %1 & wait'")
+                                               .arg(QString::fromLatin1(marker))));
+    QByteArray seen;
+    QVERIFY(waitForOutput(client, "ready\n", seen));
+    QTRY_VERIFY_WITH_TIMEOUT(livingWithMarker(marker) >= 3, ProcessTimeoutMs);
+    ::kill(pid_t(server.process().processId()), SIGTERM);
+    QVERIFY(server.process().waitForFinished(ProcessTimeoutMs));
+    QCOMPARE(server.process().exitCode(), 0);
+    QCOMPARE(livingWithMarker(marker), 0);
+    QVERIFY(client.waitForFinished(ProcessTimeoutMs));
+    QCOMPARE(client.exitCode(), 128 + SIGTERM);
+}
+
+void TestCli::passwdPrintsAHash()
+{
+    const Result result = runCli({QStringLiteral("passwd"), QStringLiteral("--iterations"), QStringLiteral("1000")},
+                                 Password.toUtf8() + '\n');
+    QCOMPARE(result.exitCode, 0);
+    const QString line = QString::fromUtf8(result.out).trimmed();
+    const QRegularExpressionMatch match = HashLine.match(line);
+    QVERIFY2(match.hasMatch(), qPrintable(line));
+    QCOMPARE(match.captured(1), QStringLiteral("1000"));
+    QVERIFY(!result.out.contains(Password.toUtf8()));
+    QVERIFY(!result.err.contains(Password.toUtf8()));
+    // Another run, another salt.
+    const Result again = runCli({QStringLiteral("passwd"), QStringLiteral("--iterations"), QStringLiteral("1000")},
+                                Password.toUtf8() + '\n');
+    QVERIFY(again.out != result.out);
+}
+
+void TestCli::passwdWritesAPrivateFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = dir.filePath(QStringLiteral("console.hash"));
+    const Result result = runCli({QStringLiteral("passwd"), QStringLiteral("--output"), path}, Password.toUtf8());
+    QCOMPARE(result.exitCode, 0);
+    QVERIFY(result.out.isEmpty());
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QString line = QString::fromUtf8(file.readAll());
+    QVERIFY(line.endsWith(u'\n'));
+    const QRegularExpressionMatch match = HashLine.match(line.trimmed());
+    QVERIFY2(match.hasMatch(), qPrintable(line));
+    QCOMPARE(match.captured(1).toInt(), 75000);
+    QCOMPARE(file.permissions() & ~(QFileDevice::ReadUser | QFileDevice::WriteUser),
+             QFileDevice::ReadOwner | QFileDevice::WriteOwner);
+}
+
+void TestCli::passwdRefuses_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QByteArray>("message");
+    const QStringList passwd{QStringLiteral("passwd")};
+    QTest::newRow("no input") << passwd << QByteArray() << 1 << QByteArray("no password");
+    QTest::newRow("empty line") << passwd << QByteArray("\n") << 1 << QByteArray("no password");
+    QTest::newRow("too few iterations") << passwd + QStringList{QStringLiteral("--iterations"), QStringLiteral("10")}
+                                        << QByteArray("pw\n") << 2 << QByteArray("iteration");
+    QTest::newRow("absurd iterations")
+        << passwd + QStringList{QStringLiteral("--iterations"), QStringLiteral("99999999999")} << QByteArray("pw\n")
+        << 2 << QByteArray("iteration");
+    QTest::newRow("unwritable output")
+        << passwd + QStringList{QStringLiteral("--output"), QStringLiteral("/nonexistent-dir/x")}
+        << QByteArray("pw\n") << 1 << QByteArray("/nonexistent-dir/x");
+}
+
+void TestCli::passwdRefuses()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QByteArray, input);
+    QFETCH(int, exitCode);
+    QFETCH(QByteArray, message);
+    const Result result = runCli(arguments, input);
+    QCOMPARE(result.exitCode, exitCode);
+    QVERIFY2(result.err.contains(message), result.err.constData());
+    QVERIFY(result.out.isEmpty());
+}
+
+void TestCli::execWithPassword_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QByteArray>("out");
+    QTest::addColumn<QByteArray>("err");
+    QTest::newRow("password file") << QStringLiteral("file") << 0 << QByteArray("in\n") << QByteArray();
+    QTest::newRow("environment") << QStringLiteral("env") << 0 << QByteArray("in\n") << QByteArray();
+    QTest::newRow("classic from loopback") << QStringLiteral("classic") << 0 << QByteArray("in\n") << QByteArray();
+    QTest::newRow("wrong password") << QStringLiteral("wrong") << 254 << QByteArray()
+                                    << QByteArray("Wrong password");
+    QTest::newRow("no password, no terminal") << QStringLiteral("none") << 254 << QByteArray()
+                                              << QByteArray("--password-file");
+    QTest::newRow("missing password file") << QStringLiteral("missing") << 2 << QByteArray()
+                                           << QByteArray("cannot read");
+}
+
+void TestCli::execWithPassword()
+{
+    QFETCH(QString, how);
+    QFETCH(int, exitCode);
+    QFETCH(QByteArray, out);
+    QFETCH(QByteArray, err);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString passwordFile = writeFile(dir, QStringLiteral("password"), Password.toUtf8() + '\n');
+    const QString wrongFile = writeFile(dir, QStringLiteral("wrong"), "not it\n");
+    ServeProcess server({QStringLiteral("--quiet"), QStringLiteral("--password-file"), passwordFile});
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+
+    QProcessEnvironment environment = environmentWithout(QStringLiteral("TINCAN_PASSWORD"));
+    QStringList options;
+    if (how == QStringLiteral("file"))
+        options = {QStringLiteral("--password-file"), passwordFile};
+    else if (how == QStringLiteral("env"))
+        environment.insert(QStringLiteral("TINCAN_PASSWORD"), Password);
+    else if (how == QStringLiteral("classic"))
+        options = {QStringLiteral("--classic")};
+    else if (how == QStringLiteral("wrong"))
+        options = {QStringLiteral("--password-file"), wrongFile};
+    else if (how == QStringLiteral("missing"))
+        options = {QStringLiteral("--password-file"), dir.filePath(QStringLiteral("nope"))};
+    const Result result = runCli(execArgs(port, QStringLiteral("echo in"), options), {}, environment);
+    QCOMPARE(result.exitCode, exitCode);
+    QCOMPARE(result.out, out);
+    if (err.isEmpty())
+        QCOMPARE(result.err, err);
+    else
+        QVERIFY2(result.err.contains(err), result.err.constData());
+    QVERIFY(!result.err.contains(Password.toUtf8()));
+}
+
+void TestCli::execWithPasswordHashFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString hashFile = dir.filePath(QStringLiteral("console.hash"));
+    QCOMPARE(runCli({QStringLiteral("passwd"), QStringLiteral("--iterations"), QStringLiteral("1000"),
+                     QStringLiteral("--output"), hashFile},
+                    Password.toUtf8())
+                 .exitCode,
+             0);
+    ServeProcess server({QStringLiteral("--quiet"), QStringLiteral("--password-hash-file"), hashFile});
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    QProcessEnvironment environment = environmentWithout(QStringLiteral("TINCAN_PASSWORD"));
+    environment.insert(QStringLiteral("TINCAN_PASSWORD"), Password);
+    const Result result = runCli(execArgs(port, QStringLiteral("echo hashed")), {}, environment);
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.out, QByteArray("hashed\n"));
+}
+
+void TestCli::execAsksOnTheTerminal()
+{
+    // Standard input is a terminal (a pseudo-terminal here): the password is
+    // asked for with echo off, and what is typed never comes back.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString passwordFile = writeFile(dir, QStringLiteral("password"), Password.toUtf8());
+    ServeProcess server({QStringLiteral("--quiet"), QStringLiteral("--password-file"), passwordFile});
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+
+    int master = -1;
+    int slave = -1;
+    char name[256] = {};
+    QVERIFY(::openpty(&master, &slave, name, nullptr, nullptr) == 0);
+    const auto closeBoth = qScopeGuard([&] {
+        ::close(master);
+        ::close(slave);
+    });
+    QProcess client;
+    client.setProcessEnvironment(environmentWithout(QStringLiteral("TINCAN_PASSWORD")));
+    client.setStandardInputFile(QString::fromLocal8Bit(name));
+    client.start(cliPath(), execArgs(port, QStringLiteral("echo via-terminal")));
+    QByteArray err;
+    QElapsedTimer timer;
+    timer.start();
+    while (!err.contains("Password for") && timer.elapsed() < ProcessTimeoutMs
+           && client.state() != QProcess::NotRunning) {
+        client.waitForReadyRead(100);
+        err += client.readAllStandardError();
+    }
+    QVERIFY2(err.contains("Password for"), err.constData());
+    const QByteArray typed = Password.toUtf8() + '\n';
+    QCOMPARE(::write(master, typed.constData(), size_t(typed.size())), ssize_t(typed.size()));
+    QVERIFY(client.waitForFinished(ProcessTimeoutMs));
+    QCOMPARE(client.exitCode(), 0);
+    QCOMPARE(client.readAllStandardOutput(), QByteArray("via-terminal\n"));
+    // What the terminal showed: at most the newline, never the password.
+    ::fcntl(master, F_SETFL, ::fcntl(master, F_GETFL) | O_NONBLOCK);
+    QByteArray shown;
+    char buffer[512];
+    ssize_t n;
+    while ((n = ::read(master, buffer, sizeof buffer)) > 0)
+        shown.append(buffer, qsizetype(n));
+    QVERIFY2(!shown.contains(Password.toUtf8()), shown.constData());
+    // The terminal's echo is back on.
+    termios settings{};
+    QVERIFY(::tcgetattr(slave, &settings) == 0);
+    QVERIFY(settings.c_lflag & ECHO);
+}
+
+void TestCli::serveWithPasswordListensAnywhere()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString passwordFile = writeFile(dir, QStringLiteral("password"), Password.toUtf8() + '\n');
+    ServeProcess server({QStringLiteral("--bind"), QStringLiteral("0.0.0.0"), QStringLiteral("--password-file"),
+                         passwordFile});
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    QProcessEnvironment environment = environmentWithout(QStringLiteral("TINCAN_PASSWORD"));
+    environment.insert(QStringLiteral("TINCAN_PASSWORD"), Password);
+    const Result result = runCli(execArgs(port, QStringLiteral("echo anywhere")), {}, environment);
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.out, QByteArray("anywhere\n"));
+    server.process().terminate();
+    QVERIFY(server.process().waitForFinished(ProcessTimeoutMs));
+    const QByteArray log = server.process().readAllStandardError();
+    QVERIFY2(!log.contains("WARNING"), log.constData());
+    QVERIFY2(log.contains("logged in"), log.constData());
+    QVERIFY(!log.contains(Password.toUtf8()));
+}
+
+void TestCli::servePasswordErrors_data()
+{
+    QTest::addColumn<QString>("option");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QByteArray>("message");
+    QTest::newRow("empty password file") << QStringLiteral("--password-file") << QByteArray("\n")
+                                         << QByteArray("empty");
+    QTest::newRow("hash file with a password")
+        << QStringLiteral("--password-hash-file") << QByteArray("hunter2\n") << QByteArray("pbkdf2-sha256");
+    QTest::newRow("hash with absurd iterations")
+        << QStringLiteral("--password-hash-file")
+        << QByteArray("pbkdf2-sha256$999999999$AAECAwQFBgcICQoLDA0ODw==$yRTMTwbMbo9G0VfjobWqerzuuxe7BETNTErBbKKumGQ=\n")
+        << QByteArray("iteration");
+    QTest::newRow("both options") << QStringLiteral("both") << QByteArray("x\n") << QByteArray("not both");
+}
+
+void TestCli::servePasswordErrors()
+{
+    QFETCH(QString, option);
+    QFETCH(QByteArray, content);
+    QFETCH(QByteArray, message);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = writeFile(dir, QStringLiteral("file"), content);
+    QStringList arguments{QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0")};
+    if (option == QStringLiteral("both"))
+        arguments << QStringLiteral("--password-file") << path << QStringLiteral("--password-hash-file") << path;
+    else
+        arguments << option << path;
+    const Result result = runCli(arguments);
+    QCOMPARE(result.exitCode, 2);
+    QVERIFY2(result.err.contains(message), result.err.constData());
+    QVERIFY(!result.out.contains("listening"));
+}
+
+void TestCli::serveWarnsAboutReadablePasswordFile()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = writeFile(dir, QStringLiteral("password"), Password.toUtf8(),
+                                   QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadOther);
+    ServeProcess server({QStringLiteral("--quiet"), QStringLiteral("--password-file"), path});
+    QVERIFY(server.waitForPort() != 0);
+    server.process().terminate();
+    QVERIFY(server.process().waitForFinished(ProcessTimeoutMs));
+    const QByteArray log = server.process().readAllStandardError();
+    QVERIFY2(log.contains("WARNING") && log.contains("chmod 600"), log.constData());
+}
+
+void TestCli::serveLogsFailedLoginsEvenWhenQuiet()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString path = writeFile(dir, QStringLiteral("password"), Password.toUtf8());
+    const QString wrong = writeFile(dir, QStringLiteral("wrong"), "nope");
+    // A long first penalty, so that the second attempt surely falls in it.
+    ServeProcess server({QStringLiteral("--quiet"), QStringLiteral("--password-file"), path,
+                         QStringLiteral("--login-penalty"), QStringLiteral("30")});
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    const Result first = runCli(execArgs(port, QStringLiteral("true"), {QStringLiteral("--password-file"), wrong}));
+    QCOMPARE(first.exitCode, 254);
+    // At once again: penalised, and told when to come back.
+    const Result second = runCli(execArgs(port, QStringLiteral("true"), {QStringLiteral("--password-file"), path}));
+    QCOMPARE(second.exitCode, 254);
+    // Told when to come back: within the 30 s penalty.
+    static const QRegularExpression again(QStringLiteral("again in (\\d+) s"));
+    const QRegularExpressionMatch match = again.match(QString::fromUtf8(second.err));
+    QVERIFY2(match.hasMatch(), second.err.constData());
+    QVERIFY(match.captured(1).toInt() >= 1 && match.captured(1).toInt() <= 30);
+    server.process().terminate();
+    QVERIFY(server.process().waitForFinished(ProcessTimeoutMs));
+    const QByteArray log = server.process().readAllStandardError();
+    QVERIFY2(log.contains("failed to log in"), log.constData());
+    QVERIFY2(log.contains("refused"), log.constData());
+    QVERIFY(!log.contains("nope"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -156,10 +156,14 @@ class RawConsoleClient
 public:
     // Connects to address:port at once; writes before the connection is up
     // are queued by the socket.
+    // With a `source`, the connection comes from that local address (another
+    // loopback address such as 127.0.0.2 stands for another host).
     explicit RawConsoleClient(quint16 port, const QHostAddress &address = QHostAddress(QHostAddress::LocalHost),
-        qint64 maxPayload = Console::Limits::MaxClassicReplyPayload)
+        qint64 maxPayload = Console::Limits::MaxClassicReplyPayload, const QHostAddress &source = QHostAddress())
         : m_decoder(maxPayload)
     {
+        if (!source.isNull())
+            m_socket.bind(source);
         QObject::connect(&m_socket, &QTcpSocket::readyRead, &m_socket, [this] { pump(); });
         QObject::connect(&m_socket, &QTcpSocket::disconnected, &m_socket, [this] {
             pump();
@@ -271,7 +275,7 @@ private:
 
     void pump()
     {
-        if (m_paused)
+        if (m_paused || !m_socket.isOpen())
             return;
         if (m_decoder.feed(m_socket.readAll()) == FrameDecoder::Status::Error)
             return;

@@ -1232,6 +1232,9 @@ private Q_SLOTS:
         QTest::newRow("127.0.0.1") << QHostAddress(QStringLiteral("127.0.0.1")) << true;
         QTest::newRow("127.255.0.9") << QHostAddress(QStringLiteral("127.255.0.9")) << true;
         QTest::newRow("::1") << QHostAddress(QStringLiteral("::1")) << true;
+        // IPv4 seen through a dual-stack socket.
+        QTest::newRow("::ffff:127.0.0.1") << QHostAddress(QStringLiteral("::ffff:127.0.0.1")) << true;
+        QTest::newRow("::ffff:10.0.0.1") << QHostAddress(QStringLiteral("::ffff:10.0.0.1")) << false;
         QTest::newRow("0.0.0.0") << QHostAddress(QHostAddress::AnyIPv4) << false;
         QTest::newRow("::") << QHostAddress(QHostAddress::AnyIPv6) << false;
         QTest::newRow("Any") << QHostAddress(QHostAddress::Any) << false;

@@ -443,6 +443,43 @@ private Q_SLOTS:
         QCOMPARE(decoded.frames.size(), 1);
     }
 
+    void headerLimitCanBeLowered_data()
+    {
+        QTest::addColumn<int>("limit");
+        QTest::addColumn<int>("headerSize");
+        QTest::addColumn<bool>("accepted");
+        QTest::newRow("at a 4 KiB limit") << 4096 << 4096 << true;
+        QTest::newRow("one over a 4 KiB limit") << 4096 << 4097 << false;
+        QTest::newRow("far under") << 4096 << 30 << true;
+        // A limit above the absolute one is clamped to it.
+        QTest::newRow("clamped to 64 KiB") << 1000000 << int(FrameLimits::MaxHeaderSize) + 1 << false;
+    }
+
+    void headerLimitCanBeLowered()
+    {
+        QFETCH(int, limit);
+        QFETCH(int, headerSize);
+        QFETCH(bool, accepted);
+        QByteArray json = "{\"total_size\":0,\"pad\":\"";
+        json += QByteArray(headerSize - json.size() - 2, 'p');
+        json += "\"}";
+        QCOMPARE(json.size(), headerSize);
+        FrameDecoder decoder;
+        decoder.setMaxHeaderSize(limit);
+        QVERIFY(decoder.maxHeaderSize() <= FrameLimits::MaxHeaderSize);
+        const Status status = decoder.feed(rawFrame(json));
+        QCOMPARE(status, accepted ? Status::FrameReady : Status::Error);
+        if (!accepted) {
+            QVERIFY(decoder.errorString().contains(QString::number(decoder.maxHeaderSize())));
+            return;
+        }
+        // Raising the limit afterwards applies to the next frame.
+        decoder.takeFrame();
+        decoder.setMaxHeaderSize(FrameLimits::MaxHeaderSize);
+        json = "{\"total_size\":0,\"pad\":\"" + QByteArray(limit, 'q') + "\"}";
+        QCOMPARE(decoder.feed(rawFrame(json)), Status::FrameReady);
+    }
+
     void payloadAtTheCapAccepted()
     {
         const Decoded decoded = decode(encodeFrame({}, QByteArray(1000, 'x')), 1000);
