@@ -51,6 +51,12 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_protocol->setObjectName(QStringLiteral("protocol"));
     m_protocol->addItem(tr("Tincan"), QVariant::fromValue(ConsoleClient::Mode::Tincan));
     m_protocol->addItem(tr("Classic"), QVariant::fromValue(ConsoleClient::Mode::Classic));
+    m_password = new QLineEdit(this);
+    m_password->setObjectName(QStringLiteral("password"));
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setPlaceholderText(tr("only if the server has one"));
+    m_password->setToolTip(tr("Proved to the server by challenge-response; it never crosses the network and is "
+                              "not remembered."));
     m_protocolHint = new QLabel(this);
     m_protocolHint->setWordWrap(true);
     m_protocolHint->setForegroundRole(QPalette::PlaceholderText);
@@ -72,6 +78,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     form->addRow(tr("&Port:"), m_port);
     form->addRow(tr("P&rotocol:"), m_protocol);
     form->addRow(QString(), m_protocolHint);
+    form->addRow(tr("Pass&word:"), m_password);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -159,11 +166,18 @@ void ConnectDialog::validate()
     m_error->setText(error);
     m_error->setVisible(!error.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty());
+    // Classic clients cannot log in.
+    m_password->setEnabled(mode() == ConsoleClient::Mode::Tincan);
     m_protocolHint->setText(mode() == ConsoleClient::Mode::Classic
             ? tr("The socket tutorial's protocol: one command at a time, and cancelling "
                  "closes the connection.")
             : tr("Runs several commands at once, streams their output and can cancel "
                  "them."));
+}
+
+QString ConnectDialog::password() const
+{
+    return mode() == ConsoleClient::Mode::Tincan ? m_password->text() : QString();
 }
 
 void ConnectDialog::loadSettings()

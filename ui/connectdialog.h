@@ -29,6 +29,8 @@ public:
     QString host() const;
     quint16 port() const;
     ConsoleClient::Mode mode() const;
+    // The console password typed (empty: none). Never stored.
+    QString password() const;
     void setHost(const QString &host);
     void setPort(quint16 port);
     void setMode(ConsoleClient::Mode mode);
@@ -51,6 +53,7 @@ private:
     QLineEdit *m_host = nullptr;
     QSpinBox *m_port = nullptr;
     QComboBox *m_protocol = nullptr;
+    QLineEdit *m_password = nullptr;
     QLabel *m_protocolHint = nullptr;
     QLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

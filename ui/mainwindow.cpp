@@ -12,6 +12,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -352,7 +353,34 @@ void MainWindow::newSession()
     auto *dialog = new ConnectDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this,
-        [this, dialog] { openSession(dialog->host(), dialog->port(), dialog->mode()); });
+        [this, dialog] { openSession(dialog->host(), dialog->port(), dialog->mode(), dialog->password()); });
+    dialog->open();
+}
+
+void MainWindow::askPassword(ConsoleSessionWidget *session)
+{
+    if (session->property("askingPassword").toBool())
+        return;
+    session->setProperty("askingPassword", true);
+    auto *dialog = new QInputDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setObjectName(QStringLiteral("passwordDialog"));
+    dialog->setWindowTitle(tr("Console Password"));
+    dialog->setTextEchoMode(QLineEdit::Password);
+    dialog->setLabelText(session->client()->errorKind() == ConsoleClient::ErrorKind::WrongPassword
+            ? tr("The password for %1 was wrong. Try again:").arg(session->address())
+            : tr("%1 asks for its console password:").arg(session->address()));
+    const QPointer<ConsoleSessionWidget> target(session);
+    connect(dialog, &QDialog::finished, this, [target] {
+        if (target)
+            target->setProperty("askingPassword", false);
+    });
+    connect(dialog, &QInputDialog::textValueSelected, this, [target](const QString &password) {
+        if (!target || password.isEmpty())
+            return;
+        target->client()->setPassword(password);
+        target->reconnect();
+    });
     dialog->open();
 }
 
@@ -383,9 +411,17 @@ RawSessionWidget *MainWindow::openRawSession(const QString &host, quint16 port, 
     return session;
 }
 
-ConsoleSessionWidget *MainWindow::openSession(const QString &host, quint16 port, ConsoleClient::Mode mode)
+ConsoleSessionWidget *MainWindow::openSession(
+    const QString &host, quint16 port, ConsoleClient::Mode mode, const QString &password)
 {
     auto *session = new ConsoleSessionWidget(m_sessionTabs);
+    if (!password.isEmpty())
+        session->client()->setPassword(password);
+    connect(session->client(), &ConsoleClient::errorOccurred, this, [this, session] {
+        const ConsoleClient::ErrorKind kind = session->client()->errorKind();
+        if (kind == ConsoleClient::ErrorKind::PasswordRequired || kind == ConsoleClient::ErrorKind::WrongPassword)
+            askPassword(session);
+    });
     connect(session, &ConsoleSessionWidget::statusChanged, this, [this, session] {
         updateSessionTab(session);
         updateWindow();

@@ -48,10 +48,13 @@ public:
 
     // The application's icon, at every size it ships in.
     static QIcon applicationIcon();
+    // Asks for the console password when the server wants one (or another);
+    // the session reconnects with it.
+    void askPassword(ConsoleSessionWidget *session);
 
     // Opens a session tab, makes it current and starts connecting.
-    ConsoleSessionWidget *openSession(
-        const QString &host, quint16 port, ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan);
+    ConsoleSessionWidget *openSession(const QString &host, quint16 port,
+        ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan, const QString &password = {});
     // Opens a raw (netcat-like) TCP or UDP session tab.
     RawSessionWidget *openRawSession(const QString &host, quint16 port, RawSession::Transport transport);
     ConsoleSessionWidget *currentSession() const;

@@ -6,9 +6,13 @@
 
 #include "chatcontroller.h"
 #include "chatendpoint.h"
+#include "consoleclient.h"
 #include "frame.h"
+#include "server/consolepassworddialog.h"
 
 #include <QCoreApplication>
+#include <QDialogButtonBox>
+#include <QFile>
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QLabel>
@@ -94,6 +98,8 @@ private Q_SLOTS:
     void chatWithoutController();
     void clientsTableSorts();
     void floodIsCoalesced();
+    void consolePasswordLogin();
+    void consolePasswordDialog();
 
 private:
     // A chat like the main window's, without history, on loopback port 0.
@@ -674,6 +680,93 @@ void ServerWindowTest::floodIsCoalesced()
         QVERIFY(capture->stream(direction).bytes.size() <= 2 * TrafficCapture::MaxBytesPerDirection);
         QCOMPARE(capture->stream(direction).total(), Total);
     }
+}
+
+void ServerWindowTest::consolePasswordLogin()
+{
+    QFile::remove(ServerWindow::consolePasswordPath());
+    m_window->setConsolePassword(*PasswordHash::create(QStringLiteral("s3cret"), PasswordHash::MinIterations));
+    // Kept owner-only: whoever reads the hash can log in.
+    QFile file(ServerWindow::consolePasswordPath());
+    QVERIFY(file.exists());
+    QCOMPARE(file.permissions() & (QFile::ReadGroup | QFile::ReadOther), QFile::Permissions());
+
+    // With a password the console may listen where other machines reach it.
+    ServerHub::ServiceConfig config;
+    config.address = QStringLiteral("0.0.0.0");
+    config.port = 0;
+    m_window->setServiceConfig(ServiceKind::Console, config);
+    QTest::mouseClick(toggle(ServiceKind::Console), Qt::LeftButton);
+    QTRY_VERIFY(m_window->hub()->isRunning(ServiceKind::Console));
+    QVERIFY(logContains(QStringLiteral("clients must log in")));
+    QVERIFY(!logContains(QStringLiteral("no authentication")));
+    const quint16 port = m_window->hub()->port(ServiceKind::Console);
+
+    ConsoleClient right;
+    right.setPassword(QStringLiteral("s3cret"));
+    right.connectToServer(QStringLiteral("127.0.0.1"), port);
+    QTRY_VERIFY2_WITH_TIMEOUT(right.isAuthenticated(), qPrintable(right.errorString()), 10000);
+    QTRY_VERIFY(logContains(QStringLiteral("logged in")));
+
+    ConsoleClient wrong;
+    wrong.setPassword(QStringLiteral("guess"));
+    wrong.connectToServer(QStringLiteral("127.0.0.1"), port);
+    QTRY_COMPARE_WITH_TIMEOUT(wrong.errorKind(), ConsoleClient::ErrorKind::WrongPassword, 10000);
+    QTRY_VERIFY(logContains(QStringLiteral("login failed")));
+
+    // The next window reads it back.
+    m_window->close();
+    m_window.reset();
+    m_window = std::make_unique<ServerWindow>();
+    QVERIFY(!m_window->consolePassword().isNull());
+    QVERIFY(m_window->consolePassword().verify(QStringLiteral("s3cret")));
+    m_window->setConsolePassword({});
+    QVERIFY(!QFile::exists(ServerWindow::consolePasswordPath()));
+
+    // A hash others can read is not used, and the log says why.
+    m_window->setConsolePassword(*PasswordHash::create(QStringLiteral("s3cret"), PasswordHash::MinIterations));
+    QVERIFY(QFile::setPermissions(ServerWindow::consolePasswordPath(),
+        QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther));
+    m_window.reset();
+    m_window = std::make_unique<ServerWindow>();
+    QVERIFY(m_window->consolePassword().isNull());
+    QVERIFY(logContains(QStringLiteral("can be read by other users")));
+    QFile::remove(ServerWindow::consolePasswordPath());
+}
+
+void ServerWindowTest::consolePasswordDialog()
+{
+    ConsolePasswordDialog dialog(false);
+    auto *password = dialog.findChild<QLineEdit *>(QStringLiteral("password"));
+    auto *confirm = dialog.findChild<QLineEdit *>(QStringLiteral("confirm"));
+    auto *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(!dialog.findChild<QPushButton *>(QStringLiteral("remove")));
+    QVERIFY(!ok->isEnabled());
+    password->setText(QStringLiteral("one"));
+    confirm->setText(QStringLiteral("two"));
+    QVERIFY(!ok->isEnabled());
+    QCOMPARE(dialog.validationError(), QStringLiteral("The two passwords differ."));
+    password->setText(QString(PasswordHash::MaxPasswordSize + 1, QLatin1Char('x')));
+    confirm->setText(password->text());
+    QVERIFY(!ok->isEnabled());
+    password->setText(QStringLiteral("two"));
+    confirm->setText(QStringLiteral("two"));
+    QVERIFY(ok->isEnabled());
+    QSignalSpy accepted(&dialog, &QDialog::accepted);
+    dialog.accept(); // hashed on a worker thread
+    QTRY_COMPARE_WITH_TIMEOUT(accepted.count(), 1, 10000);
+    QVERIFY(!dialog.removed());
+    QVERIFY(dialog.result().verify(QStringLiteral("two")));
+    QVERIFY(!dialog.result().verify(QStringLiteral("one")));
+
+    ConsolePasswordDialog change(true);
+    auto *remove = change.findChild<QPushButton *>(QStringLiteral("remove"));
+    QVERIFY(remove);
+    QSignalSpy removed(&change, &QDialog::accepted);
+    remove->click();
+    QCOMPARE(removed.count(), 1);
+    QVERIFY(change.removed());
+    QVERIFY(change.result().isNull());
 }
 
 } // namespace

@@ -11,6 +11,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QLabel>
+#include <QInputDialog>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -23,6 +24,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <memory>
+
 using namespace Tincan;
 
 class TestMainWindow final : public QObject
@@ -34,6 +37,8 @@ private Q_SLOTS:
     void init();
 
     void showsEmptyStateWithoutSessions();
+    void asksForConsolePassword();
+    void connectDialogPassword();
     void opensSessionThroughDialog();
     void closesSessionWithAction();
     void enablesCancelOnlyWhileRunning();
@@ -161,6 +166,71 @@ void TestMainWindow::enablesCancelOnlyWhileRunning()
     QVERIFY(!cancel->isEnabled());
     session->flushOutput();
     QVERIFY(session->terminal()->toPlainText().contains(QStringLiteral("[killed by signal 15 (SIGTERM)")));
+}
+
+// A console that wants a password; few iterations keep the test fast.
+static std::unique_ptr<ConsoleServer> passwordServer(const QString &password)
+{
+    auto server = std::make_unique<ConsoleServer>();
+    ConsoleServer::Options options;
+    options.address = QHostAddress(QHostAddress::LocalHost);
+    options.port = 0;
+    options.password = *PasswordHash::create(password, PasswordHash::MinIterations);
+    if (!server->listen(options))
+        return nullptr;
+    return server;
+}
+
+void TestMainWindow::asksForConsolePassword()
+{
+    const std::unique_ptr<ConsoleServer> server = passwordServer(QStringLiteral("s3cret"));
+    QVERIFY(server);
+    MainWindow window(chatOptions());
+    window.show();
+    ConsoleSessionWidget *session = window.openSession(QStringLiteral("127.0.0.1"), server->serverPort());
+    // No password given: the server asks, and so does the window.
+    QInputDialog *ask = nullptr;
+    QTRY_VERIFY((ask = window.findChild<QInputDialog *>(QStringLiteral("passwordDialog"))) && ask->isVisible());
+    QVERIFY(ask->labelText().contains(QStringLiteral("asks for its console password")));
+    QCOMPARE(ask->textEchoMode(), QLineEdit::Password);
+    ask->setTextValue(QStringLiteral("s3cret"));
+    ask->accept();
+    QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+    QVERIFY(session->client()->isAuthenticated());
+    session->runCommand(QStringLiteral("echo logged-in"));
+    QTRY_COMPARE(session->runningCommandCount(), 0);
+    session->flushOutput();
+    QVERIFY(session->terminal()->toPlainText().contains(QStringLiteral("logged-in")));
+}
+
+void TestMainWindow::connectDialogPassword()
+{
+    const std::unique_ptr<ConsoleServer> server = passwordServer(QStringLiteral("s3cret"));
+    QVERIFY(server);
+    ConnectDialog dialog;
+    auto *password = dialog.findChild<QLineEdit *>(QStringLiteral("password"));
+    QVERIFY(password);
+    QCOMPARE(password->echoMode(), QLineEdit::Password);
+    password->setText(QStringLiteral("s3cret"));
+    QCOMPARE(dialog.password(), QStringLiteral("s3cret"));
+    // Classic clients cannot log in: no password for them.
+    dialog.setMode(ConsoleClient::Mode::Classic);
+    QVERIFY(!password->isEnabled());
+    QCOMPARE(dialog.password(), QString());
+    dialog.setMode(ConsoleClient::Mode::Tincan);
+    // The password is never stored with the other values.
+    dialog.saveSettings();
+    QSettings settings;
+    for (const QString &key : settings.allKeys())
+        QVERIFY2(!settings.value(key).toString().contains(QStringLiteral("s3cret")), qPrintable(key));
+
+    MainWindow window(chatOptions());
+    window.show();
+    ConsoleSessionWidget *session = window.openSession(
+        QStringLiteral("127.0.0.1"), server->serverPort(), ConsoleClient::Mode::Tincan, dialog.password());
+    QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+    QVERIFY(session->client()->isAuthenticated());
+    QVERIFY(!window.findChild<QInputDialog *>(QStringLiteral("passwordDialog")));
 }
 
 static QMessageBox *visibleMessageBox(QWidget *parent)

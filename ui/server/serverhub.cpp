@@ -108,7 +108,10 @@ bool ServerHub::start(ServiceKind kind, const ServiceConfig &config)
     connectCommon(kind, service.object, service.run);
     setState(kind, State::Listening);
     note(Severity::Info, tr("%1: listening on %2").arg(name, endpoint(address, port(kind))));
-    if (runsCommands(kind) && !ConsoleServer::isLoopback(address)) {
+    const bool loggedIn = kind == ServiceKind::Console && !config.password.isNull();
+    if (loggedIn)
+        note(Severity::Info, tr("%1: clients must log in with the console password").arg(name));
+    if (runsCommands(kind) && !ConsoleServer::isLoopback(address) && !loggedIn) {
         note(Severity::Warning,
             tr("WARNING: %1 accepts commands from other machines on %2 with no authentication: anyone who can "
                "reach this address can run any command as you.")
@@ -124,6 +127,7 @@ bool ServerHub::startConsole(Service &service, const QHostAddress &address, cons
     options.address = address;
     options.port = config.port;
     options.insecure = config.insecure;
+    options.password = config.password;
     if (!server->listen(options)) {
         service.error = server->errorString();
         delete server;
@@ -150,6 +154,24 @@ bool ServerHub::startConsole(Service &service, const QHostAddress &address, cons
     connect(server, &ConsoleServer::commandFinished, this,
         [this, run](quint64 id, const QString &requestId, const ProcessExit &exit) {
             note(Severity::Info, tr("%1: command %2 %3").arg(describe({ kind, run, id }), requestId, exitText(exit)));
+        });
+    connect(server, &ConsoleServer::connectionRefused, this,
+        [this, run](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
+            const QString who = id != 0 && m_clients->rowOf({ kind, run, id }) >= 0
+                ? describe({ kind, run, id })
+                : tr("%1 client %2").arg(ServiceNames::name(kind), endpoint(peer, peerPort));
+            note(Severity::Warning, tr("%1: refused: %2").arg(who, reason));
+        });
+    connect(server, &ConsoleServer::authenticationSucceeded, this, [this, run](quint64 id, const QHostAddress &) {
+        note(Severity::Info, tr("%1: logged in").arg(describe({ kind, run, id })));
+    });
+    connect(server, &ConsoleServer::authenticationFailed, this,
+        [this, run](quint64 id, const QHostAddress &, const QString &reason, qint64 penaltyMs) {
+            note(Severity::Warning,
+                penaltyMs > 0 ? tr("%1: login failed (%2); its address now waits %3 s")
+                                    .arg(describe({ kind, run, id }), reason)
+                                    .arg(double(penaltyMs) / 1000.0, 0, 'f', 1)
+                              : tr("%1: login failed (%2)").arg(describe({ kind, run, id }), reason));
         });
     connect(server, &ConsoleServer::protocolErrorOccurred, this, [this, run](quint64 id, const QString &message) {
         note(Severity::Warning, tr("%1: protocol error: %2").arg(describe({ kind, run, id }), message));

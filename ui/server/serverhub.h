@@ -5,6 +5,7 @@
 #pragma once
 
 #include "clienttablemodel.h"
+#include "passwordhash.h"
 #include "eventlogmodel.h"
 #include "servicekind.h"
 #include "shellprocess.h"
@@ -38,6 +39,9 @@ public:
         quint16 port = 0; // 0: any free port
         // Allow a non-loopback address (console and UDP commands only).
         bool insecure = false;
+        // The console's login (null: none). With one, the console may listen
+        // on any address and every Tincan client must log in.
+        PasswordHash password;
     };
 
     enum class State {

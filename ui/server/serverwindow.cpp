@@ -1,14 +1,18 @@
 #include "serverwindow.h"
 
 #include "chatcontroller.h"
+#include "consolepassworddialog.h"
+#include "privatefiles.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCheckBox>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDir>
 #include <QFile>
 #include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -27,6 +31,7 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QSplitter>
 #include <QTableView>
 #include <QTextBlock>
@@ -129,6 +134,7 @@ ServerWindow::ServerWindow(QWidget *parent)
     connect(m_hub->clients(), &QAbstractItemModel::rowsRemoved, this, &ServerWindow::onSelectionChanged);
 
     loadSettings();
+    loadConsolePassword();
     for (ServiceKind kind : AllServiceKinds)
         updateServiceRow(kind);
     updateClientActions();
@@ -187,9 +193,20 @@ QWidget *ServerWindow::createServicesPanel()
         if (ServerHub::runsCommands(kind)) {
             row.insecure = new QCheckBox(tr("Insecure"));
             row.insecure->setObjectName(key + QStringLiteral("-insecure"));
-            row.insecure->setToolTip(tr("Allow an address other machines can reach. There is no authentication: "
-                                        "anyone who reaches the port can run any command as you."));
-            grid->addWidget(row.insecure, gridRow, 3);
+            row.insecure->setToolTip(tr("Allow an address other machines can reach with no password: anyone who "
+                                        "reaches the port can run any command as you."));
+            if (kind == ServiceKind::Console) {
+                auto *box = new QHBoxLayout;
+                box->setContentsMargins(0, 0, 0, 0);
+                m_passwordButton = new QPushButton(tr("Password…"));
+                m_passwordButton->setObjectName(QStringLiteral("console-password"));
+                connect(m_passwordButton, &QPushButton::clicked, this, &ServerWindow::editConsolePassword);
+                box->addWidget(m_passwordButton);
+                box->addWidget(row.insecure);
+                grid->addLayout(box, gridRow, 3);
+            } else {
+                grid->addWidget(row.insecure, gridRow, 3);
+            }
         }
 
         row.toggle = new QPushButton(tr("Start"));
@@ -352,6 +369,8 @@ ServerHub::ServiceConfig ServerWindow::serviceConfig(ServiceKind kind) const
     config.address = row.address->text().trimmed();
     config.port = quint16(row.port->value());
     config.insecure = row.insecure && row.insecure->isChecked();
+    if (kind == ServiceKind::Console)
+        config.password = m_consolePassword;
     return config;
 }
 
@@ -361,6 +380,64 @@ void ServerWindow::toggleService(ServiceKind kind)
         m_hub->stop(kind);
     else
         m_hub->start(kind, serviceConfig(kind));
+}
+
+QString ServerWindow::consolePasswordPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/console-password");
+}
+
+void ServerWindow::loadConsolePassword()
+{
+    QFile file(consolePasswordPath());
+    if (!file.exists())
+        return;
+    QString error;
+    if (!file.open(QIODevice::ReadOnly)) {
+        error = file.errorString();
+    } else if (file.permissions() & PrivateFiles::GroupAndOther) {
+        // Whoever reads the hash can log in (docs/SECURITY.md): refuse a shared one.
+        error = tr("it can be read by other users (mode %1)").arg(PrivateFiles::modeString(file.permissions()));
+    } else if (const auto hash = PasswordHash::fromString(
+                   QString::fromUtf8(file.read(PasswordHash::MaxTextSize + 1)), &error)) {
+        m_consolePassword = *hash;
+        return;
+    }
+    m_hub->log()->append(EventLogModel::Severity::Error,
+        tr("The console password in %1 is not used: %2").arg(QDir::toNativeSeparators(file.fileName()), error));
+}
+
+void ServerWindow::setConsolePassword(const PasswordHash &password)
+{
+    const QString path = consolePasswordPath();
+    QString error;
+    if (password.isNull()) {
+        if (QFile::exists(path) && !QFile::remove(path))
+            error = tr("%1 could not be removed.").arg(QDir::toNativeSeparators(path));
+    } else {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(PrivateFiles::OwnerOnlyFile)
+            || file.write(password.toString().toUtf8() + '\n') < 0 || !file.commit())
+            error = file.errorString();
+    }
+    if (!error.isEmpty()) {
+        QMessageBox::warning(this, tr("Console Password"), tr("The password could not be saved: %1").arg(error));
+        return;
+    }
+    m_consolePassword = password;
+    m_hub->log()->append(EventLogModel::Severity::Info,
+        password.isNull() ? tr("Console: password removed; it applies from the next start")
+                          : tr("Console: password set; it applies from the next start"));
+    updateServiceRow(ServiceKind::Console);
+}
+
+void ServerWindow::editConsolePassword()
+{
+    auto *dialog = new ConsolePasswordDialog(!m_consolePassword.isNull(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { setConsolePassword(dialog->result()); });
+    dialog->open();
 }
 
 bool ServerWindow::ownsSettings(ServiceKind kind)
@@ -382,6 +459,12 @@ void ServerWindow::updateServiceRow(ServiceKind kind)
     if (row.insecure)
         row.insecure->setEnabled(idle);
     row.state->setText(available ? m_hub->stateText(kind) : tr("Not available: the chat runs in the main window."));
+    if (kind == ServiceKind::Console && m_passwordButton) {
+        m_passwordButton->setText(m_consolePassword.isNull() ? tr("Password…") : tr("Password ✓"));
+        m_passwordButton->setToolTip(m_consolePassword.isNull()
+                ? tr("Set a password: clients must then log in, and the console may listen on any address.")
+                : tr("A password is set: Tincan clients must log in. Click to change or remove it."));
+    }
     if (kind == ServiceKind::Chat && m_hub->chat()) {
         row.state->setToolTip(m_hub->chat()->statusDetails());
         if (!idle) // changed in the chat's own settings, perhaps

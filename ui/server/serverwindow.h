@@ -55,6 +55,12 @@ public:
     void setServiceConfig(ServiceKind kind, const ServerHub::ServiceConfig &config);
     ServerHub::ServiceConfig serviceConfig(ServiceKind kind) const;
 
+    // The console's password (null: none), kept in an owner-only file in the
+    // app's data directory; it applies from the console's next start.
+    void setConsolePassword(const PasswordHash &password);
+    PasswordHash consolePassword() const { return m_consolePassword; }
+    static QString consolePasswordPath();
+
     ServerHub *hub() const { return m_hub; }
     // The client whose traffic is shown.
     std::optional<ClientRef> selectedClient() const;
@@ -90,6 +96,8 @@ private:
     void renderTraffic();
     void copyLogLines();
     void saveLog();
+    void editConsolePassword();
+    void loadConsolePassword();
     // Whether the window keeps the service's address, port and running state.
     static bool ownsSettings(ServiceKind kind);
 
@@ -102,6 +110,8 @@ private:
     QSplitter *m_mainSplitter = nullptr;
     QSplitter *m_clientSplitter = nullptr;
     QSortFilterProxyModel *m_clientsProxy = nullptr;
+    QPushButton *m_passwordButton = nullptr;
+    PasswordHash m_consolePassword;
     QTableView *m_clientsView = nullptr;
     QPushButton *m_killButton = nullptr;
     QPushButton *m_disconnectButton = nullptr;
