@@ -6,12 +6,15 @@
 #include "consoleserver.h"
 #include "consolesessionwidget.h"
 #include "frame.h"
+#include "terminal/terminalview.h"
 
 #include <QLabel>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
@@ -69,6 +72,7 @@ class TestConsoleSessionWidget final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -97,6 +101,16 @@ private:
 
     std::unique_ptr<ConsoleServer> m_server;
 };
+
+void TestConsoleSessionWidget::initTestCase()
+{
+    // The pane reads its scrollback and font size from the settings: keep
+    // the user's own out of it.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("Tincan"));
+    QCoreApplication::setApplicationName(QStringLiteral("TincanConsoleSessionTest"));
+    QSettings().clear();
+}
 
 void TestConsoleSessionWidget::init()
 {
@@ -209,15 +223,21 @@ void TestConsoleSessionWidget::decodesCharactersSplitAcrossChunks()
 
 void TestConsoleSessionWidget::keepsScrollbackBounded()
 {
-    constexpr int Lines = 3 * ConsoleSessionWidget::ScrollbackLines;
+    constexpr int Lines = 100000;
     auto session = connectedSession();
     QVERIFY(session);
+    const int cap = session->terminal()->scrollbackLines();
+    QCOMPARE(cap, TerminalView::DefaultScrollbackLines);
     typeCommand(*session, QStringLiteral("seq 1 %1").arg(Lines));
-    QTRY_VERIFY_WITH_TIMEOUT(paneText(*session).contains(QStringLiteral("[exit 0")), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(paneText(*session).contains(QStringLiteral("[exit 0")), 60000);
     QTextDocument *document = session->terminal()->document();
-    QVERIFY(document->blockCount() <= ConsoleSessionWidget::ScrollbackLines);
+    QVERIFY(document->blockCount() <= cap);
     const QStringList lines = paneText(*session).split(QLatin1Char('\n'));
-    QVERIFY(lines.contains(QString::number(Lines)));
+    // The newest lines are all there, in order, right before the exit status.
+    const qsizetype status = lines.size() - 2;
+    QVERIFY2(lines.at(status).startsWith(QStringLiteral("[exit 0")), qPrintable(lines.at(status)));
+    QCOMPARE(lines.at(status - 1), QString::number(Lines));
+    QCOMPARE(lines.at(status - 1000), QString::number(Lines - 999));
     QVERIFY(!lines.contains(QStringLiteral("1")));
     // Output followed the flood: the view is at the bottom.
     const QScrollBar *bar = session->terminal()->verticalScrollBar();

@@ -1,0 +1,300 @@
+// TerminalBuffer on its own and fed by AnsiParser (no widgets): carriage
+// return rewrites, backspace, tab, erase and cursor moves within the line,
+// format runs, the scrollback bound on what waits for the pane, long lines,
+// and floods.
+#include "terminalbuffer.h"
+#include "terminaltesthelpers.h"
+
+#include <QTest>
+
+using namespace Tincan;
+using namespace Tincan::TestHelpers;
+
+namespace {
+
+// The update's text as lines, the open line last.
+QStringList lines(const TerminalBuffer::Update &update)
+{
+    return update.text.split(QLatin1Char('\n'));
+}
+
+} // namespace
+
+class TestTerminalBuffer final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void rewritesLines_data();
+    void rewritesLines();
+    void keepsFormatsPerCharacter();
+    void rewritesOnlyTheOpenLineBetweenUpdates();
+    void boundsWaitingLines();
+    void replacesAllAfterAFlood();
+    void keepsTheFormatOfDroppedLines();
+    void breaksEndlessLines();
+    void keepsSurrogatePairsWhole();
+    void finishesLines();
+    void absorbsProgressFloods();
+    void clears();
+};
+
+void TestTerminalBuffer::rewritesLines_data()
+{
+    QTest::addColumn<QString>("input");
+    QTest::addColumn<QStringList>("expected"); // finished lines, then the open line
+
+    const auto row = [](const char *name, const char *input, const QStringList &expected) {
+        QString text = QString::fromUtf8(input);
+        text.replace(QLatin1Char('~'), QChar(0x1b));
+        QTest::newRow(name) << text << expected;
+    };
+    row("plain", "one\ntwo", { QStringLiteral("one"), QStringLiteral("two") });
+    row("progress bar", "a\r50%\r100%\n", { QStringLiteral("100%"), QString() });
+    row("progress keeps the tail", "downloading 10%\rdownloading 9%", { QStringLiteral("downloading 9%%") });
+    row("progress with erase", "downloading 10%\r~[Kdownloading 9%", { QStringLiteral("downloading 9%") });
+    row("erase whole line", "abc~[2K\rX", { QStringLiteral("X") });
+    row("erase line keeps column", "abc~[2KX", { QStringLiteral("   X") });
+    row("erase to start", "abcdef~[3D~[1K", { QStringLiteral("    ef") });
+    row("erase to end", "abcdef\r~[2C~[K", { QStringLiteral("ab") });
+    row("crlf", "one\r\ntwo\r\n", { QStringLiteral("one"), QStringLiteral("two"), QString() });
+    row("overwrite middle", "abcdef\rXY", { QStringLiteral("XYcdef") });
+    row("overwrite past end", "ab\rWXYZ", { QStringLiteral("WXYZ") });
+    row("backspace", "abc\b\bX", { QStringLiteral("aXc") });
+    row("backspace at start", "\b\bab", { QStringLiteral("ab") });
+    row("tab", "a\tb", { QStringLiteral("a       b") });
+    row("tab at stop", "12345678\tX", { QStringLiteral("12345678        X") });
+    row("tab over text", "abcdefghij\r\tX", { QStringLiteral("abcdefghXj") });
+    row("cursor forward pads", "ab~[3CX", { QStringLiteral("ab   X") });
+    row("cursor backward", "abcd~[2DX", { QStringLiteral("abXd") });
+    row("cursor to column", "abcdef~[3GX", { QStringLiteral("abXdef") });
+    row("cursor cannot leave the line", "ab~[99DX", { QStringLiteral("Xb") });
+    row("spinner", "working |\b/\b-\b\\\bdone\n", { QStringLiteral("working done"), QString() });
+    row("colours do not count", "~[32m50%~[0m\r~[1m100%~[0m", { QStringLiteral("100%") });
+}
+
+void TestTerminalBuffer::rewritesLines()
+{
+    QFETCH(QString, input);
+    QFETCH(QStringList, expected);
+    Screen screen;
+    screen.feed(input);
+    const TerminalBuffer::Update update = screen.buffer.takeUpdate();
+    QCOMPARE(lines(update), expected);
+    QCOMPARE(update.finishedLines, expected.size() - 1);
+    QVERIFY(!update.replacesAll);
+
+    // The same input one character at a time gives the same lines.
+    Screen slow;
+    for (QChar c : std::as_const(input))
+        slow.feed(QStringView(&c, 1));
+    QCOMPARE(lines(slow.buffer.takeUpdate()), expected);
+}
+
+void TestTerminalBuffer::keepsFormatsPerCharacter()
+{
+    Screen screen;
+    screen.feed(QStringLiteral("plain \x1b[1;31mred\x1b[0m\rXX\x1b[4mU"));
+    const TerminalBuffer::Update update = screen.buffer.takeUpdate();
+    QCOMPARE(update.text, QStringLiteral("XXUin red"));
+    const QStringList expected = { QStringLiteral("{}"), QStringLiteral("{}"), QStringLiteral("{u}"),
+        QStringLiteral("{}"), QStringLiteral("{}"), QStringLiteral("{}"), QStringLiteral("{b,fg:1}"),
+        QStringLiteral("{b,fg:1}"), QStringLiteral("{b,fg:1}") };
+    for (qsizetype i = 0; i < update.text.size(); ++i)
+        QCOMPARE(describe(screen.attributesAt(update, i)), expected.at(i));
+    // Runs are ordered, start inside the text and never repeat a format.
+    for (qsizetype i = 0; i < update.runs.size(); ++i) {
+        QVERIFY(update.runs.at(i).start < update.text.size());
+        if (i > 0) {
+            QVERIFY(update.runs.at(i).start > update.runs.at(i - 1).start);
+            QVERIFY(update.runs.at(i).format != update.runs.at(i - 1).format);
+        }
+    }
+}
+
+void TestTerminalBuffer::rewritesOnlyTheOpenLineBetweenUpdates()
+{
+    Screen screen;
+    screen.feed(u"first\nprogress 1%");
+    TerminalBuffer::Update update = screen.buffer.takeUpdate();
+    QCOMPARE(update.text, QStringLiteral("first\nprogress 1%"));
+    QVERIFY(!screen.buffer.hasUpdate());
+
+    // Only the open line comes again, whole, as it must now look.
+    screen.feed(u"\rprogress 2%");
+    QVERIFY(screen.buffer.hasUpdate());
+    update = screen.buffer.takeUpdate();
+    QCOMPARE(update.finishedLines, 0);
+    QCOMPARE(update.text, QStringLiteral("progress 2%"));
+
+    screen.feed(u"\rprogress done\nnext");
+    update = screen.buffer.takeUpdate();
+    QCOMPARE(update.finishedLines, 1);
+    QCOMPARE(update.text, QStringLiteral("progress done\nnext"));
+
+    // Moving the cursor alone changes nothing on screen.
+    screen.feed(u"\r");
+    QVERIFY(!screen.buffer.hasUpdate());
+}
+
+void TestTerminalBuffer::boundsWaitingLines()
+{
+    constexpr qsizetype MaxLines = 100;
+    TerminalBuffer buffer(MaxLines);
+    for (int i = 1; i <= 100000; ++i) {
+        buffer.write(QString::number(i), 0, 0);
+        buffer.lineFeed();
+        QVERIFY(buffer.pendingLines() <= MaxLines * 3 / 2);
+    }
+    const TerminalBuffer::Update update = buffer.takeUpdate();
+    QVERIFY(update.replacesAll);
+    QCOMPARE(update.finishedLines, MaxLines - 1);
+    const QStringList shown = lines(update);
+    QCOMPARE(shown.size(), MaxLines);
+    QCOMPARE(shown.first(), QStringLiteral("99902"));
+    QCOMPARE(shown.at(shown.size() - 2), QStringLiteral("100000"));
+    QCOMPARE(shown.last(), QString());
+    QCOMPARE(buffer.pendingLines(), 0);
+}
+
+void TestTerminalBuffer::replacesAllAfterAFlood()
+{
+    TerminalBuffer buffer(10);
+    buffer.write(u"a", 0, 0);
+    buffer.lineFeed();
+    buffer.write(u"b", 0, 0);
+    buffer.lineFeed();
+    TerminalBuffer::Update update = buffer.takeUpdate();
+    QVERIFY(!update.replacesAll);
+
+    // Fewer lines than the pane holds: added below what it shows.
+    for (int i = 0; i < 8; ++i)
+        buffer.lineFeed();
+    update = buffer.takeUpdate();
+    QVERIFY(!update.replacesAll);
+    QCOMPARE(update.finishedLines, 8);
+
+    // As many as the pane holds besides its open line: nothing old would stay.
+    for (int i = 0; i < 9; ++i)
+        buffer.lineFeed();
+    update = buffer.takeUpdate();
+    QVERIFY(update.replacesAll);
+    QCOMPARE(update.finishedLines, 9);
+
+    // A smaller scrollback drops what waits beyond it.
+    for (int i = 0; i < 8; ++i)
+        buffer.lineFeed();
+    buffer.setMaxLines(5);
+    update = buffer.takeUpdate();
+    QVERIFY(update.replacesAll);
+    QCOMPARE(update.finishedLines, 4);
+}
+
+void TestTerminalBuffer::keepsTheFormatOfDroppedLines()
+{
+    // A colour set long ago, on lines that were dropped, still colours the
+    // lines that remain.
+    Screen screen(10);
+    screen.feed(u"\x1b[32mgreen start");
+    for (int i = 0; i < 100; ++i)
+        screen.feed(QStringLiteral("\nline %1").arg(i));
+    screen.feed(u"\n");
+    const TerminalBuffer::Update update = screen.buffer.takeUpdate();
+    QVERIFY(update.replacesAll);
+    QCOMPARE(update.runs.size(), 1);
+    QCOMPARE(update.runs.first().start, 0);
+    QCOMPARE(describe(screen.attributesAt(update, 0)), QStringLiteral("{fg:2}"));
+    QCOMPARE(lines(update).first(), QStringLiteral("line 91"));
+}
+
+void TestTerminalBuffer::breaksEndlessLines()
+{
+    TerminalBuffer buffer;
+    const qsizetype total = 2 * TerminalBuffer::MaxLineLength + 100;
+    const QString endless(total, QLatin1Char('x'));
+    for (qsizetype at = 0; at < total; at += 1000)
+        buffer.write(QStringView(endless).sliced(at, std::min<qsizetype>(1000, total - at)), 0, 0);
+    QCOMPARE(buffer.openLine().size(), 100);
+    const QStringList shown = lines(buffer.takeUpdate());
+    QCOMPARE(shown.size(), 3);
+    QCOMPARE(shown.at(0).size(), TerminalBuffer::MaxLineLength);
+    QCOMPARE(shown.at(1).size(), TerminalBuffer::MaxLineLength);
+    QCOMPARE(shown.at(2).size(), 100);
+
+    // A tab or cursor move cannot push the line past the limit either.
+    TerminalBuffer moved;
+    moved.setColumn(TerminalBuffer::MaxLineLength + 50);
+    moved.tab(0);
+    moved.write(u"X", 0, 0);
+    QCOMPARE(moved.openLine(), QStringLiteral("X"));
+    QCOMPARE(moved.pendingLines(), 1);
+}
+
+void TestTerminalBuffer::keepsSurrogatePairsWhole()
+{
+    Screen screen;
+    screen.feed(QStringLiteral("a😀b\b\bX"));
+    QCOMPARE(screen.buffer.openLine(), QStringLiteral("aXb"));
+    screen.feed(QStringLiteral("\r😀😀"));
+    QCOMPARE(screen.buffer.openLine(), QStringLiteral("😀😀"));
+    screen.feed(QStringLiteral("\rZ"));
+    QCOMPARE(screen.buffer.openLine(), QStringLiteral("Z😀"));
+
+    // Wrapping at the line limit never splits a pair.
+    TerminalBuffer buffer;
+    buffer.write(QString(TerminalBuffer::MaxLineLength - 1, QLatin1Char('x')), 0, 0);
+    buffer.write(QStringLiteral("😀"), 0, 0);
+    const QStringList shown = lines(buffer.takeUpdate());
+    QCOMPARE(shown.size(), 2);
+    QCOMPARE(shown.at(0).size(), TerminalBuffer::MaxLineLength - 1);
+    QCOMPARE(shown.at(1), QStringLiteral("😀"));
+}
+
+void TestTerminalBuffer::finishesLines()
+{
+    TerminalBuffer buffer;
+    buffer.finishLine();
+    QCOMPARE(buffer.pendingLines(), 0);
+    buffer.write(u"50%", 0, 0);
+    buffer.carriageReturn();
+    QVERIFY(!buffer.atLineStart());
+    buffer.finishLine(); // the progress line stays, the next text goes below it
+    buffer.write(u"done", 1, 1);
+    QCOMPARE(lines(buffer.takeUpdate()), (QStringList { QStringLiteral("50%"), QStringLiteral("done") }));
+
+    // An erased line is an empty one: nothing to finish, and column 0 again.
+    buffer.write(u"abc", 0, 0);
+    buffer.erase(TerminalBuffer::Erase::Line, 0);
+    buffer.finishLine();
+    buffer.write(u"x", 0, 0);
+    QCOMPARE(lines(buffer.takeUpdate()), (QStringList { QStringLiteral("x") }));
+}
+
+void TestTerminalBuffer::absorbsProgressFloods()
+{
+    // A million progress updates between two repaints cost one line.
+    constexpr int Updates = 1000000;
+    Screen screen;
+    for (int i = 0; i < Updates; ++i)
+        screen.feed(QStringLiteral("\r%1%").arg(qint64(i) * 100 / (Updates - 1), 3));
+    QCOMPARE(screen.buffer.pendingLines(), 0);
+    const TerminalBuffer::Update update = screen.buffer.takeUpdate();
+    QCOMPARE(update.text, QStringLiteral("100%"));
+}
+
+void TestTerminalBuffer::clears()
+{
+    TerminalBuffer buffer;
+    buffer.write(u"one", 0, 0);
+    buffer.lineFeed();
+    buffer.write(u"two", 0, 0);
+    buffer.clear();
+    QVERIFY(!buffer.hasUpdate());
+    QVERIFY(buffer.atLineStart());
+    QCOMPARE(buffer.column(), 0);
+    buffer.write(u"four", 0, 0);
+    QCOMPARE(buffer.takeUpdate().text, QStringLiteral("four"));
+}
+
+QTEST_GUILESS_MAIN(TestTerminalBuffer)
+#include "tst_terminalbuffer.moc"
