@@ -94,7 +94,10 @@ QColor TerminalPalette::readable(const QColor &foreground, const QColor &backgro
 {
     if (contrastRatio(foreground, background) >= MinimumContrast)
         return foreground;
-    const QColor target = relativeLuminance(background) < 0.5 ? QColor(Qt::white) : QColor(Qt::black);
+    // Towards whichever of white and black stands out more from the background.
+    const QColor white(Qt::white);
+    const QColor black(Qt::black);
+    const QColor target = contrastRatio(white, background) >= contrastRatio(black, background) ? white : black;
     for (int step = 1; step <= ContrastSteps; ++step) {
         const QColor candidate = blend(foreground, target, qreal(step) / ContrastSteps);
         if (contrastRatio(candidate, background) >= MinimumContrast)

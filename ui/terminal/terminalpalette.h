@@ -13,8 +13,8 @@ namespace Tincan {
 class TerminalPalette final
 {
 public:
-    // WCAG's contrast ratio for large text; text below it is lightened (on a
-    // dark background) or darkened (on a light one) until it reaches it.
+    // WCAG's contrast ratio for large text; text below it is lightened or
+    // darkened, whichever the background allows, until it reaches it.
     static constexpr qreal MinimumContrast = 3.0;
     // How far faint text is blended towards its background.
     static constexpr qreal FaintBlend = 0.4;

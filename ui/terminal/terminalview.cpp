@@ -489,6 +489,8 @@ void TerminalView::applyFontSize(int points)
 void TerminalView::setFontPointSize(int points)
 {
     points = std::clamp(points, MinFontPointSize, MaxFontPointSize);
+    if (points == fontPointSize())
+        return;
     QSettings settings;
     if (points == m_defaultPointSize)
         settings.remove(FontSizeSetting);

@@ -103,6 +103,8 @@ public:
     void startNewLine();
     // Whether everything written so far ends at the start of a line.
     bool atLineStart() const { return m_buffer.atLineStart(); }
+    // Whether written text waits for the next flush.
+    bool hasPendingOutput() const { return m_buffer.hasUpdate(); }
 
     int scrollbackLines() const { return m_scrollbackLines; }
     // Clamped to [MinScrollbackLines, MaxScrollbackLines]. Not saved; see
