@@ -97,6 +97,8 @@ private Q_SLOTS:
     void rewritesTheLastBlock();
     void rewritesWithoutGrowing();
     void capsScrollbackUnderAFlood();
+    void writesFloodsInSlices();
+    void boundsLongLines();
     void followsOutputOnlyAtTheBottom();
     void staysPutWhileOldLinesScrollAway();
     void highlightsAllMatches();
@@ -310,6 +312,68 @@ void TestTerminalView::capsScrollbackUnderAFlood()
         QCOMPARE(lines.at(i).toInt(), first + int(i));
     QVERIFY(f.view.followsOutput());
     QCOMPARE(f.view.verticalScrollBar()->value(), f.view.verticalScrollBar()->maximum());
+}
+
+void TestTerminalView::writesFloodsInSlices()
+{
+    // Three scrollbacks' worth between two frames: the first frame shows the
+    // newest lines at once, the older ones follow above them, and in the end
+    // the pane holds exactly the newest scrollback's worth, in order.
+    Fixture f;
+    f.view.show();
+    QString text;
+    const int lines = 3 * TerminalView::DefaultScrollbackLines;
+    for (int i = 1; i <= lines; ++i)
+        text += QStringLiteral("line %1\n").arg(i);
+    // The document's size after each change, and its newest line.
+    QList<int> sizes;
+    QStringList newest;
+    connect(f.view.document(), &QTextDocument::contentsChanged, this, [&] {
+        sizes.append(f.view.document()->blockCount());
+        newest.append(f.view.document()->lastBlock().previous().text());
+    });
+    f.output(text);
+    QTRY_VERIFY_WITH_TIMEOUT(!f.view.hasPendingOutput(), 30000);
+    // The first frame that wrote anything wrote the newest lines, and no
+    // more than a frame's worth.
+    const qsizetype firstWrite = sizes.indexOf(TerminalView::MaxLinesPerFrame + 1);
+    QVERIFY2(firstWrite >= 0, qPrintable(QString::number(sizes.value(0))));
+    for (qsizetype i = 0; i < firstWrite; ++i)
+        QVERIFY(sizes.at(i) <= 1);
+    QCOMPARE(newest.at(firstWrite), QStringLiteral("line %1").arg(lines));
+    // Each later frame added at most a slice, always below the same newest line.
+    QVERIFY(sizes.size() > 2);
+    for (qsizetype i = firstWrite + 1; i < sizes.size(); ++i) {
+        QVERIFY(sizes.at(i) - sizes.at(i - 1) <= TerminalView::MaxLinesPerFrame);
+        QCOMPARE(newest.at(i), QStringLiteral("line %1").arg(lines));
+    }
+    const QStringList shown = f.view.toPlainText().split(QLatin1Char('\n'));
+    QCOMPARE(shown.size(), TerminalView::DefaultScrollbackLines);
+    const int first = lines - TerminalView::DefaultScrollbackLines + 2;
+    for (qsizetype i = 0; i + 1 < shown.size(); ++i)
+        QCOMPARE(shown.at(i), QStringLiteral("line %1").arg(first + int(i)));
+    QCOMPARE(f.view.verticalScrollBar()->value(), f.view.verticalScrollBar()->maximum());
+}
+
+void TestTerminalView::boundsLongLines()
+{
+    // Output without a single newline: broken into lines of at most
+    // TerminalBuffer::MaxLineLength, and the pane keeps at most
+    // MaxScrollbackCharacters of it, the newest.
+    Fixture f;
+    const QString chunk(64 * 1024, QLatin1Char('x'));
+    const qsizetype total = 3 * TerminalView::MaxScrollbackCharacters;
+    for (qsizetype written = 0; written < total; written += chunk.size())
+        f.output(chunk);
+    f.output(QStringLiteral("END"));
+    f.view.flush();
+    QTextDocument *document = f.view.document();
+    QVERIFY(document->characterCount() <= TerminalView::MaxScrollbackCharacters + TerminalBuffer::MaxLineLength);
+    QVERIFY(document->characterCount() >= TerminalView::MaxScrollbackCharacters - 2 * TerminalBuffer::MaxLineLength);
+    for (QTextBlock block = document->firstBlock(); block.isValid(); block = block.next())
+        QVERIFY(block.length() <= TerminalBuffer::MaxLineLength + 1);
+    QVERIFY(document->lastBlock().text().endsWith(QStringLiteral("END")));
+    QVERIFY(document->lastBlock().previous().text().endsWith(QStringLiteral("xxx")));
 }
 
 void TestTerminalView::followsOutputOnlyAtTheBottom()
@@ -587,7 +651,7 @@ void TestTerminalView::readsScrollbackSetting()
         QSettings().setValue(TerminalView::ScrollbackSetting, setting);
     Fixture f;
     QCOMPARE(f.view.scrollbackLines(), expected);
-    QCOMPARE(f.view.maximumBlockCount(), expected);
+    QCOMPARE(f.view.document()->maximumBlockCount(), 0); // the pane trims by itself
 }
 
 void TestTerminalView::showsShortcutsInContextMenu()

@@ -30,6 +30,9 @@ private Q_SLOTS:
     void keepsFormatsPerCharacter();
     void rewritesOnlyTheOpenLineBetweenUpdates();
     void boundsWaitingLines();
+    void boundsWaitingCharacters();
+    void slicesUpdates_data();
+    void slicesUpdates();
     void replacesAllAfterAFlood();
     void keepsTheFormatOfDroppedLines();
     void breaksEndlessLines();
@@ -155,6 +158,98 @@ void TestTerminalBuffer::boundsWaitingLines()
     QCOMPARE(shown.at(shown.size() - 2), QStringLiteral("100000"));
     QCOMPARE(shown.last(), QString());
     QCOMPARE(buffer.pendingLines(), 0);
+}
+
+void TestTerminalBuffer::boundsWaitingCharacters()
+{
+    // Few lines, but long ones: the character bound holds too, and what
+    // waits is whole lines, the newest.
+    constexpr qsizetype MaxCharacters = 100000;
+    TerminalBuffer buffer(TerminalBuffer::DefaultMaxLines, MaxCharacters);
+    QCOMPARE(buffer.maxCharacters(), MaxCharacters);
+    const QString line(999, QLatin1Char('x'));
+    for (int i = 0; i < 5000; ++i) {
+        buffer.write(QString(QString::number(i % 10) + line), 0, 0);
+        buffer.lineFeed();
+        QVERIFY(buffer.pendingLines() * 1001 <= MaxCharacters * 3 / 2 + 1001);
+    }
+    const TerminalBuffer::Update update = buffer.takeUpdate();
+    QVERIFY(update.replacesAll);
+    QVERIFY(update.text.size() <= MaxCharacters);
+    QCOMPARE(update.finishedLines, MaxCharacters / 1001);
+    QCOMPARE(update.text.size(), update.finishedLines * 1001);
+    QVERIFY(update.text.endsWith(QStringLiteral("9") + line + QLatin1Char('\n')));
+
+    // A bound below one line still lets one line through.
+    TerminalBuffer tiny(TerminalBuffer::DefaultMaxLines, 10);
+    QCOMPARE(tiny.maxCharacters(), TerminalBuffer::MaxLineLength + 1);
+}
+
+void TestTerminalBuffer::slicesUpdates_data()
+{
+    QTest::addColumn<QString>("text"); // finished lines, then the open line
+    QTest::addColumn<int>("maxLines");
+    QTest::addColumn<int>("maxCharacters");
+    QTest::addColumn<QList<qsizetype>>("slices"); // lines per slice, taking every finished line
+    QTest::addColumn<int>("trailing");
+
+    using Sizes = QList<qsizetype>;
+    QTest::newRow("by lines") << QStringLiteral("a\nbb\nccc\nopen") << 2 << 100 << Sizes { 2, 1 } << 2;
+    QTest::newRow("by characters") << QStringLiteral("a\nbb\nccc\nopen") << 10 << 6 << Sizes { 2, 1 } << 1;
+    QTest::newRow("everything fits") << QStringLiteral("a\nbb\nccc\nopen") << 10 << 100 << Sizes { 3 } << 3;
+    QTest::newRow("first line too long") << QStringLiteral("aaaaaaa\nb\n") << 10 << 3 << Sizes { 1, 1 } << 1;
+    QTest::newRow("last line too long") << QStringLiteral("a\nbbbbbbb\n") << 10 << 3 << Sizes { 1, 1 } << 0;
+    QTest::newRow("empty lines") << QStringLiteral("\n\n\nx") << 2 << 100 << Sizes { 2, 1 } << 2;
+    QTest::newRow("no finished line") << QStringLiteral("open") << 10 << 100 << Sizes {} << 0;
+}
+
+void TestTerminalBuffer::slicesUpdates()
+{
+    QFETCH(QString, text);
+    QFETCH(int, maxLines);
+    QFETCH(int, maxCharacters);
+    QFETCH(QList<qsizetype>, slices);
+    QFETCH(int, trailing);
+
+    // Through a real screen, with a colour change in the middle of a line.
+    Screen screen;
+    const qsizetype middle = text.size() / 2;
+    screen.feed(QStringView(text).first(middle));
+    screen.feed(u"\x1b[31m");
+    screen.feed(QStringView(text).sliced(middle));
+    const TerminalBuffer::Update whole = screen.buffer.takeUpdate();
+    QCOMPARE(whole.text, text);
+    QCOMPARE(TerminalBuffer::trailingLines(whole, maxLines, maxCharacters), trailing);
+
+    // Every line, sliced; then all but the trailing ones.
+    for (const qsizetype take : { whole.finishedLines, whole.finishedLines - trailing }) {
+        TerminalBuffer::Update rest = whole;
+        const QList<TerminalBuffer::Update> taken
+            = TerminalBuffer::takeLeadingLines(rest, take, maxLines, maxCharacters);
+        QString joined;
+        QList<qsizetype> sizes;
+        for (const TerminalBuffer::Update &slice : taken) {
+            sizes.append(slice.finishedLines);
+            QCOMPARE(slice.text.count(QLatin1Char('\n')), slice.finishedLines);
+            QVERIFY(slice.text.endsWith(QLatin1Char('\n')));
+            // Every character keeps its look.
+            for (qsizetype i = 0; i < slice.text.size(); ++i) {
+                if (slice.text.at(i) != QLatin1Char('\n')) { // a line break's look does not matter
+                    QCOMPARE(describe(screen.attributesAt(slice, i)),
+                        describe(screen.attributesAt(whole, joined.size() + i)));
+                }
+            }
+            joined += slice.text;
+        }
+        if (take == whole.finishedLines)
+            QCOMPARE(sizes, slices);
+        QCOMPARE(rest.finishedLines, whole.finishedLines - take);
+        QCOMPARE(joined + rest.text, whole.text);
+        for (qsizetype i = 0; i < rest.text.size(); ++i) {
+            if (rest.text.at(i) != QLatin1Char('\n'))
+                QCOMPARE(describe(screen.attributesAt(rest, i)), describe(screen.attributesAt(whole, joined.size() + i)));
+        }
+    }
 }
 
 void TestTerminalBuffer::replacesAllAfterAFlood()

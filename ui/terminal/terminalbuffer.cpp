@@ -35,7 +35,8 @@ void addRuns(QList<TerminalBuffer::FormatRun> &runs, qsizetype offset, const QLi
 
 } // namespace
 
-TerminalBuffer::TerminalBuffer(qsizetype maxLines)
+TerminalBuffer::TerminalBuffer(qsizetype maxLines, qsizetype maxCharacters)
+    : m_maxCharacters(std::max(maxCharacters, MaxLineLength + 1))
 {
     setMaxLines(maxLines);
 }
@@ -109,6 +110,8 @@ void TerminalBuffer::lineFeed()
     const qsizetype keep = m_maxLines - 1;
     if (m_finishedEnds.size() > keep + keep / 2)
         dropOldest(keep);
+    if (m_finished.size() > m_maxCharacters + m_maxCharacters / 2)
+        dropOldestBeyond(m_maxCharacters);
 }
 
 void TerminalBuffer::backspace()
@@ -206,13 +209,26 @@ void TerminalBuffer::dropOldest(qsizetype keep)
         m_finishedRuns.prepend({ 0, inForce });
 }
 
+void TerminalBuffer::dropOldestBeyond(qsizetype characters)
+{
+    const qsizetype excess = m_finished.size() - characters;
+    if (excess <= 0)
+        return;
+    // Every line that starts before `excess` goes: those that end before it,
+    // and the one that reaches it.
+    const auto reaching = std::lower_bound(m_finishedEnds.cbegin(), m_finishedEnds.cend(), excess);
+    const qsizetype dropped = (reaching - m_finishedEnds.cbegin()) + 1;
+    dropOldest(std::max<qsizetype>(m_finishedEnds.size() - dropped, 0));
+}
+
 TerminalBuffer::Update TerminalBuffer::takeUpdate()
 {
     Update update;
     const qsizetype keep = m_maxLines - 1;
-    if (m_finishedEnds.size() >= keep) {
+    if (m_finishedEnds.size() >= keep || m_finished.size() >= m_maxCharacters) {
         // Every line the pane holds now would scroll away.
         dropOldest(keep);
+        dropOldestBeyond(m_maxCharacters);
         update.replacesAll = true;
     }
     update.replacesAll = update.replacesAll || m_dropped;
@@ -228,6 +244,71 @@ TerminalBuffer::Update TerminalBuffer::takeUpdate()
     m_dropped = false;
     m_lineChanged = false;
     return update;
+}
+
+QList<TerminalBuffer::Update> TerminalBuffer::takeLeadingLines(
+    Update &update, qsizetype lines, qsizetype maxLines, qsizetype maxCharacters)
+{
+    QList<Update> slices;
+    const qsizetype total = std::min(lines, update.finishedLines);
+    const QList<FormatRun> &runs = update.runs;
+    qsizetype start = 0; // of the next slice
+    qsizetype taken = 0;
+    qsizetype nextRun = 0; // the first run that starts after `start`
+    while (taken < total) {
+        Update slice;
+        qsizetype end = start;
+        while (taken + slice.finishedLines < total && slice.finishedLines < std::max<qsizetype>(maxLines, 1)) {
+            const qsizetype next = update.text.indexOf(QLatin1Char('\n'), end) + 1;
+            if (slice.finishedLines > 0 && next - start > maxCharacters)
+                break;
+            end = next;
+            ++slice.finishedLines;
+        }
+        slice.text = update.text.sliced(start, end - start);
+        while (nextRun < runs.size() && runs.at(nextRun).start <= start)
+            ++nextRun;
+        if (nextRun > 0)
+            slice.runs.append({ 0, runs.at(nextRun - 1).format }); // in force at `start`
+        for (qsizetype k = nextRun; k < runs.size() && runs.at(k).start < end; ++k)
+            addRun(slice.runs, runs.at(k).start - start, runs.at(k).format);
+        taken += slice.finishedLines;
+        start = end;
+        slices.append(std::move(slice));
+    }
+    if (start == 0)
+        return slices;
+
+    // What is left starts at `start`, in the format in force there.
+    while (nextRun < runs.size() && runs.at(nextRun).start <= start)
+        ++nextRun;
+    QList<FormatRun> rest;
+    if (nextRun > 0)
+        rest.append({ 0, runs.at(nextRun - 1).format });
+    for (qsizetype k = nextRun; k < runs.size(); ++k)
+        addRun(rest, runs.at(k).start - start, runs.at(k).format);
+    update.text.remove(0, start);
+    update.runs = rest;
+    update.finishedLines -= taken;
+    return slices;
+}
+
+qsizetype TerminalBuffer::trailingLines(const Update &update, qsizetype maxLines, qsizetype maxCharacters)
+{
+    if (update.finishedLines == 0)
+        return 0;
+    const qsizetype end = update.text.lastIndexOf(QLatin1Char('\n')) + 1; // where the open line starts
+    qsizetype lines = 0;
+    qsizetype start = end;
+    while (lines < update.finishedLines && lines < maxLines) {
+        // The line before `start` begins after the '\n' before it.
+        const qsizetype previous = start >= 2 ? update.text.lastIndexOf(QLatin1Char('\n'), start - 2) + 1 : 0;
+        if (end - previous > maxCharacters)
+            break;
+        start = previous;
+        ++lines;
+    }
+    return lines;
 }
 
 void TerminalBuffer::clear()

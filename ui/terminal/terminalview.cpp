@@ -20,6 +20,7 @@
 #include <QTextLayout>
 
 #include <algorithm>
+#include <optional>
 
 namespace Tincan {
 
@@ -146,7 +147,7 @@ TerminalView::TerminalView(QWidget *parent)
     setScrollbackLines(settings.value(ScrollbackSetting, DefaultScrollbackLines).toInt());
 
     m_flushTimer.setSingleShot(true);
-    connect(&m_flushTimer, &QTimer::timeout, this, &TerminalView::flush);
+    connect(&m_flushTimer, &QTimer::timeout, this, [this] { flushOutput(false); });
     m_findRefreshTimer.setSingleShot(true);
     m_findRefreshTimer.setInterval(FindRefreshInterval);
     connect(&m_findRefreshTimer, &QTimer::timeout, this, &TerminalView::refreshMatches);
@@ -360,7 +361,32 @@ void TerminalView::setScrollbackLines(int lines)
 {
     m_scrollbackLines = std::clamp(lines, MinScrollbackLines, MaxScrollbackLines);
     m_buffer.setMaxLines(m_scrollbackLines);
-    setMaximumBlockCount(m_scrollbackLines);
+    QTextCursor cursor(document());
+    cursor.beginEditBlock();
+    trimScrollback();
+    cursor.endEditBlock();
+}
+
+void TerminalView::trimScrollback()
+{
+    // QTextDocument's own maximumBlockCount lays out every block it removes
+    // (it walks them with a cursor), which costs more than all the rest of a
+    // flush together; cutting by position inside an edit block lays out
+    // nothing.
+    QTextDocument *document = this->document();
+    int cut = 0;
+    if (const int excess = document->blockCount() - m_scrollbackLines; excess > 0)
+        cut = document->findBlockByNumber(excess).position();
+    if (const int excess = document->characterCount() - int(MaxScrollbackCharacters); excess > cut) {
+        const QTextBlock block = document->findBlock(excess);
+        cut = block.position() < excess && block.next().isValid() ? block.next().position() : block.position();
+    }
+    if (cut <= 0)
+        return;
+    QTextCursor trim(document);
+    trim.setPosition(0);
+    trim.setPosition(cut, QTextCursor::KeepAnchor);
+    trim.removeSelectedText();
 }
 
 void TerminalView::scheduleFlush()
@@ -371,77 +397,121 @@ void TerminalView::scheduleFlush()
 
 void TerminalView::flush()
 {
+    flushOutput(true);
+}
+
+void TerminalView::flushOutput(bool complete)
+{
     m_flushTimer.stop();
-    if (!m_buffer.hasUpdate())
+    std::optional<TerminalBuffer::Update> update;
+    if (m_buffer.hasUpdate())
+        update = m_buffer.takeUpdate();
+    if (!update && m_withheld.isEmpty())
         return;
     QElapsedTimer took;
     took.start();
-    applyUpdate(m_buffer.takeUpdate());
-    const auto elapsed = std::chrono::milliseconds(took.elapsed());
-    m_nextFlushInterval = std::clamp(elapsed * FlushBackoffFactor, FlushInterval, MaxFlushInterval);
-}
 
-void TerminalView::applyUpdate(const TerminalBuffer::Update &update)
-{
+    // A frame writes the newest lines of a flood; the older ones follow,
+    // a slice per frame, above them.
+    QList<TerminalBuffer::Update> older;
+    if (update && update->replacesAll)
+        m_withheld.clear(); // scrolled away for good
+    if (update && !complete && m_withheld.isEmpty()) {
+        const qsizetype shown = TerminalBuffer::trailingLines(*update, MaxLinesPerFrame, MaxCharactersPerFrame);
+        older = TerminalBuffer::takeLeadingLines(
+            *update, update->finishedLines - shown, MaxLinesPerFrame, MaxCharactersPerFrame);
+    }
+    const qsizetype slices = complete ? m_withheld.size() : std::min<qsizetype>(m_withheld.size(), 1);
+    qsizetype lines = update ? update->finishedLines : 0;
+    for (qsizetype i = 0; i < slices; ++i)
+        lines += m_withheld.at(i).finishedLines;
+    const bool replacesAll = update && update->replacesAll;
+
+    // Where the view is, to keep it there (unless it follows the output).
     QScrollBar *bar = verticalScrollBar();
     QTextDocument *document = this->document();
     const bool follow = m_follow;
-    int topBlockNumber = -1;
+    QTextCursor top;
     int topLineOffset = 0;
     if (!follow) {
-        const QTextBlock top = firstVisibleBlock();
-        topBlockNumber = top.blockNumber();
-        topLineOffset = bar->value() - top.firstLineNumber();
+        const QTextBlock block = firstVisibleBlock();
+        top = QTextCursor(block);
+        topLineOffset = bar->value() - block.firstLineNumber();
     }
-    const int blocksBefore = document->blockCount();
 
     // Every highlight is a cursor the document moves on each insertion: with
     // many lines coming, drop them now and find them again afterwards.
-    if (!m_findText.isEmpty()
-        && (update.replacesAll || update.finishedLines > MaxLinesWithLiveHighlights) && !m_matches.isEmpty()) {
+    if (!m_findText.isEmpty() && !m_matches.isEmpty() && (replacesAll || lines > MaxLinesWithLiveHighlights)) {
         m_matches.clear();
         m_current = -1;
         setExtraSelections({});
     }
 
     m_adjustingScroll = true;
-    if (update.replacesAll)
+    if (replacesAll)
         document->clear();
     QTextCursor cursor(document);
     cursor.beginEditBlock();
-    // The last block shows the open line as it was: write it again.
-    cursor.movePosition(QTextCursor::End);
-    cursor.movePosition(QTextCursor::StartOfBlock, QTextCursor::KeepAnchor);
-    if (cursor.hasSelection())
-        cursor.removeSelectedText();
-    const QList<TerminalBuffer::FormatRun> &runs = update.runs;
-    if (runs.isEmpty()) {
-        cursor.insertText(update.text, m_formats.value(m_styleIds.value(0)));
-    } else {
-        for (qsizetype i = 0; i < runs.size(); ++i) {
-            const qsizetype start = i == 0 ? 0 : runs.at(i).start;
-            const qsizetype end = i + 1 < runs.size() ? runs.at(i + 1).start : update.text.size();
-            cursor.insertText(update.text.sliced(start, end - start), m_formats.value(runs.at(i).format));
+    if (update) {
+        // The last block shows the open line as it was: write it again.
+        // (Only positions here: moving by blocks or lines lays text out.)
+        const QTextBlock last = document->lastBlock();
+        const int start = last.position();
+        cursor.setPosition(start);
+        cursor.setPosition(start + last.length() - 1, QTextCursor::KeepAnchor);
+        if (cursor.hasSelection())
+            cursor.removeSelectedText();
+        insertRuns(cursor, *update);
+        if (!older.isEmpty()) {
+            m_withheld = older;
+            m_withheldAt = QTextCursor(document);
+            m_withheldAt.setPosition(start);
         }
     }
+    for (qsizetype i = 0; i < slices; ++i) {
+        // At the start of the lines written after them: the mark moves on
+        // past each slice, so the slices end up oldest first.
+        QTextCursor at(document);
+        at.setPosition(m_withheldAt.position());
+        insertRuns(at, m_withheld.takeFirst());
+    }
+    trimScrollback();
     cursor.endEditBlock();
 
     if (follow) {
         bar->setValue(bar->maximum());
-    } else if (topBlockNumber >= 0) {
-        // Keep the same lines in view while old ones scroll away at the top.
-        const int removed = update.replacesAll ? blocksBefore : blocksBefore + int(update.finishedLines) - document->blockCount();
-        const int target = topBlockNumber - removed;
-        if (target >= 0)
-            bar->setValue(document->findBlockByNumber(target).firstLineNumber() + topLineOffset);
-        else
-            bar->setValue(0);
+    } else if (replacesAll) {
+        bar->setValue(0); // what was in view is gone
+    } else {
+        // The same lines stay in view while old ones go at the top, or older
+        // ones arrive above.
+        const QTextBlock block = top.block();
+        bar->setValue(block.firstLineNumber() + (top.position() == block.position() ? topLineOffset : 0));
     }
     m_adjustingScroll = false;
     m_follow = follow;
 
     if (!m_findText.isEmpty() && !m_findRefreshTimer.isActive())
         m_findRefreshTimer.start();
+
+    const auto elapsed = std::chrono::milliseconds(took.elapsed());
+    m_nextFlushInterval = std::clamp(elapsed * FlushBackoffFactor, FlushInterval, MaxFlushInterval);
+    if (!m_withheld.isEmpty())
+        m_flushTimer.start(m_nextFlushInterval);
+}
+
+void TerminalView::insertRuns(QTextCursor &cursor, const TerminalBuffer::Update &text)
+{
+    const QList<TerminalBuffer::FormatRun> &runs = text.runs;
+    if (runs.isEmpty()) {
+        cursor.insertText(text.text, m_formats.value(m_styleIds.value(0)));
+        return;
+    }
+    for (qsizetype i = 0; i < runs.size(); ++i) {
+        const qsizetype start = i == 0 ? 0 : runs.at(i).start;
+        const qsizetype end = i + 1 < runs.size() ? runs.at(i + 1).start : text.text.size();
+        cursor.insertText(text.text.sliced(start, end - start), m_formats.value(runs.at(i).format));
+    }
 }
 
 void TerminalView::onScrolled(int value)
@@ -463,6 +533,8 @@ void TerminalView::onRangeChanged()
 void TerminalView::clearOutput()
 {
     m_flushTimer.stop();
+    m_withheld.clear();
+    m_withheldAt = QTextCursor();
     m_buffer.clear();
     m_matches.clear();
     m_current = -1;

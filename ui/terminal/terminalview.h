@@ -37,12 +37,22 @@ public:
     static constexpr int DefaultScrollbackLines = 10000;
     static constexpr int MinScrollbackLines = 100;
     static constexpr int MaxScrollbackLines = 1000000;
+    // However long its lines, the pane keeps at most this many characters
+    // (UTF-16 units, about 8 MiB): the oldest lines go first. It is also the
+    // most one flush writes.
+    static constexpr qsizetype MaxScrollbackCharacters = TerminalBuffer::DefaultMaxCharacters;
     // Output is written to the document at most this often (~60 Hz)…
     static constexpr std::chrono::milliseconds FlushInterval { 16 };
     // …and, when writing it took long, after at least this many times as
     // long again, so that input and painting always get their share.
     static constexpr int FlushBackoffFactor = 2;
     static constexpr std::chrono::milliseconds MaxFlushInterval { 250 };
+    // A frame writes at most this many lines (and characters): writing a
+    // line costs microseconds, a scrollback's worth of them a stutter. The
+    // newest lines of a flood come first; the older ones follow above them,
+    // a slice per frame.
+    static constexpr qsizetype MaxLinesPerFrame = 500;
+    static constexpr qsizetype MaxCharactersPerFrame = 64 * 1024;
     // Find highlights at most this many matches (the newest ones).
     static constexpr int MaxHighlightedMatches = 10000;
     // While output arrives, the highlights are brought up to date this often.
@@ -103,12 +113,12 @@ public:
     void startNewLine();
     // Whether everything written so far ends at the start of a line.
     bool atLineStart() const { return m_buffer.atLineStart(); }
-    // Whether written text waits for the next flush.
-    bool hasPendingOutput() const { return m_buffer.hasUpdate(); }
+    // Whether written text waits for a flush.
+    bool hasPendingOutput() const { return m_buffer.hasUpdate() || !m_withheld.isEmpty(); }
 
     int scrollbackLines() const { return m_scrollbackLines; }
-    // Clamped to [MinScrollbackLines, MaxScrollbackLines]. Not saved; see
-    // the Scrollback… action.
+    // Clamped to [MinScrollbackLines, MaxScrollbackLines]; older lines go at
+    // once. Not saved; see the Scrollback… action.
     void setScrollbackLines(int lines);
 
     int fontPointSize() const { return font().pointSize(); }
@@ -145,7 +155,8 @@ public:
     QMenu *createContextMenu(QWidget *parent = nullptr);
 
 public Q_SLOTS:
-    // Writes what is buffered to the document now instead of at the next tick.
+    // Writes everything buffered to the document now instead of at the next
+    // frame.
     void flush();
     void clearOutput();
     void increaseFontSize();
@@ -183,7 +194,12 @@ private:
     TerminalBuffer::FormatId formatId(int style, const TextAttributes &attributes);
     QTextCharFormat makeFormat(int style, const TextAttributes &attributes) const;
     void scheduleFlush();
-    void applyUpdate(const TerminalBuffer::Update &update);
+    // Removes the oldest lines beyond the scrollback (lines and characters);
+    // called inside an edit block.
+    void trimScrollback();
+    // A frame (complete = false) writes a bounded amount; see MaxLinesPerFrame.
+    void flushOutput(bool complete);
+    void insertRuns(QTextCursor &cursor, const TerminalBuffer::Update &text);
     void onScrolled(int value);
     void onRangeChanged();
     void applyFontSize(int points);
@@ -213,6 +229,9 @@ private:
 
     QTimer m_flushTimer;
     std::chrono::milliseconds m_nextFlushInterval = FlushInterval;
+    // Older lines of a flood not written yet, oldest first, and where they go.
+    QList<TerminalBuffer::Update> m_withheld;
+    QTextCursor m_withheldAt;
     bool m_follow = true;
     bool m_adjustingScroll = false;
 
