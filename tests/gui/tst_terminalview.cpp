@@ -100,6 +100,7 @@ private Q_SLOTS:
     void writesFloodsInSlices();
     void boundsLongLines();
     void followsOutputOnlyAtTheBottom();
+    void followsWrappedOutput();
     void staysPutWhileOldLinesScrollAway();
     void highlightsAllMatches();
     void boundsHighlights();
@@ -408,6 +409,35 @@ void TestTerminalView::followsOutputOnlyAtTheBottom()
     f.view.flush();
     QCOMPARE(bar->value(), bar->maximum());
     QCOMPARE(f.view.document()->lastBlock().previous().text(), QStringLiteral("line 499"));
+}
+
+void TestTerminalView::followsWrappedOutput()
+{
+    // Long lines wrap into many screen lines once they are laid out, which
+    // happens only as they are painted (after QPlainTextEdit has set its
+    // scroll range): the view still ends at the bottom.
+    Fixture f;
+    f.view.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&f.view));
+    const QRect area = f.view.viewport()->rect();
+    const auto lastLineShown = [&] {
+        const QTextCursor bottom = f.view.cursorForPosition(QPoint(area.left(), area.bottom() - 1));
+        return bottom.blockNumber() >= f.view.document()->blockCount() - 2;
+    };
+    const QString chunk(64 * 1024, QLatin1Char('x'));
+    for (int round = 0; round < 3; ++round) {
+        // As a socket delivers it: chunks, frames in between, then a last line.
+        for (int i = 0; i < 40; ++i) {
+            f.output(chunk);
+            QTest::qWait(1);
+        }
+        QTRY_VERIFY(!f.view.hasPendingOutput());
+        f.output(QStringLiteral("\nTHE END\n"));
+        QTRY_VERIFY(!f.view.hasPendingOutput());
+        QTRY_VERIFY2(lastLineShown(), qPrintable(QString::number(round)));
+        QVERIFY(f.view.followsOutput());
+    }
+    QCOMPARE(f.view.verticalScrollBar()->value(), f.view.verticalScrollBar()->maximum());
 }
 
 void TestTerminalView::staysPutWhileOldLinesScrollAway()

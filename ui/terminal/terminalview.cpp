@@ -522,12 +522,23 @@ void TerminalView::onScrolled(int value)
 
 void TerminalView::onRangeChanged()
 {
-    if (!m_follow)
+    if (!m_follow || m_followQueued)
         return;
-    // Re-wrapping or a resize moved the bottom: stay on it.
-    const bool wasAdjusting = std::exchange(m_adjustingScroll, true);
-    verticalScrollBar()->setValue(verticalScrollBar()->maximum());
-    m_adjustingScroll = wasAdjusting;
+    // Laying out wrapped lines, or a resize, moved the bottom: stay on it.
+    // Later, not now: QPlainTextEdit puts its old top line back right after
+    // announcing the new range (with the scroll bar's signals blocked).
+    m_followQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_followQueued = false;
+            if (!m_follow)
+                return;
+            const bool wasAdjusting = std::exchange(m_adjustingScroll, true);
+            verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+            m_adjustingScroll = wasAdjusting;
+        },
+        Qt::QueuedConnection);
 }
 
 void TerminalView::clearOutput()

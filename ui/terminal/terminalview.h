@@ -234,6 +234,7 @@ private:
     QTextCursor m_withheldAt;
     bool m_follow = true;
     bool m_adjustingScroll = false;
+    bool m_followQueued = false;
 
     int m_defaultPointSize = 0;
     QString m_errorString;
