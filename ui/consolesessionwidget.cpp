@@ -448,7 +448,8 @@ void ConsoleSessionWidget::addEncodingMenu(QMenu *menu)
     auto *group = new QActionGroup(encodings);
     const QString announced = m_client->serverEncoding();
     const bool announcedUsable = !announced.isEmpty() && QStringDecoder(announced.toLatin1().constData()).isValid();
-    QAction *server = encodings->addAction(tr("Server’s (%1)").arg(announcedUsable ? announced : QStringLiteral("UTF-8")));
+    QAction *server
+        = encodings->addAction(tr("Server’s (%1)").arg(announcedUsable ? announced : QStringLiteral("UTF-8")));
     server->setObjectName(QStringLiteral("serverEncodingAction"));
     server->setCheckable(true);
     server->setChecked(m_encodingOverride.isEmpty());

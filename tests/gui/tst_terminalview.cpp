@@ -141,8 +141,10 @@ void TestTerminalView::rendersAttributes_data()
 
     const QColor none;
     const QColor red = TerminalPalette::indexed(1);
-    QTest::newRow("bold") << esc("a ~[1mBOLD~[0m b") << QStringLiteral("BOLD") << none << none << true << false << false;
-    QTest::newRow("italic") << esc("a ~[3mITAL~[0m b") << QStringLiteral("ITAL") << none << none << false << true << false;
+    QTest::newRow("bold") << esc("a ~[1mBOLD~[0m b") << QStringLiteral("BOLD") << none << none << true << false
+                          << false;
+    QTest::newRow("italic") << esc("a ~[3mITAL~[0m b") << QStringLiteral("ITAL") << none << none << false << true
+                            << false;
     QTest::newRow("underline") << esc("a ~[4mUNDER~[0m b") << QStringLiteral("UNDER") << none << none << false << false
                                << true;
     QTest::newRow("red") << esc("a ~[31mRED~[0m b") << QStringLiteral("RED") << red << none << false << false << false;
@@ -152,8 +154,8 @@ void TestTerminalView::rendersAttributes_data()
                                     << TerminalPalette::indexed(2) << false << false << false;
     QTest::newRow("256 colours") << esc("~[38;5;208mORANGE") << QStringLiteral("ORANGE")
                                  << TerminalPalette::indexed(208) << none << false << false << false;
-    QTest::newRow("24-bit") << esc("~[38;2;255;128;0;48;2;0;0;96mRGB") << QStringLiteral("RGB")
-                            << QColor(255, 128, 0) << QColor(0, 0, 96) << false << false << false;
+    QTest::newRow("24-bit") << esc("~[38;2;255;128;0;48;2;0;0;96mRGB") << QStringLiteral("RGB") << QColor(255, 128, 0)
+                            << QColor(0, 0, 96) << false << false << false;
     QTest::newRow("bold red underline") << esc("x~[1;4;31mALL~[0m") << QStringLiteral("ALL") << red << none << true
                                         << false << true;
     QTest::newRow("inverse") << esc("~[7mINV") << QStringLiteral("INV") << QColor(TerminalView::Background)
@@ -211,13 +213,12 @@ void TestTerminalView::keepsColoursReadable()
     Fixture f;
     f.output(input);
     const QTextCharFormat format = f.formatOf(QStringLiteral("TEXT"));
-    const QColor background = format.background().style() == Qt::NoBrush ? QColor(TerminalView::Background)
-                                                                          : format.background().color();
+    const QColor background
+        = format.background().style() == Qt::NoBrush ? QColor(TerminalView::Background) : format.background().color();
     const qreal contrast = TerminalPalette::contrastRatio(format.foreground().color(), background);
     QVERIFY2(contrast >= TerminalPalette::MinimumContrast - 0.01,
-        qPrintable(QStringLiteral("%1 on %2: %3")
-                .arg(format.foreground().color().name(), background.name())
-                .arg(contrast)));
+        qPrintable(
+            QStringLiteral("%1 on %2: %3").arg(format.foreground().color().name(), background.name()).arg(contrast)));
 }
 
 void TestTerminalView::keepsTheStyleForPlainText()
@@ -254,8 +255,8 @@ void TestTerminalView::rewritesTheLastBlock()
     QCOMPARE(f.formatOf(QStringLiteral("progress 2%")).foreground().color(), TerminalPalette::indexed(2));
     QCOMPARE(f.formatOf(QStringLiteral("progress 2%"), 9).foreground().color(), QColor(StdoutColor));
     f.output(QStringLiteral("\rdone       \n"));
-    QCOMPARE(f.lines(), (QStringList { QStringLiteral("before"), QStringLiteral("100%"),
-                            QStringLiteral("done       "), QString() }));
+    QCOMPARE(f.lines(),
+        (QStringList { QStringLiteral("before"), QStringLiteral("100%"), QStringLiteral("done       "), QString() }));
 }
 
 void TestTerminalView::rewritesWithoutGrowing()
@@ -270,8 +271,7 @@ void TestTerminalView::rewritesWithoutGrowing()
         f.view.flush();
     }
     QCOMPARE(f.view.document()->blockCount(), 2);
-    QCOMPARE(f.view.document()->lastBlock().text(),
-        QStringLiteral("[%1] 100%").arg(QString(20, QLatin1Char('#'))));
+    QCOMPARE(f.view.document()->lastBlock().text(), QStringLiteral("[%1] 100%").arg(QString(20, QLatin1Char('#'))));
     QCOMPARE(f.view.document()->characterCount(), int(QStringLiteral("header\n[] 100%").size()) + 20 + 1);
 }
 

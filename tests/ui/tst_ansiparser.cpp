@@ -134,7 +134,10 @@ void TestAnsiParser::parses_data()
     row("backspace", "ab\bc", "ab<BS>c");
     row("tab", "a\tb", "a<TAB>b");
     row("bell ignored", "a\ab", "ab");
-    row("other C0 dropped", "a\x01\x02\x0e\x0f\x1c\x7f" "b", "ab");
+    row("other C0 dropped",
+        "a\x01\x02\x0e\x0f\x1c\x7f"
+        "b",
+        "ab");
     row("erase to end", "a~[Kb~[0Kc", "a<EL0>b<EL0>c");
     row("erase to start", "a~[1Kb", "a<EL1>b");
     row("erase line", "a~[2Kb", "a<EL2>b");
@@ -156,7 +159,10 @@ void TestAnsiParser::parses_data()
     row("scroll region", "a~[1;24rb", "ab");
     row("osc title bel", "a~]0;my title\ab", "ab");
     row("osc title st", "a~]2;my title~\\b", "ab");
-    row("osc title c1 st", "a~]0;t\xc2\x9c" "b", "ab");
+    row("osc title c1 st",
+        "a~]0;t\xc2\x9c"
+        "b",
+        "ab");
     row("osc hyperlink", "~]8;;http://example.com/~\\link~]8;;~\\", "link");
     row("osc colour query", "a~]11;?\ab", "ab");
     row("osc ended by new sequence", "~]0;t~[1mA", "{b}A");
@@ -174,8 +180,15 @@ void TestAnsiParser::parses_data()
     row("CAN aborts", "~[31\x18X", "X");
     row("SUB aborts", "~]0;t\x1aX", "X");
     row("ESC restarts CSI", "~[31~[32mX", "{fg:2}X");
-    row("DEL inside CSI ignored", "~[3\x7f" "1mX", "{fg:1}X");
-    row("C1 controls dropped", "a\xc2\x9b" "31mb\xc2\x85" "c", "a31mbc");
+    row("DEL inside CSI ignored",
+        "~[3\x7f"
+        "1mX",
+        "{fg:1}X");
+    row("C1 controls dropped",
+        "a\xc2\x9b"
+        "31mb\xc2\x85"
+        "c",
+        "a31mbc");
     row("non-ASCII after ESC shows", "~中", "中");
     row("non-ASCII inside CSI shows", "~[3中", "中");
     row("CSI ignore ends at final", "~[1;2;3$$$$mX", "X");
@@ -216,8 +229,8 @@ void TestAnsiParser::splitsAnywhere()
         RecordingSink sink;
         parser.feed(QStringView(input).first(cut), sink);
         parser.feed(QStringView(input).sliced(cut), sink);
-        QVERIFY2(sink.events == expected.events,
-            qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(sink.described())));
+        QVERIFY2(
+            sink.events == expected.events, qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(sink.described())));
     }
     // One character at a time: every sequence split at every position.
     AnsiParser parser;
@@ -365,7 +378,8 @@ void TestAnsiParser::survivesRandomInput()
     // Random streams built from the characters that matter most; fed whole
     // and in random chunks they must give the same record, and no control
     // character may ever come out as text.
-    const QString alphabet = esc("~~~[[]]\\;;:0123456789mKCDGHJ?>P_^X \a\b\t\n\r\x18\x1a\x7f") + QStringLiteral("a中\u009b\u009c😀");
+    const QString alphabet
+        = esc("~~~[[]]\\;;:0123456789mKCDGHJ?>P_^X \a\b\t\n\r\x18\x1a\x7f") + QStringLiteral("a中\u009b\u009c😀");
     QRandomGenerator random(20240601);
     for (int round = 0; round < 50; ++round) {
         QString input;

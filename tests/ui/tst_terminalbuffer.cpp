@@ -247,7 +247,8 @@ void TestTerminalBuffer::slicesUpdates()
         QCOMPARE(joined + rest.text, whole.text);
         for (qsizetype i = 0; i < rest.text.size(); ++i) {
             if (rest.text.at(i) != QLatin1Char('\n'))
-                QCOMPARE(describe(screen.attributesAt(rest, i)), describe(screen.attributesAt(whole, joined.size() + i)));
+                QCOMPARE(
+                    describe(screen.attributesAt(rest, i)), describe(screen.attributesAt(whole, joined.size() + i)));
         }
     }
 }

@@ -20,10 +20,7 @@ class TerminalColor
 {
 public:
     constexpr TerminalColor() = default;
-    static constexpr TerminalColor indexed(int index)
-    {
-        return TerminalColor(IndexedTag | quint32(index & 0xff));
-    }
+    static constexpr TerminalColor indexed(int index) { return TerminalColor(IndexedTag | quint32(index & 0xff)); }
     static constexpr TerminalColor rgb(int red, int green, int blue)
     {
         return TerminalColor(RgbTag | quint32(red & 0xff) << 16 | quint32(green & 0xff) << 8 | quint32(blue & 0xff));

@@ -94,8 +94,7 @@ public:
     // Takes the first `lines` finished lines out of `update` (the open line
     // stays in it), cut into slices that each fit in both limits (a line
     // longer than maxCharacters makes a slice of its own), oldest first.
-    static QList<Update> takeLeadingLines(
-        Update &update, qsizetype lines, qsizetype maxLines, qsizetype maxCharacters);
+    static QList<Update> takeLeadingLines(Update &update, qsizetype lines, qsizetype maxLines, qsizetype maxCharacters);
     // Forgets everything: waiting lines and the open line.
     void clear();
 

@@ -183,8 +183,8 @@ void TerminalView::createActions()
     connect(make(Action::SelectAll, tr("Select &All"),
                 { QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_A) }, true),
         &QAction::triggered, this, &QPlainTextEdit::selectAll);
-    connect(make(Action::Find, tr("&Find…"), { QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_F) },
-                true),
+    connect(
+        make(Action::Find, tr("&Find…"), { QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_F) }, true),
         &QAction::triggered, this, &TerminalView::findRequested);
     connect(make(Action::SaveOutput, tr("&Save Output…"), {}, false), &QAction::triggered, this,
         &TerminalView::saveOutputInteractively);
@@ -633,9 +633,9 @@ void TerminalView::askScrollbackLines()
 {
     QPointer<TerminalView> self(this);
     bool ok = false;
-    const int lines = QInputDialog::getInt(this, tr("Scrollback"),
-        tr("Lines each console pane keeps (older lines are dropped):"), m_scrollbackLines, MinScrollbackLines,
-        MaxScrollbackLines, ScrollbackStep, &ok);
+    const int lines
+        = QInputDialog::getInt(this, tr("Scrollback"), tr("Lines each console pane keeps (older lines are dropped):"),
+            m_scrollbackLines, MinScrollbackLines, MaxScrollbackLines, ScrollbackStep, &ok);
     if (!self || !ok)
         return;
     setScrollbackLines(lines);
