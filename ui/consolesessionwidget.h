@@ -4,6 +4,7 @@
 
 #include "consoleclient.h"
 #include "terminal/ansiparser.h"
+#include "terminal/terminalview.h" // terminal() is a QPlainTextEdit to its users
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -26,7 +27,6 @@ namespace Tincan {
 
 class CommandLineEdit;
 class TerminalFindBar;
-class TerminalView;
 
 class ConsoleSessionWidget final : public QWidget
 {
