@@ -1,19 +1,21 @@
 #include "consolesessionwidget.h"
 
 #include "commandlineedit.h"
+#include "terminal/terminalfindbar.h"
+#include "terminal/terminalview.h"
 
+#include <QActionGroup>
 #include <QCoreApplication>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLocale>
+#include <QMenu>
 #include <QPainter>
 #include <QPixmap>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
-#include <QTextCursor>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -23,11 +25,8 @@ namespace Tincan {
 
 namespace {
 
-// The pane is a dark terminal whatever the desktop theme, so its colours are
-// fixed and chosen to read well against each other.
-constexpr QRgb PaneBackground = 0x1d1f21;
-constexpr QRgb PaneText = 0xd7dae0;
-constexpr QRgb PaneSelection = 0x3a5f8f;
+// The pane is a dark terminal whatever the desktop theme (TerminalView's
+// colours), so these are fixed and chosen to read well on it.
 constexpr QRgb PromptColor = 0x5fd75f;
 constexpr QRgb CommandColor = 0xffffff;
 constexpr QRgb StderrColor = 0xff6b6b;
@@ -82,38 +81,25 @@ QLatin1StringView signalName(int number)
     return {};
 }
 
-// Terminal output uses \r\n or bare \r (progress bars); the pane only
-// understands \n.
-QString withoutCarriageReturns(QString text)
-{
-    text.remove(QLatin1Char('\r'));
-    return text;
-}
-
 } // namespace
 
 ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
     : QWidget(parent)
     , m_client(new ConsoleClient(this))
 {
-    const QFont fixedFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-
-    m_pane = new QPlainTextEdit(this);
+    m_pane = new TerminalView(this);
     m_pane->setObjectName(QStringLiteral("terminal"));
-    m_pane->setReadOnly(true);
-    m_pane->setUndoRedoEnabled(false);
-    m_pane->setMaximumBlockCount(ScrollbackLines);
-    m_pane->setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
-    m_pane->setFont(fixedFont);
-    m_pane->setFrameShape(QFrame::NoFrame);
-    m_pane->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    QPalette panePalette = m_pane->palette();
-    panePalette.setColor(QPalette::Base, QColor(PaneBackground));
-    panePalette.setColor(QPalette::Text, QColor(PaneText));
-    panePalette.setColor(QPalette::Highlight, QColor(PaneSelection));
-    panePalette.setColor(QPalette::HighlightedText, QColor(CommandColor));
-    m_pane->setPalette(panePalette);
     m_pane->installEventFilter(this);
+    connect(m_pane, &TerminalView::contextMenuCreated, this, &ConsoleSessionWidget::addEncodingMenu);
+    connect(m_pane, &TerminalView::findRequested, this, &ConsoleSessionWidget::showFindBar);
+    connect(m_pane, &TerminalView::fontPointSizeChanged, this, &ConsoleSessionWidget::applyTerminalFont);
+    // The pane's keys work from anywhere in the session, the input line included.
+    for (TerminalView::Action action : { TerminalView::Action::SelectAll, TerminalView::Action::Find,
+             TerminalView::Action::ZoomIn, TerminalView::Action::ZoomOut, TerminalView::Action::ResetZoom })
+        addAction(m_pane->action(action));
+
+    m_findBar = new TerminalFindBar(m_pane, this);
+    m_findBar->hide();
 
     auto *statusLine = new QWidget(this);
     statusLine->setObjectName(QStringLiteral("statusLine"));
@@ -134,10 +120,10 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
     statusLayout->addWidget(m_reconnectButton);
 
     m_promptLabel = new QLabel(this);
-    m_promptLabel->setFont(fixedFont);
+    m_promptLabel->setFont(m_pane->font());
     m_input = new CommandLineEdit(this);
     m_input->setObjectName(QStringLiteral("commandLine"));
-    m_input->setFont(fixedFont);
+    m_input->setFont(m_pane->font());
     m_input->setPlaceholderText(tr("Type a command and press Enter"));
     m_input->setClearButtonEnabled(false);
     m_input->installEventFilter(this);
@@ -152,15 +138,13 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
     layout->setContentsMargins(0, 0, 0, 0);
     layout->setSpacing(RowSpacing);
     layout->addWidget(m_pane, 1);
+    layout->addWidget(m_findBar);
     layout->addWidget(statusLine);
     layout->addLayout(inputLayout);
     setFocusProxy(m_input);
+    connect(m_findBar, &TerminalFindBar::closed, m_input, [this] { m_input->setFocus(); });
 
     setUpFormats();
-
-    m_flushTimer.setSingleShot(true);
-    m_flushTimer.setInterval(FlushInterval);
-    connect(&m_flushTimer, &QTimer::timeout, this, &ConsoleSessionWidget::flushOutput);
 
     connect(m_client, &ConsoleClient::stateChanged, this, &ConsoleSessionWidget::onStateChanged);
     connect(m_client, &ConsoleClient::commandStarted, this,
@@ -188,7 +172,7 @@ void ConsoleSessionWidget::setUpFormats()
             f.setFontWeight(QFont::Bold);
         return f;
     };
-    m_formats[std::size_t(TextKind::Stdout)] = format(PaneText);
+    m_formats[std::size_t(TextKind::Stdout)] = format(TerminalView::Foreground);
     m_formats[std::size_t(TextKind::Stderr)] = format(StderrColor);
     m_formats[std::size_t(TextKind::Prompt)] = format(PromptColor, true);
     m_formats[std::size_t(TextKind::Command)] = format(CommandColor, true);
@@ -198,6 +182,22 @@ void ConsoleSessionWidget::setUpFormats()
     QTextCharFormat notice = format(StatusColor);
     notice.setFontItalic(true);
     m_formats[std::size_t(TextKind::Notice)] = notice;
+    // The pane's styles, in TextKind order, so that a kind is its style id.
+    for (const QTextCharFormat &kindFormat : m_formats)
+        m_pane->addStyle(kindFormat);
+}
+
+void ConsoleSessionWidget::applyTerminalFont(int points)
+{
+    QFont resized = m_input->font();
+    resized.setPointSize(points);
+    m_input->setFont(resized);
+    m_promptLabel->setFont(resized);
+}
+
+void ConsoleSessionWidget::showFindBar()
+{
+    m_findBar->openBar();
 }
 
 void ConsoleSessionWidget::connectToServer(const QString &host, quint16 port, ConsoleClient::Mode mode)
@@ -347,9 +347,7 @@ void ConsoleSessionWidget::cancelLatestCommand()
 
 void ConsoleSessionWidget::clear()
 {
-    m_pending.clear();
-    m_pane->clear();
-    m_atLineStart = true;
+    m_pane->clearOutput();
 }
 
 void ConsoleSessionWidget::copy()
@@ -397,29 +395,92 @@ void ConsoleSessionWidget::onCommandStarted(quint64 requestId)
         it->second.elapsed.start();
 }
 
+QList<QByteArray> ConsoleSessionWidget::availableEncodings()
+{
+    static const QList<QByteArray> available = [] {
+        QList<QByteArray> names;
+        for (const char *name : EncodingChoices) {
+            if (QStringDecoder(name).isValid())
+                names.append(QByteArray(name));
+        }
+        return names;
+    }();
+    return available;
+}
+
+QByteArray ConsoleSessionWidget::outputEncoding() const
+{
+    if (!m_encodingOverride.isEmpty())
+        return m_encodingOverride;
+    const QByteArray announced = m_client->serverEncoding().toLatin1();
+    if (!announced.isEmpty() && QStringDecoder(announced.constData()).isValid())
+        return announced;
+    return QByteArrayLiteral("UTF-8");
+}
+
+bool ConsoleSessionWidget::setEncodingOverride(const QByteArray &encoding)
+{
+    if (!encoding.isEmpty() && !QStringDecoder(encoding.constData()).isValid())
+        return false;
+    m_encodingOverride = encoding;
+    // New decoders from the next chunk on; a character split across the
+    // switch is lost, which is what switching mid-stream means.
+    for (auto &entry : m_running) {
+        for (std::optional<QStringDecoder> &decoder : entry.second.decoders)
+            decoder.reset();
+    }
+    return true;
+}
+
 QStringDecoder ConsoleSessionWidget::makeDecoder() const
 {
-    const QString encoding = m_client->serverEncoding();
-    if (!encoding.isEmpty()) {
-        QStringDecoder decoder(encoding.toLatin1().constData());
-        if (decoder.isValid())
-            return decoder;
-    }
+    QStringDecoder decoder(outputEncoding().constData());
+    if (decoder.isValid())
+        return decoder;
     return QStringDecoder(QStringDecoder::Utf8);
+}
+
+void ConsoleSessionWidget::addEncodingMenu(QMenu *menu)
+{
+    menu->addSeparator();
+    QMenu *encodings = menu->addMenu(tr("&Encoding"));
+    encodings->setObjectName(QStringLiteral("encodingMenu"));
+    auto *group = new QActionGroup(encodings);
+    const QString announced = m_client->serverEncoding();
+    const bool announcedUsable = !announced.isEmpty() && QStringDecoder(announced.toLatin1().constData()).isValid();
+    QAction *server
+        = encodings->addAction(tr("Server’s (%1)").arg(announcedUsable ? announced : QStringLiteral("UTF-8")));
+    server->setObjectName(QStringLiteral("serverEncodingAction"));
+    server->setCheckable(true);
+    server->setChecked(m_encodingOverride.isEmpty());
+    group->addAction(server);
+    connect(server, &QAction::triggered, this, [this] { setEncodingOverride({}); });
+    encodings->addSeparator();
+    for (const QByteArray &name : availableEncodings()) {
+        QAction *choice = encodings->addAction(QString::fromLatin1(name));
+        choice->setData(name);
+        choice->setCheckable(true);
+        choice->setChecked(m_encodingOverride == name);
+        group->addAction(choice);
+        connect(choice, &QAction::triggered, this, [this, name] { setEncodingOverride(name); });
+    }
 }
 
 void ConsoleSessionWidget::onOutputReceived(quint64 requestId, OutputStream stream, const QByteArray &data)
 {
     const TextKind kind = stream == OutputStream::Stderr ? TextKind::Stderr : TextKind::Stdout;
+    const std::size_t index = stream == OutputStream::Stderr ? 1 : 0;
     auto it = m_running.find(requestId);
     if (it == m_running.end()) {
-        appendText(kind, withoutCarriageReturns(QString::fromUtf8(data)));
+        QStringDecoder decoder = makeDecoder();
+        m_pane->writeOutput(m_strayParsers.at(index), int(kind), QString(decoder.decode(data)));
         return;
     }
-    std::optional<QStringDecoder> &decoder = it->second.decoders.at(std::size_t(stream == OutputStream::Stderr));
+    Running &running = it->second;
+    std::optional<QStringDecoder> &decoder = running.decoders.at(index);
     if (!decoder)
         decoder = makeDecoder();
-    appendText(kind, withoutCarriageReturns(decoder->decode(data)));
+    m_pane->writeOutput(running.parsers.at(index), int(kind), QString(decoder->decode(data)));
 }
 
 QString ConsoleSessionWidget::durationText(const Running &running)
@@ -478,27 +539,12 @@ void ConsoleSessionWidget::forget(quint64 requestId)
 
 void ConsoleSessionWidget::appendText(TextKind kind, const QString &text)
 {
-    if (text.isEmpty())
-        return;
-    if (!m_pending.isEmpty() && m_pending.constLast().kind == kind)
-        m_pending.last().text.append(text);
-    else
-        m_pending.append({ kind, text });
-    m_atLineStart = text.endsWith(QLatin1Char('\n'));
-    if (!m_flushTimer.isActive())
-        m_flushTimer.start();
+    m_pane->write(int(kind), text);
 }
 
 void ConsoleSessionWidget::startNewLine()
 {
-    if (m_atLineStart)
-        return;
-    if (m_pending.isEmpty())
-        m_pending.append({ TextKind::Stdout, QString() });
-    m_pending.last().text.append(QLatin1Char('\n'));
-    m_atLineStart = true;
-    if (!m_flushTimer.isActive())
-        m_flushTimer.start();
+    m_pane->startNewLine();
 }
 
 void ConsoleSessionWidget::appendLine(TextKind kind, const QString &text)
@@ -509,43 +555,7 @@ void ConsoleSessionWidget::appendLine(TextKind kind, const QString &text)
 
 void ConsoleSessionWidget::flushOutput()
 {
-    m_flushTimer.stop();
-    if (m_pending.isEmpty())
-        return;
-
-    // Lines beyond the scrollback would be dropped as soon as they were laid
-    // out; skipping them keeps a flood cheap.
-    qsizetype excess = -qsizetype(ScrollbackLines);
-    for (const Chunk &chunk : std::as_const(m_pending))
-        excess += chunk.text.count(QLatin1Char('\n'));
-    if (excess > 0) {
-        m_pane->clear();
-        while (excess > 0 && !m_pending.isEmpty()) {
-            QString &text = m_pending.first().text;
-            const qsizetype lines = text.count(QLatin1Char('\n'));
-            if (lines <= excess) {
-                excess -= lines;
-                m_pending.removeFirst();
-                continue;
-            }
-            qsizetype cut = -1;
-            for (; excess > 0; --excess)
-                cut = text.indexOf(QLatin1Char('\n'), cut + 1);
-            text.remove(0, cut + 1);
-        }
-    }
-
-    QScrollBar *bar = m_pane->verticalScrollBar();
-    const bool atBottom = bar->value() >= bar->maximum();
-    QTextCursor cursor(m_pane->document());
-    cursor.movePosition(QTextCursor::End);
-    cursor.beginEditBlock();
-    for (const Chunk &chunk : std::as_const(m_pending))
-        cursor.insertText(chunk.text, m_formats.at(std::size_t(chunk.kind)));
-    cursor.endEditBlock();
-    m_pending.clear();
-    if (atBottom)
-        bar->setValue(bar->maximum());
+    m_pane->flush();
 }
 
 bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
@@ -560,7 +570,8 @@ bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
         && std::any_of(
             m_running.cbegin(), m_running.cend(), [](const auto &entry) { return !entry.second.cancelRequested; });
     const bool copies = combination == CopyKey;
-    if (cancels || copies) {
+    const bool clears = combination == ClearKey;
+    if (cancels || copies || clears) {
         // Claim the key before the line edit's own copy shortcut or a window
         // shortcut does.
         if (event->type() == QEvent::ShortcutOverride) {
@@ -569,8 +580,18 @@ bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
         }
         if (cancels)
             cancelLatestCommand();
-        else
+        else if (copies)
             copy();
+        else
+            clear();
+        return true;
+    }
+
+    // Shift+Page Up/Down in the input line scroll the pane, as in a terminal.
+    if (watched == m_input && event->type() == QEvent::KeyPress && key->modifiers() == Qt::ShiftModifier
+        && (key->key() == Qt::Key_PageUp || key->key() == Qt::Key_PageDown)) {
+        m_pane->verticalScrollBar()->triggerAction(
+            key->key() == Qt::Key_PageUp ? QAbstractSlider::SliderPageStepSub : QAbstractSlider::SliderPageStepAdd);
         return true;
     }
 

@@ -3,28 +3,30 @@
 #pragma once
 
 #include "consoleclient.h"
+#include "terminal/ansiparser.h"
+#include "terminal/terminalview.h" // terminal() is a QPlainTextEdit to its users
 
+#include <QByteArray>
 #include <QElapsedTimer>
 #include <QIcon>
 #include <QKeyCombination>
 #include <QList>
 #include <QStringDecoder>
 #include <QTextCharFormat>
-#include <QTimer>
 #include <QWidget>
 
 #include <array>
-#include <chrono>
 #include <map>
 #include <optional>
 
 class QLabel;
-class QPlainTextEdit;
+class QMenu;
 class QPushButton;
 
 namespace Tincan {
 
 class CommandLineEdit;
+class TerminalFindBar;
 
 class ConsoleSessionWidget final : public QWidget
 {
@@ -32,15 +34,14 @@ class ConsoleSessionWidget final : public QWidget
     Q_DISABLE_COPY_MOVE(ConsoleSessionWidget)
 
 public:
-    // Lines the pane keeps; older ones scroll away for good.
-    static constexpr int ScrollbackLines = 10000;
-    // Output is buffered and written to the pane at most this often (~60 Hz),
-    // so a flood of output costs one layout per frame, not one per chunk.
-    static constexpr std::chrono::milliseconds FlushInterval { 16 };
     // While a command runs, this key in the pane or the input line cancels
     // it; otherwise it keeps its usual meaning (copy).
     static constexpr QKeyCombination CancelKey { Qt::ControlModifier, Qt::Key_C };
     static constexpr QKeyCombination CopyKey { Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_C };
+    static constexpr QKeyCombination ClearKey { Qt::ControlModifier, Qt::Key_L };
+    // Encodings offered in the pane's Encoding menu, where this Qt can decode them.
+    static constexpr const char *EncodingChoices[] = { "UTF-8", "GB18030", "GBK", "Big5", "Big5-HKSCS", "Shift_JIS",
+        "EUC-JP", "EUC-KR", "ISO-8859-1", "ISO-8859-15", "Windows-1252", "Windows-1251", "KOI8-R" };
 
     // What a piece of text in the pane is; each kind has its own format.
     enum class TextKind {
@@ -74,9 +75,21 @@ public:
     int runningCommandCount() const { return int(m_running.size()); }
     bool canReconnect() const;
 
-    QPlainTextEdit *terminal() const { return m_pane; }
+    TerminalView *terminal() const { return m_pane; }
+    TerminalFindBar *findBar() const { return m_findBar; }
     CommandLineEdit *commandLine() const { return m_input; }
     QTextCharFormat textFormat(TextKind kind) const { return m_formats.at(std::size_t(kind)); }
+
+    // The encoding output is decoded with: the override, else the one the
+    // server announced, else UTF-8.
+    QByteArray outputEncoding() const;
+    // Empty: the server's.
+    QByteArray encodingOverride() const { return m_encodingOverride; }
+    // Applies from the next output on (commands running now included). An
+    // encoding this Qt cannot decode is refused.
+    bool setEncodingOverride(const QByteArray &encoding);
+    // EncodingChoices that this Qt can decode.
+    static QList<QByteArray> availableEncodings();
 
     // A small coloured dot for the state, used on tabs and the status line.
     static QIcon stateIcon(ConsoleClient::State state, bool failed);
@@ -93,6 +106,7 @@ public Q_SLOTS:
     void copy();
     // Writes buffered output to the pane now instead of at the next tick.
     void flushOutput();
+    void showFindBar();
 
 Q_SIGNALS:
     // The state, statusText() or address() changed.
@@ -108,14 +122,10 @@ private:
         QString command;
         QElapsedTimer elapsed;
         bool cancelRequested = false;
-        // One stateful decoder per stream, so that a character split between
-        // two chunks comes out whole.
+        // One stateful decoder and escape-sequence parser per stream, so that
+        // a character or a sequence split between two chunks comes out whole.
         std::array<std::optional<QStringDecoder>, 2> decoders;
-    };
-    struct Chunk
-    {
-        TextKind kind;
-        QString text;
+        std::array<AnsiParser, 2> parsers;
     };
 
     void setUpFormats();
@@ -130,6 +140,8 @@ private:
     static QString durationText(const Running &running);
     static QString exitStatusText(const Running &running, ProcessExit exit);
     QStringDecoder makeDecoder() const;
+    void addEncodingMenu(QMenu *menu);
+    void applyTerminalFont(int points);
 
     // Queues text for the pane; lines start on a fresh line.
     void appendText(TextKind kind, const QString &text);
@@ -137,7 +149,8 @@ private:
     void startNewLine();
 
     ConsoleClient *m_client = nullptr;
-    QPlainTextEdit *m_pane = nullptr;
+    TerminalView *m_pane = nullptr;
+    TerminalFindBar *m_findBar = nullptr;
     QLabel *m_statusIcon = nullptr;
     QLabel *m_statusLabel = nullptr;
     QPushButton *m_reconnectButton = nullptr;
@@ -146,10 +159,9 @@ private:
 
     std::array<QTextCharFormat, TextKindCount> m_formats;
     std::map<quint64, Running> m_running; // ordered by request id, so by age
-    QList<Chunk> m_pending;
-    QTimer m_flushTimer;
-    // Whether the pane plus m_pending ends at the start of a line.
-    bool m_atLineStart = true;
+    // Output of a request no longer running (late chunks): parsed on its own.
+    std::array<AnsiParser, 2> m_strayParsers;
+    QByteArray m_encodingOverride;
     bool m_wasReady = false;
     // An error line was written for the current connection attempt.
     bool m_errorShown = false;

@@ -6,17 +6,26 @@
 #include "consoleserver.h"
 #include "consolesessionwidget.h"
 #include "frame.h"
+#include "terminal/terminalfindbar.h"
+#include "terminal/terminalview.h"
 
+#include <QAction>
 #include <QLabel>
+#include <QLineEdit>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollBar>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTest>
 #include <QTextBlock>
 #include <QTextDocument>
+
+#include <QStringDecoder>
 
 #include <memory>
 
@@ -69,6 +78,7 @@ class TestConsoleSessionWidget final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void init();
     void cleanup();
 
@@ -77,6 +87,13 @@ private Q_SLOTS:
     void showsExitStatus_data();
     void showsExitStatus();
     void decodesCharactersSplitAcrossChunks();
+    void decodesWithTheChosenEncoding();
+    void offersEncodingsThatWork();
+    void refusesUnknownEncodings();
+    void rendersColouredOutput();
+    void rewritesProgressLines();
+    void opensFindBarFromTheInputLine();
+    void clearsAndZoomsFromTheInputLine();
     void keepsScrollbackBounded();
     void runsCommandsConcurrently();
     void cancelsWithCtrlC();
@@ -97,6 +114,16 @@ private:
 
     std::unique_ptr<ConsoleServer> m_server;
 };
+
+void TestConsoleSessionWidget::initTestCase()
+{
+    // The pane reads its scrollback and font size from the settings: keep
+    // the user's own out of it.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("Tincan"));
+    QCoreApplication::setApplicationName(QStringLiteral("TincanConsoleSessionTest"));
+    QSettings().clear();
+}
 
 void TestConsoleSessionWidget::init()
 {
@@ -207,17 +234,176 @@ void TestConsoleSessionWidget::decodesCharactersSplitAcrossChunks()
     QVERIFY(!paneText(*session).contains(QChar::ReplacementCharacter));
 }
 
-void TestConsoleSessionWidget::keepsScrollbackBounded()
+void TestConsoleSessionWidget::decodesWithTheChosenEncoding()
 {
-    constexpr int Lines = 3 * ConsoleSessionWidget::ScrollbackLines;
+    if (!QStringDecoder("GBK").isValid())
+        QSKIP("This Qt has no GBK decoder");
     auto session = connectedSession();
     QVERIFY(session);
-    typeCommand(*session, QStringLiteral("seq 1 %1").arg(Lines));
-    QTRY_VERIFY_WITH_TIMEOUT(paneText(*session).contains(QStringLiteral("[exit 0")), 30000);
-    QTextDocument *document = session->terminal()->document();
-    QVERIFY(document->blockCount() <= ConsoleSessionWidget::ScrollbackLines);
+    QCOMPARE(session->outputEncoding(), QByteArray("UTF-8"));
+    QVERIFY(session->setEncodingOverride("GBK"));
+    QCOMPARE(session->encodingOverride(), QByteArray("GBK"));
+    QCOMPARE(session->outputEncoding(), QByteArray("GBK"));
+    // 你 in GBK is C4 E3: its two bytes reach the client in separate chunks.
+    typeCommand(*session, QStringLiteral("printf 'a\\304'; sleep 0.3; printf '\\343b\\n'"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+    QVERIFY2(paneText(*session).contains(QStringLiteral("a你b\n")), qPrintable(paneText(*session)));
+    QVERIFY(!paneText(*session).contains(QChar::ReplacementCharacter));
+
+    // Back to the server's (UTF-8): the same bytes are no longer 你.
+    QVERIFY(session->setEncodingOverride({}));
+    QCOMPARE(session->outputEncoding(), QByteArray("UTF-8"));
+    typeCommand(*session, QStringLiteral("printf 'c\\304\\343d\\n'"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("d\n[exit 0")));
+    QVERIFY(paneText(*session).contains(QChar::ReplacementCharacter));
+}
+
+void TestConsoleSessionWidget::offersEncodingsThatWork()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    const QList<QByteArray> available = ConsoleSessionWidget::availableEncodings();
+    QVERIFY(available.contains("UTF-8"));
+    for (const QByteArray &name : available)
+        QVERIFY2(QStringDecoder(name.constData()).isValid(), name.constData());
+
+    std::unique_ptr<QMenu> menu(session->terminal()->createContextMenu());
+    auto *encodings = menu->findChild<QMenu *>(QStringLiteral("encodingMenu"));
+    QVERIFY(encodings);
+    QAction *server = encodings->findChild<QAction *>(QStringLiteral("serverEncodingAction"));
+    QVERIFY(server);
+    QCOMPARE(server->text(), QStringLiteral("Server’s (UTF-8)"));
+    QVERIFY(server->isChecked());
+    QList<QByteArray> offered;
+    QAction *gbk = nullptr;
+    for (QAction *action : encodings->actions()) {
+        if (action->data().isValid())
+            offered.append(action->data().toByteArray());
+        if (action->data().toByteArray() == "GBK")
+            gbk = action;
+    }
+    QCOMPARE(offered, available);
+    if (!gbk)
+        QSKIP("This Qt has no GBK decoder");
+    gbk->trigger();
+    QCOMPARE(session->encodingOverride(), QByteArray("GBK"));
+    // The next menu shows the choice.
+    std::unique_ptr<QMenu> again(session->terminal()->createContextMenu());
+    encodings = again->findChild<QMenu *>(QStringLiteral("encodingMenu"));
+    QVERIFY(!encodings->findChild<QAction *>(QStringLiteral("serverEncodingAction"))->isChecked());
+    server = encodings->findChild<QAction *>(QStringLiteral("serverEncodingAction"));
+    server->trigger();
+    QVERIFY(session->encodingOverride().isEmpty());
+}
+
+void TestConsoleSessionWidget::refusesUnknownEncodings()
+{
+    ConsoleSessionWidget session;
+    QVERIFY(!session.setEncodingOverride("No-Such-Encoding-42"));
+    QVERIFY(session.encodingOverride().isEmpty());
+    QCOMPARE(session.outputEncoding(), QByteArray("UTF-8"));
+}
+
+void TestConsoleSessionWidget::rendersColouredOutput()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    typeCommand(*session,
+        QStringLiteral("printf 'x \\033[1;31mRED\\033[0m \\033[4mUNDER\\033[0m plain\\n'; "
+                       "printf '\\033[32mWARN\\033[0m\\n' >&2"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+    QVERIFY2(paneText(*session).contains(QStringLiteral("x RED UNDER plain\n")), qPrintable(paneText(*session)));
+    QVERIFY(!paneText(*session).contains(QChar(0x1b)));
+    const QTextCharFormat red = formatOf(*session, QStringLiteral("RED"));
+    QVERIFY(red.fontWeight() >= QFont::Bold);
+    const QColor color = red.foreground().color();
+    QVERIFY2(color.red() > 2 * color.green(), qPrintable(color.name()));
+    QVERIFY(formatOf(*session, QStringLiteral("UNDER")).fontUnderline());
+    QCOMPARE(formatOf(*session, QStringLiteral("plain")).foreground(),
+        session->textFormat(ConsoleSessionWidget::TextKind::Stdout).foreground());
+    const QColor green = formatOf(*session, QStringLiteral("WARN")).foreground().color();
+    QVERIFY2(green.green() > green.red(), qPrintable(green.name()));
+}
+
+void TestConsoleSessionWidget::rewritesProgressLines()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    typeCommand(*session, QStringLiteral("printf 'a\\r50%%'; sleep 0.2; printf '\\r100%%\\n'; printf 'next\\n'"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+    QVERIFY2(paneText(*session).contains(QStringLiteral("$ printf")), qPrintable(paneText(*session)));
     const QStringList lines = paneText(*session).split(QLatin1Char('\n'));
-    QVERIFY(lines.contains(QString::number(Lines)));
+    const qsizetype progress = lines.indexOf(QStringLiteral("100%"));
+    QVERIFY2(progress > 0, qPrintable(paneText(*session)));
+    QCOMPARE(lines.value(progress + 1), QStringLiteral("next"));
+    QVERIFY(!lines.contains(QStringLiteral("50%")));
+    QVERIFY(!paneText(*session).contains(QLatin1Char('\r')));
+
+    // A progress line left open is not overwritten by the exit status.
+    typeCommand(*session, QStringLiteral("printf 'working 10%%\\rworking 99%%\\r'"));
+    QTRY_VERIFY2(paneText(*session).contains(QStringLiteral("working 99%\n[exit 0")), qPrintable(paneText(*session)));
+}
+
+void TestConsoleSessionWidget::opensFindBarFromTheInputLine()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    session->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(session.get()));
+    typeCommand(*session, QStringLiteral("printf 'one target\\ntwo\\nthree target\\n'"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+    session->commandLine()->setFocus();
+    QVERIFY(!session->findBar()->isVisible());
+    QTest::keyClick(session->commandLine(), Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);
+    QVERIFY(session->findBar()->isVisible());
+    QVERIFY(session->findBar()->field()->hasFocus());
+    QTest::keyClicks(session->findBar()->field(), QStringLiteral("target"));
+    // Twice in the output, twice in the echoed command.
+    QCOMPARE(session->terminal()->matchCount(), 4);
+    QCOMPARE(session->terminal()->extraSelections().size(), 5);
+    QTest::keyClick(session->findBar()->field(), Qt::Key_Escape);
+    QVERIFY(!session->findBar()->isVisible());
+    QVERIFY(session->commandLine()->hasFocus());
+    QCOMPARE(session->terminal()->extraSelections().size(), 0);
+}
+
+void TestConsoleSessionWidget::clearsAndZoomsFromTheInputLine()
+{
+    auto session = connectedSession();
+    QVERIFY(session);
+    session->activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(session.get()));
+    typeCommand(*session, QStringLiteral("echo some output"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+    session->commandLine()->setFocus();
+    QTest::keyClick(session->commandLine(), Qt::Key_L, Qt::ControlModifier);
+    QVERIFY(paneText(*session).isEmpty());
+
+    const int size = session->terminal()->fontPointSize();
+    QTest::keyClick(session->commandLine(), Qt::Key_Equal, Qt::ControlModifier);
+    QCOMPARE(session->terminal()->fontPointSize(), size + 1);
+    QCOMPARE(session->commandLine()->font().pointSize(), size + 1);
+    QTest::keyClick(session->commandLine(), Qt::Key_0, Qt::ControlModifier);
+    QCOMPARE(session->terminal()->fontPointSize(), size);
+}
+
+void TestConsoleSessionWidget::keepsScrollbackBounded()
+{
+    constexpr int Lines = 100000;
+    auto session = connectedSession();
+    QVERIFY(session);
+    const int cap = session->terminal()->scrollbackLines();
+    QCOMPARE(cap, TerminalView::DefaultScrollbackLines);
+    typeCommand(*session, QStringLiteral("seq 1 %1").arg(Lines));
+    QTRY_VERIFY_WITH_TIMEOUT(paneText(*session).contains(QStringLiteral("[exit 0")), 60000);
+    QTextDocument *document = session->terminal()->document();
+    QVERIFY(document->blockCount() <= cap);
+    const QStringList lines = paneText(*session).split(QLatin1Char('\n'));
+    // The newest lines are all there, in order, right before the exit status.
+    const qsizetype status = lines.size() - 2;
+    QVERIFY2(lines.at(status).startsWith(QStringLiteral("[exit 0")), qPrintable(lines.at(status)));
+    QCOMPARE(lines.at(status - 1), QString::number(Lines));
+    QCOMPARE(lines.at(status - 1000), QString::number(Lines - 999));
     QVERIFY(!lines.contains(QStringLiteral("1")));
     // Output followed the flood: the view is at the bottom.
     const QScrollBar *bar = session->terminal()->verticalScrollBar();

@@ -1,0 +1,814 @@
+#include "terminalview.h"
+
+#include "terminalpalette.h"
+
+#include <QAction>
+#include <QContextMenuEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFontDatabase>
+#include <QInputDialog>
+#include <QKeyEvent>
+#include <QMenu>
+#include <QMessageBox>
+#include <QPointer>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTextBlock>
+#include <QTextLayout>
+
+#include <algorithm>
+#include <optional>
+
+namespace Tincan {
+
+namespace {
+
+// The fixed font's size when the system gives it in pixels.
+constexpr int FallbackPointSize = 10;
+// Lines the Scrollback… dialog's arrows step by.
+constexpr int ScrollbackStep = 1000;
+
+QTextCharFormat matchFormat()
+{
+    QTextCharFormat format;
+    format.setBackground(QColor(TerminalView::MatchBackground));
+    return format;
+}
+
+QTextCharFormat currentMatchFormat()
+{
+    QTextCharFormat format;
+    format.setBackground(QColor(TerminalView::CurrentMatchBackground));
+    format.setForeground(QColor(TerminalView::CurrentMatchForeground));
+    return format;
+}
+
+// Tincan's own text may quote a peer (an error message): no control
+// character of it may act on the pane.
+QString printable(QStringView text)
+{
+    QString result = text.toString();
+    for (QChar &c : result) {
+        if (c.unicode() < 0x20 || c.unicode() == 0x7f || (c.unicode() >= 0x80 && c.unicode() < 0xa0))
+            c = QChar::ReplacementCharacter;
+    }
+    return result;
+}
+
+} // namespace
+
+// Feeds what the parser finds into the buffer, in one style.
+class TerminalView::OutputSink final : public AnsiParser::Sink
+{
+public:
+    OutputSink(TerminalView &view, int style)
+        : m_view(view)
+        , m_style(style)
+        , m_blank(view.m_styleIds.value(style))
+    {
+    }
+
+    void text(QStringView text, const TextAttributes &attributes) override
+    {
+        m_view.m_buffer.write(text, m_view.formatId(m_style, attributes), m_blank);
+    }
+
+    void control(AnsiParser::Control control, int count) override
+    {
+        TerminalBuffer &buffer = m_view.m_buffer;
+        switch (control) {
+        case AnsiParser::Control::LineFeed:
+            buffer.lineFeed();
+            break;
+        case AnsiParser::Control::CarriageReturn:
+            buffer.carriageReturn();
+            break;
+        case AnsiParser::Control::Backspace:
+            buffer.backspace();
+            break;
+        case AnsiParser::Control::Tab:
+            buffer.tab(m_blank);
+            break;
+        case AnsiParser::Control::EraseToEndOfLine:
+            buffer.erase(TerminalBuffer::Erase::ToEnd, m_blank);
+            break;
+        case AnsiParser::Control::EraseToStartOfLine:
+            buffer.erase(TerminalBuffer::Erase::ToStart, m_blank);
+            break;
+        case AnsiParser::Control::EraseLine:
+            buffer.erase(TerminalBuffer::Erase::Line, m_blank);
+            break;
+        case AnsiParser::Control::CursorForward:
+            buffer.moveCursor(count);
+            break;
+        case AnsiParser::Control::CursorBackward:
+            buffer.moveCursor(-qsizetype(count));
+            break;
+        case AnsiParser::Control::CursorToColumn:
+            buffer.setColumn(count - 1);
+            break;
+        }
+    }
+
+private:
+    TerminalView &m_view;
+    int m_style;
+    TerminalBuffer::FormatId m_blank;
+};
+
+TerminalView::TerminalView(QWidget *parent)
+    : QPlainTextEdit(parent)
+{
+    setReadOnly(true);
+    setUndoRedoEnabled(false);
+    setWordWrapMode(QTextOption::WrapAtWordBoundaryOrAnywhere);
+    setFrameShape(QFrame::NoFrame);
+    setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    setContextMenuPolicy(Qt::DefaultContextMenu);
+
+    QPalette colors = palette();
+    for (QPalette::ColorGroup group : { QPalette::Active, QPalette::Inactive }) {
+        colors.setColor(group, QPalette::Base, QColor(Background));
+        colors.setColor(group, QPalette::Text, QColor(Foreground));
+        colors.setColor(group, QPalette::Highlight, QColor(SelectionBackground));
+        colors.setColor(group, QPalette::HighlightedText, QColor(SelectionForeground));
+    }
+    setPalette(colors);
+
+    const QSettings settings;
+    QFont fixedFont = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    m_defaultPointSize = fixedFont.pointSize() > 0 ? fixedFont.pointSize() : FallbackPointSize;
+    const int savedSize = settings.value(FontSizeSetting, m_defaultPointSize).toInt();
+    fixedFont.setPointSize(std::clamp(savedSize, MinFontPointSize, MaxFontPointSize));
+    setFont(fixedFont);
+    setScrollbackLines(settings.value(ScrollbackSetting, DefaultScrollbackLines).toInt());
+
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, [this] { flushOutput(false); });
+    m_findRefreshTimer.setSingleShot(true);
+    m_findRefreshTimer.setInterval(FindRefreshInterval);
+    connect(&m_findRefreshTimer, &QTimer::timeout, this, &TerminalView::refreshMatches);
+
+    QScrollBar *bar = verticalScrollBar();
+    connect(bar, &QScrollBar::valueChanged, this, &TerminalView::onScrolled);
+    connect(bar, &QScrollBar::rangeChanged, this, &TerminalView::onRangeChanged);
+
+    createActions();
+}
+
+TerminalView::~TerminalView() = default;
+
+void TerminalView::createActions()
+{
+    const auto make = [this](Action id, const QString &text, const QList<QKeySequence> &keys, bool onView) {
+        auto *action = new QAction(text, this);
+        action->setShortcuts(keys);
+        action->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+        if (onView)
+            addAction(action);
+        Q_ASSERT(m_actions.size() == qsizetype(id));
+        m_actions.append(action);
+        return action;
+    };
+    // Copy and Clear share their keys with the main window's actions; the
+    // pane takes those keys itself (event()), so they are shown here only.
+    QAction *copyAction = make(Action::Copy, tr("&Copy"), { QKeySequence(CopyKey) }, false);
+    copyAction->setShortcutContext(Qt::WidgetShortcut);
+    copyAction->setEnabled(false);
+    connect(this, &QPlainTextEdit::copyAvailable, copyAction, &QAction::setEnabled);
+    connect(copyAction, &QAction::triggered, this, &QPlainTextEdit::copy);
+    connect(make(Action::SelectAll, tr("Select &All"),
+                { QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_A) }, true),
+        &QAction::triggered, this, &QPlainTextEdit::selectAll);
+    connect(
+        make(Action::Find, tr("&Find…"), { QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_F) }, true),
+        &QAction::triggered, this, &TerminalView::findRequested);
+    connect(make(Action::SaveOutput, tr("&Save Output…"), {}, false), &QAction::triggered, this,
+        &TerminalView::saveOutputInteractively);
+    QAction *clearAction = make(Action::Clear, tr("C&lear"), { QKeySequence(ClearKey) }, false);
+    clearAction->setShortcutContext(Qt::WidgetShortcut);
+    connect(clearAction, &QAction::triggered, this, &TerminalView::clearOutput);
+    connect(make(Action::ZoomIn, tr("Zoom &In"),
+                { QKeySequence(Qt::ControlModifier | Qt::Key_Equal), QKeySequence(Qt::ControlModifier | Qt::Key_Plus) },
+                true),
+        &QAction::triggered, this, &TerminalView::increaseFontSize);
+    connect(make(Action::ZoomOut, tr("Zoom &Out"), { QKeySequence(Qt::ControlModifier | Qt::Key_Minus) }, true),
+        &QAction::triggered, this, &TerminalView::decreaseFontSize);
+    connect(make(Action::ResetZoom, tr("&Reset Zoom"), { QKeySequence(Qt::ControlModifier | Qt::Key_0) }, true),
+        &QAction::triggered, this, &TerminalView::resetFontSize);
+    connect(make(Action::Scrollback, tr("Scroll&back…"), {}, false), &QAction::triggered, this,
+        &TerminalView::askScrollbackLines);
+}
+
+QAction *TerminalView::action(Action which) const
+{
+    return m_actions.value(qsizetype(which));
+}
+
+QMenu *TerminalView::createContextMenu(QWidget *parent)
+{
+    auto *menu = new QMenu(parent);
+    menu->addAction(action(Action::Copy));
+    menu->addAction(action(Action::SelectAll));
+    menu->addSeparator();
+    menu->addAction(action(Action::Find));
+    menu->addAction(action(Action::SaveOutput));
+    menu->addAction(action(Action::Clear));
+    menu->addSeparator();
+    menu->addAction(action(Action::ZoomIn));
+    menu->addAction(action(Action::ZoomOut));
+    menu->addAction(action(Action::ResetZoom));
+    menu->addSeparator();
+    menu->addAction(action(Action::Scrollback));
+    Q_EMIT contextMenuCreated(menu);
+    return menu;
+}
+
+void TerminalView::contextMenuEvent(QContextMenuEvent *event)
+{
+    QMenu *menu = createContextMenu(this);
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    menu->popup(event->globalPos());
+}
+
+bool TerminalView::event(QEvent *event)
+{
+    // Claim Copy and Clear before a window-wide shortcut with the same key
+    // does: here they act on this pane.
+    if (event->type() == QEvent::ShortcutOverride) {
+        const QKeyCombination key = static_cast<QKeyEvent *>(event)->keyCombination();
+        if (key == CopyKey || key == ClearKey) {
+            event->accept();
+            return true;
+        }
+    }
+    return QPlainTextEdit::event(event);
+}
+
+void TerminalView::keyPressEvent(QKeyEvent *event)
+{
+    const QKeyCombination key = event->keyCombination();
+    if (key == CopyKey) {
+        copy();
+        return;
+    }
+    if (key == ClearKey) {
+        clearOutput();
+        return;
+    }
+    QPlainTextEdit::keyPressEvent(event);
+}
+
+int TerminalView::addStyle(const QTextCharFormat &format)
+{
+    m_styleIds.append(TerminalBuffer::FormatId(m_formats.size()));
+    m_formats.append(format);
+    return int(m_styleIds.size() - 1);
+}
+
+TerminalBuffer::FormatId TerminalView::formatId(int style, const TextAttributes &attributes)
+{
+    if (attributes.isDefault())
+        return m_styleIds.value(style);
+    const FormatKey key { style, attributes };
+    if (m_hasLastKey && key == m_lastKey)
+        return m_lastId;
+    TerminalBuffer::FormatId id = 0;
+    if (const auto it = m_formatIds.constFind(key); it != m_formatIds.cend()) {
+        id = *it;
+    } else if (m_formats.size() >= MaxFormats) {
+        id = m_styleIds.value(style);
+    } else {
+        id = TerminalBuffer::FormatId(m_formats.size());
+        m_formats.append(makeFormat(style, attributes));
+        m_formatIds.insert(key, id);
+    }
+    m_lastKey = key;
+    m_lastId = id;
+    m_hasLastKey = true;
+    return id;
+}
+
+QTextCharFormat TerminalView::makeFormat(int style, const TextAttributes &attributes) const
+{
+    QTextCharFormat format = m_formats.value(m_styleIds.value(style));
+    const QColor styleForeground
+        = format.foreground().style() != Qt::NoBrush ? format.foreground().color() : QColor(Foreground);
+    const QColor styleBackground
+        = format.background().style() != Qt::NoBrush ? format.background().color() : QColor(Background);
+    QColor foreground = TerminalPalette::resolve(attributes.foreground, styleForeground);
+    QColor background;
+    if (!attributes.background.isDefault())
+        background = TerminalPalette::resolve(attributes.background, styleBackground);
+    if (attributes.has(TextAttributes::Inverse)) {
+        const QColor swapped = foreground;
+        foreground = background.isValid() ? background : styleBackground;
+        background = swapped;
+    }
+    const QColor shownBackground = background.isValid() ? background : styleBackground;
+    foreground = TerminalPalette::readable(foreground, shownBackground);
+    if (attributes.has(TextAttributes::Faint))
+        foreground = TerminalPalette::blend(foreground, shownBackground, TerminalPalette::FaintBlend);
+    format.setForeground(foreground);
+    if (background.isValid())
+        format.setBackground(background);
+    if (attributes.has(TextAttributes::Bold))
+        format.setFontWeight(QFont::Bold);
+    if (attributes.has(TextAttributes::Italic))
+        format.setFontItalic(true);
+    if (attributes.has(TextAttributes::Underline))
+        format.setFontUnderline(true);
+    if (attributes.has(TextAttributes::Strikeout))
+        format.setFontStrikeOut(true);
+    return format;
+}
+
+void TerminalView::write(int style, QStringView text)
+{
+    const TerminalBuffer::FormatId id = m_styleIds.value(style);
+    while (!text.isEmpty()) {
+        const qsizetype newline = text.indexOf(QLatin1Char('\n'));
+        const QStringView line = newline < 0 ? text : text.first(newline);
+        if (!line.isEmpty())
+            m_buffer.write(printable(line), id, id);
+        if (newline < 0)
+            break;
+        m_buffer.lineFeed();
+        text = text.sliced(newline + 1);
+    }
+    scheduleFlush();
+}
+
+void TerminalView::writeOutput(AnsiParser &parser, int style, QStringView text)
+{
+    OutputSink sink(*this, style);
+    parser.feed(text, sink);
+    scheduleFlush();
+}
+
+void TerminalView::startNewLine()
+{
+    const bool wasAtStart = m_buffer.atLineStart();
+    m_buffer.finishLine();
+    if (!wasAtStart)
+        scheduleFlush();
+}
+
+void TerminalView::setScrollbackLines(int lines)
+{
+    m_scrollbackLines = std::clamp(lines, MinScrollbackLines, MaxScrollbackLines);
+    m_buffer.setMaxLines(m_scrollbackLines);
+    QTextCursor cursor(document());
+    cursor.beginEditBlock();
+    trimScrollback();
+    cursor.endEditBlock();
+}
+
+void TerminalView::trimScrollback()
+{
+    // QTextDocument's own maximumBlockCount lays out every block it removes
+    // (it walks them with a cursor), which costs more than all the rest of a
+    // flush together; cutting by position inside an edit block lays out
+    // nothing.
+    QTextDocument *document = this->document();
+    int cut = 0;
+    if (const int excess = document->blockCount() - m_scrollbackLines; excess > 0)
+        cut = document->findBlockByNumber(excess).position();
+    if (const int excess = document->characterCount() - int(MaxScrollbackCharacters); excess > cut) {
+        const QTextBlock block = document->findBlock(excess);
+        cut = block.position() < excess && block.next().isValid() ? block.next().position() : block.position();
+    }
+    if (cut <= 0)
+        return;
+    QTextCursor trim(document);
+    trim.setPosition(0);
+    trim.setPosition(cut, QTextCursor::KeepAnchor);
+    trim.removeSelectedText();
+}
+
+void TerminalView::scheduleFlush()
+{
+    if (!m_flushTimer.isActive() && m_buffer.hasUpdate())
+        m_flushTimer.start(m_nextFlushInterval);
+}
+
+void TerminalView::flush()
+{
+    flushOutput(true);
+}
+
+void TerminalView::flushOutput(bool complete)
+{
+    m_flushTimer.stop();
+    std::optional<TerminalBuffer::Update> update;
+    if (m_buffer.hasUpdate())
+        update = m_buffer.takeUpdate();
+    if (!update && m_withheld.isEmpty())
+        return;
+    QElapsedTimer took;
+    took.start();
+
+    // A frame writes the newest lines of a flood; the older ones follow,
+    // a slice per frame, above them.
+    QList<TerminalBuffer::Update> older;
+    if (update && update->replacesAll)
+        m_withheld.clear(); // scrolled away for good
+    if (update && !complete && m_withheld.isEmpty()) {
+        const qsizetype shown = TerminalBuffer::trailingLines(*update, MaxLinesPerFrame, MaxCharactersPerFrame);
+        older = TerminalBuffer::takeLeadingLines(
+            *update, update->finishedLines - shown, MaxLinesPerFrame, MaxCharactersPerFrame);
+    }
+    const qsizetype slices = complete ? m_withheld.size() : std::min<qsizetype>(m_withheld.size(), 1);
+    qsizetype lines = update ? update->finishedLines : 0;
+    for (qsizetype i = 0; i < slices; ++i)
+        lines += m_withheld.at(i).finishedLines;
+    const bool replacesAll = update && update->replacesAll;
+
+    // Where the view is, to keep it there (unless it follows the output).
+    QScrollBar *bar = verticalScrollBar();
+    QTextDocument *document = this->document();
+    const bool follow = m_follow;
+    QTextCursor top;
+    int topLineOffset = 0;
+    if (!follow) {
+        const QTextBlock block = firstVisibleBlock();
+        top = QTextCursor(block);
+        topLineOffset = bar->value() - block.firstLineNumber();
+    }
+
+    // Every highlight is a cursor the document moves on each insertion: with
+    // many lines coming, drop them now and find them again afterwards.
+    if (!m_findText.isEmpty() && !m_matches.isEmpty() && (replacesAll || lines > MaxLinesWithLiveHighlights)) {
+        m_matches.clear();
+        m_current = -1;
+        setExtraSelections({});
+    }
+
+    m_adjustingScroll = true;
+    if (replacesAll)
+        document->clear();
+    QTextCursor cursor(document);
+    cursor.beginEditBlock();
+    if (update) {
+        // The last block shows the open line as it was: write it again.
+        // (Only positions here: moving by blocks or lines lays text out.)
+        const QTextBlock last = document->lastBlock();
+        const int start = last.position();
+        cursor.setPosition(start);
+        cursor.setPosition(start + last.length() - 1, QTextCursor::KeepAnchor);
+        if (cursor.hasSelection())
+            cursor.removeSelectedText();
+        insertRuns(cursor, *update);
+        if (!older.isEmpty()) {
+            m_withheld = older;
+            m_withheldAt = QTextCursor(document);
+            m_withheldAt.setPosition(start);
+        }
+    }
+    for (qsizetype i = 0; i < slices; ++i) {
+        // At the start of the lines written after them: the mark moves on
+        // past each slice, so the slices end up oldest first.
+        QTextCursor at(document);
+        at.setPosition(m_withheldAt.position());
+        insertRuns(at, m_withheld.takeFirst());
+    }
+    trimScrollback();
+    cursor.endEditBlock();
+
+    if (follow) {
+        bar->setValue(bar->maximum());
+    } else if (replacesAll) {
+        bar->setValue(0); // what was in view is gone
+    } else {
+        // The same lines stay in view while old ones go at the top, or older
+        // ones arrive above.
+        const QTextBlock block = top.block();
+        bar->setValue(block.firstLineNumber() + (top.position() == block.position() ? topLineOffset : 0));
+    }
+    m_adjustingScroll = false;
+    m_follow = follow;
+
+    if (!m_findText.isEmpty() && !m_findRefreshTimer.isActive())
+        m_findRefreshTimer.start();
+
+    const auto elapsed = std::chrono::milliseconds(took.elapsed());
+    m_nextFlushInterval = std::clamp(elapsed * FlushBackoffFactor, FlushInterval, MaxFlushInterval);
+    if (!m_withheld.isEmpty())
+        m_flushTimer.start(m_nextFlushInterval);
+}
+
+void TerminalView::insertRuns(QTextCursor &cursor, const TerminalBuffer::Update &text)
+{
+    const QList<TerminalBuffer::FormatRun> &runs = text.runs;
+    if (runs.isEmpty()) {
+        cursor.insertText(text.text, m_formats.value(m_styleIds.value(0)));
+        return;
+    }
+    for (qsizetype i = 0; i < runs.size(); ++i) {
+        const qsizetype start = i == 0 ? 0 : runs.at(i).start;
+        const qsizetype end = i + 1 < runs.size() ? runs.at(i + 1).start : text.text.size();
+        cursor.insertText(text.text.sliced(start, end - start), m_formats.value(runs.at(i).format));
+    }
+}
+
+void TerminalView::onScrolled(int value)
+{
+    if (!m_adjustingScroll)
+        m_follow = value >= verticalScrollBar()->maximum();
+}
+
+void TerminalView::onRangeChanged()
+{
+    if (!m_follow || m_followQueued)
+        return;
+    // Laying out wrapped lines, or a resize, moved the bottom: stay on it.
+    // Later, not now: QPlainTextEdit puts its old top line back right after
+    // announcing the new range (with the scroll bar's signals blocked).
+    m_followQueued = true;
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_followQueued = false;
+            if (!m_follow)
+                return;
+            const bool wasAdjusting = std::exchange(m_adjustingScroll, true);
+            verticalScrollBar()->setValue(verticalScrollBar()->maximum());
+            m_adjustingScroll = wasAdjusting;
+        },
+        Qt::QueuedConnection);
+}
+
+void TerminalView::clearOutput()
+{
+    m_flushTimer.stop();
+    m_withheld.clear();
+    m_withheldAt = QTextCursor();
+    m_buffer.clear();
+    m_matches.clear();
+    m_current = -1;
+    m_currentCursor = QTextCursor();
+    setExtraSelections({});
+    m_adjustingScroll = true;
+    document()->clear();
+    m_adjustingScroll = false;
+    m_follow = true;
+    if (!m_findText.isEmpty())
+        Q_EMIT matchesChanged();
+}
+
+void TerminalView::applyFontSize(int points)
+{
+    if (points == font().pointSize())
+        return;
+    QFont resized = font();
+    resized.setPointSize(points);
+    setFont(resized);
+    Q_EMIT fontPointSizeChanged(points);
+}
+
+void TerminalView::setFontPointSize(int points)
+{
+    points = std::clamp(points, MinFontPointSize, MaxFontPointSize);
+    if (points == fontPointSize())
+        return;
+    QSettings settings;
+    if (points == m_defaultPointSize)
+        settings.remove(FontSizeSetting);
+    else
+        settings.setValue(FontSizeSetting, points);
+    applyFontSize(points);
+}
+
+void TerminalView::increaseFontSize()
+{
+    setFontPointSize(fontPointSize() + 1);
+}
+
+void TerminalView::decreaseFontSize()
+{
+    setFontPointSize(fontPointSize() - 1);
+}
+
+void TerminalView::resetFontSize()
+{
+    setFontPointSize(m_defaultPointSize);
+}
+
+bool TerminalView::saveOutput(const QString &path)
+{
+    flush();
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        m_errorString = file.errorString();
+        return false;
+    }
+    QByteArray data = toPlainText().toUtf8();
+    if (!data.isEmpty() && !data.endsWith('\n'))
+        data.append('\n');
+    if (file.write(data) != data.size() || !file.commit()) {
+        m_errorString = file.errorString();
+        return false;
+    }
+    m_errorString.clear();
+    return true;
+}
+
+void TerminalView::saveOutputInteractively()
+{
+    const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save Output"),
+        QDir(folder).filePath(tr("console-output.txt")), tr("Text files (*.txt);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    if (!saveOutput(path)) {
+        QMessageBox::warning(this, tr("Save Output"),
+            tr("The output could not be saved to %1: %2").arg(QDir::toNativeSeparators(path), m_errorString));
+    }
+}
+
+void TerminalView::askScrollbackLines()
+{
+    QPointer<TerminalView> self(this);
+    bool ok = false;
+    const int lines
+        = QInputDialog::getInt(this, tr("Scrollback"), tr("Lines each console pane keeps (older lines are dropped):"),
+            m_scrollbackLines, MinScrollbackLines, MaxScrollbackLines, ScrollbackStep, &ok);
+    if (!self || !ok)
+        return;
+    setScrollbackLines(lines);
+    QSettings().setValue(ScrollbackSetting, m_scrollbackLines);
+}
+
+// Find.
+
+int TerminalView::find(const QString &text, QTextDocument::FindFlags flags)
+{
+    flush();
+    m_findText = text;
+    m_findFlags = flags;
+    m_current = -1;
+    m_currentCursor = QTextCursor();
+    searchDocument();
+    if (m_matches.isEmpty()) {
+        updateHighlights();
+        Q_EMIT matchesChanged();
+        return 0;
+    }
+    int index = matchAtOrAfter(viewportEndPosition()) - 1;
+    if (index < 0)
+        index = int(m_matches.size()) - 1;
+    makeCurrent(index);
+    return int(m_matches.size());
+}
+
+void TerminalView::findNext()
+{
+    if (m_matches.isEmpty())
+        return;
+    const int count = int(m_matches.size());
+    int index = m_current >= 0 ? (m_current + 1) % count : matchAtOrAfter(viewportStartPosition());
+    if (index >= count)
+        index = 0;
+    makeCurrent(index);
+}
+
+void TerminalView::findPrevious()
+{
+    if (m_matches.isEmpty())
+        return;
+    const int count = int(m_matches.size());
+    int index = m_current >= 0 ? m_current - 1 : matchAtOrAfter(viewportEndPosition()) - 1;
+    if (index < 0)
+        index = count - 1;
+    makeCurrent(index);
+}
+
+void TerminalView::clearFind()
+{
+    m_findRefreshTimer.stop();
+    m_findText.clear();
+    m_matches.clear();
+    m_matchesTruncated = false;
+    m_current = -1;
+    m_currentCursor = QTextCursor();
+    setExtraSelections({});
+    Q_EMIT matchesChanged();
+}
+
+QTextCursor TerminalView::currentMatchCursor() const
+{
+    return m_current >= 0 ? m_matches.at(m_current) : QTextCursor();
+}
+
+void TerminalView::searchDocument()
+{
+    m_matches.clear();
+    m_matchesTruncated = false;
+    if (m_findText.isEmpty())
+        return;
+    const Qt::CaseSensitivity sensitivity
+        = m_findFlags.testFlag(QTextDocument::FindCaseSensitively) ? Qt::CaseSensitive : Qt::CaseInsensitive;
+    const qsizetype length = m_findText.size();
+    // The newest matches matter most in a terminal: walk up from the end.
+    QList<int> starts; // newest first
+    for (QTextBlock block = document()->lastBlock(); block.isValid(); block = block.previous()) {
+        const QString text = block.text();
+        qsizetype from = text.size() - length;
+        while (from >= 0) {
+            const qsizetype found = text.lastIndexOf(m_findText, from, sensitivity);
+            if (found < 0)
+                break;
+            if (starts.size() == MaxHighlightedMatches) {
+                m_matchesTruncated = true;
+                break;
+            }
+            starts.append(block.position() + int(found));
+            from = found - length;
+        }
+        if (m_matchesTruncated)
+            break;
+    }
+    m_matches.reserve(starts.size());
+    for (auto it = starts.crbegin(); it != starts.crend(); ++it) {
+        QTextCursor match(document());
+        match.setPosition(*it);
+        match.setPosition(*it + int(length), QTextCursor::KeepAnchor);
+        m_matches.append(match);
+    }
+}
+
+void TerminalView::refreshMatches()
+{
+    if (m_findText.isEmpty())
+        return;
+    searchDocument();
+    m_current = -1;
+    if (m_currentCursor.hasSelection()) {
+        const int index = matchAtOrAfter(m_currentCursor.selectionStart());
+        if (index < m_matches.size() && m_matches.at(index).selectionStart() == m_currentCursor.selectionStart())
+            m_current = index;
+    }
+    updateHighlights();
+    Q_EMIT matchesChanged();
+}
+
+void TerminalView::updateHighlights()
+{
+    QList<QTextEdit::ExtraSelection> selections;
+    selections.reserve(m_matches.size() + 1);
+    const QTextCharFormat all = matchFormat();
+    for (const QTextCursor &match : std::as_const(m_matches))
+        selections.append({ match, all });
+    if (m_current >= 0)
+        selections.append({ m_matches.at(m_current), currentMatchFormat() });
+    setExtraSelections(selections);
+}
+
+void TerminalView::makeCurrent(int index)
+{
+    m_current = index;
+    m_currentCursor = index >= 0 ? m_matches.at(index) : QTextCursor();
+    updateHighlights();
+    if (index >= 0)
+        scrollToMatch(m_matches.at(index));
+    Q_EMIT matchesChanged();
+}
+
+void TerminalView::scrollToMatch(const QTextCursor &match)
+{
+    const int position = match.selectionStart();
+    if (position >= viewportStartPosition() && match.selectionEnd() <= viewportEndPosition())
+        return;
+    const QTextBlock block = match.block();
+    int lineInBlock = 0;
+    if (const QTextLayout *layout = block.layout(); layout && layout->lineCount() > 0) {
+        const QTextLine line = layout->lineForTextPosition(position - block.position());
+        if (line.isValid())
+            lineInBlock = line.lineNumber();
+    }
+    QScrollBar *bar = verticalScrollBar();
+    bar->setValue(block.firstLineNumber() + lineInBlock - bar->pageStep() / 2);
+}
+
+int TerminalView::matchAtOrAfter(int position) const
+{
+    const auto it = std::lower_bound(m_matches.cbegin(), m_matches.cend(), position,
+        [](const QTextCursor &match, int value) { return match.selectionStart() < value; });
+    return int(it - m_matches.cbegin());
+}
+
+int TerminalView::viewportStartPosition() const
+{
+    return firstVisibleBlock().position();
+}
+
+int TerminalView::viewportEndPosition() const
+{
+    const QRect area = viewport()->rect();
+    return cursorForPosition(QPoint(area.right(), area.bottom())).position();
+}
+
+} // namespace Tincan
