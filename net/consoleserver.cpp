@@ -237,11 +237,6 @@ quint16 ConsoleServer::serverPort() const
     return m_listener ? m_listener->serverPort() : 0;
 }
 
-int ConsoleServer::connectionCount() const
-{
-    return int(m_connections.size() + m_pending.size());
-}
-
 int ConsoleServer::runningCommandCount() const
 {
     int count = 0;
@@ -286,7 +281,7 @@ void ConsoleServer::acceptDescriptor(qintptr descriptor)
     QString refusal;
     if (m_shuttingDown)
         refusal = tr("the server is shutting down");
-    else if (connectionCount() >= m_options.maxConnections)
+    else if (connectionCount() + pendingConnectionCount() >= m_options.maxConnections)
         refusal = tr("too many connections (at most %1 at once)").arg(m_options.maxConnections);
     else if (m_connectionsPerAddress.value(source) >= m_options.maxConnectionsPerAddress)
         refusal = tr("too many connections from %1 (at most %2 at once)")

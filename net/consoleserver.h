@@ -120,9 +120,10 @@ public:
     QString errorString() const { return m_error; }
     const Options &options() const { return m_options; }
 
-    // Connections held: clients, and those whose first byte or TLS handshake
-    // is awaited.
-    int connectionCount() const;
+    int connectionCount() const { return int(m_connections.size()); }
+    // Connections not yet clients: their first byte or TLS handshake is
+    // awaited. They count towards the connection caps.
+    int pendingConnectionCount() const { return int(m_pending.size()); }
     QList<ClientInfo> clients() const;
     // Terminates a client's running commands (the server window's Kill).
     void killCommands(quint64 clientId);
