@@ -51,17 +51,16 @@ Result runOne(ConsoleClient &client, const QString &command)
     QObject context;
     quint64 id = 0;
     QObject::connect(&client, &ConsoleClient::outputReceived, &context,
-                     [&](quint64 requestId, OutputStream stream, const QByteArray &data) {
-                         if (requestId == id && stream == OutputStream::Stdout)
-                             result.stdoutBytes += data;
-                     });
-    QObject::connect(&client, &ConsoleClient::commandFinished, &context,
-                     [&](quint64 requestId, ProcessExit exit) {
-                         if (requestId == id) {
-                             result.finished = true;
-                             result.exitCode = exit.exitCode;
-                         }
-                     });
+        [&](quint64 requestId, OutputStream stream, const QByteArray &data) {
+            if (requestId == id && stream == OutputStream::Stdout)
+                result.stdoutBytes += data;
+        });
+    QObject::connect(&client, &ConsoleClient::commandFinished, &context, [&](quint64 requestId, ProcessExit exit) {
+        if (requestId == id) {
+            result.finished = true;
+            result.exitCode = exit.exitCode;
+        }
+    });
     QSignalSpy failed(&client, &ConsoleClient::commandFailed);
     id = client.exec(command);
     QTest::qWaitFor([&] { return result.finished || !failed.isEmpty(); }, CommandTimeoutMs);
@@ -73,8 +72,7 @@ Result runOne(ConsoleClient &client, const QString &command)
 QHostAddress nonLoopbackAddress()
 {
     for (const QHostAddress &address : QNetworkInterface::allAddresses())
-        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()
-            && !address.isLinkLocal())
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback() && !address.isLinkLocal())
             return address;
     return QHostAddress();
 }
@@ -113,8 +111,8 @@ class TestConsoleTls : public QObject
 
     quint16 port() const { return m_server->serverPort(); }
 
-    std::unique_ptr<ConsoleClient> tlsClient(ConsoleClient::UnknownServerPolicy unknown
-                                             = ConsoleClient::UnknownServerPolicy::Refuse)
+    std::unique_ptr<ConsoleClient> tlsClient(
+        ConsoleClient::UnknownServerPolicy unknown = ConsoleClient::UnknownServerPolicy::Refuse)
     {
         auto client = std::make_unique<ConsoleClient>();
         client->setPassword(Password);
@@ -126,7 +124,7 @@ class TestConsoleTls : public QObject
 
     // Connects and waits for ready or an error; true when ready.
     static bool connectAndWait(ConsoleClient &client, const QString &host, quint16 port,
-                               ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan)
+        ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan)
     {
         QSignalSpy ready(&client, &ConsoleClient::ready);
         QSignalSpy error(&client, &ConsoleClient::errorOccurred);
@@ -149,11 +147,15 @@ class TestConsoleTls : public QObject
     {
         KnownHosts knownHosts(knownHostsPath());
         QVERIFY2(knownHosts.remember(QStringLiteral("127.0.0.1"), port(), fingerprint),
-                 qPrintable(knownHosts.errorString()));
+            qPrintable(knownHosts.errorString()));
     }
 
 private Q_SLOTS:
-    void init() { m_dir = std::make_unique<QTemporaryDir>(); QVERIFY(m_dir->isValid()); }
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+    }
     void cleanup()
     {
         m_server.reset();
@@ -256,7 +258,7 @@ private Q_SLOTS:
         KnownHosts knownHosts(knownHostsPath());
         QVERIFY(knownHosts.load());
         QCOMPARE(knownHosts.lookup(QStringLiteral("127.0.0.1"), port(), m_server->tlsFingerprint()).status,
-                 KnownHostsList::Status::Match);
+            KnownHostsList::Status::Match);
         auto second = tlsClient();
         QSignalSpy secondPinned(second.get(), &ConsoleClient::serverIdentityPinned);
         QVERIFY2(connectAndWait(*second, QStringLiteral("127.0.0.1"), port()), qPrintable(second->errorString()));
@@ -381,11 +383,11 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("reason");
         // A handshake record header, then junk that is no ClientHello.
-        QTest::newRow("fake ClientHello") << QByteArray("\x16\x03\x01\x00\x20", 5) + QByteArray(32, 'x')
-                                          << QStringLiteral("failed");
+        QTest::newRow("fake ClientHello")
+            << QByteArray("\x16\x03\x01\x00\x20", 5) + QByteArray(32, 'x') << QStringLiteral("failed");
         // A record that announces 512 bytes and sends 5: the server waits for the rest.
-        QTest::newRow("stalled handshake") << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03", 10)
-                                           << QStringLiteral("did not finish");
+        QTest::newRow("stalled handshake")
+            << QByteArray("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03", 10) << QStringLiteral("did not finish");
         QTest::newRow("just the first byte") << QByteArray("\x16", 1) << QStringLiteral("did not finish");
     }
     void hostileHandshakes()
