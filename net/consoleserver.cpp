@@ -104,6 +104,7 @@ ConsoleServer::ConsoleServer(QObject *parent)
 ConsoleServer::~ConsoleServer()
 {
     for (auto &[key, pending] : std::exchange(m_pending, {})) {
+        pending->notifier.reset(); // before its descriptor is closed
         if (pending->descriptor >= 0)
             ::close(int(pending->descriptor));
         delete pending->tls;
@@ -410,6 +411,7 @@ void ConsoleServer::dropPending(Pending *p)
         return;
     std::unique_ptr<Pending> pending = std::move(it->second);
     m_pending.erase(it);
+    pending->notifier.reset(); // before its descriptor is closed
     if (pending->descriptor >= 0)
         ::close(int(pending->descriptor));
     if (pending->tls) {
