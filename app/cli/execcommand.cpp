@@ -67,7 +67,9 @@ void reportIdentityChanged(const ConsoleClient &client, const QString &knownHost
 // False without a terminal, on "no", or at the end of input.
 bool askToTrust(const QString &name, const TlsFingerprint &fingerprint)
 {
-    if (!::isatty(STDIN_FILENO) || !::isatty(STDERR_FILENO))
+    // As for the password: the question is asked when standard input is a
+    // terminal, on standard error.
+    if (!::isatty(STDIN_FILENO))
         return false;
     printError(CliText::tr("The authenticity of server '%1' can't be established.\nIts fingerprint is %2.")
                    .arg(name, fingerprint.toString()));
@@ -352,7 +354,7 @@ int runExec(const QStringList &arguments)
             const QString name = serverName(host, quint16(port));
             const TlsFingerprint fingerprint = session.serverFingerprint();
             if (askedTrust || !askToTrust(name, fingerprint)) {
-                if (!askedTrust && !(::isatty(STDIN_FILENO) && ::isatty(STDERR_FILENO)))
+                if (!askedTrust && !::isatty(STDIN_FILENO))
                     reportError(CliText::tr("The authenticity of server '%1' can't be established: its fingerprint "
                                             "%2 is not in %3. Check it with the server's owner (tincan-cli serve "
                                             "prints it), then connect once with --accept-new to remember it.")

@@ -214,6 +214,8 @@ private Q_SLOTS:
     void serveTlsPrintsFingerprint();
     void execTlsTrustOnFirstUseThenPinned();
     void execTlsChangedIdentityRefused();
+    void execTlsAsksOnTheTerminal_data();
+    void execTlsAsksOnTheTerminal();
 
 private:
     std::unique_ptr<ServeProcess> m_server;
@@ -930,6 +932,62 @@ void TestCli::execTlsChangedIdentityRefused()
         = runCli(execArgs(port, QStringLiteral("echo new"), options + QStringList{QStringLiteral("--accept-new")}));
     QCOMPARE(result.exitCode, 0);
     QCOMPARE(result.out, QByteArray("new\n"));
+}
+
+void TestCli::execTlsAsksOnTheTerminal_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("yes") << QByteArray("yes\n") << 0;
+    QTest::newRow("no") << QByteArray("no\n") << 253;
+    QTest::newRow("something else, then no") << QByteArray("maybe\nno\n") << 253;
+}
+
+void TestCli::execTlsAsksOnTheTerminal()
+{
+    // Standard input is a terminal: an unknown server is asked about, as ssh does.
+    QFETCH(QByteArray, answer);
+    QFETCH(int, exitCode);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString passwordFile = writeFile(dir, QStringLiteral("password"), Password.toUtf8() + '\n');
+    ServeProcess server(tlsServeArgs(passwordFile, dir.filePath(QStringLiteral("tls"))));
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    const QString fingerprint
+        = FingerprintLine.match(QString::fromUtf8(server.waitForStdout("TLS fingerprint"))).captured(1);
+    const QString knownHosts = dir.filePath(QStringLiteral("known_hosts"));
+
+    int master = -1;
+    int slave = -1;
+    char name[256] = {};
+    QVERIFY(::openpty(&master, &slave, name, nullptr, nullptr) == 0);
+    const auto closeBoth = qScopeGuard([&] {
+        ::close(master);
+        ::close(slave);
+    });
+    QProcess client;
+    client.setStandardInputFile(QString::fromLocal8Bit(name));
+    client.start(cliPath(),
+                 execArgs(port, QStringLiteral("echo trusted"), tlsExecOptions(passwordFile, knownHosts)));
+    QByteArray err;
+    QElapsedTimer timer;
+    timer.start();
+    while (!err.contains("(yes/no)?") && timer.elapsed() < ProcessTimeoutMs && client.state() != QProcess::NotRunning) {
+        client.waitForReadyRead(100);
+        err += client.readAllStandardError();
+    }
+    QVERIFY2(err.contains("can't be established"), err.constData());
+    QVERIFY2(err.contains(fingerprint.toUtf8()), err.constData());
+    QCOMPARE(::write(master, answer.constData(), size_t(answer.size())), ssize_t(answer.size()));
+    QVERIFY(client.waitForFinished(ProcessTimeoutMs));
+    QCOMPARE(client.exitCode(), exitCode);
+    QFile pins(knownHosts);
+    const QByteArray pinned = pins.open(QIODevice::ReadOnly) ? pins.readAll() : QByteArray();
+    QCOMPARE(pinned, exitCode == 0 ? QStringLiteral("127.0.0.1:%1 %2\n").arg(port).arg(fingerprint).toUtf8()
+                                   : QByteArray());
+    if (exitCode == 0)
+        QCOMPARE(client.readAllStandardOutput(), QByteArray("trusted\n"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)
