@@ -2,6 +2,7 @@
 #include "cli/chatcommand.h"
 #include "cli/echocommand.h"
 #include "cli/execcommand.h"
+#include "cli/knownhostscommand.h"
 #include "cli/passwdcommand.h"
 #include "cli/servecommand.h"
 #include "cli/terminalio.h"
@@ -20,6 +21,7 @@ QString usage()
                        "Commands:\n"
                        "  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)\n"
                        "  exec    run a command on a console server (tincan-cli exec -- ls -l)\n"
+                       "  known-hosts  list or forget pinned console servers (tincan-cli known-hosts --list)\n"
                        "  passwd  make a console password hash (tincan-cli passwd --output console.hash)\n"
                        "  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)\n"
                        "  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)\n"
@@ -70,6 +72,8 @@ int main(int argc, char *argv[])
         return runServe(args);
     if (command == QStringLiteral("exec"))
         return runExec(args);
+    if (command == QStringLiteral("known-hosts"))
+        return runKnownHosts(args);
     if (command == QStringLiteral("passwd"))
         return runPasswd(args);
     if (command == QStringLiteral("chat"))

@@ -2,9 +2,12 @@
 
 #include "consoleauth.h"
 #include "consoleprotocol.h"
+#include "knownhosts.h"
 #include "passwordhash.h"
 
+#include <QHostAddress>
 #include <QJsonObject>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 #include <algorithm>
@@ -28,6 +31,12 @@ ConsoleClient::ConsoleClient(QObject *parent)
     connect(&m_timeout, &QTimer::timeout, this, [this] {
         if (m_state == State::Connecting)
             fail(tr("Could not connect to %1:%2 within %3 seconds.").arg(m_host).arg(m_port).arg(ConnectTimeout.count()));
+        else if (m_state == State::Handshaking && m_useTls && !m_encrypted)
+            fail(tr("The TLS handshake with %1:%2 did not finish within %3 seconds.")
+                     .arg(m_host)
+                     .arg(m_port)
+                     .arg(HandshakeTimeout.count()),
+                 ErrorKind::TlsFailed);
         else if (m_state == State::Handshaking)
             fail(tr("%1:%2 accepted the connection but did not answer as a Tincan console server. "
                     "If it is a classic server, connect in classic mode.")
@@ -88,6 +97,16 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
     m_serverEncoding = QStringLiteral("UTF-8");
     m_decoder = FrameDecoder(mode == Mode::Classic ? Limits::MaxClassicReplyPayload : Limits::MaxMessagePayload);
     m_classicInFlight.reset();
+    m_verifier = nullptr;
+    m_useTls = mode == Mode::Tincan && usesTls(m_tlsMode, host);
+    m_encrypted = false;
+    m_serverFingerprint = TlsFingerprint();
+    m_expectedFingerprint = TlsFingerprint();
+    m_knownHostsLine = 0;
+    if (m_useTls) {
+        startTls();
+        return;
+    }
 
     m_socket = new QTcpSocket(this);
     connect(m_socket, &QTcpSocket::connected, this, &ConsoleClient::onConnected);
@@ -97,6 +116,138 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
     setState(State::Connecting);
     m_timeout.start(ConnectTimeout);
     m_socket->connectToHost(host, port);
+}
+
+bool ConsoleClient::usesTls(TlsMode mode, const QString &host)
+{
+    switch (mode) {
+    case TlsMode::On:
+        return true;
+    case TlsMode::Off:
+        return false;
+    case TlsMode::Auto:
+        break;
+    }
+    // Loopback traffic never leaves the machine: nothing for TLS to protect.
+    if (host.compare(QLatin1StringView("localhost"), Qt::CaseInsensitive) == 0)
+        return false;
+    QString bare = host;
+    if (bare.startsWith(QLatin1Char('[')) && bare.endsWith(QLatin1Char(']')))
+        bare = bare.mid(1, bare.size() - 2);
+    const QHostAddress address(bare);
+    return address.isNull() || !address.isLoopback();
+}
+
+bool ConsoleClient::pinFor(TlsFingerprint *pin)
+{
+    if (m_knownHostsPath.isEmpty()) {
+        const std::optional<QString> key = KnownHostsList::hostKey(m_host, m_port);
+        *pin = key ? m_memoryPins.value(*key) : TlsFingerprint();
+        m_expectedFingerprint = *pin;
+        return true;
+    }
+    KnownHosts knownHosts(m_knownHostsPath);
+    if (!knownHosts.load()) {
+        m_error = knownHosts.errorString();
+        return false;
+    }
+    // A null fingerprint matches no entry: the lookup finds the pin and its line.
+    const KnownHostsList::Lookup found = knownHosts.lookup(m_host, m_port, TlsFingerprint());
+    *pin = found.expected;
+    m_expectedFingerprint = found.expected;
+    m_knownHostsLine = found.line;
+    return true;
+}
+
+void ConsoleClient::startTls()
+{
+    setState(State::Connecting);
+    TlsFingerprint pin;
+    if (!pinFor(&pin)) {
+        const QString reason = m_error;
+        m_error.clear();
+        QMetaObject::invokeMethod(
+            this,
+            [this, reason] {
+                fail(tr("Cannot check the identity of %1:%2: %3").arg(m_host).arg(m_port).arg(reason),
+                     ErrorKind::TlsFailed);
+            },
+            Qt::QueuedConnection);
+        return;
+    }
+    auto *socket = new QSslSocket(this);
+    m_socket = socket;
+    // Before connecting: it configures the socket and decides on its errors.
+    m_verifier = new TlsPeerVerifier(socket, pin, m_unknownServerPolicy);
+    connect(m_verifier, &TlsPeerVerifier::peerVerified, this, &ConsoleClient::onPeerVerified);
+    connect(m_verifier, &TlsPeerVerifier::peerRejected, this, &ConsoleClient::onPeerRejected);
+    connect(socket, &QSslSocket::connected, this, [this] {
+        setState(State::Handshaking);
+        m_timeout.start(HandshakeTimeout);
+    });
+    connect(socket, &QSslSocket::readyRead, this, &ConsoleClient::onReadyRead);
+    connect(socket, &QSslSocket::errorOccurred, this, &ConsoleClient::onSocketError);
+    connect(socket, &QSslSocket::disconnected, this, &ConsoleClient::onDisconnected);
+    m_timeout.start(ConnectTimeout);
+    socket->connectToHostEncrypted(m_host, m_port);
+}
+
+void ConsoleClient::onPeerVerified(const TlsFingerprint &fingerprint, bool firstUse)
+{
+    m_encrypted = true;
+    m_serverFingerprint = fingerprint;
+    if (firstUse) {
+        const bool remembered = acceptServerIdentity(fingerprint);
+        Q_EMIT serverIdentityPinned(fingerprint, remembered);
+    }
+    onConnected();
+}
+
+void ConsoleClient::onPeerRejected(const QString &reason)
+{
+    const TlsPinning::Verdict verdict = m_verifier ? m_verifier->verdict() : TlsPinning::Verdict();
+    m_serverFingerprint = verdict.peerFingerprint;
+    switch (verdict.outcome) {
+    case TlsPinning::Outcome::Unpinned:
+        fail(tr("The authenticity of server %1:%2 can't be established: nothing is pinned for it. "
+                "Its fingerprint is %3.")
+                 .arg(m_host)
+                 .arg(m_port)
+                 .arg(m_serverFingerprint.toString()),
+             ErrorKind::UnknownServer);
+        return;
+    case TlsPinning::Outcome::Mismatch:
+        fail(tr("The identity of server %1:%2 has changed: %3 is pinned, but the server presented %4. "
+                "Someone may be intercepting the connection, or the server's identity was replaced.")
+                 .arg(m_host)
+                 .arg(m_port)
+                 .arg(m_expectedFingerprint.toString(), m_serverFingerprint.toString()),
+             ErrorKind::ServerIdentityChanged);
+        return;
+    default:
+        fail(tr("The TLS connection to %1:%2 was refused: %3").arg(m_host).arg(m_port).arg(reason),
+             ErrorKind::TlsFailed);
+        return;
+    }
+}
+
+bool ConsoleClient::acceptServerIdentity(const TlsFingerprint &fingerprint)
+{
+    if (fingerprint.isNull())
+        return false;
+    if (m_knownHostsPath.isEmpty()) {
+        const std::optional<QString> key = KnownHostsList::hostKey(m_host, m_port);
+        if (!key)
+            return false;
+        m_memoryPins.insert(*key, fingerprint);
+        return true;
+    }
+    KnownHosts knownHosts(m_knownHostsPath);
+    if (!knownHosts.remember(m_host, m_port, fingerprint)) {
+        m_error = knownHosts.errorString();
+        return false;
+    }
+    return true;
 }
 
 void ConsoleClient::disconnectFromServer()
@@ -348,6 +499,13 @@ void ConsoleClient::handleHandshakeFrame(const QString &type, const Frame &frame
                  .arg(m_port)
                  .arg(seconds),
              ErrorKind::Penalized);
+    } else if (code == ErrorCode::TlsRequired) {
+        fail(tr("%1:%2 accepts clients on other machines only over TLS: connect with TLS on (--tls on). "
+                "The server said: %3")
+                 .arg(m_host)
+                 .arg(m_port)
+                 .arg(message),
+             ErrorKind::Refused);
     } else if (code == ErrorCode::AuthTimeout || code == ErrorCode::AuthRequired) {
         fail(tr("The server refused the login: %1").arg(message), ErrorKind::Refused);
     } else {
@@ -426,6 +584,19 @@ void ConsoleClient::onSocketError(QAbstractSocket::SocketError error)
     // reported by disconnected() alone.
     if (error == QAbstractSocket::RemoteHostClosedError && m_state == State::Ready && !m_error.isEmpty())
         return;
+    const bool tlsError = error == QAbstractSocket::SslHandshakeFailedError
+                          || error == QAbstractSocket::SslInternalError
+                          || error == QAbstractSocket::SslInvalidUserDataError
+                          // closed during the handshake: a server without TLS
+                          || (m_state == State::Handshaking && error == QAbstractSocket::RemoteHostClosedError);
+    if (m_useTls && !m_encrypted && tlsError) {
+        fail(tr("The TLS handshake with %1:%2 failed: %3. Is it a Tincan console server with TLS on?")
+                 .arg(m_host)
+                 .arg(m_port)
+                 .arg(m_socket ? m_socket->errorString() : QString()),
+             ErrorKind::TlsFailed);
+        return;
+    }
     fail(describeSocketError(error, m_host, m_port, m_socket ? m_socket->errorString() : QString()));
 }
 

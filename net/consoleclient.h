@@ -4,8 +4,11 @@
 
 #include "frame.h"
 #include "shellprocess.h"
+#include "tlsfingerprint.h"
+#include "tlspinning.h"
 
 #include <QAbstractSocket>
+#include <QHash>
 #include <QObject>
 #include <QQueue>
 #include <QTimer>
@@ -48,8 +51,21 @@ public:
         WrongPassword,    // the server refused the password
         Penalized,        // too many failed logins from here: wait retryAfter()
         Refused,          // refused by the server's policy (a classic client from afar, a timeout)
+        UnknownServer,    // TLS: no pin for this server; serverFingerprint() is its fingerprint
+        ServerIdentityChanged, // TLS: the server is not the pinned one (expectedFingerprint(), knownHostsLine())
+        TlsFailed,        // TLS: the handshake failed, or the known-hosts file cannot be used
     };
     Q_ENUM(ErrorKind)
+
+    // Whether Tincan mode connects over TLS (classic mode never does: the
+    // tutorial's server has none).
+    enum class TlsMode {
+        Auto, // TLS unless the host is a loopback address or "localhost"
+        On,
+        Off,
+    };
+    Q_ENUM(TlsMode)
+    using UnknownServerPolicy = TlsPeerVerifier::UnknownServer;
 
     static constexpr std::chrono::seconds ConnectTimeout{10};
     static constexpr std::chrono::seconds HandshakeTimeout{10};
@@ -62,6 +78,26 @@ public:
     // answer the server's challenge; it is never sent.
     void setPassword(const QString &password);
     bool hasPassword() const { return !m_password.isEmpty(); }
+
+    // TLS settings, for the next connectToServer().
+    void setTls(TlsMode mode) { m_tlsMode = mode; }
+    TlsMode tls() const { return m_tlsMode; }
+    // The known-hosts file holding the pins (see KnownHosts). Empty: pins are
+    // kept in memory only, for this client's life.
+    void setKnownHostsPath(const QString &path) { m_knownHostsPath = path; }
+    QString knownHostsPath() const { return m_knownHostsPath; }
+    // What to do with a server nothing is pinned for (default: Refuse, with
+    // ErrorKind::UnknownServer). TrustOnFirstUse connects and pins it.
+    void setUnknownServerPolicy(UnknownServerPolicy policy) { m_unknownServerPolicy = policy; }
+    UnknownServerPolicy unknownServerPolicy() const { return m_unknownServerPolicy; }
+    // Pins `fingerprint` for the current host and port (in the known-hosts
+    // file when one is set), so that a reconnect accepts that server: for a GUI
+    // that showed ErrorKind::UnknownServer's fingerprint to the user. False,
+    // with errorString(), when the file cannot be written. A changed identity
+    // is accepted the same way, replacing the old pin.
+    bool acceptServerIdentity(const TlsFingerprint &fingerprint);
+    // Whether connecting to `host` uses TLS under `mode`.
+    static bool usesTls(TlsMode mode, const QString &host);
 
     void connectToServer(const QString &host, quint16 port, Mode mode = Mode::Tincan);
     void disconnectFromServer();
@@ -87,6 +123,15 @@ public:
     std::chrono::seconds retryAfter() const { return m_retryAfter; }
     // True once the server has checked our password (and proved it knows it).
     bool isAuthenticated() const { return m_authenticated; }
+    // TLS: whether this connection is encrypted and its server verified.
+    bool isEncrypted() const { return m_encrypted; }
+    // TLS: the server's fingerprint, once its certificate was seen (also when
+    // it was refused); null otherwise.
+    TlsFingerprint serverFingerprint() const { return m_serverFingerprint; }
+    // With ServerIdentityChanged: the pinned fingerprint, and the line of the
+    // known-hosts file holding it (0 when pinned in memory).
+    TlsFingerprint expectedFingerprint() const { return m_expectedFingerprint; }
+    int knownHostsLine() const { return m_knownHostsLine; }
     // Commands sent and not yet finished.
     int pendingCommandCount() const { return int(m_pending.size() + m_queued.size()); }
 
@@ -107,8 +152,16 @@ Q_SIGNALS:
     // The connection failed or broke. disconnected() follows.
     void errorOccurred(const QString &message);
     void disconnected();
+    // TLS: a server met for the first time was trusted (TrustOnFirstUse) and
+    // its fingerprint pinned; `remembered` is false when writing the
+    // known-hosts file failed (errorString() says why; the connection goes on).
+    void serverIdentityPinned(const Tincan::TlsFingerprint &fingerprint, bool remembered);
 
 private:
+    void startTls();
+    void onPeerVerified(const TlsFingerprint &fingerprint, bool firstUse);
+    void onPeerRejected(const QString &reason);
+    bool pinFor(TlsFingerprint *pin);
     void setState(State state);
     void onConnected();
     void onReadyRead();
@@ -125,6 +178,16 @@ private:
     void failAllCommands(const QString &message);
 
     QTcpSocket *m_socket = nullptr;
+    TlsPeerVerifier *m_verifier = nullptr; // with TLS, a child of m_socket
+    TlsMode m_tlsMode = TlsMode::Auto;
+    UnknownServerPolicy m_unknownServerPolicy = UnknownServerPolicy::Refuse;
+    QString m_knownHostsPath;
+    QHash<QString, TlsFingerprint> m_memoryPins; // by host key, without a known-hosts file
+    bool m_useTls = false;
+    bool m_encrypted = false;
+    TlsFingerprint m_serverFingerprint;
+    TlsFingerprint m_expectedFingerprint;
+    int m_knownHostsLine = 0;
     FrameDecoder m_decoder;
     QTimer m_timeout; // connect and handshake deadlines
     Mode m_mode = Mode::Tincan;

@@ -7,6 +7,7 @@
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSslSocket>
 #include <QTcpSocket>
 
 namespace Tincan {
@@ -89,6 +90,8 @@ ConsoleConnection::ConsoleConnection(quint64 id, QTcpSocket *socket, ConsoleServ
     m_info.address = socket->peerAddress();
     m_info.port = socket->peerPort();
     m_info.since = QDateTime::currentDateTime();
+    if (const auto *tls = qobject_cast<QSslSocket *>(socket))
+        m_info.encrypted = tls->isEncrypted();
     connect(m_socket, &QTcpSocket::readyRead, this, &ConsoleConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &ConsoleConnection::onDisconnected);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &ConsoleConnection::updateFlowControl);
@@ -165,11 +168,25 @@ void ConsoleConnection::decideProtocol(WireProtocol protocol)
     Q_EMIT m_server->clientUpdated(m_info);
     const QByteArray first = std::exchange(m_detectBuffer, QByteArray());
     if (protocol == WireProtocol::Framed) {
+        if (!m_info.encrypted && m_server->requiresTlsFrom(m_info.address)) {
+            // Before any login: a password must not cross the network in the
+            // clear, nor commands and their output.
+            refuse(tr("This server requires TLS from clients on other machines, and %1 connected in plaintext.")
+                       .arg(m_info.address.toString()),
+                   ErrorCode::TlsRequired);
+            return;
+        }
         if (!m_graceTimer.isActive())
             m_graceTimer.start();
         m_decoder.feed(first);
         m_decoder.feed(readSocket());
         processFramedInput();
+        return;
+    }
+    if (first.size() >= 2 && quint8(first[0]) == ConsoleServer::TlsHandshakeRecord && quint8(first[1]) == 0x03) {
+        // A TLS ClientHello that reached a connection served in plaintext
+        // (TLS is off): never run as a command.
+        refuse(tr("A TLS client connected, but TLS is off on this server."));
         return;
     }
     if (!m_server->acceptsClassicFrom(m_info.address)) {

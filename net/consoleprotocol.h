@@ -84,6 +84,7 @@ inline constexpr QLatin1StringView AuthFailed{"auth_failed"};     // wrong passw
 inline constexpr QLatin1StringView AuthTimeout{"auth_timeout"};   // no answer within the login grace time
 inline constexpr QLatin1StringView Penalized{"penalized"};        // this address failed recently; retry_after says when
 inline constexpr QLatin1StringView IdleTimeout{"idle_timeout"};   // nothing happened for the idle timeout
+inline constexpr QLatin1StringView TlsRequired{"tls_required"};   // plaintext from another machine; connect over TLS
 } // namespace ErrorCode
 
 namespace Limits {

@@ -8,6 +8,7 @@
 #include "serviceevents.h"
 #include "shellprocess.h"
 #include "sourcepenalties.h"
+#include "tlsidentity.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -16,8 +17,10 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 
 class QTcpServer;
+class QTcpSocket;
 
 namespace Tincan {
 
@@ -45,6 +48,31 @@ public:
     // and up to 64 commands, so the caps bound what strangers can take.
     static constexpr int DefaultMaxConnections = 256;
     static constexpr int DefaultMaxConnectionsPerAddress = 32;
+    // With TLS on, a connection is served once its first byte shows whether it
+    // starts a TLS handshake. A TLS client sends its ClientHello as soon as TCP
+    // connects; one silent this long (or for the login grace time, if shorter)
+    // is served in plaintext, as before: a classic client waiting for its user,
+    // or a Tincan client that the login grace time will cut.
+    static constexpr std::chrono::milliseconds TlsDetectionWindow{1000};
+    // The first byte of a TLS record that carries a handshake (RFC 8446 5.1).
+    static constexpr unsigned char TlsHandshakeRecord = 0x16;
+
+    // Whether connections may, or must, be encrypted. Every connection on the
+    // port is looked at before it is served: one whose first byte is a TLS
+    // handshake record (0x16) is served over TLS, any other in plaintext.
+    enum class TlsPolicy {
+        // Off without a password, RequiredForRemote with one.
+        Auto,
+        // No TLS: a TLS handshake is served as the plaintext it is not (refused).
+        Off,
+        // TLS for clients that want it; plaintext is served as before. An
+        // identity that cannot be loaded or made leaves TLS off (a note says so).
+        Optional,
+        // Every Tincan client on another machine must use TLS; a plaintext one is
+        // refused with the tls_required error. Loopback may use plaintext.
+        RequiredForRemote,
+    };
+    static TlsPolicy resolvedTlsPolicy(TlsPolicy policy, bool hasPassword);
 
     struct Options
     {
@@ -74,6 +102,10 @@ public:
         // A logged-in connection with no command running that sends nothing
         // this long is closed. Zero (the default) never closes it.
         std::chrono::milliseconds idleTimeout{0};
+        TlsPolicy tls = TlsPolicy::Auto;
+        // Where the TLS identity (key and certificate) is kept, made on the
+        // first listen() that needs it. Empty: the app's data directory + /tls.
+        QString tlsDirectory;
     };
 
     explicit ConsoleServer(QObject *parent = nullptr);
@@ -89,6 +121,9 @@ public:
     const Options &options() const { return m_options; }
 
     int connectionCount() const { return int(m_connections.size()); }
+    // Connections not yet clients: their first byte or TLS handshake is
+    // awaited. They count towards the connection caps.
+    int pendingConnectionCount() const { return int(m_pending.size()); }
     QList<ClientInfo> clients() const;
     // Terminates a client's running commands (the server window's Kill).
     void killCommands(quint64 clientId);
@@ -109,6 +144,19 @@ public:
     // Whether a classic (unauthenticated) client at `peer` is served.
     bool acceptsClassicFrom(const QHostAddress &peer) const;
     bool requiresPassword() const { return !m_options.password.isNull(); }
+    // The policy in force after listen(): Auto resolved, and Optional turned
+    // Off when the identity could not be had.
+    TlsPolicy tlsPolicy() const { return m_tlsPolicy; }
+    bool isTlsEnabled() const { return m_tlsPolicy != TlsPolicy::Off; }
+    // Whether a plaintext Tincan client at `peer` is refused (tls_required).
+    bool requiresTlsFrom(const QHostAddress &peer) const;
+    // The fingerprint clients pin (SHA256:...), null while TLS is off.
+    TlsFingerprint tlsFingerprint() const;
+    const TlsIdentity &tlsIdentity() const { return m_identity; }
+    // What loading the identity repaired, made or failed at, for the log.
+    QStringList tlsNotes() const { return m_tlsNotes; }
+    // The identity directory used when Options::tlsDirectory is empty.
+    static QString defaultTlsDirectory();
     // How long `peer` must wait before its next login is answered.
     std::chrono::milliseconds penaltyRemaining(const QHostAddress &peer) const;
 
@@ -133,7 +181,16 @@ Q_SIGNALS:
     void shutdownFinished();
 
 private:
-    void acceptPending();
+    // A connection whose first byte has not been seen yet, or whose TLS
+    // handshake is not over: not yet a client.
+    struct Pending;
+    void acceptDescriptor(qintptr descriptor);
+    void onPendingReadable(Pending *pending);
+    void startTls(Pending *pending);
+    void servePending(Pending *pending, QTcpSocket *socket);
+    void refusePending(Pending *pending, const QString &reason);
+    void dropPending(Pending *pending);
+    void serve(QTcpSocket *socket, const QHostAddress &source);
     void onConnectionClosed(quint64 clientId);
     void checkShutdownDone();
     // Called by connections: records the outcome of a login.
@@ -148,6 +205,10 @@ private:
 
     friend class ConsoleConnection;
     QTcpServer *m_listener = nullptr;
+    TlsIdentity m_identity;
+    TlsPolicy m_tlsPolicy = TlsPolicy::Off;
+    QStringList m_tlsNotes;
+    std::map<Pending *, std::unique_ptr<Pending>> m_pending;
     Options m_options;
     std::map<quint64, Entry> m_connections;
     QHash<QHostAddress, int> m_connectionsPerAddress;

@@ -26,6 +26,7 @@ struct ClientInfo
     qint64 bytesIn = 0;
     qint64 bytesOut = 0;
     QString runningCommand;   // empty when none
+    bool encrypted = false;   // the console over TLS
 };
 
 } // namespace Tincan

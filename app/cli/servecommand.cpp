@@ -180,6 +180,17 @@ int runServe(const QStringList &arguments)
         CliText::tr("Largest classic reply in bytes before it is truncated (default %1).")
             .arg(ConsoleServer::Options().classicReplyCap),
         CliText::tr("bytes"));
+    const QCommandLineOption tlsOption(
+        QStringLiteral("tls"),
+        CliText::tr("TLS for the console: auto (the default: on when a password is set, off otherwise), on, or "
+                    "off. When on, TLS and plaintext clients share the port, and clients on other machines must "
+                    "use TLS; the fingerprint clients pin is printed after the listening line."),
+        QStringLiteral("auto|on|off"), QStringLiteral("auto"));
+    const QCommandLineOption tlsDirOption(
+        QStringLiteral("tls-dir"),
+        CliText::tr("Directory of the console's TLS key and certificate, made on first use (default %1).")
+            .arg(ConsoleServer::defaultTlsDirectory()),
+        CliText::tr("dir"));
     const QCommandLineOption quietOption(
         QStringLiteral("quiet"),
         CliText::tr("Do not log connections and commands on standard error (refused connections and failed logins "
@@ -187,7 +198,7 @@ int runServe(const QStringList &arguments)
     parser.addOptions({consoleOption, echoTcpOption, echoUdpOption, execUdpOption, bindOption, insecureOption,
                        passwordFileOption, passwordHashFileOption, noClassicOption, capOption, maxConnectionsOption,
                        maxPerAddressOption, loginGraceOption, penaltyOption, penaltyMaxOption, idleTimeoutOption,
-                       quietOption});
+                       tlsOption, tlsDirOption, quietOption});
 
     if (!parser.parse(arguments)) {
         reportError(parser.errorText());
@@ -286,6 +297,20 @@ int runServe(const QStringList &arguments)
         consoleOptions.penaltyMax = consoleOptions.penaltyBase; // a longer first wait raises the ceiling
     }
     {
+        const QString tls = parser.value(tlsOption);
+        if (tls == QStringLiteral("auto"))
+            consoleOptions.tls = ConsoleServer::TlsPolicy::Auto;
+        else if (tls == QStringLiteral("on"))
+            consoleOptions.tls = ConsoleServer::TlsPolicy::RequiredForRemote;
+        else if (tls == QStringLiteral("off"))
+            consoleOptions.tls = ConsoleServer::TlsPolicy::Off;
+        else {
+            reportError(CliText::tr("serve: --tls takes auto, on or off, not \"%1\".").arg(tls));
+            return 2;
+        }
+        consoleOptions.tlsDirectory = parser.value(tlsDirOption);
+    }
+    {
         const std::optional<PasswordHash> password
             = loadPassword(parser.value(passwordFileOption), parser.value(passwordHashFileOption));
         if (!password)
@@ -325,6 +350,10 @@ int runServe(const QStringList &arguments)
                 return 1;
             }
             ready.append(listening(service.name, console->serverAddress(), console->serverPort()));
+            for (const QString &note : console->tlsNotes())
+                logEvent(QStringLiteral("console: ") + note);
+            if (console->isTlsEnabled())
+                ready.append(QStringLiteral("console: TLS fingerprint %1").arg(console->tlsFingerprint().toString()));
         } else if (service.name == QStringLiteral("echo-tcp")) {
             echoTcp = std::make_unique<EchoTcpServer>();
             if (!echoTcp->listen(*address, port)) {

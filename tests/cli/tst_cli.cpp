@@ -61,6 +61,18 @@ public:
         return 0;
     }
     QProcess &process() { return m_process; }
+    // Reads stdout until `needle` appears; everything read so far.
+    QByteArray waitForStdout(const QByteArray &needle)
+    {
+        QElapsedTimer timer;
+        timer.start();
+        while (!m_stdout.contains(needle) && timer.elapsed() < ProcessTimeoutMs
+               && m_process.state() != QProcess::NotRunning) {
+            m_process.waitForReadyRead(100);
+            m_stdout += m_process.readAllStandardOutput();
+        }
+        return m_stdout;
+    }
 
 private:
     QProcess m_process;
@@ -199,6 +211,11 @@ private Q_SLOTS:
     void servePasswordErrors();
     void serveWarnsAboutReadablePasswordFile();
     void serveLogsFailedLoginsEvenWhenQuiet();
+    void serveTlsPrintsFingerprint();
+    void execTlsTrustOnFirstUseThenPinned();
+    void execTlsChangedIdentityRefused();
+    void execTlsAsksOnTheTerminal_data();
+    void execTlsAsksOnTheTerminal();
 
 private:
     std::unique_ptr<ServeProcess> m_server;
@@ -207,6 +224,12 @@ private:
 
 void TestCli::initTestCase()
 {
+    // The children's TLS identities and known-hosts files go here, never to
+    // the user's directories.
+    static QTemporaryDir home;
+    QVERIFY(home.isValid());
+    qputenv("XDG_DATA_HOME", QFile::encodeName(home.filePath(QStringLiteral("data"))));
+    qputenv("XDG_CONFIG_HOME", QFile::encodeName(home.filePath(QStringLiteral("config"))));
     QVERIFY2(QFile::exists(cliPath()), qPrintable(cliPath()));
     m_server = std::make_unique<ServeProcess>(QStringList{QStringLiteral("--quiet")});
     m_port = m_server->waitForPort();
@@ -753,6 +776,218 @@ void TestCli::serveLogsFailedLoginsEvenWhenQuiet()
     QVERIFY2(log.contains("failed to log in"), log.constData());
     QVERIFY2(log.contains("refused"), log.constData());
     QVERIFY(!log.contains("nope"));
+}
+
+
+namespace {
+// A password server with TLS on (even for loopback clients that ask for it),
+// its identity in `tlsDir`.
+QStringList tlsServeArgs(const QString &passwordFile, const QString &tlsDir)
+{
+    return {QStringLiteral("--quiet"), QStringLiteral("--password-file"), passwordFile, QStringLiteral("--tls"),
+            QStringLiteral("on"), QStringLiteral("--tls-dir"), tlsDir};
+}
+
+QStringList tlsExecOptions(const QString &passwordFile, const QString &knownHosts)
+{
+    return {QStringLiteral("--tls"), QStringLiteral("on"), QStringLiteral("--password-file"), passwordFile,
+            QStringLiteral("--known-hosts"), knownHosts};
+}
+
+const QRegularExpression FingerprintLine(QStringLiteral("^console: TLS fingerprint (SHA256:[A-Za-z0-9+/]{43})$"),
+                                         QRegularExpression::MultilineOption);
+} // namespace
+
+void TestCli::serveTlsPrintsFingerprint()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString passwordFile = writeFile(dir, QStringLiteral("password"), Password.toUtf8() + '\n');
+    const QString tlsDir = dir.filePath(QStringLiteral("tls"));
+    ServeProcess server(tlsServeArgs(passwordFile, tlsDir));
+    QVERIFY(server.waitForPort() != 0);
+    const QString out = QString::fromUtf8(server.waitForStdout("TLS fingerprint"));
+    const auto match = FingerprintLine.match(out);
+    QVERIFY2(match.hasMatch(), qPrintable(out));
+    // After the listening line.
+    QVERIFY(out.indexOf(QStringLiteral("console: listening")) < out.indexOf(QStringLiteral("TLS fingerprint")));
+    // The identity was made in --tls-dir, and a restart keeps it.
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("tls/console-key.pem"))));
+    ServeProcess again(tlsServeArgs(passwordFile, tlsDir));
+    QVERIFY(again.waitForPort() != 0);
+    QCOMPARE(FingerprintLine.match(QString::fromUtf8(again.waitForStdout("TLS fingerprint"))).captured(1),
+             match.captured(1));
+    // --tls off prints none.
+    ServeProcess off({QStringLiteral("--password-file"), passwordFile, QStringLiteral("--tls"), QStringLiteral("off"),
+                      QStringLiteral("--tls-dir"), dir.filePath(QStringLiteral("unused"))});
+    QVERIFY(off.waitForPort() != 0);
+    off.process().terminate();
+    QVERIFY(off.process().waitForFinished(ProcessTimeoutMs));
+    QVERIFY(!off.waitForStdout("TLS fingerprint").contains("TLS fingerprint"));
+    QVERIFY(!QFile::exists(dir.filePath(QStringLiteral("unused"))));
+    // A bad --tls value is a usage error.
+    QCOMPARE(runCli({QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0"), QStringLiteral("--tls"),
+                     QStringLiteral("maybe")})
+                 .exitCode,
+             2);
+}
+
+void TestCli::execTlsTrustOnFirstUseThenPinned()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString passwordFile = writeFile(dir, QStringLiteral("password"), Password.toUtf8() + '\n');
+    ServeProcess server(tlsServeArgs(passwordFile, dir.filePath(QStringLiteral("tls"))));
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    const QString fingerprint = FingerprintLine.match(QString::fromUtf8(server.waitForStdout("TLS fingerprint")))
+                                    .captured(1);
+    QVERIFY(!fingerprint.isEmpty());
+    const QString knownHosts = dir.filePath(QStringLiteral("known_hosts"));
+    const QStringList options = tlsExecOptions(passwordFile, knownHosts);
+
+    // Unknown, no terminal, no --accept-new: refused with the fingerprint and the way out.
+    Result result = runCli(execArgs(port, QStringLiteral("echo never"), options));
+    QCOMPARE(result.exitCode, 253);
+    QCOMPARE(result.out, QByteArray());
+    QVERIFY2(result.err.contains(fingerprint.toUtf8()), result.err.constData());
+    QVERIFY2(result.err.contains("--accept-new"), result.err.constData());
+    QVERIFY(!QFile::exists(knownHosts));
+
+    // --accept-new: trusted, remembered, said so.
+    result = runCli(execArgs(port, QStringLiteral("echo first"), options + QStringList{QStringLiteral("--accept-new")}));
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.out, QByteArray("first\n"));
+    QVERIFY2(result.err.contains("permanently added"), result.err.constData());
+    QVERIFY2(result.err.contains(fingerprint.toUtf8()), result.err.constData());
+
+    // Pinned: a second exec without --accept-new connects silently.
+    result = runCli(execArgs(port, QStringLiteral("echo second"), options));
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.out, QByteArray("second\n"));
+    QCOMPARE(result.err, QByteArray());
+
+    // known-hosts --list shows the pin; --forget removes it; then unknown again.
+    const QString key = QStringLiteral("127.0.0.1:%1").arg(port);
+    result = runCli({QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts, QStringLiteral("--list")});
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.out, QStringLiteral("%1 %2\n").arg(key, fingerprint).toUtf8());
+    result = runCli({QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts,
+                     QStringLiteral("--forget"), key});
+    QCOMPARE(result.exitCode, 0);
+    result = runCli({QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts,
+                     QStringLiteral("--forget"), key});
+    QCOMPARE(result.exitCode, 3); // nothing left to forget
+    result = runCli({QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts,
+                     QStringLiteral("--forget"), QStringLiteral("no-port")});
+    QCOMPARE(result.exitCode, 2);
+    result = runCli(execArgs(port, QStringLiteral("echo never"), options));
+    QCOMPARE(result.exitCode, 253);
+}
+
+void TestCli::execTlsChangedIdentityRefused()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString passwordFile = writeFile(dir, QStringLiteral("password"), Password.toUtf8() + '\n');
+    const QString knownHosts = dir.filePath(QStringLiteral("known_hosts"));
+    const QStringList options = tlsExecOptions(passwordFile, knownHosts);
+    quint16 port = 0;
+    QString oldFingerprint;
+    {
+        ServeProcess server(tlsServeArgs(passwordFile, dir.filePath(QStringLiteral("tls-old"))));
+        port = server.waitForPort();
+        QVERIFY(port != 0);
+        oldFingerprint = FingerprintLine.match(QString::fromUtf8(server.waitForStdout("TLS fingerprint"))).captured(1);
+        const Result result
+            = runCli(execArgs(port, QStringLiteral("echo pinned"), options + QStringList{QStringLiteral("--accept-new")}));
+        QCOMPARE(result.exitCode, 0);
+    }
+    // The same port, another identity directory: a new identity.
+    ServeProcess server(QStringList{QStringLiteral("--console"), QString::number(port)}
+                        + tlsServeArgs(passwordFile, dir.filePath(QStringLiteral("tls-new"))));
+    QVERIFY(server.waitForPort() == port);
+    const QString newFingerprint
+        = FingerprintLine.match(QString::fromUtf8(server.waitForStdout("TLS fingerprint"))).captured(1);
+    QVERIFY(!newFingerprint.isEmpty());
+    QVERIFY(newFingerprint != oldFingerprint);
+    // Refused, with or without --accept-new, loudly, with both fingerprints,
+    // the file and line, and the command that forgets the old pin.
+    for (const QStringList &extra : {QStringList(), QStringList{QStringLiteral("--accept-new")}}) {
+        const Result result = runCli(execArgs(port, QStringLiteral("echo never"), options + extra));
+        QCOMPARE(result.exitCode, 253);
+        QCOMPARE(result.out, QByteArray());
+        QVERIFY2(result.err.contains("IDENTITY HAS CHANGED"), result.err.constData());
+        QVERIFY(result.err.contains(oldFingerprint.toUtf8()));
+        QVERIFY(result.err.contains(newFingerprint.toUtf8()));
+        QVERIFY(result.err.contains(QStringLiteral("%1, line 1").arg(knownHosts).toUtf8()));
+        QVERIFY(result.err.contains(QStringLiteral("--forget 127.0.0.1:%1").arg(port).toUtf8()));
+    }
+    // After forgetting, --accept-new trusts the new identity.
+    QCOMPARE(runCli({QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts,
+                     QStringLiteral("--forget"), QStringLiteral("127.0.0.1:%1").arg(port)})
+                 .exitCode,
+             0);
+    const Result result
+        = runCli(execArgs(port, QStringLiteral("echo new"), options + QStringList{QStringLiteral("--accept-new")}));
+    QCOMPARE(result.exitCode, 0);
+    QCOMPARE(result.out, QByteArray("new\n"));
+}
+
+void TestCli::execTlsAsksOnTheTerminal_data()
+{
+    QTest::addColumn<QByteArray>("answer");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("yes") << QByteArray("yes\n") << 0;
+    QTest::newRow("no") << QByteArray("no\n") << 253;
+    QTest::newRow("something else, then no") << QByteArray("maybe\nno\n") << 253;
+}
+
+void TestCli::execTlsAsksOnTheTerminal()
+{
+    // Standard input is a terminal: an unknown server is asked about, as ssh does.
+    QFETCH(QByteArray, answer);
+    QFETCH(int, exitCode);
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const QString passwordFile = writeFile(dir, QStringLiteral("password"), Password.toUtf8() + '\n');
+    ServeProcess server(tlsServeArgs(passwordFile, dir.filePath(QStringLiteral("tls"))));
+    const quint16 port = server.waitForPort();
+    QVERIFY(port != 0);
+    const QString fingerprint
+        = FingerprintLine.match(QString::fromUtf8(server.waitForStdout("TLS fingerprint"))).captured(1);
+    const QString knownHosts = dir.filePath(QStringLiteral("known_hosts"));
+
+    int master = -1;
+    int slave = -1;
+    char name[256] = {};
+    QVERIFY(::openpty(&master, &slave, name, nullptr, nullptr) == 0);
+    const auto closeBoth = qScopeGuard([&] {
+        ::close(master);
+        ::close(slave);
+    });
+    QProcess client;
+    client.setStandardInputFile(QString::fromLocal8Bit(name));
+    client.start(cliPath(),
+                 execArgs(port, QStringLiteral("echo trusted"), tlsExecOptions(passwordFile, knownHosts)));
+    QByteArray err;
+    QElapsedTimer timer;
+    timer.start();
+    while (!err.contains("(yes/no)?") && timer.elapsed() < ProcessTimeoutMs && client.state() != QProcess::NotRunning) {
+        client.waitForReadyRead(100);
+        err += client.readAllStandardError();
+    }
+    QVERIFY2(err.contains("can't be established"), err.constData());
+    QVERIFY2(err.contains(fingerprint.toUtf8()), err.constData());
+    QCOMPARE(::write(master, answer.constData(), size_t(answer.size())), ssize_t(answer.size()));
+    QVERIFY(client.waitForFinished(ProcessTimeoutMs));
+    QCOMPARE(client.exitCode(), exitCode);
+    QFile pins(knownHosts);
+    const QByteArray pinned = pins.open(QIODevice::ReadOnly) ? pins.readAll() : QByteArray();
+    QCOMPARE(pinned, exitCode == 0 ? QStringLiteral("127.0.0.1:%1 %2\n").arg(port).arg(fingerprint).toUtf8()
+                                   : QByteArray());
+    if (exitCode == 0)
+        QCOMPARE(client.readAllStandardOutput(), QByteArray("trusted\n"));
 }
 
 QTEST_GUILESS_MAIN(TestCli)

@@ -22,6 +22,7 @@
 #include <QJsonArray>
 #include <QSignalSpy>
 #include <QTcpServer>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <memory>
@@ -48,8 +49,12 @@ const PasswordHash &testHash()
 
 ConsoleServer::Options passwordOptions()
 {
+    // With a password, TLS is on for other machines: its identity goes to a
+    // directory of the test's own, never the user's.
+    static QTemporaryDir tlsDirectory;
     ConsoleServer::Options options;
     options.password = testHash();
+    options.tlsDirectory = tlsDirectory.path();
     return options;
 }
 
