@@ -8,6 +8,7 @@
 #include "rawsessionwidget.h"
 #include "server/serverwindow.h"
 
+#include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
@@ -20,6 +21,7 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QStatusBar>
 #include <QSystemTrayIcon>
 #include <QTabWidget>
@@ -357,6 +359,65 @@ void MainWindow::newSession()
     dialog->open();
 }
 
+QString MainWindow::knownHostsPath()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/known_hosts");
+}
+
+void MainWindow::askAboutServerIdentity(ConsoleSessionWidget *session)
+{
+    if (session->property("askingIdentity").toBool())
+        return;
+    ConsoleClient *client = session->client();
+    const TlsFingerprint fingerprint = client->serverFingerprint();
+    if (fingerprint.isNull())
+        return;
+    session->setProperty("askingIdentity", true);
+    const bool changed = client->errorKind() == ConsoleClient::ErrorKind::ServerIdentityChanged;
+    auto *box = new QMessageBox(this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setObjectName(QStringLiteral("serverIdentityDialog"));
+    box->setWindowTitle(changed ? tr("Server Identity Changed") : tr("Unknown Server"));
+    if (changed) {
+        box->setIcon(QMessageBox::Critical);
+        box->setText(tr("WARNING: the identity of %1 has changed!").arg(session->address()));
+        box->setInformativeText(
+            tr("Someone could be intercepting the connection (a machine-in-the-middle attack), or the server's key was "
+               "replaced. The connection was refused.\n\nExpected fingerprint:\n%1\n\nThe server now presents:\n%2\n\n"
+               "Check the new fingerprint with the server's owner (their server window shows it) before you trust it.")
+                .arg(client->expectedFingerprint().toString(), fingerprint.toString()));
+        QPushButton *forget
+            = box->addButton(tr("Forget the Old Key and Trust the New One"), QMessageBox::DestructiveRole);
+        forget->setObjectName(QStringLiteral("trustNew"));
+        box->addButton(QMessageBox::Cancel);
+        box->setDefaultButton(QMessageBox::Cancel);
+    } else {
+        box->setIcon(QMessageBox::Question);
+        box->setText(tr("The authenticity of %1 cannot be established.").arg(session->address()));
+        box->setInformativeText(tr("Its TLS fingerprint is:\n%1\n\nCompare it with the one the server's window or "
+                                   "`tincan-cli serve` shows. Trust this server and remember it?")
+                                    .arg(fingerprint.toString()));
+        QPushButton *trust = box->addButton(tr("Trust and Connect"), QMessageBox::AcceptRole);
+        trust->setObjectName(QStringLiteral("trustNew"));
+        box->addButton(QMessageBox::Cancel);
+        box->setDefaultButton(QMessageBox::Cancel);
+    }
+    const QPointer<ConsoleSessionWidget> target(session);
+    connect(box, &QMessageBox::buttonClicked, this, [target, box, fingerprint](QAbstractButton *button) {
+        if (!target)
+            return;
+        target->setProperty("askingIdentity", false);
+        if (button->objectName() != QLatin1StringView("trustNew"))
+            return;
+        if (target->client()->acceptServerIdentity(fingerprint))
+            target->reconnect();
+        else
+            QMessageBox::warning(box->parentWidget(), tr("Unknown Server"),
+                tr("The server's fingerprint could not be remembered: %1").arg(target->client()->errorString()));
+    });
+    box->open();
+}
+
 void MainWindow::askPassword(ConsoleSessionWidget *session)
 {
     if (session->property("askingPassword").toBool())
@@ -417,10 +478,13 @@ ConsoleSessionWidget *MainWindow::openSession(
     auto *session = new ConsoleSessionWidget(m_sessionTabs);
     if (!password.isEmpty())
         session->client()->setPassword(password);
+    session->client()->setKnownHostsPath(knownHostsPath());
     connect(session->client(), &ConsoleClient::errorOccurred, this, [this, session] {
         const ConsoleClient::ErrorKind kind = session->client()->errorKind();
         if (kind == ConsoleClient::ErrorKind::PasswordRequired || kind == ConsoleClient::ErrorKind::WrongPassword)
             askPassword(session);
+        else if (kind == ConsoleClient::ErrorKind::UnknownServer || kind == ConsoleClient::ErrorKind::ServerIdentityChanged)
+            askAboutServerIdentity(session);
     });
     connect(session, &ConsoleSessionWidget::statusChanged, this, [this, session] {
         updateSessionTab(session);

@@ -111,6 +111,15 @@ bool ServerHub::start(ServiceKind kind, const ServiceConfig &config)
     const bool loggedIn = kind == ServiceKind::Console && !config.password.isNull();
     if (loggedIn)
         note(Severity::Info, tr("%1: clients must log in with the console password").arg(name));
+    if (kind == ServiceKind::Console) {
+        const auto *console = static_cast<const ConsoleServer *>(service.object.data());
+        for (const QString &line : console->tlsNotes())
+            note(Severity::Info, tr("%1: %2").arg(name, line));
+        if (console->isTlsEnabled())
+            note(Severity::Info,
+                tr("%1: TLS fingerprint %2 (clients from other machines must use TLS)")
+                    .arg(name, console->tlsFingerprint().toString()));
+    }
     if (runsCommands(kind) && !ConsoleServer::isLoopback(address) && !loggedIn) {
         note(Severity::Warning,
             tr("WARNING: %1 accepts commands from other machines on %2 with no authentication: anyone who can "
@@ -410,6 +419,8 @@ QString ServerHub::stateText(ServiceKind kind) const
     case State::Stopped:
         return tr("Stopped");
     case State::Listening:
+        if (!consoleFingerprint().isEmpty() && kind == ServiceKind::Console)
+            return tr("Listening on %1 with TLS").arg(endpoint(service.address, port(kind)));
         return tr("Listening on %1").arg(endpoint(service.address, port(kind)));
     case State::Stopping:
         return tr("Stopping…");
@@ -452,6 +463,22 @@ void ServerHub::setTrafficObserved(bool on)
         else if (auto *commands = qobject_cast<UdpCommandService *>(service.object.data()))
             commands->setTrafficObserved(on);
     }
+}
+
+QString ServerHub::consoleFingerprint() const
+{
+    const auto *console = qobject_cast<const ConsoleServer *>(m_services[index(ServiceKind::Console)].object.data());
+    if (!console || state(ServiceKind::Console) != State::Listening || !console->isTlsEnabled())
+        return {};
+    return console->tlsFingerprint().toString();
+}
+
+QString ServerHub::consoleFingerprintHex() const
+{
+    const auto *console = qobject_cast<const ConsoleServer *>(m_services[index(ServiceKind::Console)].object.data());
+    if (!console || state(ServiceKind::Console) != State::Listening || !console->isTlsEnabled())
+        return {};
+    return console->tlsFingerprint().toHexString();
 }
 
 const TrafficCapture *ServerHub::traffic(const ClientRef &ref) const

@@ -74,6 +74,10 @@ public:
     QString stateText(ServiceKind kind) const;
     // The bound port while listening (the real one when 0 was asked for).
     quint16 port(ServiceKind kind) const;
+    // The console's TLS fingerprint while it listens with TLS ("SHA256:…"), else empty.
+    QString consoleFingerprint() const;
+    // The same as colon-separated hex (what `openssl x509 -fingerprint -sha256` prints).
+    QString consoleFingerprintHex() const;
 
     // Copies every byte for the traffic view; only while someone looks.
     void setTrafficObserved(bool on);

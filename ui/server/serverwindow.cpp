@@ -221,6 +221,11 @@ QWidget *ServerWindow::createServicesPanel()
         grid->addWidget(row.state, gridRow, 5);
         ++gridRow;
     }
+    m_fingerprint = new QLabel;
+    m_fingerprint->setObjectName(QStringLiteral("console-fingerprint"));
+    m_fingerprint->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fingerprint->setVisible(false);
+    grid->addWidget(m_fingerprint, gridRow, 0, 1, 6);
     grid->setColumnStretch(5, 1);
     return box;
 }
@@ -459,6 +464,13 @@ void ServerWindow::updateServiceRow(ServiceKind kind)
     if (row.insecure)
         row.insecure->setEnabled(idle);
     row.state->setText(available ? m_hub->stateText(kind) : tr("Not available: the chat runs in the main window."));
+    if (kind == ServiceKind::Console) {
+        // The fingerprint clients pin: shown in full so it can be read out or copied.
+        const QString fingerprint = m_hub->consoleFingerprint();
+        m_fingerprint->setVisible(!fingerprint.isEmpty());
+        m_fingerprint->setText(tr("Console TLS fingerprint: %1").arg(fingerprint));
+        m_fingerprint->setToolTip(m_hub->consoleFingerprintHex());
+    }
     if (kind == ServiceKind::Console && m_passwordButton) {
         m_passwordButton->setText(m_consolePassword.isNull() ? tr("Password…") : tr("Password ✓"));
         m_passwordButton->setToolTip(m_consolePassword.isNull()

@@ -111,6 +111,7 @@ private:
     QSplitter *m_clientSplitter = nullptr;
     QSortFilterProxyModel *m_clientsProxy = nullptr;
     QPushButton *m_passwordButton = nullptr;
+    QLabel *m_fingerprint = nullptr;
     PasswordHash m_consolePassword;
     QTableView *m_clientsView = nullptr;
     QPushButton *m_killButton = nullptr;
