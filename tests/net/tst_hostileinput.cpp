@@ -883,6 +883,8 @@ private Q_SLOTS:
             + 2 * client.receiveBuffer();
         QVERIFY2(taken <= bound, qPrintable(QStringLiteral("took %1 of %2 pushed; bound %3").arg(taken).arg(pushed).arg(bound)));
         QVERIFY(taken > EchoTcpServer::MaxUnsentBytes);
+        qInfo("the server took %lld bytes of the %lld the client pushed before it stalled (bound %lld)", taken, pushed,
+              bound);
         // Stalled for good, and others are served meanwhile.
         const qint64 stalledAt = taken;
         QVERIFY(echoTcpServes(server, 1));

@@ -42,6 +42,8 @@ const QString HostAddress = QStringLiteral("198.18.0.1");
 const QString NamespaceAddress = QStringLiteral("198.18.0.2");
 constexpr int PrefixLength = 30;
 
+const QString NamespacePrefix = QStringLiteral("tincan-test-");
+
 const QString Password = QStringLiteral("netns password, right one");
 const QString WrongPassword = QStringLiteral("netns password, wrong one");
 
@@ -124,6 +126,34 @@ private:
         return path;
     }
 
+    // Removes the namespace and the veth pair; safe to call twice.
+    void removeNetwork()
+    {
+        // Deleting the namespace deletes its veth end, and with it the pair;
+        // the host end is deleted too in case the move never happened.
+        if (m_vethMade)
+            ip({QStringLiteral("link"), QStringLiteral("del"), m_hostVeth});
+        m_vethMade = false;
+        if (m_namespaceMade)
+            ip({QStringLiteral("netns"), QStringLiteral("del"), m_netns});
+        m_namespaceMade = false;
+    }
+
+    // Namespaces left by an earlier run that crashed (its process is gone).
+    void removeStaleNamespaces()
+    {
+        const Run list = ip({QStringLiteral("netns"), QStringLiteral("list")});
+        for (const QByteArray &line : list.out.split('\n')) {
+            const QString name = QString::fromLocal8Bit(line.split(' ').constFirst());
+            if (!name.startsWith(NamespacePrefix))
+                continue;
+            bool numeric = false;
+            const qint64 pid = name.mid(NamespacePrefix.size()).toLongLong(&numeric);
+            if (numeric && !QFile::exists(QStringLiteral("/proc/%1").arg(pid)))
+                ip({QStringLiteral("netns"), QStringLiteral("del"), name});
+        }
+    }
+
     std::unique_ptr<ConsoleServer> startConsole()
     {
         ConsoleServer::Options options;
@@ -144,6 +174,10 @@ private:
                 QString::number(port)};
     }
 
+public:
+    // Also here, in case a failure left cleanupTestCase unreached.
+    ~TestNetns() override { removeNetwork(); }
+
 private Q_SLOTS:
     void initTestCase()
     {
@@ -158,10 +192,11 @@ private Q_SLOTS:
         }
         // Names unique to this run; interface names have at most 15 bytes.
         const QString tag = QString::number(QCoreApplication::applicationPid());
-        m_netns = QStringLiteral("tincan-test-%1").arg(tag);
+        m_netns = NamespacePrefix + tag;
         m_hostVeth = QStringLiteral("tcn%1h").arg(tag);
         m_nsVeth = QStringLiteral("tcn%1n").arg(tag);
 
+        removeStaleNamespaces();
         QString why;
         if (!ipOk({QStringLiteral("netns"), QStringLiteral("add"), m_netns}, &why)) {
             m_skipReason = QStringLiteral("cannot make a network namespace (needs root or CAP_NET_ADMIN): %1").arg(why);
@@ -211,13 +246,9 @@ private Q_SLOTS:
 
     void cleanupTestCase()
     {
-        // Deleting the namespace deletes its veth end, and with it the pair;
-        // the host end is deleted too in case the move never happened.
-        if (m_vethMade)
-            ip({QStringLiteral("link"), QStringLiteral("del"), m_hostVeth});
-        if (m_namespaceMade)
-            ip({QStringLiteral("netns"), QStringLiteral("del"), m_netns});
-        if (m_namespaceMade)
+        const bool made = m_namespaceMade;
+        removeNetwork();
+        if (made)
             QVERIFY(!QFile::exists(QStringLiteral("/run/netns/") + m_netns));
     }
 
