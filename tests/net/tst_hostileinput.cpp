@@ -53,7 +53,7 @@ namespace {
 
 // The console's login grace time in these tests: short, so that silent and
 // slow peers are cut quickly, yet far above what a local login takes.
-constexpr std::chrono::milliseconds HostileGraceTime{600};
+constexpr std::chrono::milliseconds HostileGraceTime{1000};
 // One byte of a slow-drip (slowloris) hello this often: the whole hello takes
 // several times the grace time.
 constexpr std::chrono::milliseconds DripInterval{50};
