@@ -106,6 +106,14 @@ inline bool spinUntil(const std::function<bool()> &done, std::chrono::millisecon
     const QDeadlineTimer deadline(timeout);
     QTimer wakeUp; // guarantees an event at the deadline
     wakeUp.setSingleShot(true);
+    // Precise, and started again if it fires before the deadline anyway: a
+    // timer that fired early would leave the loop waiting for an event that
+    // may never come.
+    wakeUp.setTimerType(Qt::PreciseTimer);
+    QObject::connect(&wakeUp, &QTimer::timeout, &wakeUp, [&] {
+        if (!deadline.hasExpired())
+            wakeUp.start(std::max<qint64>(1, deadline.remainingTime()));
+    });
     wakeUp.start(timeout);
     QEventLoop loop;
     while (!done()) {
