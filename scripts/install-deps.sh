@@ -7,7 +7,9 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build pkg-config
     qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
-    libqt6sql6-sqlite libgl-dev
+    libqt6sql6-sqlite libgl-dev libssl-dev
+    # the fuzzers (libFuzzer and the sanitizers' runtimes for clang)
+    clang libclang-rt-14-dev
     # fonts that cover the Chinese contact names and translation
     fonts-noto-cjk
 )
