@@ -6,7 +6,9 @@ add_library(Tincan::Common ALIAS tincan_common)
 
 target_compile_options(tincan_common INTERFACE
     $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic -Wnon-virtual-dtor -Wcast-align
-        -Woverloaded-virtual -Wold-style-cast -Wshadow=local>
+        -Woverloaded-virtual -Wold-style-cast>
+    $<$<CXX_COMPILER_ID:GNU>:-Wshadow=local>
+    $<$<CXX_COMPILER_ID:Clang>:-Wshadow-uncaptured-local>
     $<$<CXX_COMPILER_ID:MSVC>:/W4>)
 
 target_compile_definitions(tincan_common INTERFACE
@@ -29,8 +31,23 @@ function(tincan_add_translatable)
     set(TINCAN_TRANSLATABLE_SOURCES ${TINCAN_TRANSLATABLE_SOURCES} ${_list} CACHE INTERNAL "")
 endfunction()
 
+# Undefined behaviour aborts instead of printing and going on, so that a test
+# (or a fuzzer) fails on it.
+set(TINCAN_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+
 option(TINCAN_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 if(TINCAN_SANITIZE)
-    target_compile_options(tincan_common INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
-    target_link_options(tincan_common INTERFACE -fsanitize=address,undefined)
+    target_compile_options(tincan_common INTERFACE ${TINCAN_SANITIZER_FLAGS})
+    target_link_options(tincan_common INTERFACE ${TINCAN_SANITIZER_FLAGS})
+endif()
+
+# libFuzzer targets (tests/fuzz). Everything is built with the sanitizers and
+# the fuzzer's coverage instrumentation; the targets themselves link libFuzzer.
+option(TINCAN_FUZZ "Build the libFuzzer targets in tests/fuzz (needs clang)" OFF)
+if(TINCAN_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+        message(FATAL_ERROR "TINCAN_FUZZ needs clang (libFuzzer): configure with -DCMAKE_CXX_COMPILER=clang++")
+    endif()
+    target_compile_options(tincan_common INTERFACE -fsanitize=fuzzer-no-link ${TINCAN_SANITIZER_FLAGS})
+    target_link_options(tincan_common INTERFACE ${TINCAN_SANITIZER_FLAGS})
 endif()

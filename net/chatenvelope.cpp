@@ -137,7 +137,10 @@ QString decodeClassicText(QByteArrayView datagram)
 {
     // Stateless: an incomplete sequence at the end is replaced with U+FFFD
     // like any other invalid bytes, not held back for a next call that never comes.
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringConverter::Flag::Stateless);
+    // ConvertInitialBom: a leading U+FEFF is text the peer sent (Python's
+    // decode('utf-8') keeps it too); by default the decoder would drop it.
+    QStringDecoder decoder(
+        QStringDecoder::Utf8, QStringConverter::Flag::Stateless | QStringConverter::Flag::ConvertInitialBom);
     return decoder.decode(datagram);
 }
 

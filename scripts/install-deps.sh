@@ -10,6 +10,10 @@ packages=(
     libqt6sql6-sqlite libgl-dev
     # OpenSSL: makes the console's TLS key and certificate; Qt's TLS backend uses it too
     libssl-dev
+    # the fuzzers (libFuzzer and the sanitizers' runtimes for clang)
+    clang libclang-rt-14-dev
+    # ip netns for the tests that need a second host
+    iproute2
     # fonts that cover the Chinese contact names and translation
     fonts-noto-cjk
 )

@@ -363,6 +363,11 @@ private Q_SLOTS:
         QTest::newRow("truncated 4-byte at the end")
             << QByteArray("x\xF0\x9F\x98") << QStringLiteral("x") << QString() << true;
         QTest::newRow("only a bad byte") << QByteArray("\xFE") << QString() << QString() << true;
+        // U+FEFF at the start is text like any other, not a marker to drop.
+        QTest::newRow("leading byte order mark")
+            << QByteArray("\xEF\xBB\xBFhi") << QStringLiteral("\uFEFFhi") << QString() << false;
+        QTest::newRow("only a byte order mark")
+            << QByteArray("\xEF\xBB\xBF") << QStringLiteral("\uFEFF") << QString() << false;
     }
     void classicText()
     {
