@@ -109,6 +109,10 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
     }
 
     m_socket = new QTcpSocket(this);
+    connect(m_socket, &QTcpSocket::connected, this, [this] {
+        // Small frames (exec, cancel) go out at once, not after a delayed ACK.
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    });
     connect(m_socket, &QTcpSocket::connected, this, &ConsoleClient::onConnected);
     connect(m_socket, &QTcpSocket::readyRead, this, &ConsoleClient::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &ConsoleClient::onSocketError);

@@ -429,6 +429,10 @@ void ConsoleServer::serve(QTcpSocket *socket, const QHostAddress &source)
     const QHostAddress peer = socket->peerAddress();
     const quint16 peerPort = socket->peerPort();
     const quint64 id = m_nextClientId++;
+    // A command's reply is several small frames (started, output, exit): with
+    // Nagle's algorithm the last one waits for the client's delayed ACK,
+    // about 40 ms a command (bench/console.sh, latency).
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     auto *connection = new ConsoleConnection(id, socket, this);
     m_connections.emplace(id, Entry{connection, source});
     // Queued: the connection may report closing from inside its own slots.

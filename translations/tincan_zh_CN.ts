@@ -108,10 +108,6 @@
         <translation>send: %1 未确认该消息；消息未送达。</translation>
     </message>
     <message>
-        <source>Runs COMMAND on a console server and shows its output. Exits with the command&apos;s exit status (128+N when it was killed by signal N), or 255 when the connection fails.</source>
-        <translation>在控制台服务器上运行 COMMAND 并显示其输出。退出状态与该命令的退出状态相同（命令被信号 N 终止时为 128+N）；连接失败时为 255。</translation>
-    </message>
-    <message>
         <source>Server to connect to (default %1).</source>
         <translation>要连接的服务器（默认 %1）。</translation>
     </message>
@@ -164,10 +160,6 @@
         <translation>bytes</translation>
     </message>
     <message>
-        <source>Do not log connections and commands on standard error.</source>
-        <translation>不在标准错误输出上记录连接和命令。</translation>
-    </message>
-    <message>
         <source>serve: unexpected argument &quot;%1&quot;.</source>
         <translation>serve: 意外的参数 &quot;%1&quot;。</translation>
     </message>
@@ -202,34 +194,6 @@
     <message>
         <source>shutting down (signal %1)</source>
         <translation>正在关闭（信号 %1）</translation>
-    </message>
-    <message>
-        <source>Usage: tincan-cli [--lang LANG] COMMAND [OPTIONS]
-
-Commands:
-  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)
-  exec    run a command on a console server (tincan-cli exec -- ls -l)
-  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)
-  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)
-  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)
-
-Options:
-  --lang LANG   language of messages (en, zh_CN); default: the system&apos;s
-  -h, --help    this help; COMMAND --help tells about one command
-  -v, --version the version</source>
-        <translation>用法：tincan-cli [--lang LANG] COMMAND [OPTIONS]
-
-命令：
-  serve   运行服务器（tincan-cli serve --console 8082 --echo-tcp 8080）
-  exec    在控制台服务器上运行命令（tincan-cli exec -- ls -l）
-  chat    通过 UDP 与经典对端和 Tincan 对端聊天（tincan-cli chat）
-  send    发送一条聊天消息（tincan-cli send 127.0.0.1:8081 hello）
-  echo    与大写回显服务器通信（tincan-cli echo 127.0.0.1:8080 hi）
-
-选项：
-  --lang LANG   消息的语言（en、zh_CN）；默认：系统语言
-  -h, --help    显示此帮助；COMMAND --help 显示单个命令的帮助
-  -v, --version 显示版本</translation>
     </message>
     <message>
         <source>Sends TEXT to an upper-case echo server and prints the reply (TCP unless --udp). Exits 1 with a message when no complete reply comes within %1 seconds.</source>
@@ -292,10 +256,6 @@ Options:
         <translation>在此端口上运行以 UDP 数据报发来的命令，并用两个数据报回复：先 stderr，后 stdout（教程使用 9003）。</translation>
     </message>
     <message>
-        <source>Allow the console and the UDP commands on a non-loopback address without authentication. Anyone who can reach the port can run commands as this user.</source>
-        <translation>允许控制台和 UDP 命令服务在非回环地址上无身份验证地运行。任何能访问该端口的人都能以当前用户身份运行命令。</translation>
-    </message>
-    <message>
         <source>serve: invalid port &quot;%1&quot; for --%2.</source>
         <translation>serve: --%2 的端口 &quot;%1&quot; 无效。</translation>
     </message>
@@ -316,8 +276,362 @@ Options:
         <translation>exec-udp: 已结束（%1）：%2</translation>
     </message>
     <message>
-        <source>WARNING: commands are served on %1 with NO authentication. Anyone who can reach this port can run any command as this user.</source>
-        <translation>警告：正在 %1 上提供命令服务，且没有任何身份验证。任何能访问此端口的人都能以当前用户身份运行任意命令。</translation>
+        <source>Usage: tincan-cli [--lang LANG] COMMAND [OPTIONS]
+
+Commands:
+  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)
+  exec    run a command on a console server (tincan-cli exec -- ls -l)
+  known-hosts  list or forget pinned console servers (tincan-cli known-hosts --list)
+  passwd  make a console password hash (tincan-cli passwd --output console.hash)
+  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)
+  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)
+  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)
+
+Options:
+  --lang LANG   language of messages (en, zh_CN); default: the system&apos;s
+  -h, --help    this help; COMMAND --help tells about one command
+  -v, --version the version</source>
+        <translation>用法：tincan-cli [--lang LANG] COMMAND [OPTIONS]
+
+命令：
+  serve   运行服务器（tincan-cli serve --console 8082 --echo-tcp 8080）
+  exec    在控制台服务器上运行命令（tincan-cli exec -- ls -l）
+  known-hosts  列出或删除已固定的控制台服务器（tincan-cli known-hosts --list）
+  passwd  生成控制台密码哈希（tincan-cli passwd --output console.hash）
+  chat    通过 UDP 与经典对端和 Tincan 对端聊天（tincan-cli chat）
+  send    发送一条聊天消息（tincan-cli send 127.0.0.1:8081 hello）
+  echo    与大写回显服务器通信（tincan-cli echo 127.0.0.1:8080 hi）
+
+选项：
+  --lang LANG   消息语言（en、zh_CN）；默认：系统语言
+  -h, --help    显示此帮助；COMMAND --help 显示某个命令的帮助
+  -v, --version 显示版本</translation>
+    </message>
+    <message>
+        <source>@    WARNING: THE CONSOLE SERVER&apos;S IDENTITY HAS CHANGED!     @</source>
+        <translation>@              警告：控制台服务器的身份已更改！              @</translation>
+    </message>
+    <message>
+        <source>IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY!
+Someone could be intercepting the connection right now (a man-in-the-middle attack),
+or the server&apos;s TLS identity was replaced (a new --tls-dir, a reinstall).</source>
+        <translation>可能有人正在进行恶意操作！
+有人可能正在拦截此连接（中间人攻击），
+或者服务器的 TLS 身份已被替换（使用了新的 --tls-dir，或重新安装）。</translation>
+    </message>
+    <message>
+        <source>The fingerprint pinned for %1 is
+    %2
+but the server presented
+    %3</source>
+        <translation>为 %1 固定的指纹是
+    %2
+但服务器出示的是
+    %3</translation>
+    </message>
+    <message>
+        <source>The pin is in %1, line %2.</source>
+        <translation>该固定记录位于 %1 的第 %2 行。</translation>
+    </message>
+    <message>
+        <source>Check the new fingerprint with the server&apos;s owner (tincan-cli serve prints it). Once it is checked, forget the old one with:
+    tincan-cli known-hosts --known-hosts %1 --forget %2</source>
+        <translation>请与服务器的所有者核对新指纹（tincan-cli serve 会打印它）。核对无误后，用以下命令删除旧指纹：
+    tincan-cli known-hosts --known-hosts %1 --forget %2</translation>
+    </message>
+    <message>
+        <source>The connection was refused; nothing was sent to the server.</source>
+        <translation>已拒绝此连接；未向服务器发送任何内容。</translation>
+    </message>
+    <message>
+        <source>The authenticity of server &apos;%1&apos; can&apos;t be established.
+Its fingerprint is %2.</source>
+        <translation>无法确认服务器 &apos;%1&apos; 的真实性。
+其指纹为 %2。</translation>
+    </message>
+    <message>
+        <source>Are you sure you want to continue connecting (yes/no)? </source>
+        <translation>确定要继续连接吗（yes/no）？ </translation>
+    </message>
+    <message>
+        <source>Please type &apos;yes&apos; or &apos;no&apos;: </source>
+        <translation>请输入 &apos;yes&apos; 或 &apos;no&apos;： </translation>
+    </message>
+    <message>
+        <source>Warning: permanently added &apos;%1&apos; (%2) to the known servers in %3.</source>
+        <translation>警告：已将 &apos;%1&apos;（%2）永久添加到 %3 中的已知服务器。</translation>
+    </message>
+    <message>
+        <source>Warning: could not remember &apos;%1&apos; (%2): %3</source>
+        <translation>警告：无法记住 &apos;%1&apos;（%2）：%3</translation>
+    </message>
+    <message>
+        <source>Runs COMMAND on a console server and shows its output. Exits with the command&apos;s exit status (128+N when it was killed by signal N), 253 when the server&apos;s TLS identity is refused (unknown and not accepted, or changed), 254 when the login fails, 255 when the connection fails, or 2 for a usage error.
+
+A server with a password asks for it: it is read from --password-file, else from the environment variable %1, else asked for on the terminal (without echo) when standard input is one. The password itself is never sent.</source>
+        <translation>在控制台服务器上运行 COMMAND 并显示其输出。退出状态为该命令的退出状态（命令被信号 N 终止时为 128+N）；服务器的 TLS 身份被拒绝（未知且未被接受，或已更改）时为 253；登录失败时为 254；连接失败时为 255；用法错误时为 2。
+
+设有密码的服务器会要求提供密码：优先从 --password-file 读取，其次从环境变量 %1 读取，再次在标准输入为终端时于终端上询问（不回显）。密码本身绝不会被发送。</translation>
+    </message>
+    <message>
+        <source>Read the server&apos;s password from the first line of FILE.</source>
+        <translation>从 FILE 的第一行读取服务器密码。</translation>
+    </message>
+    <message>
+        <source>file</source>
+        <translation>file</translation>
+    </message>
+    <message>
+        <source>TLS: auto (the default: on unless the host is 127.0.0.1, ::1 or localhost), on, or off. The server is known by the fingerprint pinned for it, as ssh knows hosts.</source>
+        <translation>TLS：auto（默认：除非主机是 127.0.0.1、::1 或 localhost，否则启用）、on 或 off。服务器通过为其固定的指纹来识别，就像 ssh 识别主机那样。</translation>
+    </message>
+    <message>
+        <source>Trust a server met for the first time and remember its fingerprint. A changed fingerprint is still refused.</source>
+        <translation>信任首次连接的服务器并记住其指纹。指纹发生变化的服务器仍会被拒绝。</translation>
+    </message>
+    <message>
+        <source>The file of pinned server fingerprints (default %1).</source>
+        <translation>存放已固定服务器指纹的文件（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>exec: --tls takes auto, on or off, not &quot;%1&quot;.</source>
+        <translation>exec: --tls 的取值为 auto、on 或 off，而不是 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>exec: %1</source>
+        <translation>exec: %1</translation>
+    </message>
+    <message>
+        <source>The authenticity of server &apos;%1&apos; can&apos;t be established: its fingerprint %2 is not in %3. Check it with the server&apos;s owner (tincan-cli serve prints it), then connect once with --accept-new to remember it.</source>
+        <translation>无法确认服务器 &apos;%1&apos; 的真实性：其指纹 %2 不在 %3 中。请与服务器的所有者核对该指纹（tincan-cli serve 会打印它），然后使用 --accept-new 连接一次以记住它。</translation>
+    </message>
+    <message>
+        <source>Host key verification failed: &apos;%1&apos; is not trusted.</source>
+        <translation>主机密钥验证失败：&apos;%1&apos; 不受信任。</translation>
+    </message>
+    <message>
+        <source>exec: cannot remember &apos;%1&apos;: %2</source>
+        <translation>exec: 无法记住 &apos;%1&apos;：%2</translation>
+    </message>
+    <message>
+        <source>Password for %1:%2: </source>
+        <translation>%1:%2 的密码： </translation>
+    </message>
+    <message>
+        <source>%1 Give it with --password-file FILE or in the environment variable %2.</source>
+        <translation>%1 请通过 --password-file FILE 或环境变量 %2 提供密码。</translation>
+    </message>
+    <message>
+        <source>Lists or forgets the TLS fingerprints pinned for console servers (the known-hosts file tincan-cli exec uses). Exits with 0, 1 when the file cannot be read or written, 2 for a usage error, or 3 when --forget finds no entry.</source>
+        <translation>列出或删除为控制台服务器固定的 TLS 指纹（即 tincan-cli exec 使用的 known-hosts 文件）。退出状态：成功时为 0；无法读取或写入该文件时为 1；用法错误时为 2；--forget 未找到条目时为 3。</translation>
+    </message>
+    <message>
+        <source>Print every pinned server.</source>
+        <translation>打印所有已固定的服务器。</translation>
+    </message>
+    <message>
+        <source>Remove the pin of HOST:PORT ([ADDRESS]:PORT for IPv6), after its new fingerprint was checked.</source>
+        <translation>在核对新指纹之后，删除 HOST:PORT（IPv6 为 [ADDRESS]:PORT）的固定记录。</translation>
+    </message>
+    <message>
+        <source>known-hosts: give either --list or --forget HOST:PORT.</source>
+        <translation>known-hosts: 请指定 --list 或 --forget HOST:PORT 之一。</translation>
+    </message>
+    <message>
+        <source>known-hosts: &quot;%1&quot; is not HOST:PORT.</source>
+        <translation>known-hosts: &quot;%1&quot; 不是 HOST:PORT。</translation>
+    </message>
+    <message>
+        <source>known-hosts: no pin for %1 in %2.</source>
+        <translation>known-hosts: %2 中没有 %1 的固定记录。</translation>
+    </message>
+    <message>
+        <source>Forgot %1 in %2.</source>
+        <translation>已从 %2 中删除 %1。</translation>
+    </message>
+    <message>
+        <source>%1:%2: ignored: %3</source>
+        <translation>%1:%2: 已忽略：%3</translation>
+    </message>
+    <message>
+        <source>New console password: </source>
+        <translation>新的控制台密码： </translation>
+    </message>
+    <message>
+        <source>Once more: </source>
+        <translation>再输入一次： </translation>
+    </message>
+    <message>
+        <source>passwd: no password given.</source>
+        <translation>passwd: 未提供密码。</translation>
+    </message>
+    <message>
+        <source>passwd: the two passwords differ.</source>
+        <translation>passwd: 两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>passwd: no password on standard input.</source>
+        <translation>passwd: 标准输入中没有密码。</translation>
+    </message>
+    <message>
+        <source>Makes the password hash a console server keeps: a salted PBKDF2-SHA256 key, one line of the form %1$ITERATIONS$SALT$KEY. The password is asked for twice on the terminal, or read from the first line of standard input. Give the result to `tincan-cli serve --password-hash-file FILE`. The hash is enough to log in to this server (not to learn the password): keep it as private as the password.</source>
+        <translation>生成控制台服务器保存的密码哈希：一个加盐的 PBKDF2-SHA256 密钥，占一行，格式为 %1$ITERATIONS$SALT$KEY。密码会在终端上询问两次，或从标准输入的第一行读取。将结果交给 `tincan-cli serve --password-hash-file FILE` 使用。凭此哈希即可登录该服务器（但无法得知密码）：请像对待密码一样妥善保密。</translation>
+    </message>
+    <message>
+        <source>Write the hash to FILE (created readable by its owner only) instead of standard output.</source>
+        <translation>将哈希写入 FILE（创建为仅所有者可读），而不是输出到标准输出。</translation>
+    </message>
+    <message>
+        <source>PBKDF2 iterations, %1 to %2 (default %3). Every login costs the client this much work.</source>
+        <translation>PBKDF2 迭代次数，%1 到 %2（默认 %3）。每次登录时，客户端都要完成这么多次迭代计算。</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>count</translation>
+    </message>
+    <message>
+        <source>passwd: unexpected argument &quot;%1&quot;.</source>
+        <translation>passwd: 意外的参数 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>passwd: the iteration count must be a number from %1 to %2.</source>
+        <translation>passwd: 迭代次数必须是 %1 到 %2 之间的数字。</translation>
+    </message>
+    <message>
+        <source>passwd: %1</source>
+        <translation>passwd: %1</translation>
+    </message>
+    <message>
+        <source>passwd: cannot write %1: %2</source>
+        <translation>passwd: 无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>the first line of %1 is longer than %2 bytes.</source>
+        <translation>%1 的第一行超过 %2 字节。</translation>
+    </message>
+    <message>
+        <source>the first line of %1 is empty.</source>
+        <translation>%1 的第一行为空。</translation>
+    </message>
+    <message>
+        <source>the password in %1 is longer than %2 bytes.</source>
+        <translation>%1 中的密码超过 %2 字节。</translation>
+    </message>
+    <message>
+        <source>serve: give --password-file or --password-hash-file, not both.</source>
+        <translation>serve: 请指定 --password-file 或 --password-hash-file，不能同时指定两者。</translation>
+    </message>
+    <message>
+        <source>serve: %1: %2</source>
+        <translation>serve: %1：%2</translation>
+    </message>
+    <message>
+        <source>WARNING: %1 is readable by other users; it lets them log in to this console. Make it private: chmod 600 %1</source>
+        <translation>警告：其他用户可以读取 %1，这使他们能够登录此控制台。请将其设为私有：chmod 600 %1</translation>
+    </message>
+    <message>
+        <source>Allow the UDP commands, and the console without a password, on a non-loopback address, and classic (unauthenticated) console clients from any address. Anyone who can reach those ports can run commands as this user.</source>
+        <translation>允许在非环回地址上提供 UDP 命令服务和无密码的控制台，并允许来自任意地址的经典（未经身份验证的）控制台客户端。任何能访问这些端口的人都能以此用户的身份运行命令。</translation>
+    </message>
+    <message>
+        <source>Require a password for the console: the first line of FILE. It is hashed in memory and never logged. The console may then listen on any address; classic clients, which cannot log in, are served from this machine only.</source>
+        <translation>要求控制台使用密码：即 FILE 的第一行。密码仅在内存中进行哈希，绝不会写入日志。此后控制台可以在任意地址上监听；经典客户端无法登录，因此仅为来自本机的经典客户端提供服务。</translation>
+    </message>
+    <message>
+        <source>Like --password-file, but FILE holds a hash made by `tincan-cli passwd`, not the password.</source>
+        <translation>与 --password-file 类似，但 FILE 中存放的是由 `tincan-cli passwd` 生成的哈希，而不是密码本身。</translation>
+    </message>
+    <message>
+        <source>Refuse classic console clients, even from this machine: they cannot log in, so on a machine shared with other users they would bypass the password.</source>
+        <translation>拒绝经典控制台客户端，即使来自本机也拒绝：它们无法登录，因此在与其他用户共用的机器上，它们会绕过密码。</translation>
+    </message>
+    <message>
+        <source>Console connections at once, in all (default %1).</source>
+        <translation>同时允许的控制台连接总数（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Console connections at once from one address (default %1).</source>
+        <translation>同一地址同时允许的控制台连接数（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Seconds a console client has to log in before it is cut (default %1).</source>
+        <translation>控制台客户端必须在多少秒内完成登录，否则将被断开（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Seconds an address waits after a failed console login before its next attempt is answered; each further failure doubles it (default %1).</source>
+        <translation>控制台登录失败后，该地址需等待多少秒，其下一次尝试才会得到应答；此后每失败一次，等待时间加倍（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>The longest wait after failed console logins (default %1).</source>
+        <translation>控制台登录失败后的最长等待时间（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Close a console connection that runs nothing and sends nothing for this many seconds (default 0: never).</source>
+        <translation>控制台连接在这么多秒内既未运行命令也未发送任何数据时，将其关闭（默认 0：从不关闭）。</translation>
+    </message>
+    <message>
+        <source>TLS for the console: auto (the default: on when a password is set, off otherwise), on, or off. When on, TLS and plaintext clients share the port, and clients on other machines must use TLS; the fingerprint clients pin is printed after the listening line.</source>
+        <translation>控制台的 TLS：auto（默认：设置了密码时启用，否则关闭）、on 或 off。启用时，TLS 客户端和明文客户端共用该端口，其他机器上的客户端必须使用 TLS；供客户端固定的指纹会在监听信息行之后打印。</translation>
+    </message>
+    <message>
+        <source>Directory of the console&apos;s TLS key and certificate, made on first use (default %1).</source>
+        <translation>存放控制台 TLS 密钥和证书的目录，首次使用时创建（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>dir</source>
+        <translation>dir</translation>
+    </message>
+    <message>
+        <source>Do not log connections and commands on standard error (refused connections and failed logins are still logged).</source>
+        <translation>不在标准错误输出中记录连接和命令（被拒绝的连接和失败的登录仍会记录）。</translation>
+    </message>
+    <message>
+        <source>serve: --%1 takes a number from %2 to %3, not &quot;%4&quot;.</source>
+        <translation>serve: --%1 的取值为 %2 到 %3 之间的数字，而不是 &quot;%4&quot;。</translation>
+    </message>
+    <message>
+        <source>serve: --login-penalty-max must be at least --login-penalty.</source>
+        <translation>serve: --login-penalty-max 不得小于 --login-penalty。</translation>
+    </message>
+    <message>
+        <source>serve: --tls takes auto, on or off, not &quot;%1&quot;.</source>
+        <translation>serve: --tls 的取值为 auto、on 或 off，而不是 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>WARNING: --insecure: commands are served on %1 with NO authentication. Anyone who can reach this port can run any command as this user.</source>
+        <translation>警告：--insecure：正在 %1 上提供命令服务，且没有任何身份验证。任何能访问此端口的人都能以此用户的身份运行任意命令。</translation>
+    </message>
+    <message>
+        <source>WARNING: --insecure: classic console clients from any address run commands on %1 with NO password. Anyone who can reach this port can run any command as this user.</source>
+        <translation>警告：--insecure：来自任意地址的经典控制台客户端无需任何密码即可在 %1 上运行命令。任何能访问此端口的人都能以此用户的身份运行任意命令。</translation>
+    </message>
+    <message>
+        <source>WARNING: --insecure is given; on %1 only this machine can connect, so it changes nothing yet. Listening on another address would serve commands without a password.</source>
+        <translation>警告：已指定 --insecure；但在 %1 上只有本机可以连接，因此目前它不起作用。若在其他地址上监听，将在无密码的情况下提供命令服务。</translation>
+    </message>
+    <message>
+        <source>console: clients must log in with the password (%1 PBKDF2 iterations)</source>
+        <translation>console: 客户端必须使用密码登录（PBKDF2 迭代 %1 次）</translation>
+    </message>
+    <message>
+        <source>console: refused %1:%2: %3</source>
+        <translation>console: 已拒绝 %1:%2：%3</translation>
+    </message>
+    <message>
+        <source>console: client %1 (%2:%3) refused: %4</source>
+        <translation>console: 已拒绝客户端 %1（%2:%3）：%4</translation>
+    </message>
+    <message>
+        <source>console: client %1 (%2) failed to log in: %3; that address waits %4 ms</source>
+        <translation>console: 客户端 %1（%2）登录失败：%3；该地址需等待 %4 毫秒</translation>
+    </message>
+    <message>
+        <source>console: client %1 (%2) logged in</source>
+        <translation>console: 客户端 %1（%2）已登录</translation>
     </message>
 </context>
 <context>
@@ -408,6 +722,139 @@ Options:
     <message>
         <source>Invalid frame: a payload of %1 bytes is larger than the limit of %2 bytes.</source>
         <translation>无效的帧：%1 字节的负载超过了 %2 字节的上限。</translation>
+    </message>
+</context>
+<context>
+    <name>KnownHosts</name>
+    <message>
+        <source>%1 is not a regular file.</source>
+        <translation>%1 不是普通文件。</translation>
+    </message>
+    <message>
+        <source>%1 belongs to another user, who could change its pins.</source>
+        <translation>%1 属于其他用户，该用户可以更改其中的固定记录。</translation>
+    </message>
+    <message>
+        <source>%1 can be changed by other users (mode %2), so its pins cannot be trusted. Check its fingerprints, then run &quot;chmod 600 %1&quot;.</source>
+        <translation>其他用户可以修改 %1（权限模式 %2），因此其中的固定记录不可信。请核对其中的指纹，然后运行 &quot;chmod 600 %1&quot;。</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 bytes, which is far more than a list of servers; it is not read.</source>
+        <translation>%1 大于 %2 字节，远远超出服务器列表应有的大小；不会读取该文件。</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>Could not create the directory %1.</source>
+        <translation>无法创建目录 %1。</translation>
+    </message>
+    <message>
+        <source>Could not lock %1: another program is changing it, or the lock file cannot be made.</source>
+        <translation>无法锁定 %1：另一个程序正在修改它，或者无法创建锁文件。</translation>
+    </message>
+</context>
+<context>
+    <name>KnownHostsList</name>
+    <message>
+        <source>the line is longer than %1 bytes</source>
+        <translation>该行超过 %1 字节</translation>
+    </message>
+    <message>
+        <source>the line is not valid UTF-8</source>
+        <translation>该行不是有效的 UTF-8</translation>
+    </message>
+    <message>
+        <source>expected &quot;host:port fingerprint&quot;</source>
+        <translation>应为 &quot;host:port fingerprint&quot;</translation>
+    </message>
+    <message>
+        <source>expected &quot;[address]:port&quot;</source>
+        <translation>应为 &quot;[address]:port&quot;</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; has no port</source>
+        <translation>&quot;%1&quot; 缺少端口</translation>
+    </message>
+    <message>
+        <source>an IPv6 address must be written in brackets: [address]:port</source>
+        <translation>IPv6 地址必须写在方括号中：[address]:port</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a port number from 1 to 65535</source>
+        <translation>&quot;%1&quot; 不是 1 到 65535 之间的端口号</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a host name or address</source>
+        <translation>&quot;%1&quot; 不是主机名或地址</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a SHA-256 fingerprint</source>
+        <translation>&quot;%1&quot; 不是 SHA-256 指纹</translation>
+    </message>
+    <message>
+        <source>Port 0 cannot be pinned.</source>
+        <translation>无法固定端口 0。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a host name or address.</source>
+        <translation>&quot;%1&quot; 不是主机名或地址。</translation>
+    </message>
+    <message>
+        <source>There is no fingerprint to pin.</source>
+        <translation>没有可固定的指纹。</translation>
+    </message>
+    <message>
+        <source>%1 is already pinned on line %2, which is the one used</source>
+        <translation>%1 已在第 %2 行固定，实际使用的是该行</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordHash</name>
+    <message>
+        <source>The password is empty.</source>
+        <translation>密码为空。</translation>
+    </message>
+    <message>
+        <source>The password is longer than %1 bytes.</source>
+        <translation>密码超过 %1 字节。</translation>
+    </message>
+    <message>
+        <source>The iteration count %1 is outside %2 to %3.</source>
+        <translation>迭代次数 %1 不在 %2 到 %3 的范围内。</translation>
+    </message>
+    <message>
+        <source>The password hash is empty.</source>
+        <translation>密码哈希为空。</translation>
+    </message>
+    <message>
+        <source>The password hash is longer than %1 characters.</source>
+        <translation>密码哈希超过 %1 个字符。</translation>
+    </message>
+    <message>
+        <source>The password hash must have the form %1$ITERATIONS$SALT$KEY.</source>
+        <translation>密码哈希的格式必须为 %1$ITERATIONS$SALT$KEY。</translation>
+    </message>
+    <message>
+        <source>The password hash does not start with &quot;%1$&quot;.</source>
+        <translation>密码哈希不是以 &quot;%1$&quot; 开头。</translation>
+    </message>
+    <message>
+        <source>The iteration count of the password hash must be a number from %1 to %2.</source>
+        <translation>密码哈希的迭代次数必须是 %1 到 %2 之间的数字。</translation>
+    </message>
+    <message>
+        <source>The salt of the password hash must be %1 to %2 bytes in base64.</source>
+        <translation>密码哈希的盐必须为 %1 到 %2 字节，并以 base64 编码。</translation>
+    </message>
+    <message>
+        <source>The key of the password hash must be %1 bytes in base64.</source>
+        <translation>密码哈希的密钥必须为 %1 字节，并以 base64 编码。</translation>
     </message>
 </context>
 <context>
@@ -868,6 +1315,18 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>Runs several commands at once, streams their output and can cancel them.</source>
         <translation>可同时运行多条命令，实时显示其输出，并可取消命令。</translation>
     </message>
+    <message>
+        <source>only if the server has one</source>
+        <translation>仅当服务器设有密码时</translation>
+    </message>
+    <message>
+        <source>Proved to the server by challenge-response; it never crosses the network and is not remembered.</source>
+        <translation>通过质询-响应向服务器证明；密码绝不会在网络上传输，也不会被记住。</translation>
+    </message>
+    <message>
+        <source>Pass&amp;word:</source>
+        <translation>密码(&amp;W)：</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ConsoleClient</name>
@@ -947,13 +1406,61 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>The connection was lost: %1</source>
         <translation>连接已断开：%1</translation>
     </message>
+    <message>
+        <source>The TLS handshake with %1:%2 did not finish within %3 seconds.</source>
+        <translation>与 %1:%2 的 TLS 握手未能在 %3 秒内完成。</translation>
+    </message>
+    <message>
+        <source>Cannot check the identity of %1:%2: %3</source>
+        <translation>无法验证 %1:%2 的身份：%3</translation>
+    </message>
+    <message>
+        <source>The authenticity of server %1:%2 can&apos;t be established: nothing is pinned for it. Its fingerprint is %3.</source>
+        <translation>无法确认服务器 %1:%2 的真实性：尚未为其固定任何指纹。其指纹为 %3。</translation>
+    </message>
+    <message>
+        <source>The identity of server %1:%2 has changed: %3 is pinned, but the server presented %4. Someone may be intercepting the connection, or the server&apos;s identity was replaced.</source>
+        <translation>服务器 %1:%2 的身份已更改：固定的指纹为 %3，但服务器出示的是 %4。可能有人正在拦截连接，或者服务器的身份已被替换。</translation>
+    </message>
+    <message>
+        <source>The TLS connection to %1:%2 was refused: %3</source>
+        <translation>到 %1:%2 的 TLS 连接被拒绝：%3</translation>
+    </message>
+    <message>
+        <source>%1:%2 accepted the login without proving that it knows the password; it may not be the server you meant. Disconnected.</source>
+        <translation>%1:%2 接受了登录，但没有证明它知道密码；它可能不是你要连接的服务器。已断开连接。</translation>
+    </message>
+    <message>
+        <source>Wrong password for %1:%2. The server answers the next login from this address in %3 s.</source>
+        <translation>%1:%2 的密码错误。服务器将在 %3 秒后应答来自此地址的下一次登录。</translation>
+    </message>
+    <message>
+        <source>The server refused the login: %1</source>
+        <translation>服务器拒绝了登录：%1</translation>
+    </message>
+    <message>
+        <source>Too many failed logins from this address: %1:%2 will answer again in %3 s.</source>
+        <translation>来自此地址的登录失败次数过多：%1:%2 将在 %3 秒后再次应答。</translation>
+    </message>
+    <message>
+        <source>%1:%2 accepts clients on other machines only over TLS: connect with TLS on (--tls on). The server said: %3</source>
+        <translation>%1:%2 只接受其他机器上的客户端通过 TLS 连接：请启用 TLS 进行连接（--tls on）。服务器消息：%3</translation>
+    </message>
+    <message>
+        <source>The server at %1:%2 requires a password.</source>
+        <translation>%1:%2 上的服务器需要密码。</translation>
+    </message>
+    <message>
+        <source>%1:%2 sent a login challenge this client cannot answer (an unknown mechanism, a malformed nonce or salt, or an iteration count outside %3 to %4).</source>
+        <translation>%1:%2 发送了此客户端无法应答的登录质询（未知的机制、格式错误的 nonce 或盐，或者迭代次数不在 %3 到 %4 的范围内）。</translation>
+    </message>
+    <message>
+        <source>The TLS handshake with %1:%2 failed: %3. Is it a Tincan console server with TLS on?</source>
+        <translation>与 %1:%2 的 TLS 握手失败：%3。它是否为启用了 TLS 的 Tincan 控制台服务器？</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ConsoleConnection</name>
-    <message>
-        <source>No hello message arrived within %1 seconds.</source>
-        <translation>%1 秒内未收到 hello 消息。</translation>
-    </message>
     <message>
         <source>A message has no &quot;type&quot;.</source>
         <translation>消息缺少 &quot;type&quot;。</translation>
@@ -1002,13 +1509,112 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>The server is shutting down.</source>
         <translation>服务器正在关闭。</translation>
     </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>This server requires TLS from clients on other machines, and %1 connected in plaintext.</source>
+        <translation>此服务器要求其他机器上的客户端使用 TLS，而 %1 以明文方式连接。</translation>
+    </message>
+    <message>
+        <source>A TLS client connected, but TLS is off on this server.</source>
+        <translation>有 TLS 客户端连接，但此服务器未启用 TLS。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; before logging in: the server has a password, and the only message it accepts now is &quot;auth&quot;.</source>
+        <translation>登录前收到 &quot;%1&quot;：服务器设有密码，目前只接受 &quot;auth&quot; 消息。</translation>
+    </message>
+    <message>
+        <source>The auth message names an unknown mechanism; this server speaks &quot;%1&quot;.</source>
+        <translation>auth 消息指定了未知的机制；此服务器使用 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>The auth message needs a &quot;nonce&quot; of %1 bytes and a &quot;proof&quot; of %2 bytes, in base64.</source>
+        <translation>auth 消息需要 %1 字节的 &quot;nonce&quot; 和 %2 字节的 &quot;proof&quot;，均以 base64 编码。</translation>
+    </message>
+    <message>
+        <source>wrong password</source>
+        <translation>密码错误</translation>
+    </message>
+    <message>
+        <source>Wrong password. The next login from %1 is answered in %2.</source>
+        <translation>密码错误。来自 %1 的下一次登录将在 %2 后得到应答。</translation>
+    </message>
+    <message>
+        <source>No hello message arrived within %1.</source>
+        <translation>在 %1 内未收到 hello 消息。</translation>
+    </message>
+    <message>
+        <source>The login did not finish within %1.</source>
+        <translation>登录未能在 %1 内完成。</translation>
+    </message>
+    <message>
+        <source>Idle for %1: the connection is closed.</source>
+        <translation>已空闲 %1：连接已关闭。</translation>
+    </message>
+    <message>
+        <source>Too many failed logins from %1: try again in %2.</source>
+        <translation>来自 %1 的登录失败次数过多：请在 %2 后重试。</translation>
+    </message>
+    <message>
+        <source>A classic client from %1 was refused: classic clients cannot log in, so they are served only from this machine (or with --insecure).</source>
+        <translation>已拒绝来自 %1 的经典客户端：经典客户端无法登录，因此只为来自本机的经典客户端提供服务（或使用 --insecure）。</translation>
+    </message>
+    <message>
+        <source>A classic client from %1 was refused: classic clients are turned off.</source>
+        <translation>已拒绝来自 %1 的经典客户端：经典客户端已被禁用。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConsolePasswordDialog</name>
+    <message>
+        <source>Console Password</source>
+        <translation>控制台密码</translation>
+    </message>
+    <message>
+        <source>Clients must log in with this password before they run anything. With a password the console may listen on an address other machines can reach. Only a salted hash of it is kept.</source>
+        <translation>客户端必须先使用此密码登录，才能运行任何命令。设置密码后，控制台可以在其他机器能访问的地址上监听。只会保存密码的加盐哈希。</translation>
+    </message>
+    <message>
+        <source>&amp;New password:</source>
+        <translation>新密码(&amp;N)：</translation>
+    </message>
+    <message>
+        <source>&amp;Confirm:</source>
+        <translation>确认(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>&amp;Remove Password</source>
+        <translation>删除密码(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Type the password twice.</source>
+        <translation>请输入密码两次。</translation>
+    </message>
+    <message>
+        <source>The password is longer than %1 bytes.</source>
+        <translation>密码超过 %1 字节。</translation>
+    </message>
+    <message>
+        <source>The two passwords differ.</source>
+        <translation>两次输入的密码不一致。</translation>
+    </message>
+    <message>
+        <source>Hashing the password…</source>
+        <translation>正在对密码进行哈希…</translation>
+    </message>
+    <message>
+        <source>The password could not be hashed.</source>
+        <translation>无法对密码进行哈希。</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ConsoleServer</name>
-    <message>
-        <source>Refusing to listen on %1: the console runs shell commands for anyone who connects, and has no authentication yet. Listen on 127.0.0.1, or pass --insecure to accept the risk on a network you trust.</source>
-        <translation>拒绝在 %1 上监听：控制台会为任何连接者运行 shell 命令，且目前还没有身份验证。请在 127.0.0.1 上监听，或在你信任的网络中传入 --insecure 以接受此风险。</translation>
-    </message>
     <message>
         <source>Cannot listen on %1 port %2: the port is already in use.</source>
         <translation>无法在 %1 的端口 %2 上监听：该端口已被占用。</translation>
@@ -1016,6 +1622,54 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>Cannot listen on %1 port %2: %3</source>
         <translation>无法在 %1 的端口 %2 上监听：%3</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <source>Invalid console options: connection limits and the login grace time must be positive, and the longest penalty at least the first.</source>
+        <translation>无效的控制台选项：连接数上限和登录宽限时间必须为正数，且最长等待时间不得小于首次等待时间。</translation>
+    </message>
+    <message>
+        <source>Refusing to listen on %1: the console runs shell commands for anyone who connects. Set a password (--password-file), listen on 127.0.0.1, or pass --insecure to accept the risk on a network you trust.</source>
+        <translation>拒绝在 %1 上监听：控制台会为任何连接者运行 shell 命令。请设置密码（--password-file）、改为在 127.0.0.1 上监听，或在你信任的网络中使用 --insecure 以接受此风险。</translation>
+    </message>
+    <message>
+        <source>Cannot start TLS, which this server requires for clients on other machines: %1</source>
+        <translation>无法启动 TLS（此服务器要求其他机器上的客户端使用 TLS）：%1</translation>
+    </message>
+    <message>
+        <source>TLS is off: %1</source>
+        <translation>TLS 已关闭：%1</translation>
+    </message>
+    <message>
+        <source>Made a new TLS identity in %1.</source>
+        <translation>已在 %1 中生成新的 TLS 身份。</translation>
+    </message>
+    <message>
+        <source>the server is shutting down</source>
+        <translation>服务器正在关闭</translation>
+    </message>
+    <message>
+        <source>too many connections (at most %1 at once)</source>
+        <translation>连接过多（同时最多 %1 个）</translation>
+    </message>
+    <message>
+        <source>too many connections from %1 (at most %2 at once)</source>
+        <translation>来自 %1 的连接过多（同时最多 %2 个）</translation>
+    </message>
+    <message>
+        <source>The TLS handshake did not finish within %1.</source>
+        <translation>TLS 握手未能在 %1 内完成。</translation>
+    </message>
+    <message>
+        <source>The TLS handshake failed: %1</source>
+        <translation>TLS 握手失败：%1</translation>
     </message>
 </context>
 <context>
@@ -1087,6 +1741,14 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>[cancelled · %1]</source>
         <translation>[已取消 · %1]</translation>
+    </message>
+    <message>
+        <source>&amp;Encoding</source>
+        <translation>编码(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Server’s (%1)</source>
+        <translation>服务器编码（%1）</translation>
     </message>
 </context>
 <context>
@@ -1432,6 +2094,76 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>The chat history is turned off: messages are not kept.</source>
         <translation>聊天记录已关闭：消息不会被保留。</translation>
     </message>
+    <message>
+        <source>Server Identity Changed</source>
+        <translation>服务器身份已更改</translation>
+    </message>
+    <message>
+        <source>Unknown Server</source>
+        <translation>未知服务器</translation>
+    </message>
+    <message>
+        <source>WARNING: the identity of %1 has changed!</source>
+        <translation>警告：%1 的身份已更改！</translation>
+    </message>
+    <message>
+        <source>Someone could be intercepting the connection (a machine-in-the-middle attack), or the server&apos;s key was replaced. The connection was refused.
+
+Expected fingerprint:
+%1
+
+The server now presents:
+%2
+
+Check the new fingerprint with the server&apos;s owner (their server window shows it) before you trust it.</source>
+        <translation>可能有人正在拦截此连接（中间人攻击），或者服务器的密钥已被替换。已拒绝此连接。
+
+预期的指纹：
+%1
+
+服务器现在出示的指纹：
+%2
+
+信任新指纹之前，请先与服务器的所有者核对（对方的服务器窗口中会显示该指纹）。</translation>
+    </message>
+    <message>
+        <source>Forget the Old Key and Trust the New One</source>
+        <translation>删除旧密钥并信任新密钥</translation>
+    </message>
+    <message>
+        <source>The authenticity of %1 cannot be established.</source>
+        <translation>无法确认 %1 的真实性。</translation>
+    </message>
+    <message>
+        <source>Its TLS fingerprint is:
+%1
+
+Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Trust this server and remember it?</source>
+        <translation>其 TLS 指纹为：
+%1
+
+请将其与服务器窗口或 `tincan-cli serve` 显示的指纹进行比较。要信任并记住此服务器吗？</translation>
+    </message>
+    <message>
+        <source>Trust and Connect</source>
+        <translation>信任并连接</translation>
+    </message>
+    <message>
+        <source>The server&apos;s fingerprint could not be remembered: %1</source>
+        <translation>无法记住服务器的指纹：%1</translation>
+    </message>
+    <message>
+        <source>Console Password</source>
+        <translation>控制台密码</translation>
+    </message>
+    <message>
+        <source>The password for %1 was wrong. Try again:</source>
+        <translation>%1 的密码错误。请重新输入：</translation>
+    </message>
+    <message>
+        <source>%1 asks for its console password:</source>
+        <translation>%1 要求输入其控制台密码：</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::MessageDelegate</name>
@@ -1635,6 +2367,34 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>The chat is not available in this window.</source>
         <translation>此窗口中没有可用的聊天。</translation>
     </message>
+    <message>
+        <source>%1: clients must log in with the console password</source>
+        <translation>%1：客户端必须使用控制台密码登录</translation>
+    </message>
+    <message>
+        <source>%1: TLS fingerprint %2 (clients from other machines must use TLS)</source>
+        <translation>%1：TLS 指纹 %2（来自其他机器的客户端必须使用 TLS）</translation>
+    </message>
+    <message>
+        <source>%1: refused: %2</source>
+        <translation>%1：已拒绝：%2</translation>
+    </message>
+    <message>
+        <source>%1: logged in</source>
+        <translation>%1：已登录</translation>
+    </message>
+    <message>
+        <source>%1: login failed (%2); its address now waits %3 s</source>
+        <translation>%1：登录失败（%2）；其地址现在需等待 %3 秒</translation>
+    </message>
+    <message>
+        <source>%1: login failed (%2)</source>
+        <translation>%1：登录失败（%2）</translation>
+    </message>
+    <message>
+        <source>Listening on %1 with TLS</source>
+        <translation>正在 %1 上监听（TLS）</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ServerWindow</name>
@@ -1673,10 +2433,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>Insecure</source>
         <translation>不安全</translation>
-    </message>
-    <message>
-        <source>Allow an address other machines can reach. There is no authentication: anyone who reaches the port can run any command as you.</source>
-        <translation>允许使用其他机器可以访问的地址。没有身份验证：任何能访问该端口的人都能以你的身份运行任意命令。</translation>
     </message>
     <message>
         <source>Start</source>
@@ -1774,6 +2530,58 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>Not available: the chat runs in the main window.</source>
         <translation>不可用：聊天在主窗口中运行。</translation>
     </message>
+    <message>
+        <source>Allow an address other machines can reach with no password: anyone who reaches the port can run any command as you.</source>
+        <translation>允许在无密码的情况下使用其他机器可以访问的地址：任何能访问该端口的人都能以你的身份运行任意命令。</translation>
+    </message>
+    <message>
+        <source>Password…</source>
+        <translation>密码…</translation>
+    </message>
+    <message>
+        <source>it can be read by other users (mode %1)</source>
+        <translation>其他用户可以读取它（权限模式 %1）</translation>
+    </message>
+    <message>
+        <source>The console password in %1 is not used: %2</source>
+        <translation>未使用 %1 中的控制台密码：%2</translation>
+    </message>
+    <message>
+        <source>%1 could not be removed.</source>
+        <translation>无法删除 %1。</translation>
+    </message>
+    <message>
+        <source>Console Password</source>
+        <translation>控制台密码</translation>
+    </message>
+    <message>
+        <source>The password could not be saved: %1</source>
+        <translation>无法保存密码：%1</translation>
+    </message>
+    <message>
+        <source>Console: password removed; it applies from the next start</source>
+        <translation>控制台：已删除密码；下次启动时生效</translation>
+    </message>
+    <message>
+        <source>Console: password set; it applies from the next start</source>
+        <translation>控制台：已设置密码；下次启动时生效</translation>
+    </message>
+    <message>
+        <source>Console TLS fingerprint: %1</source>
+        <translation>控制台 TLS 指纹：%1</translation>
+    </message>
+    <message>
+        <source>Password ✓</source>
+        <translation>密码 ✓</translation>
+    </message>
+    <message>
+        <source>Set a password: clients must then log in, and the console may listen on any address.</source>
+        <translation>设置密码：设置后客户端必须登录，控制台也可以在任意地址上监听。</translation>
+    </message>
+    <message>
+        <source>A password is set: Tincan clients must log in. Click to change or remove it.</source>
+        <translation>已设置密码：Tincan 客户端必须登录。点击可更改或删除密码。</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ShellProcess</name>
@@ -1788,6 +2596,126 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>Cannot change to directory %1: %2</source>
         <translation>无法切换到目录 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::TerminalFindBar</name>
+    <message>
+        <source>Find:</source>
+        <translation>查找：</translation>
+    </message>
+    <message>
+        <source>Previous match, further up (Enter)</source>
+        <translation>上一个匹配项，向上查找（Enter）</translation>
+    </message>
+    <message>
+        <source>Previous match</source>
+        <translation>上一个匹配项</translation>
+    </message>
+    <message>
+        <source>Next match, further down (Shift+Enter)</source>
+        <translation>下一个匹配项，向下查找（Shift+Enter）</translation>
+    </message>
+    <message>
+        <source>Next match</source>
+        <translation>下一个匹配项</translation>
+    </message>
+    <message>
+        <source>Match &amp;case</source>
+        <translation>区分大小写(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Close the find bar (Esc)</source>
+        <translation>关闭查找栏（Esc）</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>No matches</source>
+        <translation>无匹配项</translation>
+    </message>
+    <message>
+        <source>%L1 of more than %L2</source>
+        <translation>第 %L1 个，共超过 %L2 个</translation>
+    </message>
+    <message>
+        <source>%L1 of %L2</source>
+        <translation>第 %L1 个，共 %L2 个</translation>
+    </message>
+    <message>
+        <source>More than %L1 matches</source>
+        <translation>超过 %L1 个匹配项</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n match(es)</source>
+        <translation>
+            <numerusform>%n 个匹配项</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::TerminalView</name>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>复制(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Select &amp;All</source>
+        <translation>全选(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Find…</source>
+        <translation>查找(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>&amp;Save Output…</source>
+        <translation>保存输出(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>C&amp;lear</source>
+        <translation>清除(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;In</source>
+        <translation>放大(&amp;I)</translation>
+    </message>
+    <message>
+        <source>Zoom &amp;Out</source>
+        <translation>缩小(&amp;O)</translation>
+    </message>
+    <message>
+        <source>&amp;Reset Zoom</source>
+        <translation>重置缩放(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Scroll&amp;back…</source>
+        <translation>回滚缓冲区(&amp;B)…</translation>
+    </message>
+    <message>
+        <source>Save Output</source>
+        <translation>保存输出</translation>
+    </message>
+    <message>
+        <source>console-output.txt</source>
+        <translation>console-output.txt</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>文本文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>The output could not be saved to %1: %2</source>
+        <translation>无法将输出保存到 %1：%2</translation>
+    </message>
+    <message>
+        <source>Scrollback</source>
+        <translation>回滚缓冲区</translation>
+    </message>
+    <message>
+        <source>Lines each console pane keeps (older lines are dropped):</source>
+        <translation>每个控制台窗格保留的行数（更早的行将被丢弃）：</translation>
     </message>
 </context>
 <context>
@@ -1809,6 +2737,144 @@ Enter sends a message; Shift+Enter starts a new line.</source>
 </source>
         <translation>tincan: 同时运行的命令过多；请稍后再试。
 </translation>
+    </message>
+</context>
+<context>
+    <name>TlsIdentity</name>
+    <message>
+        <source>No directory was given for the console&apos;s TLS identity.</source>
+        <translation>未指定存放控制台 TLS 身份的目录。</translation>
+    </message>
+    <message>
+        <source>%1 holds a private key but no certificate (%2). Delete the key to make a new identity; clients will then see a new fingerprint.</source>
+        <translation>%1 中有私钥但没有证书（%2）。删除该私钥即可生成新的身份；之后客户端将看到新的指纹。</translation>
+    </message>
+    <message>
+        <source>There is no TLS identity in %1.</source>
+        <translation>%1 中没有 TLS 身份。</translation>
+    </message>
+    <message>
+        <source>%1 had no private key; its certificate was replaced by a new identity.</source>
+        <translation>%1 中没有私钥；其证书已被新的身份替换。</translation>
+    </message>
+    <message>
+        <source>Could not create the directory %1 for the console&apos;s TLS identity.</source>
+        <translation>无法为控制台的 TLS 身份创建目录 %1。</translation>
+    </message>
+    <message>
+        <source>%1 is not a directory.</source>
+        <translation>%1 不是目录。</translation>
+    </message>
+    <message>
+        <source>%1 belongs to another user, who could replace the console&apos;s TLS identity.</source>
+        <translation>%1 属于其他用户，该用户可以替换控制台的 TLS 身份。</translation>
+    </message>
+    <message>
+        <source>%1 is open to other users (mode %2) and could not be made owner-only.</source>
+        <translation>%1 对其他用户开放（权限模式 %2），且无法将其设为仅所有者可访问。</translation>
+    </message>
+    <message>
+        <source>Made %1 owner-only (its mode was %2, now 0700).</source>
+        <translation>已将 %1 设为仅所有者可访问（权限模式原为 %2，现为 0700）。</translation>
+    </message>
+    <message>
+        <source>Could not generate a private key: %1</source>
+        <translation>无法生成私钥：%1</translation>
+    </message>
+    <message>
+        <source>Could not make a certificate: %1</source>
+        <translation>无法生成证书：%1</translation>
+    </message>
+    <message>
+        <source>Could not encode the TLS identity as PEM: %1</source>
+        <translation>无法将 TLS 身份编码为 PEM：%1</translation>
+    </message>
+    <message>
+        <source>Could not write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is not a regular file.</source>
+        <translation>%1 不是普通文件。</translation>
+    </message>
+    <message>
+        <source>%1 belongs to another user.</source>
+        <translation>%1 属于其他用户。</translation>
+    </message>
+    <message>
+        <source>The private key %1 is accessible by other users (mode %2), so it may have been copied. If you are sure it was not, run &quot;chmod 600 %1&quot;; otherwise delete it and %3 to make a new identity.</source>
+        <translation>其他用户可以访问私钥 %1（权限模式 %2），因此它可能已被复制。如果你确定没有被复制，请运行 &quot;chmod 600 %1&quot;；否则请删除它和 %3，以生成新的身份。</translation>
+    </message>
+    <message>
+        <source>Made %1 owner-only (its mode was %2, now 0600).</source>
+        <translation>已将 %1 设为仅所有者可访问（权限模式原为 %2，现为 0600）。</translation>
+    </message>
+    <message>
+        <source>Could not read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is larger than %2 bytes; it is not a PEM key or certificate.</source>
+        <translation>%1 大于 %2 字节；它不是 PEM 密钥或证书。</translation>
+    </message>
+    <message>
+        <source>The private key %1 is protected by a passphrase; the console needs one without.</source>
+        <translation>私钥 %1 受密码短语保护；控制台需要不带密码短语的私钥。</translation>
+    </message>
+    <message>
+        <source>%1 does not hold a PEM private key (%2).</source>
+        <translation>%1 中没有 PEM 私钥（%2）。</translation>
+    </message>
+    <message>
+        <source>%1 does not hold a PEM certificate (%2).</source>
+        <translation>%1 中没有 PEM 证书（%2）。</translation>
+    </message>
+    <message>
+        <source>The private key %1 is of a kind the console cannot use (%2); it uses EC or RSA keys.</source>
+        <translation>私钥 %1 的类型是控制台无法使用的（%2）；控制台使用 EC 或 RSA 密钥。</translation>
+    </message>
+    <message>
+        <source>The private key %1 does not belong to the certificate %2.</source>
+        <translation>私钥 %1 与证书 %2 不匹配。</translation>
+    </message>
+    <message>
+        <source>The certificate %1 is not validly self-signed; clients pin only self-signed certificates.</source>
+        <translation>证书 %1 不是有效的自签名证书；客户端只固定自签名证书。</translation>
+    </message>
+    <message>
+        <source>The certificate %1 has an unreadable expiry date.</source>
+        <translation>无法读取证书 %1 的过期日期。</translation>
+    </message>
+    <message>
+        <source>The certificate %1 expired on %2. Delete it and %3 to make a new identity; clients will then see a new fingerprint.</source>
+        <translation>证书 %1 已于 %2 过期。删除它和 %3 即可生成新的身份；之后客户端将看到新的指纹。</translation>
+    </message>
+    <message>
+        <source>Could not encode the TLS identity: %1</source>
+        <translation>无法编码 TLS 身份：%1</translation>
+    </message>
+    <message>
+        <source>Qt&apos;s TLS backend (%1) could not load the key %2.</source>
+        <translation>Qt 的 TLS 后端（%1）无法加载密钥 %2。</translation>
+    </message>
+</context>
+<context>
+    <name>TlsPinning</name>
+    <message>
+        <source>The server sent no certificate.</source>
+        <translation>服务器未发送证书。</translation>
+    </message>
+    <message>
+        <source>The server is not known; its certificate&apos;s fingerprint is %1.</source>
+        <translation>服务器未知；其证书的指纹为 %1。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate has the fingerprint %1, but %2 was expected. Someone may be impersonating the server, or it has a new identity.</source>
+        <translation>服务器证书的指纹为 %1，但预期为 %2。可能有人在冒充该服务器，或者服务器使用了新的身份。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is the expected one, but it cannot be used: %1</source>
+        <translation>服务器的证书与预期一致，但无法使用：%1</translation>
     </message>
 </context>
 <context>
