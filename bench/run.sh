@@ -2,18 +2,24 @@
 # Builds Tincan in Release with the benchmarks and runs them, printing each
 # comparison table. Timings are measured here, never asserted in tests.
 #
-#   bench/run.sh [serverflood] [-- extra arguments for the benchmark]
+#   bench/run.sh [serverflood] [console] [-- extra arguments for the benchmark]
+#
+# console is bench/console.sh (its environment variables set the sizes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
 command -v socat >/dev/null || { echo "Installing socat for the comparison"; apt-get install -y -qq socat >/dev/null; }
 cmake -S . -B build-release -G Ninja -DCMAKE_BUILD_TYPE=Release -DTINCAN_BUILD_TESTS=OFF -DTINCAN_BUILD_BENCH=ON >/dev/null
-cmake --build build-release --parallel "$(nproc)" --target bench-serverflood
+cmake --build build-release --parallel "$(nproc)" --target bench-serverflood bench-consoleclients tincan-cli
 
 benches=("${@:-serverflood}")
 echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) × $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 for bench in "${benches[@]}"; do
     [ "$bench" = "--" ] && break
-    build-release/bench/bench-"$bench"
+    if [ "$bench" = console ]; then
+        bench/console.sh build-release
+    else
+        build-release/bench/bench-"$bench"
+    fi
 done
