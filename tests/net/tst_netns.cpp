@@ -160,6 +160,8 @@ private:
         options.address = QHostAddress(HostAddress);
         options.port = 0;
         options.password = *PasswordHash::create(Password, PasswordHash::MinIterations);
+        // With a password, TLS is required from other hosts: the identity lives in the test's directory.
+        options.tlsDirectory = m_dir.filePath(QStringLiteral("tls"));
         auto server = std::make_unique<ConsoleServer>();
         if (!server->listen(options)) {
             qWarning("listen failed: %s", qPrintable(server->errorString()));
@@ -170,8 +172,10 @@ private:
 
     QStringList execArguments(quint16 port) const
     {
+        // A fresh pin file each time: the first connection trusts the server, as a user would once.
         return {QStringLiteral("exec"), QStringLiteral("--host"), HostAddress, QStringLiteral("--port"),
-                QString::number(port)};
+                QString::number(port), QStringLiteral("--accept-new"), QStringLiteral("--known-hosts"),
+                m_dir.filePath(QStringLiteral("known_hosts-%1").arg(port))};
     }
 
 public:
