@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh
-cmake --preset asan >/dev/null
-cmake --build --preset asan --parallel "$(nproc)"
+cmake --preset=asan >/dev/null
+cmake --build --preset=asan --parallel "$(nproc)"
 # The sanitizer options are part of each test's environment (tests/CMakeLists.txt).
-ctest --preset asan --parallel "$(nproc)" "$@"
+ctest --preset=asan --parallel "$(nproc)" "$@"
