@@ -378,7 +378,7 @@ void ConsoleConnection::sendWelcome(const QByteArray &serverProof)
         {Key::Type, Type::Welcome},
         {Key::Version, ProtocolVersion},
         {Key::Software, QStringLiteral("Tincan %1").arg(QStringLiteral(TINCAN_VERSION))},
-        {Key::Encoding, QStringLiteral("UTF-8")},
+        {Key::Encoding, m_server->outputEncoding()},
     };
     if (!serverProof.isEmpty())
         welcome.insert(Key::Proof, QString::fromLatin1(serverProof.toBase64()));

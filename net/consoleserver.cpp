@@ -1,6 +1,7 @@
 #include "consoleserver.h"
 
 #include "consoleconnection.h"
+#include "outputencoding.h"
 
 #include <QDir>
 #include <QSocketNotifier>
@@ -89,6 +90,8 @@ struct ConsoleServer::Pending
     QHostAddress source;
     std::unique_ptr<QSocketNotifier, LaterDeleter> notifier;
     std::unique_ptr<QTimer, LaterDeleter> timer;
+    std::unique_ptr<QTimer, LaterDeleter> peekRetry; // while the first bytes are undecided
+    bool startsLikeTls = false; // 16 or 16 03 has come, and no more yet
     QSslSocket *tls = nullptr; // during the handshake; a child of the server
 };
 
@@ -177,6 +180,15 @@ bool ConsoleServer::listen(const Options &options)
                      "Set a password (--password-file), listen on 127.0.0.1, or pass --insecure to accept "
                      "the risk on a network you trust.")
                       .arg(options.address.toString());
+        return false;
+    }
+    if (options.outputEncoding.isEmpty()) {
+        m_outputEncoding = localeOutputEncoding();
+    } else if (const auto usable = usableOutputEncoding(options.outputEncoding)) {
+        m_outputEncoding = *usable;
+    } else {
+        m_error = tr("Unknown output encoding \"%1\": give a name such as UTF-8, GBK, GB18030, Big5 or ISO-8859-1.")
+                      .arg(options.outputEncoding);
         return false;
     }
     SourcePenalties::Policy policy;
@@ -319,9 +331,16 @@ void ConsoleServer::acceptDescriptor(qintptr descriptor)
     p->timer.reset(new QTimer);
     p->timer->setSingleShot(true);
     connect(p->timer.get(), &QTimer::timeout, this, [this, p] {
+        p->peekRetry.reset();
+        p->notifier.reset();
+        // The start of a handshake record and no more: a TLS client that
+        // stalls, refused when the grace time ends like any other.
+        if (p->startsLikeTls) {
+            startTls(p);
+            return;
+        }
         // Silent: not a TLS client. Served in plaintext, as without TLS.
         auto *socket = new QTcpSocket(this);
-        p->notifier.reset();
         if (!socket->setSocketDescriptor(std::exchange(p->descriptor, -1))) {
             delete socket;
             dropPending(p);
@@ -333,19 +352,51 @@ void ConsoleServer::acceptDescriptor(qintptr descriptor)
     m_pending.emplace(p, std::move(pending));
 }
 
+ConsoleServer::FirstBytes ConsoleServer::classifyFirstBytes(QByteArrayView bytes)
+{
+    if (bytes.isEmpty())
+        return FirstBytes::Undecided;
+    if (quint8(bytes[0]) != TlsHandshakeRecord)
+        return FirstBytes::Plaintext;
+    if (bytes.size() >= 2 && quint8(bytes[1]) != 0x03)
+        return FirstBytes::Plaintext;
+    if (bytes.size() < 3)
+        return FirstBytes::Undecided;
+    const quint8 minor = quint8(bytes[2]);
+    return minor >= 0x01 && minor <= 0x04 ? FirstBytes::Tls : FirstBytes::Plaintext;
+}
+
 void ConsoleServer::onPendingReadable(Pending *p)
 {
-    unsigned char first = 0;
-    const ssize_t got = ::recv(int(p->descriptor), &first, 1, MSG_PEEK | MSG_DONTWAIT);
+    char first[3] = {};
+    const ssize_t got = ::recv(int(p->descriptor), first, sizeof first, MSG_PEEK | MSG_DONTWAIT);
     if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
         return;
     if (got <= 0) {
         dropPending(p); // closed (or broken) before saying anything
         return;
     }
+    const FirstBytes kind = classifyFirstBytes(QByteArrayView(first, got));
+    if (kind == FirstBytes::Undecided) {
+        // 16 or 16 03 so far: look again shortly. If nothing more comes
+        // within the detection window, it is served in plaintext.
+        p->startsLikeTls = true;
+        p->notifier->setEnabled(false);
+        if (!p->peekRetry) {
+            p->peekRetry.reset(new QTimer);
+            p->peekRetry->setSingleShot(true);
+            connect(p->peekRetry.get(), &QTimer::timeout, this, [p] {
+                if (p->notifier)
+                    p->notifier->setEnabled(true);
+            });
+        }
+        p->peekRetry->start(TlsPeekRetry);
+        return;
+    }
+    p->peekRetry.reset();
     p->notifier.reset(); // a socket is about to watch the descriptor
     p->timer->stop();
-    if (first == TlsHandshakeRecord) {
+    if (kind == FirstBytes::Tls) {
         startTls(p);
         return;
     }

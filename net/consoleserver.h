@@ -48,7 +48,7 @@ public:
     // and up to 64 commands, so the caps bound what strangers can take.
     static constexpr int DefaultMaxConnections = 256;
     static constexpr int DefaultMaxConnectionsPerAddress = 32;
-    // With TLS on, a connection is served once its first byte shows whether it
+    // With TLS on, a connection is served once its first bytes show whether it
     // starts a TLS handshake. A TLS client sends its ClientHello as soon as TCP
     // connects; one silent this long (or for the login grace time, if shorter)
     // is served in plaintext, as before: a classic client waiting for its user,
@@ -56,10 +56,22 @@ public:
     static constexpr std::chrono::milliseconds TlsDetectionWindow{1000};
     // The first byte of a TLS record that carries a handshake (RFC 8446 5.1).
     static constexpr unsigned char TlsHandshakeRecord = 0x16;
+    // While a connection has sent only part of the three bytes that tell,
+    // they are looked at again this often (not on every wakeup: the bytes
+    // stay unread, so the socket stays readable).
+    static constexpr std::chrono::milliseconds TlsPeekRetry{10};
+
+    // What the first bytes of a connection say. TLS: a handshake record
+    // (0x16) of TLS 1.0 to 1.3 (record versions 03 01 to 03 04, RFC 8446
+    // 5.1). Three bytes tell a ClientHello from a frame, whose first bytes
+    // are its header length, little-endian: 16 03 00 00 is a frame with a
+    // 790-byte header.
+    enum class FirstBytes { Tls, Plaintext, Undecided };
+    static FirstBytes classifyFirstBytes(QByteArrayView bytes);
 
     // Whether connections may, or must, be encrypted. Every connection on the
-    // port is looked at before it is served: one whose first byte is a TLS
-    // handshake record (0x16) is served over TLS, any other in plaintext.
+    // port is looked at before it is served: one that starts a TLS handshake
+    // record (classifyFirstBytes()) is served over TLS, any other in plaintext.
     enum class TlsPolicy {
         // Off without a password, RequiredForRemote with one.
         Auto,
@@ -106,6 +118,11 @@ public:
         // Where the TLS identity (key and certificate) is kept, made on the
         // first listen() that needs it. Empty: the app's data directory + /tls.
         QString tlsDirectory;
+        // The encoding of command output announced in the welcome, so that
+        // clients decode it right. Empty: the charset of the server's locale
+        // (localeOutputEncoding()). Set it for commands that print in another
+        // one; the bytes are never converted.
+        QString outputEncoding;
     };
 
     explicit ConsoleServer(QObject *parent = nullptr);
@@ -119,6 +136,8 @@ public:
     quint16 serverPort() const;
     QString errorString() const { return m_error; }
     const Options &options() const { return m_options; }
+    // The encoding the welcome announces (valid while listening).
+    QString outputEncoding() const { return m_outputEncoding; }
 
     int connectionCount() const { return int(m_connections.size()); }
     // Connections not yet clients: their first byte or TLS handshake is
@@ -207,6 +226,7 @@ private:
     QTcpServer *m_listener = nullptr;
     TlsIdentity m_identity;
     TlsPolicy m_tlsPolicy = TlsPolicy::Off;
+    QString m_outputEncoding;
     QStringList m_tlsNotes;
     std::map<Pending *, std::unique_ptr<Pending>> m_pending;
     Options m_options;

@@ -1,6 +1,7 @@
 #include "servecommand.h"
 
 #include "consoleserver.h"
+#include "outputencoding.h"
 #include "echoservices.h"
 #include "passwordinput.h"
 #include "udpcommandservice.h"
@@ -191,6 +192,12 @@ int runServe(const QStringList &arguments)
         CliText::tr("Directory of the console's TLS key and certificate, made on first use (default %1).")
             .arg(ConsoleServer::defaultTlsDirectory()),
         CliText::tr("dir"));
+    const QCommandLineOption encodingOption(
+        QStringLiteral("encoding"),
+        CliText::tr("The encoding the console announces for command output (default: this locale's charset, %1 "
+                    "here). Set it when the commands print in another. Output is sent as it is; clients decode it.")
+            .arg(localeOutputEncoding()),
+        CliText::tr("name"));
     const QCommandLineOption quietOption(
         QStringLiteral("quiet"),
         CliText::tr("Do not log connections and commands on standard error (refused connections and failed logins "
@@ -198,7 +205,7 @@ int runServe(const QStringList &arguments)
     parser.addOptions({consoleOption, echoTcpOption, echoUdpOption, execUdpOption, bindOption, insecureOption,
                        passwordFileOption, passwordHashFileOption, noClassicOption, capOption, maxConnectionsOption,
                        maxPerAddressOption, loginGraceOption, penaltyOption, penaltyMaxOption, idleTimeoutOption,
-                       tlsOption, tlsDirOption, quietOption});
+                       tlsOption, tlsDirOption, encodingOption, quietOption});
 
     if (!parser.parse(arguments)) {
         reportError(parser.errorText());
@@ -310,6 +317,7 @@ int runServe(const QStringList &arguments)
         }
         consoleOptions.tlsDirectory = parser.value(tlsDirOption);
     }
+    consoleOptions.outputEncoding = parser.value(encodingOption); // checked by listen()
     {
         const std::optional<PasswordHash> password
             = loadPassword(parser.value(passwordFileOption), parser.value(passwordHashFileOption));

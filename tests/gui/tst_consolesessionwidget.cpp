@@ -88,6 +88,7 @@ private Q_SLOTS:
     void showsExitStatus();
     void decodesCharactersSplitAcrossChunks();
     void decodesWithTheChosenEncoding();
+    void followsTheServersEncoding();
     void offersEncodingsThatWork();
     void refusesUnknownEncodings();
     void rendersColouredOutput();
@@ -256,6 +257,28 @@ void TestConsoleSessionWidget::decodesWithTheChosenEncoding()
     typeCommand(*session, QStringLiteral("printf 'c\\304\\343d\\n'"));
     QTRY_VERIFY(paneText(*session).contains(QStringLiteral("d\n[exit 0")));
     QVERIFY(paneText(*session).contains(QChar::ReplacementCharacter));
+}
+
+void TestConsoleSessionWidget::followsTheServersEncoding()
+{
+    if (!QStringDecoder("GBK").isValid())
+        QSKIP("This Qt has no GBK decoder");
+    // A server whose commands print GBK (a Chinese Windows, LANG=zh_CN.GBK)
+    // says so in its welcome; the session decodes with it, no override.
+    m_server = std::make_unique<ConsoleServer>();
+    ConsoleServer::Options options;
+    options.port = 0;
+    options.outputEncoding = QStringLiteral("GBK");
+    QVERIFY2(m_server->listen(options), qPrintable(m_server->errorString()));
+    auto session = connectedSession();
+    QVERIFY(session);
+    QCOMPARE(session->outputEncoding(), QByteArray("GBK"));
+    QVERIFY(session->encodingOverride().isEmpty());
+    // 你好 in GBK, the first character split across two chunks.
+    typeCommand(*session, QStringLiteral("printf 'a\\304'; sleep 0.3; printf '\\343\\272\\303b\\n'"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+    QVERIFY2(paneText(*session).contains(QStringLiteral("a你好b\n")), qPrintable(paneText(*session)));
+    QVERIFY(!paneText(*session).contains(QChar::ReplacementCharacter));
 }
 
 void TestConsoleSessionWidget::offersEncodingsThatWork()

@@ -4,6 +4,7 @@
 #include "consoleclient.h"
 #include "consoleprotocol.h"
 #include "consoleserver.h"
+#include "outputencoding.h"
 #include "frame.h"
 #include "nettesthelpers.h"
 
@@ -171,7 +172,9 @@ private Q_SLOTS:
         QVERIFY(welcome);
         QCOMPARE(jsonInteger(welcome->header, Key::Version), std::optional<qint64>(ProtocolVersion));
         QVERIFY(welcome->header.value(Key::Software).toString().startsWith(QStringLiteral("Tincan ")));
-        QCOMPARE(welcome->header.value(Key::Encoding).toString(), QStringLiteral("UTF-8"));
+        // The charset of the locale the tests run in (UTF-8 under C too).
+        QCOMPARE(welcome->header.value(Key::Encoding).toString(), localeOutputEncoding());
+        QCOMPARE(m_server->outputEncoding(), localeOutputEncoding());
         QCOMPARE(welcome->payload, QByteArray());
         QCOMPARE(client.frames().size(), 1);
         QCOMPARE(connected.count(), 1);
@@ -1209,6 +1212,47 @@ private Q_SLOTS:
         const QHostAddress target = address.isLoopback() ? address : QHostAddress(QHostAddress::LocalHost);
         RawConsoleClient client(server.serverPort(), target);
         QVERIFY(client.greet());
+    }
+
+    void announcedEncoding_data()
+    {
+        QTest::addColumn<QString>("configured");
+        QTest::addColumn<QString>("announced"); // empty: listen() refuses it
+
+        QTest::newRow("GBK") << QStringLiteral("GBK") << QStringLiteral("GBK");
+        QTest::newRow("GB18030") << QStringLiteral("GB18030") << QStringLiteral("GB18030");
+        QTest::newRow("Big5") << QStringLiteral("Big5") << QStringLiteral("Big5");
+        QTest::newRow("Latin-1") << QStringLiteral("ISO-8859-1") << QStringLiteral("ISO-8859-1");
+        QTest::newRow("spaces trimmed") << QStringLiteral(" GBK ") << QStringLiteral("GBK");
+        QTest::newRow("unknown") << QStringLiteral("NO-SUCH-CHARSET") << QString();
+        QTest::newRow("blank") << QStringLiteral("   ") << QString();
+        QTest::newRow("absurdly long") << QString(200, QLatin1Char('U')) << QString();
+    }
+
+    void announcedEncoding()
+    {
+        QFETCH(QString, configured);
+        QFETCH(QString, announced);
+
+        ConsoleServer server;
+        ConsoleServer::Options options;
+        options.port = 0;
+        options.outputEncoding = configured;
+        QCOMPARE(server.listen(options), !announced.isEmpty());
+        if (announced.isEmpty()) {
+            QVERIFY2(server.errorString().contains(QStringLiteral("encoding")), qPrintable(server.errorString()));
+            return;
+        }
+        QCOMPARE(server.outputEncoding(), announced);
+        // Announced in the welcome, and the bytes go out unconverted:
+        // "你好" in GBK is C4 E3 BA C3, and GB18030 and Big5 leave them alone too.
+        ConsoleClient client;
+        ClientLog log(client);
+        client.connectToServer(QStringLiteral("127.0.0.1"), server.serverPort());
+        const quint64 id = client.exec(QStringLiteral("printf '\\304\\343\\272\\303'"));
+        QTRY_VERIFY(log.finished(id));
+        QCOMPARE(client.serverEncoding(), announced);
+        QCOMPARE(log.out[id], QByteArray("\xc4\xe3\xba\xc3"));
     }
 
     void portInUse()

@@ -63,7 +63,7 @@ Result runOne(ConsoleClient &client, const QString &command)
     });
     QSignalSpy failed(&client, &ConsoleClient::commandFailed);
     id = client.exec(command);
-    QTest::qWaitFor([&] { return result.finished || !failed.isEmpty(); }, CommandTimeoutMs);
+    [[maybe_unused]] const bool settled = QTest::qWaitFor([&] { return result.finished || !failed.isEmpty(); }, CommandTimeoutMs);
     return result;
 }
 
@@ -412,6 +412,67 @@ private Q_SLOTS:
         QTRY_COMPARE(m_server->connectionCount(), 0); // the good client has gone
         QTRY_COMPARE(m_server->pendingConnectionCount(), 0);
         QVERIFY(m_server->isListening());
+        QVERIFY(goodTlsClientServed());
+    }
+
+    void classifyFirstBytes_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<int>("kind");
+        using Kind = ConsoleServer::FirstBytes;
+        QTest::newRow("nothing yet") << QByteArray() << int(Kind::Undecided);
+        QTest::newRow("handshake byte alone") << QByteArray("\x16", 1) << int(Kind::Undecided);
+        QTest::newRow("16 03") << QByteArray("\x16\x03", 2) << int(Kind::Undecided);
+        for (char minor : {'\x01', '\x02', '\x03', '\x04'})
+            QTest::addRow("TLS record version 03 %02x", minor) << QByteArray("\x16\x03", 2) + minor << int(Kind::Tls);
+        // A frame whose header is 790 bytes long: 16 03 00 00.
+        QTest::newRow("frame of a 790-byte header") << QByteArray("\x16\x03\x00", 3) << int(Kind::Plaintext);
+        QTest::newRow("frame of a 22-byte header") << QByteArray("\x16\x00\x00", 3) << int(Kind::Plaintext);
+        QTest::newRow("16 then not 03") << QByteArray("\x16\x04", 2) << int(Kind::Plaintext);
+        QTest::newRow("record version 03 05") << QByteArray("\x16\x03\x05", 3) << int(Kind::Plaintext);
+        QTest::newRow("classic command") << QByteArray("ls") << int(Kind::Plaintext);
+        QTest::newRow("hello frame") << QByteArray("\x45\x00\x00\x00{", 5) << int(Kind::Plaintext);
+    }
+    void classifyFirstBytes()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(int, kind);
+        QCOMPARE(int(ConsoleServer::classifyFirstBytes(bytes)), kind);
+    }
+
+    void frameThatStartsLikeTlsIsServed_data()
+    {
+        QTest::addColumn<bool>("inPieces");
+        QTest::newRow("at once") << false;
+        QTest::newRow("a byte at a time") << true;
+    }
+    void frameThatStartsLikeTlsIsServed()
+    {
+        // A plaintext client whose hello header is 790 bytes long starts
+        // 16 03 00 00, like a handshake record at first sight: it is served
+        // in plaintext, from loopback, with TLS on.
+        QFETCH(bool, inPieces);
+        QVERIFY(startServer(tlsOptions()));
+        QVERIFY(m_server->isTlsEnabled());
+        pin(m_server->tlsFingerprint());
+        QJsonObject hello{{Key::Type, Type::Hello}, {Key::Version, Console::ProtocolVersion}};
+        const qsizetype bare = encodeFrame(hello).size() - 4;
+        hello.insert(Key::Software, QString(790 - bare - int(QByteArrayView(",\"software\":\"\"").size()), u'x'));
+        const QByteArray frame = encodeFrame(hello);
+        QCOMPARE(frame.left(4), QByteArray("\x16\x03\x00\x00", 4));
+        RawConsoleClient client(port());
+        if (inPieces) {
+            for (char byte : frame.left(3)) {
+                client.write(QByteArray(1, byte));
+                QTest::qWait(30);
+            }
+            client.write(frame.mid(3));
+        } else {
+            client.write(frame);
+        }
+        // Served in plaintext: asked to log in (not refused by a handshake).
+        QVERIFY(client.waitFor(Type::AuthChallenge));
+        QVERIFY(!client.isDisconnected());
         QVERIFY(goodTlsClientServed());
     }
 
