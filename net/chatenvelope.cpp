@@ -2,6 +2,7 @@
 
 #include <QCborMap>
 #include <QCborValue>
+#include <QSet>
 #include <QStringDecoder>
 
 namespace Tincan::Chat {
@@ -92,6 +93,14 @@ std::optional<Envelope> EnvelopeDecoder::decode(QByteArrayView datagram, QString
     if (!value.isMap())
         return fail(tr("Malformed envelope: not a map."));
     const QCborMap map = value.toMap();
+    // RFC 8949, 5.6: a map with a key twice is not valid CBOR, and taking
+    // either value would let two readers see different envelopes.
+    QSet<QCborValue> keys;
+    for (auto it = map.constBegin(); it != map.constEnd(); ++it) {
+        if (keys.contains(it.key()))
+            return fail(tr("Malformed envelope: a key appears twice."));
+        keys.insert(it.key());
+    }
 
     Envelope envelope;
     const QString type = map.value(TypeKey).toString();

@@ -1,5 +1,6 @@
 #include "frame.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
 #include <QtEndian>
@@ -13,6 +14,15 @@ namespace {
 // both large and the larger part, so a stream of small frames costs O(n).
 constexpr qsizetype CompactThreshold = 256 * 1024;
 const QString TotalSizeKey = QStringLiteral("total_size");
+
+// Whether `json` is one JSON number, string, true, false or null: it parses
+// once wrapped in an array (an object or array would have parsed alone).
+bool isJsonScalar(const QByteArray &json)
+{
+    QJsonParseError error;
+    const QJsonDocument wrapped = QJsonDocument::fromJson('[' + json + ']', &error);
+    return error.error == QJsonParseError::NoError && wrapped.array().size() == 1;
+}
 } // namespace
 
 QByteArray encodeFrame(QJsonObject header, QByteArrayView payload)
@@ -122,6 +132,10 @@ FrameDecoder::Status FrameDecoder::parse()
         const QByteArray json = m_buffer.mid(m_offset + FrameLimits::PrefixSize, headerSize);
         QJsonParseError parseError;
         const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+        // Qt refuses a scalar at the top (`7`, `"x"`) as invalid JSON; it is
+        // valid JSON, only not an object, so say that.
+        if (parseError.error != QJsonParseError::NoError && isJsonScalar(json))
+            return fail(tr("Invalid frame: the header must be a JSON object."));
         if (parseError.error != QJsonParseError::NoError)
             return fail(tr("Invalid frame: the header is not valid JSON (%1 at byte %2).")
                             .arg(parseError.errorString())

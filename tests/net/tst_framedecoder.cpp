@@ -339,9 +339,11 @@ private Q_SLOTS:
         QTest::newRow("NaN literal") << header(R"({"total_size":NaN})") << cap << QStringLiteral("JSON");
         // Not an object.
         QTest::newRow("array") << header(R"([{"total_size":0}])") << cap << QStringLiteral("object");
-        QTest::newRow("top-level string") << header(R"("total_size")") << cap << QStringLiteral("JSON");
-        QTest::newRow("top-level number") << header("0") << cap << QStringLiteral("JSON");
-        QTest::newRow("top-level null") << header("null") << cap << QStringLiteral("JSON");
+        QTest::newRow("top-level string") << header(R"("total_size")") << cap << QStringLiteral("must be a JSON object");
+        QTest::newRow("top-level number") << header("0") << cap << QStringLiteral("must be a JSON object");
+        QTest::newRow("top-level null") << header("null") << cap << QStringLiteral("must be a JSON object");
+        QTest::newRow("two scalars") << header("1,2") << cap << QStringLiteral("not valid JSON");
+        QTest::newRow("top-level true") << header(" true ") << cap << QStringLiteral("must be a JSON object");
         // total_size.
         QTest::newRow("missing total_size") << header(R"({"type":"exec"})") << cap << QStringLiteral("total_size");
         QTest::newRow("total_size with other case")
