@@ -1,15 +1,15 @@
 #include "rawsessionwidget.h"
 
 #include "commandlineedit.h"
+#include "terminalfindbar.h"
+#include "terminalview.h"
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QPlainTextEdit>
 #include <QPushButton>
-#include <QScrollBar>
+#include <QTextCharFormat>
 #include <QVBoxLayout>
 
 namespace Tincan {
@@ -23,18 +23,25 @@ const QColor ErrorColour(0xe7, 0x4c, 0x3c);
 RawSessionWidget::RawSessionWidget(QWidget *parent)
     : QWidget(parent)
     , m_session(new RawSession(this))
-    , m_pane(new QPlainTextEdit(this))
+    , m_pane(new TerminalView(this))
+    , m_findBar(new TerminalFindBar(m_pane, this))
     , m_input(new CommandLineEdit(this))
     , m_viewBox(new QComboBox(this))
     , m_newlineBox(new QCheckBox(tr("Append newline"), this))
     , m_statusLabel(new QLabel(this))
     , m_reconnectButton(new QPushButton(tr("Reconnect"), this))
 {
+    // The console's pane: a flood of received bytes is painted about 60
+    // times a second and trimmed to the scrollback, never slowing the window.
     m_pane->setObjectName(QStringLiteral("rawPane"));
-    m_pane->setReadOnly(true);
-    m_pane->setMaximumBlockCount(ScrollbackLines);
-    m_pane->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_pane->setStyleSheet(QStringLiteral("QPlainTextEdit { background: #1e1f22; color: #ecf0f1; }"));
+    for (const QColor &colour : {SentColour, ReceivedColour, ErrorColour}) {
+        QTextCharFormat format;
+        format.setForeground(colour);
+        m_pane->addStyle(format); // in TextKind's order
+    }
+    m_findBar->hide();
+    connect(m_pane, &TerminalView::findRequested, m_findBar, &TerminalFindBar::openBar);
+    connect(m_findBar, &TerminalFindBar::closed, this, [this] { m_input->setFocus(); });
     m_input->setObjectName(QStringLiteral("rawInput"));
     m_input->setPlaceholderText(tr("Type text and press Enter to send it"));
     m_viewBox->setObjectName(QStringLiteral("rawView"));
@@ -56,6 +63,7 @@ RawSessionWidget::RawSessionWidget(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_pane, 1);
+    layout->addWidget(m_findBar);
     layout->addLayout(bar);
     layout->addWidget(m_input);
     setFocusProxy(m_input);
@@ -68,7 +76,7 @@ RawSessionWidget::RawSessionWidget(QWidget *parent)
         setStatus(tr("Connected to %1").arg(address()));
     });
     connect(m_session, &RawSession::errorOccurred, this, [this](const QString &message) {
-        append(message + QLatin1Char('\n'), ErrorColour);
+        append(message + QLatin1Char('\n'), TextKind::Error);
         if (!m_session->isOpen())
             setStatus(message);
     });
@@ -111,7 +119,7 @@ void RawSessionWidget::reconnect()
 
 void RawSessionWidget::clear()
 {
-    m_pane->clear();
+    m_pane->clearOutput();
     m_receivedBytes = 0;
 }
 
@@ -143,36 +151,28 @@ void RawSessionWidget::send(const QString &line)
     if (m_newlineBox->isChecked())
         bytes.append('\n');
     if (!m_session->send(bytes)) {
-        append(m_session->errorString() + QLatin1Char('\n'), ErrorColour);
+        append(m_session->errorString() + QLatin1Char('\n'), TextKind::Error);
         return;
     }
-    append(QStringLiteral("→ %1\n").arg(line), SentColour);
+    append(QStringLiteral("→ %1\n").arg(line), TextKind::Sent);
 }
 
 void RawSessionWidget::onReceived(const QByteArray &bytes)
 {
     if (view() == View::Hex) {
-        append(hexDump(bytes, m_receivedBytes), ReceivedColour);
+        append(hexDump(bytes, m_receivedBytes), TextKind::Received);
     } else {
         // Stateful: a character split between two reads comes out whole.
-        append(m_decoder.decode(bytes), ReceivedColour);
+        append(m_decoder.decode(bytes), TextKind::Received);
         if (m_session->transport() == RawSession::Transport::Udp)
-            append(QStringLiteral("\n"), ReceivedColour); // one datagram, one line
+            append(QStringLiteral("\n"), TextKind::Received); // one datagram, one line
     }
     m_receivedBytes += bytes.size();
 }
 
-void RawSessionWidget::append(const QString &text, const QColor &colour)
+void RawSessionWidget::append(const QString &text, TextKind kind)
 {
-    QScrollBar *bar = m_pane->verticalScrollBar();
-    const bool atBottom = bar->value() == bar->maximum();
-    QTextCursor cursor(m_pane->document());
-    cursor.movePosition(QTextCursor::End);
-    QTextCharFormat format;
-    format.setForeground(colour);
-    cursor.insertText(text, format);
-    if (atBottom)
-        bar->setValue(bar->maximum());
+    m_pane->write(int(kind), text);
 }
 
 QString RawSessionWidget::hexDump(const QByteArray &bytes, qint64 offset)

@@ -11,12 +11,13 @@
 class QCheckBox;
 class QComboBox;
 class QLabel;
-class QPlainTextEdit;
 class QPushButton;
 
 namespace Tincan {
 
 class CommandLineEdit;
+class TerminalFindBar;
+class TerminalView;
 
 class RawSessionWidget final : public QWidget
 {
@@ -29,8 +30,6 @@ public:
         Hex,
     };
 
-    // The pane keeps this many lines.
-    static constexpr int ScrollbackLines = 10000;
     // Bytes per hex dump line.
     static constexpr int HexBytesPerLine = 16;
 
@@ -45,7 +44,7 @@ public:
     View view() const;
     void setAppendNewline(bool on);
 
-    QPlainTextEdit *pane() const { return m_pane; }
+    TerminalView *pane() const { return m_pane; }
     CommandLineEdit *input() const { return m_input; }
 
     // A hex dump of `bytes`, starting at `offset` (offset, hex, printable).
@@ -61,11 +60,13 @@ Q_SIGNALS:
 private:
     void send(const QString &line);
     void onReceived(const QByteArray &bytes);
-    void append(const QString &text, const QColor &colour);
+    enum class TextKind { Sent, Received, Error };
+    void append(const QString &text, TextKind kind);
     void setStatus(const QString &status);
 
     RawSession *m_session;
-    QPlainTextEdit *m_pane;
+    TerminalView *m_pane;
+    TerminalFindBar *m_findBar;
     CommandLineEdit *m_input;
     QComboBox *m_viewBox;
     QCheckBox *m_newlineBox;

@@ -2,6 +2,7 @@
 #include "commandlineedit.h"
 #include "echoservices.h"
 #include "rawsessionwidget.h"
+#include "terminalview.h"
 
 #include <QComboBox>
 #include <QPlainTextEdit>
@@ -24,6 +25,8 @@ private Q_SLOTS:
     void udpEchoOneLinePerDatagram();
     void appendNewlineSendsIt();
     void refusedConnectionOffersReconnect();
+    void floodKeepsTheScrollbackBounded_data();
+    void floodKeepsTheScrollbackBounded();
 
 private:
     static void typeLine(RawSessionWidget &widget, const QString &line)
@@ -148,6 +151,42 @@ void TestRawSession::refusedConnectionOffersReconnect()
     QTRY_COMPARE(opened.count(), 1);
     typeLine(widget, QStringLiteral("again"));
     QTRY_VERIFY(widget.pane()->toPlainText().contains(QStringLiteral("AGAIN")));
+}
+
+void TestRawSession::floodKeepsTheScrollbackBounded_data()
+{
+    QTest::addColumn<int>("view");
+    QTest::newRow("text") << int(RawSessionWidget::View::Text);
+    QTest::newRow("hex") << int(RawSessionWidget::View::Hex);
+}
+
+void TestRawSession::floodKeepsTheScrollbackBounded()
+{
+    // A peer that sends far more than the scrollback at once: the pane keeps
+    // its last lines only, and all of them arrive.
+    QFETCH(int, view);
+    constexpr int Lines = 60000;
+    QTcpServer server;
+    QVERIFY(server.listen(QHostAddress::LocalHost));
+    RawSessionWidget widget;
+    widget.setView(RawSessionWidget::View(view));
+    widget.show();
+    widget.open(QStringLiteral("127.0.0.1"), server.serverPort(), RawSession::Transport::Tcp);
+    QTRY_VERIFY(server.hasPendingConnections());
+    QTcpSocket *peer = server.nextPendingConnection();
+    QTRY_VERIFY(widget.session()->isOpen());
+    QByteArray flood;
+    for (int i = 1; i <= Lines; ++i)
+        flood += QByteArray::number(i).rightJustified(15, '.') + '\n'; // 16 bytes: one hex line each
+    peer->write(flood);
+    const QString last = view == int(RawSessionWidget::View::Text) ? QStringLiteral("..........60000\n")
+                                                                    : QStringLiteral("..........60000.\n");
+    QTRY_VERIFY_WITH_TIMEOUT(widget.pane()->toPlainText().contains(QStringLiteral("60000")), 20000);
+    QVERIFY2(widget.pane()->toPlainText().endsWith(last), qPrintable(widget.pane()->toPlainText().right(200)));
+    const int scrollback = widget.pane()->scrollbackLines();
+    QVERIFY2(widget.pane()->document()->blockCount() <= scrollback + 1,
+             qPrintable(QString::number(widget.pane()->document()->blockCount())));
+    QVERIFY(!widget.pane()->toPlainText().contains(QStringLiteral("..............1")));
 }
 
 QTEST_MAIN(TestRawSession)
