@@ -20,6 +20,10 @@ namespace {
 const QString HostKey = QStringLiteral("ConnectDialog/host");
 const QString PortKey = QStringLiteral("ConnectDialog/port");
 const QString ProtocolKey = QStringLiteral("ConnectDialog/protocol");
+const QString EncryptionKey = QStringLiteral("ConnectDialog/encryption");
+const QString AutoTlsValue = QStringLiteral("auto");
+const QString AlwaysTlsValue = QStringLiteral("on");
+const QString NoTlsValue = QStringLiteral("off");
 // Stored instead of the enum's number so that reordering it breaks nothing.
 const QString TincanProtocolValue = QStringLiteral("tincan");
 const QString ClassicProtocolValue = QStringLiteral("classic");
@@ -57,6 +61,14 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_password->setPlaceholderText(tr("only if the server has one"));
     m_password->setToolTip(tr("Proved to the server by challenge-response; it never crosses the network and is "
                               "not remembered."));
+    m_encryption = new QComboBox(this);
+    m_encryption->setObjectName(QStringLiteral("encryption"));
+    m_encryption->addItem(tr("Automatic: TLS except to this computer"), QVariant::fromValue(ConsoleClient::TlsMode::Auto));
+    m_encryption->addItem(tr("Always TLS"), QVariant::fromValue(ConsoleClient::TlsMode::On));
+    m_encryption->addItem(tr("None (plaintext)"), QVariant::fromValue(ConsoleClient::TlsMode::Off));
+    m_encryption->setToolTip(tr("A server with a password requires TLS from other computers. The first TLS "
+                                "connection shows the server's fingerprint for you to check; later ones must "
+                                "match it."));
     m_protocolHint = new QLabel(this);
     m_protocolHint->setWordWrap(true);
     m_protocolHint->setForegroundRole(QPalette::PlaceholderText);
@@ -79,6 +91,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     form->addRow(tr("P&rotocol:"), m_protocol);
     form->addRow(QString(), m_protocolHint);
     form->addRow(tr("Pass&word:"), m_password);
+    form->addRow(tr("&Encryption:"), m_encryption);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
@@ -92,6 +105,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     setHost(QString(DefaultHost));
     setPort(Console::DefaultPort);
     setMode(ConsoleClient::Mode::Tincan);
+    setTlsMode(ConsoleClient::TlsMode::Auto);
     loadSettings();
     validate();
     // Wide enough for the protocol hint to fit on two lines.
@@ -130,6 +144,16 @@ void ConnectDialog::setMode(ConsoleClient::Mode mode)
     m_protocol->setCurrentIndex(m_protocol->findData(QVariant::fromValue(mode)));
 }
 
+ConsoleClient::TlsMode ConnectDialog::tlsMode() const
+{
+    return m_encryption->currentData().value<ConsoleClient::TlsMode>();
+}
+
+void ConnectDialog::setTlsMode(ConsoleClient::TlsMode tls)
+{
+    m_encryption->setCurrentIndex(m_encryption->findData(QVariant::fromValue(tls)));
+}
+
 bool ConnectDialog::isValidHost(const QString &host)
 {
     const QString bare = withoutBrackets(host);
@@ -166,8 +190,9 @@ void ConnectDialog::validate()
     m_error->setText(error);
     m_error->setVisible(!error.isEmpty());
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(error.isEmpty());
-    // Classic clients cannot log in.
+    // Classic clients cannot log in, nor use TLS.
     m_password->setEnabled(mode() == ConsoleClient::Mode::Tincan);
+    m_encryption->setEnabled(mode() == ConsoleClient::Mode::Tincan);
     m_protocolHint->setText(mode() == ConsoleClient::Mode::Classic
             ? tr("The socket tutorial's protocol: one command at a time, and cancelling "
                  "closes the connection.")
@@ -194,6 +219,13 @@ void ConnectDialog::loadSettings()
         setMode(ConsoleClient::Mode::Classic);
     else if (protocol == TincanProtocolValue)
         setMode(ConsoleClient::Mode::Tincan);
+    const QString encryption = settings.value(EncryptionKey).toString();
+    if (encryption == AlwaysTlsValue)
+        setTlsMode(ConsoleClient::TlsMode::On);
+    else if (encryption == NoTlsValue)
+        setTlsMode(ConsoleClient::TlsMode::Off);
+    else if (encryption == AutoTlsValue)
+        setTlsMode(ConsoleClient::TlsMode::Auto);
 }
 
 void ConnectDialog::saveSettings() const
@@ -202,6 +234,10 @@ void ConnectDialog::saveSettings() const
     settings.setValue(HostKey, m_host->text().trimmed());
     settings.setValue(PortKey, int(port()));
     settings.setValue(ProtocolKey, mode() == ConsoleClient::Mode::Classic ? ClassicProtocolValue : TincanProtocolValue);
+    const ConsoleClient::TlsMode tls = tlsMode();
+    settings.setValue(EncryptionKey, tls == ConsoleClient::TlsMode::On ? AlwaysTlsValue
+                                    : tls == ConsoleClient::TlsMode::Off ? NoTlsValue
+                                                                         : AutoTlsValue);
 }
 
 void ConnectDialog::accept()

@@ -1,4 +1,5 @@
-// Asks where a new console session connects to: host, port and protocol.
+// Asks where a new console session connects to: host, port, protocol and
+// whether to use TLS.
 // The last values given are remembered for next time.
 #pragma once
 
@@ -31,9 +32,12 @@ public:
     ConsoleClient::Mode mode() const;
     // The console password typed (empty: none). Never stored.
     QString password() const;
+    // Whether the session uses TLS (Tincan protocol only; classic never does).
+    ConsoleClient::TlsMode tlsMode() const;
     void setHost(const QString &host);
     void setPort(quint16 port);
     void setMode(ConsoleClient::Mode mode);
+    void setTlsMode(ConsoleClient::TlsMode tls);
 
     // Empty when the input can be used, else why not.
     QString validationError() const;
@@ -54,6 +58,7 @@ private:
     QSpinBox *m_port = nullptr;
     QComboBox *m_protocol = nullptr;
     QLineEdit *m_password = nullptr;
+    QComboBox *m_encryption = nullptr;
     QLabel *m_protocolHint = nullptr;
     QLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

@@ -355,7 +355,9 @@ void MainWindow::newSession()
     auto *dialog = new ConnectDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this,
-        [this, dialog] { openSession(dialog->host(), dialog->port(), dialog->mode(), dialog->password()); });
+        [this, dialog] {
+            openSession(dialog->host(), dialog->port(), dialog->mode(), dialog->password(), dialog->tlsMode());
+        });
     dialog->open();
 }
 
@@ -473,9 +475,10 @@ RawSessionWidget *MainWindow::openRawSession(const QString &host, quint16 port, 
 }
 
 ConsoleSessionWidget *MainWindow::openSession(
-    const QString &host, quint16 port, ConsoleClient::Mode mode, const QString &password)
+    const QString &host, quint16 port, ConsoleClient::Mode mode, const QString &password, ConsoleClient::TlsMode tls)
 {
     auto *session = new ConsoleSessionWidget(m_sessionTabs);
+    session->client()->setTls(tls);
     if (!password.isEmpty())
         session->client()->setPassword(password);
     session->client()->setKnownHostsPath(knownHostsPath());

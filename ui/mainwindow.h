@@ -59,7 +59,8 @@ public:
 
     // Opens a session tab, makes it current and starts connecting.
     ConsoleSessionWidget *openSession(const QString &host, quint16 port,
-        ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan, const QString &password = {});
+        ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan, const QString &password = {},
+        ConsoleClient::TlsMode tls = ConsoleClient::TlsMode::Auto);
     // Opens a raw (netcat-like) TCP or UDP session tab.
     RawSessionWidget *openRawSession(const QString &host, quint16 port, RawSession::Transport transport);
     ConsoleSessionWidget *currentSession() const;

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void showsEmptyStateWithoutSessions();
     void asksForConsolePassword();
     void connectDialogPassword();
+    void connectDialogEncryption();
     void opensSessionThroughDialog();
     void closesSessionWithAction();
     void enablesCancelOnlyWhileRunning();
@@ -231,6 +232,40 @@ void TestMainWindow::connectDialogPassword()
     QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
     QVERIFY(session->client()->isAuthenticated());
     QVERIFY(!window.findChild<QInputDialog *>(QStringLiteral("passwordDialog")));
+}
+
+void TestMainWindow::connectDialogEncryption()
+{
+    ConnectDialog dialog;
+    auto *encryption = dialog.findChild<QComboBox *>(QStringLiteral("encryption"));
+    QVERIFY(encryption);
+    QCOMPARE(encryption->count(), 3);
+    QCOMPARE(dialog.tlsMode(), ConsoleClient::TlsMode::Auto);
+    encryption->setCurrentIndex(encryption->findData(QVariant::fromValue(ConsoleClient::TlsMode::On)));
+    QCOMPARE(dialog.tlsMode(), ConsoleClient::TlsMode::On);
+    // The tutorial's protocol has no TLS.
+    dialog.setMode(ConsoleClient::Mode::Classic);
+    QVERIFY(!encryption->isEnabled());
+    dialog.setMode(ConsoleClient::Mode::Tincan);
+    QVERIFY(encryption->isEnabled());
+    dialog.saveSettings();
+    ConnectDialog again;
+    QCOMPARE(again.tlsMode(), ConsoleClient::TlsMode::On);
+    again.setTlsMode(ConsoleClient::TlsMode::Off);
+    again.saveSettings();
+    QCOMPARE(ConnectDialog().tlsMode(), ConsoleClient::TlsMode::Off);
+
+    // "Always TLS" to a server with TLS off fails plainly; "None" to it works.
+    MainWindow window(chatOptions());
+    window.show();
+    ConsoleSessionWidget *tls = window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort(),
+        ConsoleClient::Mode::Tincan, {}, ConsoleClient::TlsMode::On);
+    QCOMPARE(tls->client()->tls(), ConsoleClient::TlsMode::On);
+    QTRY_COMPARE(tls->state(), ConsoleClient::State::Disconnected);
+    ConsoleSessionWidget *plain = window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort(),
+        ConsoleClient::Mode::Tincan, {}, ConsoleClient::TlsMode::Off);
+    QTRY_COMPARE(plain->state(), ConsoleClient::State::Ready);
+    QVERIFY(!plain->client()->isEncrypted());
 }
 
 static QMessageBox *visibleMessageBox(QWidget *parent)
