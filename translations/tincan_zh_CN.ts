@@ -633,6 +633,10 @@ A server with a password asks for it: it is read from --password-file, else from
         <source>console: client %1 (%2) logged in</source>
         <translation>console: 客户端 %1（%2）已登录</translation>
     </message>
+    <message>
+        <source>The encoding the console announces for command output (default: this locale&apos;s charset, %1 here). Set it when the commands print in another. Output is sent as it is; clients decode it.</source>
+        <translation>控制台为命令输出声明的编码（默认：本机区域设置的字符集，此处为 %1）。命令以其他编码输出时设置它。输出原样发送，由客户端解码。</translation>
+    </message>
 </context>
 <context>
     <name>EnvelopeDecoder</name>
@@ -691,6 +695,10 @@ A server with a password asks for it: it is read from --password-file, else from
     <message>
         <source>Malformed envelope: a message without a timestamp.</source>
         <translation>信封格式错误：消息没有时间戳。</translation>
+    </message>
+    <message>
+        <source>Malformed envelope: a key appears twice.</source>
+        <translation>信封格式错误：某个键出现了两次。</translation>
     </message>
 </context>
 <context>
@@ -1327,6 +1335,26 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>Pass&amp;word:</source>
         <translation>密码(&amp;W)：</translation>
     </message>
+    <message>
+        <source>Automatic: TLS except to this computer</source>
+        <translation>自动：除本机外使用 TLS</translation>
+    </message>
+    <message>
+        <source>Always TLS</source>
+        <translation>始终使用 TLS</translation>
+    </message>
+    <message>
+        <source>None (plaintext)</source>
+        <translation>不加密（明文）</translation>
+    </message>
+    <message>
+        <source>A server with a password requires TLS from other computers. The first TLS connection shows the server&apos;s fingerprint for you to check; later ones must match it.</source>
+        <translation>设置了密码的服务器要求其他计算机使用 TLS。首次 TLS 连接会显示服务器的指纹供你核对；之后的连接必须与之相符。</translation>
+    </message>
+    <message>
+        <source>&amp;Encryption:</source>
+        <translation>加密(&amp;E)：</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ConsoleClient</name>
@@ -1670,6 +1698,10 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>The TLS handshake failed: %1</source>
         <translation>TLS 握手失败：%1</translation>
+    </message>
+    <message>
+        <source>Unknown output encoding &quot;%1&quot;: give a name such as UTF-8, GBK, GB18030, Big5 or ISO-8859-1.</source>
+        <translation>未知的输出编码“%1”：请给出 UTF-8、GBK、GB18030、Big5 或 ISO-8859-1 之类的名称。</translation>
     </message>
 </context>
 <context>
