@@ -24,6 +24,16 @@
 #include <functional>
 #include <optional>
 
+// Whether this is an AddressSanitizer build (GCC says so one way, clang
+// another): its quarantine keeps freed memory, so RSS bounds do not hold.
+#if defined(__SANITIZE_ADDRESS__)
+#define TINCAN_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define TINCAN_TEST_ASAN 1
+#endif
+#endif
+
 namespace Tincan::Test {
 
 // ---- processes -------------------------------------------------------------

@@ -79,22 +79,35 @@ struct ClientLog
 
     explicit ClientLog(ConsoleClient &client)
     {
-        QObject::connect(&client, &ConsoleClient::ready, &client, [this] { ++readyCount; });
-        QObject::connect(
-            &client, &ConsoleClient::commandStarted, &client, [this](quint64 id, qint64 pid) { pids[id] = pid; });
-        QObject::connect(&client, &ConsoleClient::outputReceived, &client,
-            [this](quint64 id, OutputStream stream, const QByteArray &data) {
-                (stream == OutputStream::Stdout ? out : err)[id] += data;
-            });
-        QObject::connect(&client, &ConsoleClient::commandFinished, &client,
-            [this](quint64 id, ProcessExit exit) { exits[id] = exit; });
-        QObject::connect(&client, &ConsoleClient::commandFailed, &client,
-            [this](quint64 id, const QString &message) { failures[id] = message; });
-        QObject::connect(&client, &ConsoleClient::errorOccurred, &client,
-            [this](const QString &message) { errors.append(message); });
-        QObject::connect(&client, &ConsoleClient::disconnected, &client, [this] { ++disconnectedCount; });
+        m_connections = {
+            QObject::connect(&client, &ConsoleClient::ready, &client, [this] { ++readyCount; }),
+            QObject::connect(
+                &client, &ConsoleClient::commandStarted, &client, [this](quint64 id, qint64 pid) { pids[id] = pid; }),
+            QObject::connect(&client, &ConsoleClient::outputReceived, &client,
+                [this](quint64 id, OutputStream stream, const QByteArray &data) {
+                    (stream == OutputStream::Stdout ? out : err)[id] += data;
+                }),
+            QObject::connect(&client, &ConsoleClient::commandFinished, &client,
+                [this](quint64 id, ProcessExit exit) { exits[id] = exit; }),
+            QObject::connect(&client, &ConsoleClient::commandFailed, &client,
+                [this](quint64 id, const QString &message) { failures[id] = message; }),
+            QObject::connect(&client, &ConsoleClient::errorOccurred, &client,
+                [this](const QString &message) { errors.append(message); }),
+            QObject::connect(&client, &ConsoleClient::disconnected, &client, [this] { ++disconnectedCount; }),
+        };
     }
+    // A client that outlives its log (declared before it) still reports its
+    // disconnect when destroyed: nobody must be listening by then.
+    ~ClientLog()
+    {
+        for (const QMetaObject::Connection &connection : m_connections)
+            QObject::disconnect(connection);
+    }
+    Q_DISABLE_COPY_MOVE(ClientLog)
     bool finished(quint64 id) const { return exits.contains(id); }
+
+private:
+    QList<QMetaObject::Connection> m_connections;
 };
 
 } // namespace
@@ -419,7 +432,7 @@ private Q_SLOTS:
         QVERIFY(client->decodeError().isEmpty());
         // Flow control: neither the server nor the client held the stream in
         // memory (both live in this process).
-#if !defined(__SANITIZE_ADDRESS__) // AddressSanitizer keeps freed memory in quarantine
+#if !defined(TINCAN_TEST_ASAN) // AddressSanitizer keeps freed memory in quarantine
         if (peakReset && peakBefore > 0) {
             const qint64 growthKiB = peakRssKiB() - peakBefore;
             QVERIFY2(growthKiB < 64 * 1024, qPrintable(QStringLiteral("peak RSS grew by %1 KiB").arg(growthKiB)));
