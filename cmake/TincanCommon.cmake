@@ -41,13 +41,18 @@ if(TINCAN_SANITIZE)
     target_link_options(tincan_common INTERFACE ${TINCAN_SANITIZER_FLAGS})
 endif()
 
-# libFuzzer targets (tests/fuzz). Everything is built with the sanitizers and
-# the fuzzer's coverage instrumentation; the targets themselves link libFuzzer.
+# libFuzzer targets (tests/fuzz). Everything is built with the sanitizers;
+# tincan_net, the code under test, also with the fuzzer's coverage
+# instrumentation (net/CMakeLists.txt), and the targets link libFuzzer. The
+# asan preset turns it on beside TINCAN_SANITIZE, so that the sanitized suite
+# and the fuzzers share one build.
 option(TINCAN_FUZZ "Build the libFuzzer targets in tests/fuzz (needs clang)" OFF)
 if(TINCAN_FUZZ)
     if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
         message(FATAL_ERROR "TINCAN_FUZZ needs clang (libFuzzer): configure with -DCMAKE_CXX_COMPILER=clang++")
     endif()
-    target_compile_options(tincan_common INTERFACE -fsanitize=fuzzer-no-link ${TINCAN_SANITIZER_FLAGS})
-    target_link_options(tincan_common INTERFACE ${TINCAN_SANITIZER_FLAGS})
+    if(NOT TINCAN_SANITIZE)
+        target_compile_options(tincan_common INTERFACE ${TINCAN_SANITIZER_FLAGS})
+        target_link_options(tincan_common INTERFACE ${TINCAN_SANITIZER_FLAGS})
+    endif()
 endif()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of tests/fuzz with clang, AddressSanitizer and
-# UndefinedBehaviorSanitizer in build-fuzz/, and runs each for a bounded time,
+# UndefinedBehaviorSanitizer in build-asan/ (the asan preset), and runs each for a bounded time,
 # a few at once. Exits non-zero on any crash, sanitizer error, leak, timeout
 # or out-of-memory, and prints the input that caused it and how to replay it.
 #
@@ -13,7 +13,7 @@
 #   TINCAN_FUZZ_MALLOC_MB largest single allocation allowed, in MiB (default 256): inputs
 #                         are a few KiB, so a bigger one means a length was trusted
 #
-# The seed corpus in tests/fuzz/corpus/ is copied into build-fuzz/fuzz-run/;
+# The seed corpus in tests/fuzz/corpus/ is copied into build-asan/fuzz-run/;
 # whatever the fuzzers find is written there, never into the source tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,13 +31,11 @@ for target in "${targets[@]}"; do
 done
 
 scripts/install-deps.sh
-build=build-fuzz
-generator=()
-[ -f $build/CMakeCache.txt ] || generator=(-G Ninja)
-# Debug with -O1: Q_ASSERTs stay on and the sanitizers stay fast enough.
-cmake -S . -B $build "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=Debug \
-    -DCMAKE_CXX_FLAGS_DEBUG="-g -O1" -DTINCAN_FUZZ=ON -DTINCAN_BUILD_TESTS=OFF >/dev/null
-cmake --build $build --parallel "$(nproc)" --target "${targets[@]/#/fuzz_}"
+# The asan preset's tree (clang, Debug, both sanitizers), which the sanitized
+# suite shares: after it, only the targets themselves are left to build.
+build=build-asan
+cmake --preset=asan >/dev/null
+cmake --build --preset=asan --parallel "$(nproc)" --target "${targets[@]/#/fuzz_}"
 
 run_dir=$PWD/$build/fuzz-run
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1

@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds Tincan and runs every test, in three stages:
-#   normal     the whole CTest suite (build/); GUI tests use the offscreen
+#   normal     the whole CTest suite (build/, GCC); GUI tests use the offscreen
 #              platform, so no display is needed
-#   sanitized  the same suite under AddressSanitizer + UBSan (build-asan/,
-#              scripts/run-sanitized-tests.sh)
-#   fuzz       the fuzzers, a minute each (build-fuzz/, scripts/run-fuzz.sh)
-# TINCAN_TEST_STAGES picks stages. The default, what CI runs, is "normal fuzz":
-# a cold sanitized build of the whole tree on 2 cores does not fit CI's
-# 20 minutes beside the normal one, so it runs on demand:
-#   TINCAN_TEST_STAGES="normal sanitized fuzz" scripts/run-tests.sh
+#   sanitized  the same suite under AddressSanitizer + UBSan (build-asan/, the
+#              asan preset: clang, Debug; scripts/run-sanitized-tests.sh)
+#   fuzz       the fuzzers, a minute each (scripts/run-fuzz.sh), built in the
+#              same build-asan/ tree, so after the sanitized stage only their
+#              own few files are left to compile
+# TINCAN_TEST_STAGES picks stages; the default, what CI runs, is all three:
+#   TINCAN_TEST_STAGES=normal scripts/run-tests.sh
 # Arguments go to ctest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-stages=${TINCAN_TEST_STAGES:-normal fuzz}
+stages=${TINCAN_TEST_STAGES:-normal sanitized fuzz}
 for stage in $stages; do
     case $stage in
         normal | sanitized | fuzz) ;;
