@@ -16,6 +16,8 @@ namespace {
 const QString HostKey = QStringLiteral("RawConnectDialog/host");
 const QString PortKey = QStringLiteral("RawConnectDialog/port");
 const QString UdpKey = QStringLiteral("RawConnectDialog/udp");
+// Wide enough for the title and a long host name.
+constexpr int MinimumWidthChars = 45;
 } // namespace
 
 RawConnectDialog::RawConnectDialog(QWidget *parent)
@@ -46,6 +48,7 @@ RawConnectDialog::RawConnectDialog(QWidget *parent)
     form->addRow(buttons);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    setMinimumWidth(fontMetrics().averageCharWidth() * MinimumWidthChars);
 }
 
 QString RawConnectDialog::host() const

@@ -172,6 +172,10 @@ void RawSessionWidget::onReceived(const QByteArray &bytes)
 
 void RawSessionWidget::append(const QString &text, TextKind kind)
 {
+    // What arrives need not end with a newline (the tutorial's echo sends
+    // none): what is sent, and errors, start a line of their own.
+    if (kind != TextKind::Received)
+        m_pane->startNewLine();
     m_pane->write(int(kind), text);
 }
 

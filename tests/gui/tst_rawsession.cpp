@@ -75,6 +75,9 @@ void TestRawSession::tcpEchoAsText()
     typeLine(widget, QStringLiteral("hello, 世界"));
     QTRY_VERIFY(widget.pane()->toPlainText().contains(QStringLiteral("HELLO, 世界")));
     QVERIFY(widget.pane()->toPlainText().contains(QStringLiteral("→ hello, 世界")));
+    // The echo sends no newline: the next line sent still starts a line.
+    typeLine(widget, QStringLiteral("again"));
+    QTRY_VERIFY(widget.pane()->toPlainText().endsWith(QStringLiteral("HELLO, 世界\n→ again\nAGAIN")));
 }
 
 void TestRawSession::tcpEchoAsHex()
