@@ -33,7 +33,7 @@ load=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)
 settings=$(env | grep '^BENCH_' | grep -v '^BENCH_NOTE=' | sort | tr '\n' ' ' || true)
 measured="Measured $(date -u '+%Y-%m-%d %H:%M UTC') with \`${settings}bench/run.sh ${benches[*]}\` on"
-measured+=" $(nproc) × $cpu (\`nproc\` $(nproc)), load average $load at the start"
+measured+=" $cpu, \`nproc\` $(nproc), load average $load at the start"
 measured+="${BENCH_NOTE:+; $BENCH_NOTE}."
 
 scripts/install-deps.sh
