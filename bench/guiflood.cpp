@@ -2,7 +2,9 @@
 // connected to a `tincan-cli serve --console 0` child process, and
 // `seq 1 N` typed into the session's input line. Measured: the time until the
 // command's exit line is in the pane, the event loop's longest stall and p99
-// gap meanwhile, the window's peak RSS and the scrollback at the end. Against
+// gap meanwhile (with the window's own CPU time in them, and the most output
+// taken in between two beats), the window's peak RSS and the scrollback at
+// the end. Against
 // the same command through `tincan-cli exec ... > /dev/null` (the same server,
 // no window) and `seq 1 N > /dev/null` locally (the floor).
 //
@@ -33,7 +35,6 @@
 #include <QKeyEvent>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QScrollBar>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTextBlock>
@@ -54,6 +55,7 @@ namespace {
 
 constexpr qint64 DefaultLines = 10'000'000;
 constexpr int DefaultRuns = 3;
+constexpr int MaxRuns = 100;
 // The probe's tick: gaps are measured to about a millisecond.
 constexpr milliseconds StallTick { 1 };
 constexpr int StallPercentile = 99;
@@ -154,8 +156,8 @@ quint16 startServer(QProcess &server)
 {
     runningServer = &server;
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStringLiteral(TINCAN_CLI), { QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0"),
-                                                  QStringLiteral("--quiet") });
+    server.start(QStringLiteral(TINCAN_CLI),
+        { QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0"), QStringLiteral("--quiet") });
     static const QRegularExpression listening(QStringLiteral("^[Cc]onsole: listening on .*:(\\d+)$"));
     QByteArray seen;
     QElapsedTimer clock;
@@ -267,7 +269,9 @@ void checkPane(TerminalView *pane, qint64 lines, WindowResult &result)
                  .arg(wanted)
                  .arg(block.isValid() ? block.text() : QStringLiteral("(none)")));
     if (lines + 2 >= result.scrollbackCap && result.blocks != result.scrollbackCap)
-        fail(QStringLiteral("the pane holds %1 lines, not its scrollback cap %2").arg(result.blocks).arg(result.scrollbackCap));
+        fail(QStringLiteral("the pane holds %1 lines, not its scrollback cap %2")
+                 .arg(result.blocks)
+                 .arg(result.scrollbackCap));
 
     // On screen: between the top visible line and the one at the bottom edge.
     const QTextBlock last = status.previous();
@@ -304,15 +308,14 @@ WindowResult benchWindow(quint16 port, qint64 lines)
     std::optional<ProcessExit> exit;
     QString failure;
     QElapsedTimer clock;
-    QObject::connect(session->client(), &ConsoleClient::commandFinished, session,
-        [&](quint64, ProcessExit finished) {
-            exit = finished;
-            result.finishedSeconds = double(clock.nsecsElapsed()) / 1e9;
-        });
+    QObject::connect(session->client(), &ConsoleClient::commandFinished, session, [&](quint64, ProcessExit finished) {
+        exit = finished;
+        result.finishedSeconds = double(clock.nsecsElapsed()) / 1e9;
+    });
     QObject::connect(session->client(), &ConsoleClient::commandFailed, session,
         [&](quint64, const QString &message) { failure = message; });
-    QObject::connect(session->client(), &ConsoleClient::errorOccurred, session,
-        [&](const QString &message) { failure = message; });
+    QObject::connect(
+        session->client(), &ConsoleClient::errorOccurred, session, [&](const QString &message) { failure = message; });
 
     // How much output one turn of the event loop took in: the client reads
     // whatever the socket holds.
@@ -379,7 +382,7 @@ int main(int argc, char *argv[])
     QStandardPaths::setTestModeEnabled(true); // leave the user's settings and pins alone
 
     const qint64 lines = positiveFromEnvironment("BENCH_GUI_LINES", DefaultLines);
-    const int runs = int(std::min<qint64>(positiveFromEnvironment("BENCH_RUNS", DefaultRuns), 100));
+    const int runs = int(std::min<qint64>(positiveFromEnvironment("BENCH_RUNS", DefaultRuns), MaxRuns));
     const QString count = QString::number(lines);
 
     std::fprintf(stderr, "GUI flood: seq 1 %lld, the floor and exec best of %d\n", lines, runs);
@@ -408,8 +411,8 @@ int main(int argc, char *argv[])
     out << "| `tincan-cli exec -- seq 1 " << count << " > /dev/null` | " << secondsText(exec) << " | "
         << rate(lines, exec) << " | " << ratio(exec, floor) << " | 1.00 |\n";
     out << "| main window, until the exit line is in the pane | " << secondsText(window.seconds) << " | "
-        << rate(lines, window.seconds) << " | " << ratio(window.seconds, floor) << " | "
-        << ratio(window.seconds, exec) << " |\n\n";
+        << rate(lines, window.seconds) << " | " << ratio(window.seconds, floor) << " | " << ratio(window.seconds, exec)
+        << " |\n\n";
     out << "| the window during the flood | value |\n";
     out << "|---|---|\n";
     out << "| event loop: longest stall (target ≤ " << StallTarget.count() << " ms) | "
@@ -417,16 +420,16 @@ int main(int argc, char *argv[])
         << " ms of it on the CPU), " << QString::number(window.longestStallAt, 'f', 1) << " s after Enter |\n";
     out << "| event loop: most CPU time between two beats (the stall the window caused itself) | "
         << QString::number(window.busiest, 'f', 1) << " ms |\n";
-    out << "| most output taken in between two beats | "
-        << QString::number(window.largestBurst / MiB, 'f', 1) << " MiB |\n";
-    out << "| event loop: p" << StallPercentile << " gap (" << StallTick.count() << " ms timer, "
-        << window.beats << " beats) | " << QString::number(window.gapPercentile, 'f', 1) << " ms |\n";
+    out << "| most output taken in between two beats | " << QString::number(window.largestBurst / MiB, 'f', 1)
+        << " MiB |\n";
+    out << "| event loop: p" << StallPercentile << " gap (" << StallTick.count() << " ms timer, " << window.beats
+        << " beats) | " << QString::number(window.gapPercentile, 'f', 1) << " ms |\n";
     out << "| the client heard of the exit | " << secondsText(window.finishedSeconds) << " after Enter |\n";
     out << "| peak RSS (VmHWM) | " << QString::number(window.peakRssKib * 1024 / MiB, 'f', 0)
         << " MiB (VmRSS before the command: " << QString::number(window.rssBeforeKib * 1024 / MiB, 'f', 0)
         << " MiB) |\n";
-    out << "| scrollback at the end | " << window.blocks << " lines (the cap: " << cap << "), the last \""
-        << count << "\" on screen above `" << window.statusLine << "` |\n";
+    out << "| scrollback at the end | " << window.blocks << " lines (the cap: " << cap << "), the last \"" << count
+        << "\" on screen above `" << window.statusLine << "` |\n";
     out << "<!-- bench:guiflood:end -->\n";
     return 0;
 }

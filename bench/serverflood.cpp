@@ -193,8 +193,8 @@ Result drive(const QString &name, quint16 port, int flooders, int seconds)
     QTimer poll;
     poll.setInterval(50);
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (std::all_of(processes.cbegin(), processes.cend(),
-                [](QProcess *p) { return p->state() == QProcess::NotRunning; }))
+        if (std::all_of(
+                processes.cbegin(), processes.cend(), [](QProcess *p) { return p->state() == QProcess::NotRunning; }))
             loop.quit();
     });
     poll.start();
@@ -233,8 +233,8 @@ Result benchServerWindow(int flooders, int seconds)
     // Watch a flooder's traffic, as an operator would.
     QTimer::singleShot(500, &window, [&window] {
         if (auto *view = window.findChild<QAbstractItemView *>(QStringLiteral("clientsView")))
-            view->selectionModel()->select(view->model()->index(0, 0),
-                QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            view->selectionModel()->select(
+                view->model()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     });
     Result result = drive(QStringLiteral("Tincan server window (%1 flooders)").arg(flooders), port, flooders, seconds);
     probe.stop();
@@ -245,8 +245,8 @@ Result benchServerWindow(int flooders, int seconds)
     return result;
 }
 
-Result benchExternal(const QString &name, const QString &program, const QStringList &arguments, quint16 port,
-    int flooders, int seconds)
+Result benchExternal(
+    const QString &name, const QString &program, const QStringList &arguments, quint16 port, int flooders, int seconds)
 {
     QProcess server;
     server.start(program, arguments);
@@ -290,7 +290,8 @@ int main(int argc, char *argv[])
     results.append(benchServerWindow(flooders, seconds));
 
     const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    const QString script = QDir(QStringLiteral(TINCAN_BENCH_DIR)).filePath(QStringLiteral("classic/tcp_echo_server.py"));
+    const QString script
+        = QDir(QStringLiteral(TINCAN_BENCH_DIR)).filePath(QStringLiteral("classic/tcp_echo_server.py"));
     if (!python.isEmpty()) {
         const quint16 port = freePort();
         results.append(benchExternal(QStringLiteral("tutorial's echo server (one client at a time)"), python,

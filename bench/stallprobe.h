@@ -95,8 +95,8 @@ private:
             if (gap > m_longest) {
                 // TINCAN_BENCH_DEBUG=1 says when each new longest stall ended.
                 if (qEnvironmentVariableIsSet("TINCAN_BENCH_DEBUG"))
-                    std::fprintf(stderr, "stall %.1f ms (%.1f ms on the CPU) at %.3f s\n", gap / 1000.0,
-                        cpu / 1000.0, now / 1e6);
+                    std::fprintf(stderr, "stall %.1f ms (%.1f ms on the CPU) at %.3f s\n", gap / 1000.0, cpu / 1000.0,
+                        now / 1e6);
                 m_longest = gap;
                 m_longestAt = now;
                 m_longestCpu = cpu;
