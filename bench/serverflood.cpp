@@ -10,12 +10,12 @@
 // Flooders and the probe are this program in another mode (--flood, --probe),
 // so that they do not share the measured process's event loop.
 #include "server/serverwindow.h"
+#include "stallprobe.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFileInfo>
 #include <QItemSelectionModel>
@@ -52,6 +52,7 @@ constexpr milliseconds ProbeInterval { 100 };
 constexpr milliseconds StallTick { 5 };
 // Starting the clients and the first paint are not part of the flood.
 constexpr milliseconds WarmUp { 500 };
+constexpr int StallPercentile = 99;
 constexpr int DefaultSeconds = 10;
 constexpr int DefaultFlooders = 4;
 
@@ -192,8 +193,8 @@ Result drive(const QString &name, quint16 port, int flooders, int seconds)
     QTimer poll;
     poll.setInterval(50);
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (std::all_of(processes.cbegin(), processes.cend(),
-                [](QProcess *p) { return p->state() == QProcess::NotRunning; }))
+        if (std::all_of(
+                processes.cbegin(), processes.cend(), [](QProcess *p) { return p->state() == QProcess::NotRunning; }))
             loop.quit();
     });
     poll.start();
@@ -227,45 +228,25 @@ Result benchServerWindow(int flooders, int seconds)
     window.hub()->start(ServiceKind::EchoTcp, config);
     const quint16 port = window.hub()->port(ServiceKind::EchoTcp);
 
-    // The event loop's heartbeat: any gap far beyond the tick is a stall.
-    QElapsedTimer clock;
-    clock.start();
-    qint64 last = 0;
-    qint64 longest = 0;
-    std::vector<qint64> gaps;
-    QTimer heartbeat;
-    heartbeat.setTimerType(Qt::PreciseTimer);
-    heartbeat.setInterval(StallTick);
-    QObject::connect(&heartbeat, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed() / 1000;
-        if (now < duration_cast<microseconds>(WarmUp).count())
-            return;
-        if (last != 0) {
-            gaps.push_back(now - last);
-            if (now - last > longest && qEnvironmentVariableIsSet("TINCAN_BENCH_DEBUG"))
-                std::fprintf(stderr, "stall %.1f ms at %.3f s\n", (now - last) / 1000.0, now / 1e6);
-            longest = std::max(longest, now - last);
-        }
-        last = now;
-    });
-    heartbeat.start();
+    Bench::StallProbe probe(StallTick, WarmUp);
+    probe.start();
     // Watch a flooder's traffic, as an operator would.
     QTimer::singleShot(500, &window, [&window] {
         if (auto *view = window.findChild<QAbstractItemView *>(QStringLiteral("clientsView")))
-            view->selectionModel()->select(view->model()->index(0, 0),
-                QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            view->selectionModel()->select(
+                view->model()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     });
     Result result = drive(QStringLiteral("Tincan server window (%1 flooders)").arg(flooders), port, flooders, seconds);
-    heartbeat.stop();
-    std::sort(gaps.begin(), gaps.end());
-    const double p99 = gaps.empty() ? 0 : gaps[gaps.size() * 99 / 100] / 1000.0;
-    result.stall = QStringLiteral("%1 ms (p99 gap %2 ms)").arg(longest / 1000.0, 0, 'f', 1).arg(p99, 0, 'f', 1);
+    probe.stop();
+    result.stall = QStringLiteral("%1 ms (p99 gap %2 ms)")
+                       .arg(probe.longest(), 0, 'f', 1)
+                       .arg(probe.percentile(StallPercentile), 0, 'f', 1);
     window.hub()->stopAll();
     return result;
 }
 
-Result benchExternal(const QString &name, const QString &program, const QStringList &arguments, quint16 port,
-    int flooders, int seconds)
+Result benchExternal(
+    const QString &name, const QString &program, const QStringList &arguments, quint16 port, int flooders, int seconds)
 {
     QProcess server;
     server.start(program, arguments);
@@ -309,7 +290,8 @@ int main(int argc, char *argv[])
     results.append(benchServerWindow(flooders, seconds));
 
     const QString python = QStandardPaths::findExecutable(QStringLiteral("python3"));
-    const QString script = QDir(QStringLiteral(TINCAN_BENCH_DIR)).filePath(QStringLiteral("classic/tcp_echo_server.py"));
+    const QString script
+        = QDir(QStringLiteral(TINCAN_BENCH_DIR)).filePath(QStringLiteral("classic/tcp_echo_server.py"));
     if (!python.isEmpty()) {
         const quint16 port = freePort();
         results.append(benchExternal(QStringLiteral("tutorial's echo server (one client at a time)"), python,
@@ -325,12 +307,15 @@ int main(int argc, char *argv[])
     }
 
     QTextStream out(stdout);
-    out << "\nTCP upper-case echo under a flood: " << flooders << " clients sending 64 KiB writes as fast as they can"
+    // The markers let bench/run.sh --write-readme put the table into README.md.
+    out << "\n<!-- bench:serverflood:begin -->\n";
+    out << "TCP upper-case echo under a flood: " << flooders << " clients sending 64 KiB writes as fast as they can"
         << " for " << seconds << " s, and a probe sending one line every " << ProbeInterval.count() << " ms.\n\n";
     out << "| server | echoed | probe answered, RTT p50 / max | GUI event loop: longest stall |\n";
     out << "|---|---:|---|---|\n";
     for (const Result &r : results)
         out << "| " << r.server << " | " << QString::number(r.megabytesPerSecond, 'f', 1) << " MB/s | " << r.probe
             << " | " << r.stall << " |\n";
+    out << "<!-- bench:serverflood:end -->\n";
     return 0;
 }
