@@ -109,6 +109,7 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
     }
 
     m_socket = new QTcpSocket(this);
+    m_socket->setReadBufferSize(ReadBufferSize);
     connect(m_socket, &QTcpSocket::connected, this, [this] {
         // Small frames (exec, cancel) go out at once, not after a delayed ACK.
         m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
@@ -180,6 +181,7 @@ void ConsoleClient::startTls()
         return;
     }
     auto *socket = new QSslSocket(this);
+    socket->setReadBufferSize(ReadBufferSize);
     m_socket = socket;
     // Before connecting: it configures the socket and decides on its errors.
     m_verifier = new TlsPeerVerifier(socket, pin, m_unknownServerPolicy);

@@ -69,6 +69,10 @@ public:
 
     static constexpr std::chrono::seconds ConnectTimeout{10};
     static constexpr std::chrono::seconds HandshakeTimeout{10};
+    // What the socket takes from the kernel before it is handled: each turn of
+    // the event loop handles at most this much output, so a flood leaves a
+    // window responsive, and the rest waits in TCP, which slows the server.
+    static constexpr qint64 ReadBufferSize = 256 * 1024;
 
     explicit ConsoleClient(QObject *parent = nullptr);
     ~ConsoleClient() override;
