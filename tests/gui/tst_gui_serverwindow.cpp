@@ -133,6 +133,8 @@ void ServerWindowTest::initTestCase()
 void ServerWindowTest::init()
 {
     QSettings().clear();
+    // A console password left by an earlier run would turn TLS on.
+    QFile::remove(ServerWindow::consolePasswordPath());
     createWindow();
 }
 
