@@ -19,6 +19,8 @@ using namespace Console;
 namespace {
 // A server's words in our error messages: a line, not a flood.
 constexpr qsizetype MaxQuotedServerText = 512;
+// Longest working directory accepted from a server (Linux's PATH_MAX).
+constexpr qsizetype MaxDirectoryLength = 4096;
 } // namespace
 
 ConsoleClient::ConsoleClient(QObject *parent)
@@ -95,6 +97,7 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
     m_authenticated = false;
     m_serverSoftware.clear();
     m_serverEncoding = QStringLiteral("UTF-8");
+    m_currentDirectory.clear();
     m_decoder = FrameDecoder(mode == Mode::Classic ? Limits::MaxClassicReplyPayload : Limits::MaxMessagePayload);
     m_classicInFlight.reset();
     m_verifier = nullptr;
@@ -303,6 +306,18 @@ void ConsoleClient::sendExec(quint64 requestId, const QString &command)
     m_socket->write(encodeFrame({{Key::Type, Type::Exec}, {Key::Id, qint64(requestId)}, {Key::Command, command}}));
 }
 
+void ConsoleClient::updateCurrentDirectory(const QJsonObject &header)
+{
+    const QJsonValue cwd = header.value(Key::Cwd);
+    // A path, not a flood: longer than any PATH_MAX is ignored.
+    if (!cwd.isString() || cwd.toString().isEmpty() || cwd.toString().size() > MaxDirectoryLength)
+        return;
+    if (cwd.toString() == m_currentDirectory)
+        return;
+    m_currentDirectory = cwd.toString();
+    Q_EMIT currentDirectoryChanged(m_currentDirectory);
+}
+
 void ConsoleClient::sendNextClassic()
 {
     if (m_state != State::Ready || m_classicInFlight || m_queued.isEmpty())
@@ -427,6 +442,8 @@ void ConsoleClient::handleFrame(const Frame &frame)
         exit.exitCode = int(jsonInteger(frame.header, Key::ExitCode).value_or(-1));
         exit.signal = int(jsonInteger(frame.header, Key::Signal).value_or(0));
         exit.elapsedMs = jsonInteger(frame.header, Key::ElapsedMs).value_or(-1);
+        // Before commandFinished, so that a prompt shown then is up to date.
+        updateCurrentDirectory(frame.header);
         Q_EMIT commandFinished(id, exit);
     } else if (type == Type::Error) {
         const QString message = frame.header.value(Key::Message).toString();
@@ -471,6 +488,7 @@ void ConsoleClient::handleHandshakeFrame(const QString &type, const Frame &frame
         m_timeout.stop();
         m_serverSoftware = frame.header.value(Key::Software).toString();
         m_serverEncoding = frame.header.value(Key::Encoding).toString(QStringLiteral("UTF-8"));
+        updateCurrentDirectory(frame.header);
         setState(State::Ready);
         Q_EMIT ready();
         while (!m_queued.isEmpty() && m_state == State::Ready) {

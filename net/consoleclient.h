@@ -117,6 +117,11 @@ public:
     QString serverSoftware() const { return m_serverSoftware; }
     // The output encoding the server announced (Tincan) or UTF-8 (classic).
     QString serverEncoding() const { return m_serverEncoding; }
+    // Tincan: the session's working directory on the server, as its welcome
+    // and each command's exit report it (a full path on the server's machine).
+    // Empty before the welcome, in classic mode, and with servers that do not
+    // keep one.
+    QString currentDirectory() const { return m_currentDirectory; }
     QString errorString() const { return m_error; }
     ErrorKind errorKind() const { return m_errorKind; }
     // With ErrorKind::Penalized: how long the server asked us to wait.
@@ -149,6 +154,8 @@ Q_SIGNALS:
     void commandFinished(quint64 requestId, Tincan::ProcessExit exit);
     // The command did not run (refused, could not start, connection lost).
     void commandFailed(quint64 requestId, const QString &message);
+    // The session's working directory changed (the welcome, a cd).
+    void currentDirectoryChanged(const QString &directory);
     // The connection failed or broke. disconnected() follows.
     void errorOccurred(const QString &message);
     void disconnected();
@@ -173,6 +180,7 @@ private:
     bool serverProofValid(const QJsonObject &welcome) const;
     void handleClassicReply(const Frame &frame);
     void sendExec(quint64 requestId, const QString &command);
+    void updateCurrentDirectory(const QJsonObject &header);
     void sendNextClassic();
     void fail(const QString &message, ErrorKind kind = ErrorKind::Connection);
     void failAllCommands(const QString &message);
@@ -196,6 +204,7 @@ private:
     quint16 m_port = 0;
     QString m_serverSoftware;
     QString m_serverEncoding;
+    QString m_currentDirectory;
     QString m_error;
     ErrorKind m_errorKind = ErrorKind::None;
     std::chrono::seconds m_retryAfter{0};

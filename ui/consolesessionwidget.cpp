@@ -12,6 +12,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QPixmap>
 #include <QPushButton>
 #include <QScrollBar>
@@ -45,6 +46,9 @@ constexpr int DotSizes[] = { 16, 32 };
 constexpr int SideMargin = 6;
 constexpr int StatusLineVerticalMargin = 3;
 constexpr int RowSpacing = 4;
+// The prompt label gives the command line at least this share of the width:
+// a deep directory is elided rather than squeezing the input.
+constexpr int PromptMaxWidthPercent = 40;
 
 // The status line turns this colour while the connection is broken.
 constexpr QRgb ErrorBannerBackground = 0xfdecea;
@@ -153,6 +157,7 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
     connect(m_client, &ConsoleClient::commandFinished, this, &ConsoleSessionWidget::onCommandFinished);
     connect(m_client, &ConsoleClient::commandFailed, this, &ConsoleSessionWidget::onCommandFailed);
     connect(m_client, &ConsoleClient::errorOccurred, this, &ConsoleSessionWidget::onErrorOccurred);
+    connect(m_client, &ConsoleClient::currentDirectoryChanged, this, &ConsoleSessionWidget::updatePromptLabel);
     updateStatusLine();
 }
 
@@ -193,6 +198,7 @@ void ConsoleSessionWidget::applyTerminalFont(int points)
     resized.setPointSize(points);
     m_input->setFont(resized);
     m_promptLabel->setFont(resized);
+    updatePromptLabel();
 }
 
 void ConsoleSessionWidget::showFindBar()
@@ -204,9 +210,33 @@ void ConsoleSessionWidget::connectToServer(const QString &host, quint16 port, Co
 {
     m_reconnectAfterCancel = false;
     m_client->connectToServer(host, port, mode);
-    m_promptLabel->setText(QStringLiteral("%1 $").arg(address()));
+    updatePromptLabel();
     updateStatusLine();
     Q_EMIT statusChanged();
+}
+
+QString ConsoleSessionWidget::prompt() const
+{
+    // The full path: the client cannot know the server user's home, so it
+    // never abbreviates it to ~.
+    const QString directory = m_client->currentDirectory();
+    if (directory.isEmpty())
+        return QStringLiteral("%1 $").arg(address());
+    return QStringLiteral("%1:%2 $").arg(address(), directory);
+}
+
+void ConsoleSessionWidget::updatePromptLabel()
+{
+    const QString full = prompt();
+    const int budget = std::max(1, width() * PromptMaxWidthPercent / 100);
+    m_promptLabel->setText(QFontMetrics(m_promptLabel->font()).elidedText(full, Qt::ElideMiddle, budget));
+    m_promptLabel->setToolTip(full);
+}
+
+void ConsoleSessionWidget::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updatePromptLabel();
 }
 
 QString ConsoleSessionWidget::address() const
@@ -298,7 +328,7 @@ quint64 ConsoleSessionWidget::runCommand(const QString &command)
     if (command.trimmed().isEmpty())
         return 0;
     startNewLine();
-    appendText(TextKind::Prompt, QStringLiteral("%1 $").arg(address()) + QLatin1Char(' '));
+    appendText(TextKind::Prompt, prompt() + QLatin1Char(' '));
     appendText(TextKind::Command, command + QLatin1Char('\n'));
 
     const quint64 id = m_client->exec(command);

@@ -69,6 +69,9 @@ public:
     ConsoleClient::State state() const { return m_client->state(); }
     // "host:port", with brackets around an IPv6 address.
     QString address() const;
+    // "host:port:/remote/dir $", or "host:port $" while the server has told no
+    // working directory (classic servers, before the welcome).
+    QString prompt() const;
     // One sentence on the connection, for the session's status line and the
     // window's status bar.
     QString statusText() const;
@@ -115,8 +118,12 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
 
 private:
+    // Sets the prompt label, elided in the middle when the directory is long
+    // (the whole prompt is its tooltip).
+    void updatePromptLabel();
     struct Running
     {
         QString command;
