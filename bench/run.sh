@@ -2,9 +2,10 @@
 # Builds Tincan in Release with the benchmarks and runs them, printing each
 # comparison table. Timings are measured here, never asserted in tests.
 #
-#   bench/run.sh [serverflood] [console] [-- extra arguments for the benchmark]
+#   bench/run.sh [serverflood] [console] [transfer] [-- extra arguments for the benchmark]
 #
-# console is bench/console.sh (its environment variables set the sizes).
+# console is bench/console.sh and transfer bench/transfer.sh (their
+# environment variables set the sizes: BENCH_SIZE=64M bench/run.sh transfer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +20,8 @@ for bench in "${benches[@]}"; do
     [ "$bench" = "--" ] && break
     if [ "$bench" = console ]; then
         bench/console.sh build-release
+    elif [ "$bench" = transfer ]; then
+        bench/transfer.sh build-release
     else
         build-release/bench/bench-"$bench"
     fi
