@@ -44,6 +44,8 @@ MaxStartups 100
 # bash sources ~/.bashrc for ssh commands unless SHLVL is set; the console
 # runs /bin/sh without it, so ssh should not pay for the user's shell setup.
 SetEnv SHLVL=1
+# scp (which speaks SFTP by default) and sftp need the SFTP subsystem.
+Subsystem sftp internal-sftp
 EOF
     mkdir -p /run/sshd # sshd's privilege separation directory
     /usr/sbin/sshd -D -e -f "$tmp/sshd_config" 2>"$tmp/sshd.log" &

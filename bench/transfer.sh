@@ -11,7 +11,7 @@
 set -euo pipefail
 
 build=${1:?usage: bench/transfer.sh BUILD_DIR}
-cli="$build/app/tincan-cli"
+cli="$(realpath "$build")/app/tincan-cli"
 size_arg=${BENCH_SIZE:-1G}
 size=$(numfmt --from=iec "$size_arg")
 runs=${BENCH_RUNS:-3}
@@ -51,11 +51,13 @@ done
 
 # Runs `$1` (a shell command that copies the file to $tmp/dst/copy.bin)
 # BENCH_RUNS times, checking the copy's MD5 each time; prints the best time.
+# `$2`, when given, runs before each timed run (starting a receiver).
 best_of() {
     local best="" start t got
     for _ in $(seq "$runs"); do
         rm -f "$tmp/dst/copy.bin"
         sync
+        [ -n "${2:-}" ] && bash -c "$2"
         start=$(now)
         bash -c "$1"
         t=$(elapsed "$start")
@@ -72,9 +74,12 @@ best_of() {
 
 echo "socat relay" >&2
 socat_port=$(spare_port)
-t_socat=$(best_of "socat -u -b $socat_buffer TCP-LISTEN:$socat_port,bind=127.0.0.1,reuseaddr \
-    OPEN:$tmp/dst/copy.bin,creat,trunc & receiver=\$!; sleep 0.2; \
-    socat -u -b $socat_buffer OPEN:$tmp/src/file.bin TCP:127.0.0.1:$socat_port; wait \$receiver")
+# The receiver is started (and given time to listen) before the clock starts;
+# the run ends when it has written everything and exited.
+t_socat=$(best_of "socat -u -b $socat_buffer OPEN:$tmp/src/file.bin TCP:127.0.0.1:$socat_port; \
+    while kill -0 \$(cat $tmp/receiver.pid) 2>/dev/null; do sleep 0.01; done" \
+    "socat -u -b $socat_buffer TCP-LISTEN:$socat_port,bind=127.0.0.1,reuseaddr \
+    OPEN:$tmp/dst/copy.bin,creat,trunc & echo \$! >$tmp/receiver.pid; sleep 0.3")
 echo "tincan-cli upload" >&2
 t_tincan=$(best_of "'$cli' upload --port $server_port '$tmp/src/file.bin' copy.bin")
 echo "scp" >&2
