@@ -667,6 +667,51 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(remote() + QStringLiteral("/new.txt")));
     }
 
+    // The wire as PROTOCOL.md tells it, with a client written from it: the
+    // download offer, a transfer_ready past the end, and the server's resume
+    // offer for an upload whose partial file is there.
+    void wireByTheDescription()
+    {
+        QVERIFY(writeFile(remote() + QStringLiteral("/w.txt"), "hello\n"));
+        Test::RawConsoleClient client(m_server->serverPort());
+        QVERIFY(client.greet());
+        client.sendFrame({{Key::Type, Type::Download}, {Key::Transfer, 1}, {Key::FileName, QStringLiteral("w.txt")}});
+        const std::optional<Frame> offer = client.waitFor(Type::File);
+        QVERIFY(offer);
+        QCOMPARE(offer->header.value(Key::Transfer).toInt(), 1);
+        QCOMPARE(offer->header.value(Key::FileName).toString(), QStringLiteral("w.txt"));
+        QCOMPARE(jsonInteger(offer->header, Key::FileSize), std::optional<qint64>(6));
+        QCOMPARE(offer->header.value(Key::Md5).toString(), QStringLiteral("b1946ac92492d2347c6235b4d2611184"));
+        client.sendFrame({{Key::Type, Type::TransferReady}, {Key::Transfer, 1}, {Key::Offset, 7}});
+        const std::optional<Frame> error = client.waitFor(Type::Error);
+        QVERIFY(error);
+        QCOMPARE(error->header.value(Key::Code).toString(), QString(ErrorCode::BadData));
+        QCOMPARE(error->header.value(Key::Transfer).toInt(), 1);
+        QVERIFY(error->header.value(Key::Message).toString().contains(QStringLiteral("offset")));
+
+        // An upload of the same bytes to u.txt, with half of them already there.
+        const QByteArray md5 = "b1946ac92492d2347c6235b4d2611184";
+        QVERIFY(writeFile(FileTransfer::partialPathFor(remote() + QStringLiteral("/u.txt"), md5), "hel"));
+        client.clearFrames();
+        client.sendFrame({{Key::Type, Type::Upload},
+                          {Key::Transfer, QStringLiteral("u")},
+                          {Key::FileName, QStringLiteral("u.txt")},
+                          {Key::FileSize, 6},
+                          {Key::Md5, QString::fromLatin1(md5)}});
+        const std::optional<Frame> ready = client.waitFor(Type::TransferReady);
+        QVERIFY(ready);
+        QCOMPARE(jsonInteger(ready->header, Key::Offset), std::optional<qint64>(3));
+        QCOMPARE(ready->header.value(Key::Md5).toString(),
+                 QString::fromLatin1(QCryptographicHash::hash("hel", QCryptographicHash::Md5).toHex()));
+        // The rest, from the offered offset.
+        client.sendFrame({{Key::Type, Type::Data}, {Key::Transfer, QStringLiteral("u")}, {Key::Offset, 3}}, "lo\n");
+        const std::optional<Frame> done = client.waitFor(Type::TransferDone);
+        QVERIFY(done);
+        QCOMPARE(done->header.value(Key::Md5).toString(), QString::fromLatin1(md5));
+        QCOMPARE(readFile(remote() + QStringLiteral("/u.txt")), QByteArray("hello\n"));
+        QCOMPARE(partialFiles(remote()), QStringList());
+    }
+
     void localErrors()
     {
         auto client = connectedClient();
