@@ -6,6 +6,7 @@
 #include "cli/passwdcommand.h"
 #include "cli/servecommand.h"
 #include "cli/terminalio.h"
+#include "cli/transfercommand.h"
 #include "translations.h"
 
 #include <QCoreApplication>
@@ -21,6 +22,8 @@ QString usage()
                        "Commands:\n"
                        "  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)\n"
                        "  exec    run a command on a console server (tincan-cli exec -- ls -l)\n"
+                       "  upload  send a file to a console server (tincan-cli upload notes.txt docs/)\n"
+                       "  download  fetch a file from a console server (tincan-cli download logs/app.log)\n"
                        "  known-hosts  list or forget pinned console servers (tincan-cli known-hosts --list)\n"
                        "  passwd  make a console password hash (tincan-cli passwd --output console.hash)\n"
                        "  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)\n"
@@ -72,6 +75,10 @@ int main(int argc, char *argv[])
         return runServe(args);
     if (command == QStringLiteral("exec"))
         return runExec(args);
+    if (command == QStringLiteral("upload"))
+        return runUpload(args);
+    if (command == QStringLiteral("download"))
+        return runDownload(args);
     if (command == QStringLiteral("known-hosts"))
         return runKnownHosts(args);
     if (command == QStringLiteral("passwd"))

@@ -18,9 +18,9 @@
 # Each table is printed between <!-- bench:console-CASE:begin --> and
 # <!-- bench:console-CASE:end --> markers, for bench/run.sh --write-readme.
 #
-# ssh runs against a throwaway sshd on a spare loopback port with its own
-# config, host key and client key in a temporary directory; the system's sshd
-# and ~/.ssh are not touched. openssh-server is installed if missing.
+# ssh runs against a throwaway sshd (bench/lib.sh) on a spare loopback port
+# with its own config, host key and client key in a temporary directory; the
+# system's sshd and ~/.ssh are not touched. openssh-server is installed if missing.
 set -euo pipefail
 
 build=${1:?usage: bench/console.sh BUILD_DIR}
@@ -55,21 +55,10 @@ trap cleanup EXIT
 # One client per descriptor, both ends in this machine's processes.
 ulimit -n $((4 * nclients + 1024))
 
-now() { date +%s.%N; }
-# Arithmetic in awk: bc is not on every machine.
-calc() { awk "BEGIN { printf \"%.${2:-2}f\", $1 }"; }
-elapsed() { calc "$(now) - $1" 6; }
+# shellcheck source=bench/lib.sh
+source "$(dirname "$0")/lib.sh"
 mbps() { calc "$size / $1 / 1000000" 1; }
-ratio() { calc "$1 / $2"; }
 rss_kib() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
-
-spare_port() {
-    local port
-    while :; do
-        port=$((20000 + RANDOM % 40000))
-        (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-    done
-}
 
 # Starts `tincan-cli serve` on a free port; sets server_pid and server_port.
 start_server() {
@@ -111,46 +100,9 @@ best_of() {
     echo "$best"
 }
 
-# --- ssh to localhost, throwaway --------------------------------------------
+# --- ssh to localhost, throwaway (bench/lib.sh) ---------------------------
 # Only the throughput and latency cases compare with ssh.
-start_sshd() {
-    if [ ! -x /usr/sbin/sshd ]; then
-        echo "Installing openssh-server for the comparison" >&2
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null
-    fi
-    ssh_port=$(spare_port)
-    ssh-keygen -q -t ed25519 -N '' -f "$tmp/host_key"
-    ssh-keygen -q -t ed25519 -N '' -f "$tmp/client_key"
-    cp "$tmp/client_key.pub" "$tmp/authorized_keys"
-    cat >"$tmp/sshd_config" <<EOF
-ListenAddress 127.0.0.1
-Port $ssh_port
-HostKey $tmp/host_key
-AuthorizedKeysFile $tmp/authorized_keys
-PidFile $tmp/sshd.pid
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PermitRootLogin prohibit-password
-StrictModes no
-UsePAM no
-MaxSessions 100
-MaxStartups 100
-# bash sources ~/.bashrc for ssh commands unless SHLVL is set; the console
-# runs /bin/sh without it, so ssh should not pay for the user's shell setup.
-SetEnv SHLVL=1
-EOF
-    mkdir -p /run/sshd # sshd's privilege separation directory
-    /usr/sbin/sshd -D -e -f "$tmp/sshd_config" 2>"$tmp/sshd.log" &
-    pids+=($!)
-    ssh_opts=(-F /dev/null -i "$tmp/client_key" -p "$ssh_port" -o BatchMode=yes -o StrictHostKeyChecking=no
-        -o UserKnownHostsFile="$tmp/known_hosts" -o LogLevel=ERROR)
-    for _ in $(seq 50); do
-        ssh "${ssh_opts[@]}" 127.0.0.1 true 2>/dev/null && break
-        sleep 0.2
-    done
-    ssh "${ssh_opts[@]}" 127.0.0.1 true || { cat "$tmp/sshd.log" >&2; exit 1; }
-}
-if wants throughput || wants latency; then start_sshd; fi
+if wants throughput || wants latency; then start_throwaway_sshd; fi
 
 # --- 1. throughput ----------------------------------------------------------
 if wants throughput; then

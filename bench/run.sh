@@ -2,9 +2,10 @@
 # Builds Tincan in Release with the benchmarks and runs them, printing each
 # comparison table. Timings are measured here, never asserted in tests.
 #
-#   bench/run.sh [--write-readme] [serverflood] [console] [guiflood] [-- arguments for the C++ benchmarks]
+#   bench/run.sh [--write-readme] [serverflood] [console] [guiflood] [transfer] [-- arguments for the C++ benchmarks]
 #
-# console is bench/console.sh and guiflood bench-guiflood; their environment
+# console is bench/console.sh, transfer bench/transfer.sh and guiflood
+# bench-guiflood; their environment
 # variables set the sizes and cases (see each). With --write-readme, once
 # every benchmark has succeeded, each printed table replaces the one between
 # its markers in README.md (bench/write-readme.py), under a line saying when,
@@ -21,8 +22,8 @@ while [ $# -gt 0 ]; do
     case $1 in
     --write-readme) write_readme=true ;;
     --) shift; extra=("$@"); break ;;
-    serverflood | console | guiflood) benches+=("$1") ;;
-    *) echo "bench/run.sh: unknown benchmark \"$1\" (known: serverflood console guiflood)" >&2; exit 2 ;;
+    serverflood | console | guiflood | transfer) benches+=("$1") ;;
+    *) echo "bench/run.sh: unknown benchmark \"$1\" (known: serverflood console guiflood transfer)" >&2; exit 2 ;;
     esac
     shift
 done
@@ -50,6 +51,8 @@ echo "# $measured"
 for bench in "${benches[@]}"; do
     if [ "$bench" = console ]; then
         bench/console.sh build-release
+    elif [ "$bench" = transfer ]; then
+        bench/transfer.sh build-release
     else
         build-release/bench/bench-"$bench" "${extra[@]}"
     fi | tee -a "$output" | sed '/^<!-- bench:/d'

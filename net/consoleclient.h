@@ -2,6 +2,7 @@
 // streamed output, cancel) or classic (one bare command, one framed reply).
 #pragma once
 
+#include "filetransfer.h"
 #include "frame.h"
 #include "shellprocess.h"
 #include "tlsfingerprint.h"
@@ -14,6 +15,8 @@
 #include <QTimer>
 
 #include <chrono>
+#include <map>
+#include <memory>
 #include <optional>
 #include <set>
 
@@ -67,12 +70,28 @@ public:
     Q_ENUM(TlsMode)
     using UnknownServerPolicy = TlsPeerVerifier::UnknownServer;
 
+    // Why a file transfer failed, for callers that act on it (the command
+    // line's exit status, the GUI's question before overwriting).
+    enum class TransferError {
+        None,
+        Refused,    // the server refused it: a path, an existing file, a limit (the message says which)
+        Exists,     // the target exists and overwriting was not asked for (remote or local)
+        Mismatch,   // all bytes arrived, but not with the offered MD5 (either side checked)
+        LocalFile,  // the local file could not be read or written
+        Connection, // not connected, or the connection closed first (a partial file stays for a resume)
+        Cancelled,  // cancelTransfer()
+    };
+    Q_ENUM(TransferError)
+
     static constexpr std::chrono::seconds ConnectTimeout{10};
     static constexpr std::chrono::seconds HandshakeTimeout{10};
     // What the socket takes from the kernel before it is handled: each turn of
     // the event loop handles at most this much output, so a flood leaves a
     // window responsive, and the rest waits in TCP, which slows the server.
     static constexpr qint64 ReadBufferSize = 256 * 1024;
+    // An upload hands chunks to the socket only while less than this waits
+    // to be sent: the file stays on disk, not in memory, on a slow link.
+    static constexpr qint64 UploadSendHighWater = 1024 * 1024;
 
     explicit ConsoleClient(QObject *parent = nullptr);
     ~ConsoleClient() override;
@@ -113,6 +132,23 @@ public:
     // cancel, so the connection is closed instead.
     void cancel(quint64 requestId);
 
+    // Tincan: sends `localPath` to `remotePath` (relative to the session's
+    // working directory) and returns the transfer's id; the transfer* signals
+    // follow. An existing remote file is replaced only with `overwrite`. A
+    // partial file the server kept from an interrupted upload of the same
+    // file is resumed.
+    quint64 upload(const QString &localPath, const QString &remotePath, bool overwrite = false);
+    // Tincan: fetches `remotePath` into `localPath`, written to a temporary
+    // file beside it and renamed into place once its MD5 checks out.
+    quint64 download(const QString &remotePath, const QString &localPath, bool overwrite = false);
+    // Gives the transfer up; the server drops it (and its partial file).
+    void cancelTransfer(quint64 transferId);
+    int transferCount() const { return int(m_transfers.size()); }
+    // Test seam: flips one byte, at this offset of the file, in the next
+    // transfer's data as it is sent (upload) or received (download), so that
+    // the receiver's MD5 check can be seen to catch it. -1: off.
+    void setTransferFaultForTesting(qint64 fileOffset) { m_faultOffset = fileOffset; }
+
     State state() const { return m_state; }
     Mode mode() const { return m_mode; }
     QString host() const { return m_host; }
@@ -121,6 +157,11 @@ public:
     QString serverSoftware() const { return m_serverSoftware; }
     // The output encoding the server announced (Tincan) or UTF-8 (classic).
     QString serverEncoding() const { return m_serverEncoding; }
+    // Tincan: the session's working directory on the server, as its welcome
+    // and each command's exit report it (a full path on the server's machine).
+    // Empty before the welcome, in classic mode, and with servers that do not
+    // keep one.
+    QString currentDirectory() const { return m_currentDirectory; }
     QString errorString() const { return m_error; }
     ErrorKind errorKind() const { return m_errorKind; }
     // With ErrorKind::Penalized: how long the server asked us to wait.
@@ -153,6 +194,16 @@ Q_SIGNALS:
     void commandFinished(quint64 requestId, Tincan::ProcessExit exit);
     // The command did not run (refused, could not start, connection lost).
     void commandFailed(quint64 requestId, const QString &message);
+    // A transfer's data begins to flow: from `resumedFrom` (0 unless a
+    // partial file was resumed) to `fileSize`.
+    void transferStarted(quint64 transferId, qint64 fileSize, qint64 resumedFrom);
+    // Bytes of the file sent (upload: handed to the connection) or received.
+    void transferProgress(quint64 transferId, qint64 bytesDone, qint64 fileSize);
+    // The receiver checked the size and MD5 and the file is in place.
+    void transferFinished(quint64 transferId, const QByteArray &md5Hex);
+    void transferFailed(quint64 transferId, Tincan::ConsoleClient::TransferError error, const QString &message);
+    // The session's working directory changed (the welcome, a cd).
+    void currentDirectoryChanged(const QString &directory);
     // The connection failed or broke. disconnected() follows.
     void errorOccurred(const QString &message);
     void disconnected();
@@ -177,6 +228,46 @@ private:
     bool serverProofValid(const QJsonObject &welcome) const;
     void handleClassicReply(const Frame &frame);
     void sendExec(quint64 requestId, const QString &command);
+    void updateCurrentDirectory(const QJsonObject &header);
+
+    struct Transfer
+    {
+        enum class Stage {
+            Queued,    // waiting for the connection
+            Hashing,   // upload: the whole file, for the offer; download: the partial file
+            Offered,   // upload: offer sent; download: request or transfer_ready sent
+            Verifying, // upload: hashing our first bytes to compare with the server's partial file
+            Sending,   // upload: data going out as the socket drains
+            Sent,      // upload: all sent, transfer_done awaited
+            Receiving, // download: data arriving
+        };
+        bool upload = true;
+        Stage stage = Stage::Queued;
+        QString localPath;
+        QString remotePath;
+        bool overwrite = false;
+        qint64 size = 0;
+        QByteArray md5;
+        std::unique_ptr<QFile> source; // upload
+        qint64 position = 0;           // upload: next byte to send
+        qint64 resumeOffset = 0;
+        QByteArray resumeMd5;           // upload: the server's partial file's MD5
+        std::unique_ptr<QCryptographicHash> resumeState; // download: MD5 of our partial file so far
+        std::unique_ptr<IncomingFile> incoming;          // download
+        std::unique_ptr<FileHasher> hasher;
+        bool receiving = false; // download: the first data message arrived
+    };
+    quint64 addTransfer(Transfer transfer);
+    void beginTransfer(quint64 id);
+    void startHashing(quint64 id, const QString &path, qint64 length, bool keepState);
+    void onTransferHashed(quint64 id, bool ok);
+    void startSending(quint64 id, qint64 from);
+    void handleTransferFrame(const QString &type, const Frame &frame);
+    void handleDownloadData(quint64 id, const Frame &frame);
+    void pumpUploads();
+    void endTransfer(quint64 id, TransferError error, const QString &message, const QByteArray &md5 = {});
+    void failAllTransfers(const QString &message);
+    void sendFrame(const QJsonObject &header, QByteArrayView payload = {});
     void sendNextClassic();
     void fail(const QString &message, ErrorKind kind = ErrorKind::Connection);
     void failAllCommands(const QString &message);
@@ -200,6 +291,7 @@ private:
     quint16 m_port = 0;
     QString m_serverSoftware;
     QString m_serverEncoding;
+    QString m_currentDirectory;
     QString m_error;
     ErrorKind m_errorKind = ErrorKind::None;
     std::chrono::seconds m_retryAfter{0};
@@ -226,6 +318,9 @@ private:
     QQueue<std::pair<quint64, QString>> m_queued;
     std::optional<quint64> m_classicInFlight;
     bool m_errorReported = false;
+    std::map<quint64, Transfer> m_transfers; // by id (from the same counter as commands)
+    qint64 m_faultOffset = -1;
+    bool m_pumpingUploads = false;
 };
 
 } // namespace Tincan

@@ -3,9 +3,11 @@
 // framed Tincan protocol or the classic one-reply-per-command protocol.
 #pragma once
 
+#include "filetransfer.h"
 #include "frame.h"
 #include "protocoldetector.h"
 #include "serviceevents.h"
+#include "sessiondirectory.h"
 #include "shellprocess.h"
 
 #include <QElapsedTimer>
@@ -39,6 +41,7 @@ public:
     quint64 id() const { return m_id; }
     WireProtocol protocol() const { return m_protocol; }
     int runningCommandCount() const { return int(m_commands.size()); }
+    int transferCount() const { return int(m_transfers.size()); }
 
     // Server shutdown: terminate commands, report them, then close.
     void shutdown();
@@ -97,6 +100,10 @@ private:
     void handleCancel(const QJsonObject &header);
     void processClassicInput();
     bool startCommand(quint64 key, const QJsonValue &requestId, const QString &commandLine);
+    // A framed command that runs without a process (the built-in cd, or the
+    // refusal when the session's directory is gone): started, output, exit.
+    void finishWithoutProcess(const QJsonValue &requestId, const QString &commandLine,
+                              const SessionDirectory::Outcome &outcome);
     void onOutput(quint64 key, OutputStream stream, const QByteArray &data);
     void onFinished(quint64 key, ProcessExit exit);
     void sendFrame(const QJsonObject &header, QByteArrayView payload = {});
@@ -106,6 +113,54 @@ private:
     void updateFlowControl();
     void closeWhenIdle();
     void maybeClosed();
+
+    // ---- file transfers (consoletransfers.cpp) ----
+    struct Transfer
+    {
+        enum class Stage {
+            Hashing,   // hashing the file (download offer) or a partial/prefix (resume)
+            Offered,   // upload: transfer_ready sent; download: file offer sent
+            Receiving, // upload: data arriving
+            Sending,   // download: data going out as the socket drains
+            Sent,      // download: all data sent, transfer_done awaited
+        };
+        QJsonValue requestId;
+        QString requestKey;
+        bool upload = true;
+        Stage stage = Stage::Hashing;
+        QString name; // as the client named it
+        QString path; // resolved
+        qint64 size = 0;
+        QByteArray md5;
+        bool overwrite = false;
+        qint64 resumeOffset = 0; // upload: what transfer_ready offered
+        std::unique_ptr<QCryptographicHash> resumeState; // upload: MD5 of the partial file, to go on with
+        QByteArray resumeClientMd5;                       // download: MD5 of the client's first resumeOffset bytes
+        std::unique_ptr<IncomingFile> incoming; // upload
+        std::unique_ptr<QFile> source;          // download
+        qint64 position = 0;                    // download: next byte to send
+        std::unique_ptr<FileHasher> hasher;
+    };
+    void handleUpload(const QJsonObject &header);
+    void handleDownload(const QJsonObject &header);
+    void handleTransferReady(const QJsonObject &header);
+    void handleData(const Frame &frame);
+    void handleTransferDone(const QJsonObject &header);
+    void handleTransferCancel(const QJsonObject &header);
+    // Checks a new transfer's id and the per-connection cap; false after
+    // answering with the error.
+    bool acceptNewTransfer(const QJsonValue &requestId);
+    std::optional<quint64> findTransfer(const QJsonValue &requestId) const;
+    FileHasher *startHasher(quint64 key, const QString &path, qint64 length, bool keepState);
+    void onHashed(quint64 key, bool ok);
+    void sendTransferError(QLatin1StringView code, const QString &message, const QJsonValue &requestId);
+    // Ends a transfer with an error to the client (the partial file stays
+    // unless `discard`).
+    void failTransfer(quint64 key, QLatin1StringView code, const QString &message, bool discard = false);
+    void endTransfer(quint64 key, bool ok, const QString &message);
+    void sendDownloadChunks();
+    // The connection is going: close every file (partial files stay for a resume).
+    void closeTransfers();
 
     const quint64 m_id;
     QTcpSocket *m_socket;
@@ -127,6 +182,12 @@ private:
     std::map<quint64, Command> m_commands; // by an internal key, in start order
     quint64 m_nextKey = 1;
     ClientInfo m_info;
+    // The Tincan session's working directory (classic commands run in the
+    // server's start directory).
+    SessionDirectory m_directory;
+    std::map<quint64, Transfer> m_transfers; // by an internal key
+    quint64 m_nextTransferKey = 1;
+    bool m_pumping = false; // in sendDownloadChunks
 };
 
 } // namespace Tincan

@@ -33,6 +33,14 @@ inline constexpr QLatin1StringView ElapsedMs{"elapsed_ms"};
 inline constexpr QLatin1StringView Truncated{"truncated"};
 inline constexpr QLatin1StringView FileName{"filename"};
 inline constexpr QLatin1StringView Hash{"hash"};
+// The session's working directory (welcome, exit).
+inline constexpr QLatin1StringView Cwd{"cwd"};
+// File transfers (§4.3).
+inline constexpr QLatin1StringView Transfer{"transfer"};   // the transfer's id, chosen by the client
+inline constexpr QLatin1StringView FileSize{"file_size"};  // the whole file (total_size is the frame's payload)
+inline constexpr QLatin1StringView Md5{"md5"};             // 32 lower-case hex digits
+inline constexpr QLatin1StringView Offset{"offset"};
+inline constexpr QLatin1StringView Overwrite{"overwrite"};
 // Authentication (auth_challenge, auth, welcome, error).
 inline constexpr QLatin1StringView Mechanism{"mechanism"};
 inline constexpr QLatin1StringView Nonce{"nonce"};
@@ -60,6 +68,14 @@ inline constexpr QLatin1StringView Pong{"pong"};       // either way: answer to 
 inline constexpr QLatin1StringView AuthChallenge{"auth_challenge"};
 // client -> server, answer to auth_challenge: its own nonce and the proof
 inline constexpr QLatin1StringView Auth{"auth"};
+// File transfers (§4.3).
+inline constexpr QLatin1StringView Upload{"upload"};               // client -> server: offer of a file
+inline constexpr QLatin1StringView Download{"download"};           // client -> server: asks for a file
+inline constexpr QLatin1StringView File{"file"};                   // server -> client: offer of a file
+inline constexpr QLatin1StringView TransferReady{"transfer_ready"}; // receiver -> sender: send from offset
+inline constexpr QLatin1StringView Data{"data"};                   // sender -> receiver: a chunk
+inline constexpr QLatin1StringView TransferDone{"transfer_done"};  // receiver -> sender: verified and in place
+inline constexpr QLatin1StringView TransferCancel{"transfer_cancel"}; // client -> server: give up
 } // namespace Type
 
 namespace StreamName {
@@ -85,6 +101,18 @@ inline constexpr QLatin1StringView AuthTimeout{"auth_timeout"};   // no answer w
 inline constexpr QLatin1StringView Penalized{"penalized"};        // this address failed recently; retry_after says when
 inline constexpr QLatin1StringView IdleTimeout{"idle_timeout"};   // nothing happened for the idle timeout
 inline constexpr QLatin1StringView TlsRequired{"tls_required"};   // plaintext from another machine; connect over TLS
+// File transfers; the connection stays open, the transfer ends.
+inline constexpr QLatin1StringView PathRefused{"path_refused"};       // absolute, escaping, or a link leading out
+inline constexpr QLatin1StringView NotFound{"not_found"};             // no such file, or its directory is missing
+inline constexpr QLatin1StringView NotAFile{"not_a_file"};            // a directory or a special file
+inline constexpr QLatin1StringView FileExists{"file_exists"};         // upload without overwrite onto a file
+inline constexpr QLatin1StringView FileError{"file_error"};           // open, read, write or rename failed
+inline constexpr QLatin1StringView ChecksumMismatch{"checksum_mismatch"}; // the bytes do not have the offered MD5
+inline constexpr QLatin1StringView TooManyTransfers{"too_many_transfers"};
+inline constexpr QLatin1StringView DuplicateTransfer{"duplicate_transfer"};
+inline constexpr QLatin1StringView UnknownTransfer{"unknown_transfer"};
+inline constexpr QLatin1StringView TransferBusy{"transfer_busy"};     // the same file is being written already
+inline constexpr QLatin1StringView BadData{"bad_data"};               // a data message out of place, order or size
 } // namespace ErrorCode
 
 namespace Limits {
@@ -118,6 +146,12 @@ inline constexpr std::chrono::seconds HelloTimeout{10};
 // server buffer or parse much.
 inline constexpr qsizetype PreAuthMaxHeaderSize = 4 * 1024;
 inline constexpr qint64 PreAuthMaxPayload = 0;
+// File transfers at once on one connection (both directions together).
+inline constexpr int MaxConcurrentTransfers = 8;
+// Payload of one data message: a sender cuts files into chunks this size.
+inline constexpr qsizetype TransferChunkSize = 64 * 1024;
+// A transfer's path, in bytes of UTF-8 (Linux's PATH_MAX).
+inline constexpr qsizetype MaxTransferPathSize = 4096;
 } // namespace Limits
 
 } // namespace Tincan::Console

@@ -168,6 +168,8 @@ bool ConsoleServer::listen(const Options &options)
 {
     Q_ASSERT(!m_listener);
     m_options = options;
+    m_startDirectory = QDir::cleanPath(
+        QDir(options.startDirectory.isEmpty() ? QDir::currentPath() : options.startDirectory).absolutePath());
     if (options.maxConnections < 1 || options.maxConnectionsPerAddress < 1 || options.loginGraceTime.count() <= 0
         || options.penaltyBase.count() < 0 || options.penaltyMax < options.penaltyBase
         || options.idleTimeout.count() < 0) {

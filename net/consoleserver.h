@@ -14,6 +14,7 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QPointer>
+#include <QSet>
 
 #include <chrono>
 #include <map>
@@ -123,6 +124,12 @@ public:
         // (localeOutputEncoding()). Set it for commands that print in another
         // one; the bytes are never converted.
         QString outputEncoding;
+        // Where every Tincan session's working directory starts, and where
+        // classic commands run. Empty: the server process's directory at listen().
+        QString startDirectory;
+        // File transfers may name any path: absolute ones, `..` out of the
+        // session's directory, links pointing outside it. Off by default.
+        bool allowAnyPath = false;
     };
 
     explicit ConsoleServer(QObject *parent = nullptr);
@@ -138,6 +145,8 @@ public:
     const Options &options() const { return m_options; }
     // The encoding the welcome announces (valid while listening).
     QString outputEncoding() const { return m_outputEncoding; }
+    // Options::startDirectory, made absolute at listen().
+    QString startDirectory() const { return m_startDirectory; }
 
     int connectionCount() const { return int(m_connections.size()); }
     // Connections not yet clients: their first byte or TLS handshake is
@@ -189,6 +198,10 @@ Q_SIGNALS:
     void commandStarted(quint64 clientId, const QString &requestId, const QString &command, qint64 pid);
     void commandFinished(quint64 clientId, const QString &requestId, Tincan::ProcessExit exit);
     void protocolErrorOccurred(quint64 clientId, const QString &message);
+    // A file transfer began (its offer was accepted) and ended; `path` is the
+    // server's file, `upload` is the client's direction.
+    void transferStarted(quint64 clientId, const QString &transferId, bool upload, const QString &path, qint64 size);
+    void transferFinished(quint64 clientId, const QString &transferId, bool ok, const QString &message);
     // A connection was turned away or cut by policy: a connection cap (then
     // clientId is 0: it never became a client), a penalised address, a
     // classic client from another machine, the login grace time, the idle
@@ -236,6 +249,9 @@ private:
     quint64 m_nextClientId = 1;
     bool m_shuttingDown = false;
     bool m_observeTraffic = false;
+    QString m_startDirectory;
+    // Files being received, on any connection: one writer per file.
+    QSet<QString> m_transferTargets;
     QString m_error;
 };
 

@@ -5,6 +5,14 @@
 #include "terminal/terminalview.h"
 
 #include <QActionGroup>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QMimeData>
 #include <QCoreApplication>
 #include <QHBoxLayout>
 #include <QKeyEvent>
@@ -12,6 +20,7 @@
 #include <QLocale>
 #include <QMenu>
 #include <QPainter>
+#include <QResizeEvent>
 #include <QPixmap>
 #include <QPushButton>
 #include <QScrollBar>
@@ -45,6 +54,9 @@ constexpr int DotSizes[] = { 16, 32 };
 constexpr int SideMargin = 6;
 constexpr int StatusLineVerticalMargin = 3;
 constexpr int RowSpacing = 4;
+// The prompt label gives the command line at least this share of the width:
+// a deep directory is elided rather than squeezing the input.
+constexpr int PromptMaxWidthPercent = 40;
 
 // The status line turns this colour while the connection is broken.
 constexpr QRgb ErrorBannerBackground = 0xfdecea;
@@ -119,10 +131,16 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
     statusLayout->addWidget(m_statusLabel, 1);
     statusLayout->addWidget(m_reconnectButton);
 
+    // Files dropped anywhere on the session are uploaded: the pane and the
+    // input line leave drops to it.
+    setAcceptDrops(true);
+    m_pane->setAcceptDrops(false);
+    m_pane->viewport()->setAcceptDrops(false);
     m_promptLabel = new QLabel(this);
     m_promptLabel->setFont(m_pane->font());
     m_input = new CommandLineEdit(this);
     m_input->setObjectName(QStringLiteral("commandLine"));
+    m_input->setAcceptDrops(false);
     m_input->setFont(m_pane->font());
     m_input->setPlaceholderText(tr("Type a command and press Enter"));
     m_input->setClearButtonEnabled(false);
@@ -153,6 +171,7 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
     connect(m_client, &ConsoleClient::commandFinished, this, &ConsoleSessionWidget::onCommandFinished);
     connect(m_client, &ConsoleClient::commandFailed, this, &ConsoleSessionWidget::onCommandFailed);
     connect(m_client, &ConsoleClient::errorOccurred, this, &ConsoleSessionWidget::onErrorOccurred);
+    connect(m_client, &ConsoleClient::currentDirectoryChanged, this, &ConsoleSessionWidget::updatePromptLabel);
     updateStatusLine();
 }
 
@@ -193,6 +212,7 @@ void ConsoleSessionWidget::applyTerminalFont(int points)
     resized.setPointSize(points);
     m_input->setFont(resized);
     m_promptLabel->setFont(resized);
+    updatePromptLabel();
 }
 
 void ConsoleSessionWidget::showFindBar()
@@ -204,9 +224,33 @@ void ConsoleSessionWidget::connectToServer(const QString &host, quint16 port, Co
 {
     m_reconnectAfterCancel = false;
     m_client->connectToServer(host, port, mode);
-    m_promptLabel->setText(QStringLiteral("%1 $").arg(address()));
+    updatePromptLabel();
     updateStatusLine();
     Q_EMIT statusChanged();
+}
+
+QString ConsoleSessionWidget::prompt() const
+{
+    // The full path: the client cannot know the server user's home, so it
+    // never abbreviates it to ~.
+    const QString directory = m_client->currentDirectory();
+    if (directory.isEmpty())
+        return QStringLiteral("%1 $").arg(address());
+    return QStringLiteral("%1:%2 $").arg(address(), directory);
+}
+
+void ConsoleSessionWidget::updatePromptLabel()
+{
+    const QString full = prompt();
+    const int budget = std::max(1, width() * PromptMaxWidthPercent / 100);
+    m_promptLabel->setText(QFontMetrics(m_promptLabel->font()).elidedText(full, Qt::ElideMiddle, budget));
+    m_promptLabel->setToolTip(full);
+}
+
+void ConsoleSessionWidget::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updatePromptLabel();
 }
 
 QString ConsoleSessionWidget::address() const
@@ -298,7 +342,7 @@ quint64 ConsoleSessionWidget::runCommand(const QString &command)
     if (command.trimmed().isEmpty())
         return 0;
     startNewLine();
-    appendText(TextKind::Prompt, QStringLiteral("%1 $").arg(address()) + QLatin1Char(' '));
+    appendText(TextKind::Prompt, prompt() + QLatin1Char(' '));
     appendText(TextKind::Command, command + QLatin1Char('\n'));
 
     const quint64 id = m_client->exec(command);
@@ -442,6 +486,12 @@ QStringDecoder ConsoleSessionWidget::makeDecoder() const
 
 void ConsoleSessionWidget::addEncodingMenu(QMenu *menu)
 {
+    menu->addSeparator();
+    QAction *download = menu->addAction(tr("&Download…"));
+    download->setObjectName(QStringLiteral("downloadAction"));
+    download->setEnabled(m_client->state() == ConsoleClient::State::Ready
+                         && m_client->mode() == ConsoleClient::Mode::Tincan && m_transfers);
+    connect(download, &QAction::triggered, this, &ConsoleSessionWidget::askDownload);
     menu->addSeparator();
     QMenu *encodings = menu->addMenu(tr("&Encoding"));
     encodings->setObjectName(QStringLiteral("encodingMenu"));
@@ -603,6 +653,102 @@ bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
         return true;
     }
     return QWidget::eventFilter(watched, event);
+}
+
+
+// ---- file transfers ----------------------------------------------------------
+
+QStringList ConsoleSessionWidget::droppedFiles(const QMimeData *mime)
+{
+    QStringList files;
+    if (!mime || !mime->hasUrls())
+        return files;
+    for (const QUrl &url : mime->urls()) {
+        const QFileInfo info(url.toLocalFile());
+        if (url.isLocalFile() && info.isFile())
+            files.append(info.absoluteFilePath());
+    }
+    return files;
+}
+
+void ConsoleSessionWidget::dragEnterEvent(QDragEnterEvent *event)
+{
+    // Only files, and only where they can go: a Tincan session that is ready.
+    if (m_transfers && m_client->mode() == ConsoleClient::Mode::Tincan && !droppedFiles(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void ConsoleSessionWidget::dropEvent(QDropEvent *event)
+{
+    const QStringList files = droppedFiles(event->mimeData());
+    if (files.isEmpty() || !m_transfers) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    for (const QString &file : files)
+        startUpload(file);
+}
+
+quint64 ConsoleSessionWidget::startUpload(const QString &localPath, bool overwrite)
+{
+    if (!m_transfers || m_client->mode() != ConsoleClient::Mode::Tincan)
+        return 0;
+    const QString remotePath = QFileInfo(localPath).fileName();
+    const quint64 id = m_client->upload(localPath, remotePath, overwrite);
+    m_transfers->addTransfer(m_client, id, remotePath, true);
+    appendLine(TextKind::Notice, tr("Uploading %1 to %2…").arg(localPath, remotePath));
+    // An existing file: ask, then send it again to replace it.
+    const QPointer<ConsoleSessionWidget> self(this);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(m_client, &ConsoleClient::transferFailed, this,
+                          [this, self, id, localPath, remotePath, overwrite,
+                           connection](quint64 failed, ConsoleClient::TransferError error, const QString &) {
+                              if (failed != id)
+                                  return;
+                              disconnect(*connection);
+                              if (overwrite || error != ConsoleClient::TransferError::Exists)
+                                  return;
+                              const bool replace
+                                  = m_overwriteQuestion
+                                        ? m_overwriteQuestion(remotePath)
+                                        : QMessageBox::question(this, tr("Replace File?"),
+                                                                tr("%1 exists on the server. Replace it?").arg(remotePath))
+                                              == QMessageBox::Yes;
+                              if (replace && self)
+                                  startUpload(localPath, true);
+                          });
+    Q_EMIT transferAdded();
+    return id;
+}
+
+quint64 ConsoleSessionWidget::startDownload(const QString &remotePath, const QString &localPath, bool overwrite)
+{
+    if (!m_transfers || m_client->mode() != ConsoleClient::Mode::Tincan)
+        return 0;
+    const quint64 id = m_client->download(remotePath, localPath, overwrite);
+    m_transfers->addTransfer(m_client, id, remotePath, false);
+    appendLine(TextKind::Notice, tr("Downloading %1 to %2…").arg(remotePath, localPath));
+    Q_EMIT transferAdded();
+    return id;
+}
+
+void ConsoleSessionWidget::askDownload()
+{
+    bool ok = false;
+    const QString remotePath = QInputDialog::getText(
+        this, tr("Download"), tr("File on the server (relative to %1):").arg(m_client->currentDirectory()),
+        QLineEdit::Normal, QString(), &ok);
+    if (!ok || remotePath.trimmed().isEmpty())
+        return;
+    const QString suggested = QDir::home().filePath(remotePath.trimmed().section(QLatin1Char('/'), -1));
+    // The save dialog asks before replacing a file, so its answer is the overwrite.
+    const QString localPath = QFileDialog::getSaveFileName(this, tr("Save As"), suggested);
+    if (localPath.isEmpty())
+        return;
+    startDownload(remotePath.trimmed(), localPath, true);
 }
 
 } // namespace Tincan

@@ -5,21 +5,27 @@
 #include "consoleclient.h"
 #include "terminal/ansiparser.h"
 #include "terminal/terminalview.h" // terminal() is a QPlainTextEdit to its users
+#include "transferlistmodel.h"
 
 #include <QByteArray>
 #include <QElapsedTimer>
 #include <QIcon>
 #include <QKeyCombination>
 #include <QList>
+#include <QPointer>
 #include <QStringDecoder>
 #include <QTextCharFormat>
 #include <QWidget>
 
 #include <array>
+#include <functional>
 #include <map>
 #include <optional>
 
+class QDragEnterEvent;
+class QDropEvent;
 class QLabel;
+class QMimeData;
 class QMenu;
 class QPushButton;
 
@@ -60,6 +66,26 @@ public:
     explicit ConsoleSessionWidget(QWidget *parent = nullptr);
     ~ConsoleSessionWidget() override;
 
+    // File transfers: rows go into `model` (the transfers panel's); without
+    // one, transfers are refused.
+    void setTransferModel(TransferListModel *model) { m_transfers = model; }
+    // Sends a local file into the session's working directory, under its
+    // own name (a drop on the session does this). An existing remote file is
+    // replaced only if the overwrite question says yes. Returns the transfer
+    // id, or 0 when it cannot start (not a Tincan session, not a file).
+    quint64 startUpload(const QString &localPath, bool overwrite = false);
+    // Fetches `remotePath` (relative to the session's directory) into `localPath`.
+    quint64 startDownload(const QString &remotePath, const QString &localPath, bool overwrite);
+    // Asks for a remote path and where to save it, then downloads ("Download…").
+    void askDownload();
+    // How the session asks whether to replace an existing remote file
+    // (default: a message box). Tests answer without a dialog.
+    void setOverwriteQuestion(std::function<bool(const QString &remotePath)> question)
+    {
+        m_overwriteQuestion = std::move(question);
+    }
+
+
     void connectToServer(const QString &host, quint16 port, ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan);
 
     ConsoleClient *client() const { return m_client; }
@@ -69,6 +95,9 @@ public:
     ConsoleClient::State state() const { return m_client->state(); }
     // "host:port", with brackets around an IPv6 address.
     QString address() const;
+    // "host:port:/remote/dir $", or "host:port $" while the server has told no
+    // working directory (classic servers, before the welcome).
+    QString prompt() const;
     // One sentence on the connection, for the session's status line and the
     // window's status bar.
     QString statusText() const;
@@ -109,14 +138,24 @@ public Q_SLOTS:
     void showFindBar();
 
 Q_SIGNALS:
+    // A file transfer was started (for the window to show its panel).
+    void transferAdded();
     // The state, statusText() or address() changed.
     void statusChanged();
     void runningCommandCountChanged(int count);
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
+    void resizeEvent(QResizeEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
+    // Local files among dropped URLs.
+    static QStringList droppedFiles(const QMimeData *mime);
+    // Sets the prompt label, elided in the middle when the directory is long
+    // (the whole prompt is its tooltip).
+    void updatePromptLabel();
     struct Running
     {
         QString command;
@@ -166,6 +205,8 @@ private:
     // An error line was written for the current connection attempt.
     bool m_errorShown = false;
     bool m_reconnectAfterCancel = false;
+    QPointer<TransferListModel> m_transfers;
+    std::function<bool(const QString &)> m_overwriteQuestion;
 };
 
 } // namespace Tincan

@@ -7,11 +7,14 @@
 #include "rawconnectdialog.h"
 #include "rawsessionwidget.h"
 #include "server/serverwindow.h"
+#include "transferlistmodel.h"
+#include "transferspanel.h"
 
 #include <QAbstractButton>
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDockWidget>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QLabel>
@@ -81,6 +84,15 @@ MainWindow::MainWindow(const ChatController::Options &chat, QWidget *parent)
     m_statusLabel = new QLabel(this);
     m_statusLabel->setObjectName(QStringLiteral("windowStatusLabel"));
     statusBar()->addWidget(m_statusLabel, 1);
+
+    // One transfers panel for every session, docked below; shown when a
+    // transfer starts, hidden again from its title bar or the Session menu.
+    m_transferModel = new TransferListModel(this);
+    m_transfersDock = new QDockWidget(tr("Transfers"), this);
+    m_transfersDock->setObjectName(QStringLiteral("transfersDock"));
+    m_transfersDock->setWidget(new TransfersPanel(m_transferModel, m_transfersDock));
+    addDockWidget(Qt::BottomDockWidgetArea, m_transfersDock);
+    m_transfersDock->hide();
 
     createActions();
     createChat();
@@ -217,6 +229,13 @@ void MainWindow::createActions()
             session->clear();
     });
 
+    m_downloadAction = makeAction(QStringLiteral("downloadAction"), tr("&Download File…"), QKeySequence());
+    m_downloadAction->setStatusTip(tr("Fetch a file from the server; drop files on a session to upload them"));
+    connect(m_downloadAction, &QAction::triggered, this, [this] {
+        if (ConsoleSessionWidget *session = currentSession())
+            session->askDownload();
+    });
+
     m_aboutAction = makeAction(QStringLiteral("aboutAction"), tr("&About Tincan"), QKeySequence());
     m_aboutAction->setMenuRole(QAction::AboutRole);
     connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
@@ -317,6 +336,9 @@ void MainWindow::createMenus()
     session->addSeparator();
     session->addAction(m_copyAction);
     session->addAction(m_clearAction);
+    session->addSeparator();
+    session->addAction(m_downloadAction);
+    session->addAction(m_transfersDock->toggleViewAction());
 
     QMenu *chat = menuBar()->addMenu(tr("&Chat"));
     chat->addAction(m_chat->addContactAction());
@@ -479,6 +501,8 @@ ConsoleSessionWidget *MainWindow::openSession(
 {
     auto *session = new ConsoleSessionWidget(m_sessionTabs);
     session->client()->setTls(tls);
+    session->setTransferModel(m_transferModel);
+    connect(session, &ConsoleSessionWidget::transferAdded, m_transfersDock, &QDockWidget::show);
     if (!password.isEmpty())
         session->client()->setPassword(password);
     session->client()->setKnownHostsPath(knownHostsPath());
@@ -559,6 +583,8 @@ void MainWindow::updateWindow()
     m_cancelAction->setEnabled(session && session->runningCommandCount() > 0);
     m_copyAction->setEnabled(session);
     m_clearAction->setEnabled(session);
+    m_downloadAction->setEnabled(session && session->client()->mode() == ConsoleClient::Mode::Tincan
+                                 && session->state() == ConsoleClient::State::Ready);
 }
 
 void MainWindow::closeCurrentSession()

@@ -14,6 +14,7 @@
 #include <functional>
 
 class QAction;
+class QDockWidget;
 class QLabel;
 class QStackedWidget;
 class QSystemTrayIcon;
@@ -24,6 +25,7 @@ namespace Tincan {
 class ChatWidget;
 class ConsoleSessionWidget;
 class ServerWindow;
+class TransferListModel;
 class RawSessionWidget;
 
 class MainWindow final : public QMainWindow
@@ -73,6 +75,9 @@ public:
     // Shows the server window (menu Server → Server Window, `tincan --server`).
     void showServerWindow();
     ServerWindow *serverWindow() const { return m_serverWindow; }
+    // The file transfers of every session, and the dock that shows them.
+    TransferListModel *transferModel() const { return m_transferModel; }
+    QDockWidget *transfersDock() const { return m_transfersDock; }
     // Brings the Chat page to the front, with `conversation` open if given.
     void showChat(const QString &conversation = QString());
 
@@ -126,6 +131,9 @@ private:
     QAction *m_cancelAction = nullptr;
     QAction *m_copyAction = nullptr;
     QAction *m_clearAction = nullptr;
+    QAction *m_downloadAction = nullptr;
+    TransferListModel *m_transferModel = nullptr;
+    QDockWidget *m_transfersDock = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_aboutQtAction = nullptr;
 

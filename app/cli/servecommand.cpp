@@ -145,6 +145,11 @@ int runServe(const QStringList &arguments)
         QStringLiteral("no-classic"),
         CliText::tr("Refuse classic console clients, even from this machine: they cannot log in, so on a machine "
                     "shared with other users they would bypass the password."));
+    const QCommandLineOption allowAnyPathOption(
+        QStringLiteral("allow-any-path"),
+        CliText::tr("Let console file transfers name any path the server's user may use: absolute paths, .. out of "
+                    "the session's directory, links leading out of it. Without it they stay inside the session's "
+                    "working directory."));
     const ConsoleServer::Options defaults;
     const QCommandLineOption maxConnectionsOption(
         QStringLiteral("max-connections"),
@@ -203,7 +208,8 @@ int runServe(const QStringList &arguments)
         CliText::tr("Do not log connections and commands on standard error (refused connections and failed logins "
                     "are still logged)."));
     parser.addOptions({consoleOption, echoTcpOption, echoUdpOption, execUdpOption, bindOption, insecureOption,
-                       passwordFileOption, passwordHashFileOption, noClassicOption, capOption, maxConnectionsOption,
+                       passwordFileOption, passwordHashFileOption, noClassicOption, allowAnyPathOption, capOption,
+                       maxConnectionsOption,
                        maxPerAddressOption, loginGraceOption, penaltyOption, penaltyMaxOption, idleTimeoutOption,
                        tlsOption, tlsDirOption, encodingOption, quietOption});
 
@@ -252,6 +258,7 @@ int runServe(const QStringList &arguments)
     consoleOptions.address = *address;
     consoleOptions.insecure = insecure;
     consoleOptions.classicAllowed = !parser.isSet(noClassicOption);
+    consoleOptions.allowAnyPath = parser.isSet(allowAnyPathOption);
     if (parser.isSet(capOption)) {
         bool ok = false;
         const qint64 cap = parser.value(capOption).toLongLong(&ok);
@@ -475,6 +482,22 @@ int runServe(const QStringList &arguments)
                              logEvent(CliText::tr("console: client %1 request %2 finished: %3")
                                           .arg(id)
                                           .arg(request, formatExit(exit)));
+                         });
+        QObject::connect(server, &ConsoleServer::transferStarted, server,
+                         [](quint64 id, const QString &transfer, bool upload, const QString &path, qint64 size) {
+                             logEvent((upload ? CliText::tr("console: client %1 transfer %2 upload of %3 bytes to %4")
+                                              : CliText::tr("console: client %1 transfer %2 download of %3 bytes from %4"))
+                                          .arg(id)
+                                          .arg(transfer)
+                                          .arg(size)
+                                          .arg(path));
+                         });
+        QObject::connect(server, &ConsoleServer::transferFinished, server,
+                         [](quint64 id, const QString &transfer, bool ok, const QString &message) {
+                             logEvent(ok ? CliText::tr("console: client %1 transfer %2 done").arg(id).arg(transfer)
+                                         : CliText::tr("console: client %1 transfer %2 ended: %3")
+                                               .arg(id)
+                                               .arg(transfer, message));
                          });
         QObject::connect(server, &ConsoleServer::protocolErrorOccurred, server,
                          [](quint64 id, const QString &message) {

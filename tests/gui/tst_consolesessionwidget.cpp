@@ -26,6 +26,7 @@
 #include <QTextDocument>
 
 #include <QStringDecoder>
+#include <QTemporaryDir>
 
 #include <memory>
 
@@ -105,6 +106,8 @@ private Q_SLOTS:
     void cancelInClassicModeReconnects();
     void cancelOfQueuedClassicCommandKeepsConnection();
     void showsUnknownClassicExitStatus();
+    void promptFollowsTheWorkingDirectory();
+    void classicPromptHasNoDirectory();
 
     void walksHistory_data();
     void walksHistory();
@@ -157,7 +160,10 @@ void TestConsoleSessionWidget::showsPromptOutputAndExitStatus()
     typeCommand(*session, QStringLiteral("echo hello from tincan"));
     QVERIFY(session->commandLine()->text().isEmpty());
 
-    const QString prompt = QStringLiteral("127.0.0.1:%1 $ echo hello from tincan").arg(m_server->serverPort());
+    // The session's directory is part of the prompt: the server's start directory.
+    const QString prompt = QStringLiteral("127.0.0.1:%1:%2 $ echo hello from tincan")
+                               .arg(m_server->serverPort())
+                               .arg(m_server->startDirectory());
     QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0 · ")));
     const QStringList lines = paneText(*session).split(QLatin1Char('\n'));
     const qsizetype promptLine = lines.indexOf(prompt);
@@ -551,6 +557,53 @@ void TestConsoleSessionWidget::runsInClassicMode()
     typeCommand(*session, QStringLiteral("echo second"));
     QTRY_VERIFY(paneText(*session).contains(QStringLiteral("second\n[exit 0")));
     QVERIFY(paneText(*session).contains(QStringLiteral("first\n[exit 0")));
+}
+
+void TestConsoleSessionWidget::promptFollowsTheWorkingDirectory()
+{
+    QTemporaryDir tree;
+    QVERIFY(tree.isValid());
+    const QString deep = QStringLiteral("/a-rather-long-directory-name/another-rather-long-directory-name/and-more");
+    QVERIFY(QDir(tree.path()).mkpath(deep.mid(1)));
+    m_server = std::make_unique<ConsoleServer>();
+    ConsoleServer::Options options;
+    options.port = 0;
+    options.startDirectory = tree.path();
+    QVERIFY(m_server->listen(options));
+    auto session = connectedSession();
+    QVERIFY(session);
+    session->resize(1200, 600);
+    const QString address = QStringLiteral("127.0.0.1:%1").arg(m_server->serverPort());
+    QTRY_COMPARE(session->prompt(), QStringLiteral("%1:%2 $").arg(address, tree.path()));
+
+    typeCommand(*session, QStringLiteral("cd ") + deep.mid(1));
+    const QString full = tree.path() + deep;
+    QTRY_COMPARE(session->prompt(), QStringLiteral("%1:%2 $").arg(address, full));
+    // The next command is echoed after the new prompt, in full.
+    typeCommand(*session, QStringLiteral("pwd"));
+    QTRY_VERIFY2(paneText(*session).contains(QStringLiteral("%1:%2 $ pwd\n%2\n").arg(address, full)),
+                 qPrintable(paneText(*session)));
+    // The label is elided when narrow, with the whole prompt as its tooltip.
+    const QList<QLabel *> labels = session->findChildren<QLabel *>();
+    const auto promptLabel = std::find_if(labels.cbegin(), labels.cend(),
+                                          [&](QLabel *candidate) { return candidate->toolTip() == session->prompt(); });
+    QVERIFY(promptLabel != labels.cend());
+    session->resize(300, 600);
+    QTRY_VERIFY((*promptLabel)->text().contains(QChar(0x2026)));
+    QVERIFY((*promptLabel)->text().endsWith(QStringLiteral(" $")));
+    QVERIFY((*promptLabel)->text().size() < session->prompt().size());
+    session->resize(4000, 600);
+    QTRY_COMPARE((*promptLabel)->text(), session->prompt());
+}
+
+void TestConsoleSessionWidget::classicPromptHasNoDirectory()
+{
+    auto session = connectedSession(ConsoleClient::Mode::Classic);
+    QVERIFY(session);
+    QCOMPARE(session->prompt(), QStringLiteral("127.0.0.1:%1 $").arg(m_server->serverPort()));
+    typeCommand(*session, QStringLiteral("cd /"));
+    QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
+    QCOMPARE(session->prompt(), QStringLiteral("127.0.0.1:%1 $").arg(m_server->serverPort()));
 }
 
 void TestConsoleSessionWidget::cancelInClassicModeReconnects()

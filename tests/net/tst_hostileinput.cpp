@@ -25,6 +25,9 @@
 
 #include <QCborMap>
 #include <QCborStreamWriter>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QTemporaryDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QNetworkDatagram>
@@ -333,9 +336,10 @@ class TestHostileInput : public QObject
 private:
     std::unique_ptr<ConsoleServer> m_console;
 
-    bool startConsole(std::chrono::milliseconds grace = HostileGraceTime)
+    bool startConsole(std::chrono::milliseconds grace = HostileGraceTime, const QString &startDirectory = {})
     {
         ConsoleServer::Options options;
+        options.startDirectory = startDirectory;
         options.port = 0;
         options.password = testHash();
         options.classicAllowed = false;
@@ -567,6 +571,152 @@ private Q_SLOTS:
         QCOMPARE(started.count(), 0);
         QVERIFY(Test::spinUntil([&] { return m_console->connectionCount() == 0; }, RowTimeout));
         QVERIFY(consoleStillServes());
+    }
+
+    // File transfers from a logged-in stranger: each row's messages end in
+    // one error that names the problem; the connection stays open and runs a
+    // command, no file is left behind, and other clients are served.
+    void consoleTransfers_data()
+    {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("code"); // the last error's code; empty: no error at all
+        QTest::addColumn<QString>("message");
+
+        // The header verbatim, with the total_size every frame needs put first.
+        const auto frame = [](const QByteArray &json, const QByteArray &payload = {}) {
+            return rawFrame(QByteArray("{\"total_size\":" + QByteArray::number(payload.size()) + ',' + json.mid(1)), payload);
+        };
+        const QByteArray abcMd5 = QCryptographicHash::hash("abc", QCryptographicHash::Md5).toHex();
+        const QByteArray upload3 = frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":3,"md5":")" + abcMd5
+                                         + R"("})");
+        const QString badRequest = QString(ErrorCode::BadRequest);
+        const QString badData = QString(ErrorCode::BadData);
+
+        QTest::newRow("data for an unknown transfer") << frame(R"({"type":"data","transfer":7,"offset":0})", "abc")
+                                                      << QString(ErrorCode::UnknownTransfer) << QStringLiteral("7");
+        QTest::newRow("upload of size -1")
+            << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":-1,"md5":")" + abcMd5 + R"("})")
+            << badRequest << QStringLiteral("file_size");
+        QTest::newRow("upload of size 2^60")
+            << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":1152921504606846976,"md5":")" + abcMd5
+                     + R"("})")
+            << badRequest << QStringLiteral("file_size");
+        QTest::newRow("upload of size 1e300")
+            << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":1e300,"md5":")" + abcMd5 + R"("})")
+            << badRequest << QStringLiteral("file_size");
+        QTest::newRow("upload of size \"3\"")
+            << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":"3","md5":")" + abcMd5 + R"("})")
+            << badRequest << QStringLiteral("file_size");
+        QTest::newRow("md5 of 31 digits")
+            << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":3,"md5":")" + abcMd5.first(31) + R"("})")
+            << badRequest << QStringLiteral("md5");
+        QTest::newRow("md5 not hex") << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":3,"md5":")"
+                                              + QByteArray(32, 'z') + R"("})")
+                                     << badRequest << QStringLiteral("md5");
+        QTest::newRow("md5 a number") << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":3,"md5":5})")
+                                      << badRequest << QStringLiteral("md5");
+        QTest::newRow("filename a number")
+            << frame(R"({"type":"upload","transfer":1,"filename":5,"file_size":3,"md5":")" + abcMd5 + R"("})")
+            << badRequest << QStringLiteral("filename");
+        QTest::newRow("filename of 5000 bytes")
+            << frame(R"({"type":"upload","transfer":1,"filename":")" + QByteArray(5000, 'a') + R"(","file_size":3,"md5":")"
+                     + abcMd5 + R"("})")
+            << badRequest << QStringLiteral("4096");
+        QTest::newRow("no transfer id")
+            << frame(R"({"type":"upload","filename":"f","file_size":3,"md5":")" + abcMd5 + R"("})") << badRequest
+            << QStringLiteral("transfer");
+        QTest::newRow("transfer id of 200 characters")
+            << frame(R"({"type":"download","transfer":")" + QByteArray(200, 'x') + R"(","filename":"existing.txt"})")
+            << badRequest << QStringLiteral("transfer");
+        QTest::newRow("more bytes than announced") << upload3 + frame(R"({"type":"data","transfer":1,"offset":0})", "abcd")
+                                                   << badData << QStringLiteral("More bytes");
+        QTest::newRow("data out of order")
+            << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":6,"md5":")" + abcMd5 + R"("})")
+                   + frame(R"({"type":"data","transfer":1,"offset":0})", "abc")
+                   + frame(R"({"type":"data","transfer":1,"offset":5})", "def")
+            << badData << QStringLiteral("out of order");
+        QTest::newRow("first data at 2") << upload3 + frame(R"({"type":"data","transfer":1,"offset":2})", "c") << badData
+                                         << QStringLiteral("must start at 0");
+        QTest::newRow("data without an offset") << upload3 + frame(R"({"type":"data","transfer":1})", "abc") << badData
+                                                << QStringLiteral("must start at 0");
+        QTest::newRow("a chunk of 64 KiB + 1")
+            << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":100000,"md5":")" + abcMd5 + R"("})")
+                   + frame(R"({"type":"data","transfer":1,"offset":0})", QByteArray(64 * 1024 + 1, 'x'))
+            << badData << QStringLiteral("at most 65536");
+        QTest::newRow("bytes that do not have the md5")
+            << upload3 + frame(R"({"type":"data","transfer":1,"offset":0})", "abd")
+            << QString(ErrorCode::ChecksumMismatch) << QStringLiteral("MD5");
+        QTest::newRow("transfer_ready for an upload")
+            << upload3 + frame(R"({"type":"transfer_ready","transfer":1,"offset":0})") << badData
+            << QStringLiteral("not expected");
+        QTest::newRow("transfer_done for an unknown transfer") << frame(R"({"type":"transfer_done","transfer":3})")
+                                                               << QString(ErrorCode::UnknownTransfer) << QStringLiteral("3");
+        QTest::newRow("data for a download")
+            << frame(R"({"type":"download","transfer":1,"filename":"existing.txt"})")
+                   + frame(R"({"type":"data","transfer":1,"offset":0})", "abc")
+            << badData << QStringLiteral("wrong direction");
+        QTest::newRow("transfer_ready before the offer")
+            << frame(R"({"type":"download","transfer":1,"filename":"existing.txt"})")
+                   + frame(R"({"type":"transfer_ready","transfer":1,"offset":1000})")
+            << badData << QStringLiteral("not expected");
+        QTest::newRow("duplicate transfer id")
+            << upload3 + frame(R"({"type":"upload","transfer":1,"filename":"g","file_size":3,"md5":")" + abcMd5 + R"("})")
+            << QString(ErrorCode::DuplicateTransfer) << QStringLiteral("1");
+        QByteArray nine;
+        for (int i = 1; i <= Limits::MaxConcurrentTransfers + 1; ++i)
+            nine += frame(QByteArray(R"({"type":"upload","transfer":)" + QByteArray::number(i) + R"(,"filename":"f)"
+                                     + QByteArray::number(i) + R"(","file_size":3,"md5":")" + abcMd5 + R"("})"));
+        QTest::newRow("nine transfers at once") << nine << QString(ErrorCode::TooManyTransfers) << QStringLiteral("8");
+        QTest::newRow("two writers of one file")
+            << upload3 + frame(R"({"type":"upload","transfer":2,"filename":"./f","file_size":3,"md5":")" + abcMd5 + R"("})")
+            << QString(ErrorCode::TransferBusy) << QStringLiteral("one transfer at a time");
+        QTest::newRow("absolute path") << frame(R"({"type":"download","transfer":1,"filename":"/etc/passwd"})")
+                                       << QString(ErrorCode::PathRefused) << QStringLiteral("absolute");
+        QTest::newRow("dot dot") << frame(R"({"type":"download","transfer":1,"filename":"../../etc/passwd"})")
+                                 << QString(ErrorCode::PathRefused) << QStringLiteral("out of the session");
+        QTest::newRow("NUL in the name") << frame("{\"type\":\"upload\",\"transfer\":1,\"filename\":\"a\\u0000b\","
+                                                  "\"file_size\":3,\"md5\":\"" + abcMd5 + "\"}")
+                                         << badRequest << QStringLiteral("NUL");
+        QTest::newRow("cancel of an unknown transfer") << frame(R"({"type":"transfer_cancel","transfer":5})") << QString()
+                                                       << QString();
+    }
+
+    void consoleTransfers()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, code);
+        QFETCH(QString, message);
+        QTemporaryDir directory;
+        QVERIFY(directory.isValid());
+        QFile existing(directory.filePath(QStringLiteral("existing.txt")));
+        QVERIFY(existing.open(QIODevice::WriteOnly) && existing.write("existing\n") == 9);
+        existing.close();
+        QVERIFY(startConsole(HostileGraceTime, directory.path()));
+
+        RawConsoleClient client(m_console->serverPort());
+        QVERIFY(logIn(client));
+        client.write(bytes);
+        // A ping after the row: its pong says the server has handled everything before it.
+        client.sendFrame({{Key::Type, Type::Ping}, {Key::Id, QStringLiteral("after")}});
+        QVERIFY(client.waitFor(Type::Pong, QStringLiteral("after"), RowTimeout));
+        QVector<Frame> errors;
+        for (const Frame &frame : client.frames())
+            if (Test::typeOf(frame) == Type::Error)
+                errors.append(frame);
+        if (code.isEmpty()) {
+            QCOMPARE(errors.size(), 0);
+        } else {
+            QVERIFY2(!errors.isEmpty(), "no error");
+            QCOMPARE(errors.constLast().header.value(Key::Code).toString(), code);
+            const QString text = errors.constLast().header.value(Key::Message).toString();
+            QVERIFY2(text.contains(message), qPrintable(text));
+        }
+        // The connection stays, serves a command, and nothing was written.
+        QVERIFY(!client.isDisconnected());
+        QVERIFY(runsNormally(client, 99));
+        QCOMPARE(QDir(directory.path()).entryList(QDir::Files | QDir::Hidden | QDir::System),
+                 QStringList{QStringLiteral("existing.txt")});
+        QCOMPARE(client.decodeError(), QString());
     }
 
     // 300 connections at once against the caps (256 in all, 32 per address):

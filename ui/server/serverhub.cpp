@@ -164,6 +164,20 @@ bool ServerHub::startConsole(Service &service, const QHostAddress &address, cons
         [this, run](quint64 id, const QString &requestId, const ProcessExit &exit) {
             note(Severity::Info, tr("%1: command %2 %3").arg(describe({ kind, run, id }), requestId, exitText(exit)));
         });
+    connect(server, &ConsoleServer::transferStarted, this,
+        [this, run](quint64 id, const QString &transferId, bool upload, const QString &path, qint64 size) {
+            note(Severity::Info,
+                (upload ? tr("%1: transfer %2: receiving %3 (%4 bytes)") : tr("%1: transfer %2: sending %3 (%4 bytes)"))
+                    .arg(describe({ kind, run, id }), transferId, path, QString::number(size)));
+        });
+    connect(server, &ConsoleServer::transferFinished, this,
+        [this, run](quint64 id, const QString &transferId, bool ok, const QString &message) {
+            if (ok)
+                note(Severity::Info, tr("%1: transfer %2 done").arg(describe({ kind, run, id }), transferId));
+            else
+                note(Severity::Warning,
+                    tr("%1: transfer %2 ended: %3").arg(describe({ kind, run, id }), transferId, message));
+        });
     connect(server, &ConsoleServer::connectionRefused, this,
         [this, run](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
             const QString who = id != 0 && m_clients->rowOf({ kind, run, id }) >= 0

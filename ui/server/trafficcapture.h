@@ -25,8 +25,9 @@ public:
     // Only the newest bytes of each direction are rendered: enough to read,
     // cheap enough to redraw several times a second.
     static constexpr qsizetype RenderedBytesPerDirection = 8 * 1024;
-    // A header is shown up to this many characters.
-    static constexpr qsizetype MaxHeaderPreview = 80;
+    // A header is shown up to this many characters: room for a welcome or
+    // an exit whose "cwd" (sorted first) is a deep path, with its "type" after it.
+    static constexpr qsizetype MaxHeaderPreview = 240;
     static constexpr int BytesPerDumpLine = 16;
 
     // Where the bytes are scanned for frames (the console) or not (echo services).
