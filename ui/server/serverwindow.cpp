@@ -196,14 +196,14 @@ QWidget *ServerWindow::createServicesPanel()
             row.insecure->setToolTip(tr("Allow an address other machines can reach with no password: anyone who "
                                         "reaches the port can run any command as you."));
             if (kind == ServiceKind::Console) {
-                auto *box = new QHBoxLayout;
-                box->setContentsMargins(0, 0, 0, 0);
+                auto *consoleOptions = new QHBoxLayout;
+                consoleOptions->setContentsMargins(0, 0, 0, 0);
                 m_passwordButton = new QPushButton(tr("Password…"));
                 m_passwordButton->setObjectName(QStringLiteral("console-password"));
                 connect(m_passwordButton, &QPushButton::clicked, this, &ServerWindow::editConsolePassword);
-                box->addWidget(m_passwordButton);
-                box->addWidget(row.insecure);
-                grid->addLayout(box, gridRow, 3);
+                consoleOptions->addWidget(m_passwordButton);
+                consoleOptions->addWidget(row.insecure);
+                grid->addLayout(consoleOptions, gridRow, 3);
             } else {
                 grid->addWidget(row.insecure, gridRow, 3);
             }
