@@ -132,10 +132,6 @@
         <translation>exec: 未指定命令。试试：tincan-cli exec -- ls -l</translation>
     </message>
     <message>
-        <source>exec: invalid port &quot;%1&quot;.</source>
-        <translation>exec: 无效的端口 &quot;%1&quot;。</translation>
-    </message>
-    <message>
         <source>killed by signal %1</source>
         <translation>被信号 %1 终止</translation>
     </message>
@@ -276,38 +272,6 @@
         <translation>exec-udp: 已结束（%1）：%2</translation>
     </message>
     <message>
-        <source>Usage: tincan-cli [--lang LANG] COMMAND [OPTIONS]
-
-Commands:
-  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)
-  exec    run a command on a console server (tincan-cli exec -- ls -l)
-  known-hosts  list or forget pinned console servers (tincan-cli known-hosts --list)
-  passwd  make a console password hash (tincan-cli passwd --output console.hash)
-  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)
-  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)
-  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)
-
-Options:
-  --lang LANG   language of messages (en, zh_CN); default: the system&apos;s
-  -h, --help    this help; COMMAND --help tells about one command
-  -v, --version the version</source>
-        <translation>用法：tincan-cli [--lang LANG] COMMAND [OPTIONS]
-
-命令：
-  serve   运行服务器（tincan-cli serve --console 8082 --echo-tcp 8080）
-  exec    在控制台服务器上运行命令（tincan-cli exec -- ls -l）
-  known-hosts  列出或删除已固定的控制台服务器（tincan-cli known-hosts --list）
-  passwd  生成控制台密码哈希（tincan-cli passwd --output console.hash）
-  chat    通过 UDP 与经典对端和 Tincan 对端聊天（tincan-cli chat）
-  send    发送一条聊天消息（tincan-cli send 127.0.0.1:8081 hello）
-  echo    与大写回显服务器通信（tincan-cli echo 127.0.0.1:8080 hi）
-
-选项：
-  --lang LANG   消息语言（en、zh_CN）；默认：系统语言
-  -h, --help    显示此帮助；COMMAND --help 显示某个命令的帮助
-  -v, --version 显示版本</translation>
-    </message>
-    <message>
         <source>@    WARNING: THE CONSOLE SERVER&apos;S IDENTITY HAS CHANGED!     @</source>
         <translation>@              警告：控制台服务器的身份已更改！              @</translation>
     </message>
@@ -392,14 +356,6 @@ A server with a password asks for it: it is read from --password-file, else from
     <message>
         <source>The file of pinned server fingerprints (default %1).</source>
         <translation>存放已固定服务器指纹的文件（默认 %1）。</translation>
-    </message>
-    <message>
-        <source>exec: --tls takes auto, on or off, not &quot;%1&quot;.</source>
-        <translation>exec: --tls 的取值为 auto、on 或 off，而不是 &quot;%1&quot;。</translation>
-    </message>
-    <message>
-        <source>exec: %1</source>
-        <translation>exec: %1</translation>
     </message>
     <message>
         <source>The authenticity of server &apos;%1&apos; can&apos;t be established: its fingerprint %2 is not in %3. Check it with the server&apos;s owner (tincan-cli serve prints it), then connect once with --accept-new to remember it.</source>
@@ -637,6 +593,146 @@ A server with a password asks for it: it is read from --password-file, else from
         <source>The encoding the console announces for command output (default: this locale&apos;s charset, %1 here). Set it when the commands print in another. Output is sent as it is; clients decode it.</source>
         <translation>控制台为命令输出声明的编码（默认：本机区域设置的字符集，此处为 %1）。命令以其他编码输出时设置它。输出原样发送，由客户端解码。</translation>
     </message>
+    <message>
+        <source>Usage: tincan-cli [--lang LANG] COMMAND [OPTIONS]
+
+Commands:
+  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)
+  exec    run a command on a console server (tincan-cli exec -- ls -l)
+  upload  send a file to a console server (tincan-cli upload notes.txt docs/)
+  download  fetch a file from a console server (tincan-cli download logs/app.log)
+  known-hosts  list or forget pinned console servers (tincan-cli known-hosts --list)
+  passwd  make a console password hash (tincan-cli passwd --output console.hash)
+  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)
+  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)
+  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)
+
+Options:
+  --lang LANG   language of messages (en, zh_CN); default: the system&apos;s
+  -h, --help    this help; COMMAND --help tells about one command
+  -v, --version the version</source>
+        <translation>用法：tincan-cli [--lang LANG] COMMAND [OPTIONS]
+
+命令：
+  serve   运行服务器（tincan-cli serve --console 8082 --echo-tcp 8080）
+  exec    在控制台服务器上运行命令（tincan-cli exec -- ls -l）
+  upload  向控制台服务器发送文件（tincan-cli upload notes.txt docs/）
+  download  从控制台服务器取回文件（tincan-cli download logs/app.log）
+  known-hosts  列出或删除已固定的控制台服务器（tincan-cli known-hosts --list）
+  passwd  生成控制台密码哈希（tincan-cli passwd --output console.hash）
+  chat    通过 UDP 与经典对端和 Tincan 对端聊天（tincan-cli chat）
+  send    发送一条聊天消息（tincan-cli send 127.0.0.1:8081 hello）
+  echo    与大写回显服务器通信（tincan-cli echo 127.0.0.1:8080 hi）
+
+选项：
+  --lang LANG   消息语言（en、zh_CN）；默认：系统语言
+  -h, --help    显示此帮助；COMMAND --help 显示某个命令的帮助
+  -v, --version 显示版本</translation>
+    </message>
+    <message>
+        <source>%1: invalid port &quot;%2&quot;.</source>
+        <translation>%1: 无效的端口 &quot;%2&quot;。</translation>
+    </message>
+    <message>
+        <source>%1: --tls takes auto, on or off, not &quot;%2&quot;.</source>
+        <translation>%1: --tls 的取值为 auto、on 或 off，而不是 &quot;%2&quot;。</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Let console file transfers name any path the server&apos;s user may use: absolute paths, .. out of the session&apos;s directory, links leading out of it. Without it they stay inside the session&apos;s working directory.</source>
+        <translation>允许控制台文件传输使用服务器用户可访问的任何路径：绝对路径、跳出会话目录的 ..、指向会话目录之外的链接。不加此选项时，传输只能在会话的工作目录之内。</translation>
+    </message>
+    <message>
+        <source>console: client %1 transfer %2 upload of %3 bytes to %4</source>
+        <translation>console: 客户端 %1 传输 %2：上传 %3 字节到 %4</translation>
+    </message>
+    <message>
+        <source>console: client %1 transfer %2 download of %3 bytes from %4</source>
+        <translation>console: 客户端 %1 传输 %2：从 %4 下载 %3 字节</translation>
+    </message>
+    <message>
+        <source>console: client %1 transfer %2 done</source>
+        <translation>console: 客户端 %1 传输 %2 完成</translation>
+    </message>
+    <message>
+        <source>console: client %1 transfer %2 ended: %3</source>
+        <translation>console: 客户端 %1 传输 %2 结束：%3</translation>
+    </message>
+    <message>
+        <source>Resuming at %1 of %2.</source>
+        <translation>从 %1（共 %2）处继续。</translation>
+    </message>
+    <message>
+        <source>%1 %2 (%3), MD5 %4 verified.</source>
+        <translation>%1 %2（%3），MD5 %4 已校验。</translation>
+    </message>
+    <message>
+        <source>Uploaded to</source>
+        <translation>已上传到</translation>
+    </message>
+    <message>
+        <source>Downloaded to</source>
+        <translation>已下载到</translation>
+    </message>
+    <message>
+        <source>Interrupted; run the same command again to resume.</source>
+        <translation>已中断；再次运行同一命令即可继续。</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/秒</translation>
+    </message>
+    <message>
+        <source>Exits with 0 when the file is in place and its MD5 checked, 1 when the server refuses (a path outside the session&apos;s directory, a missing file, an existing file without --force), 3 when the MD5 does not match (nothing is kept), 4 when the local file cannot be read or written, 130 when interrupted, and as exec does for the connection: 253 (TLS identity refused), 254 (login failed), 255 (connection failed or cut), 2 (usage).</source>
+        <translation>文件就位且 MD5 校验通过时退出码为 0；服务器拒绝时为 1（路径在会话目录之外、文件不存在、文件已存在而未加 --force）；MD5 不符时为 3（不保留任何内容）；本地文件无法读写时为 4；被中断时为 130；连接方面与 exec 相同：253（拒绝 TLS 身份）、254（登录失败）、255（连接失败或中断）、2（用法错误）。</translation>
+    </message>
+    <message>
+        <source>Sends LOCAL to the console server, as REMOTE (default: LOCAL&apos;s file name) relative to the session&apos;s working directory (the server&apos;s start directory).</source>
+        <translation>把 LOCAL 发送到控制台服务器，保存为 REMOTE（默认：LOCAL 的文件名），相对于会话的工作目录（即服务器的启动目录）。</translation>
+    </message>
+    <message>
+        <source>Fetches REMOTE (relative to the session&apos;s working directory, the server&apos;s start directory) from the console server into LOCAL (default: REMOTE&apos;s file name, here).</source>
+        <translation>从控制台服务器取回 REMOTE（相对于会话的工作目录，即服务器的启动目录），保存到 LOCAL（默认：当前目录下 REMOTE 的文件名）。</translation>
+    </message>
+    <message>
+        <source>The receiver writes a temporary file and renames it into place once the size and MD5 check out. An interrupted transfer leaves the temporary file; the same command later resumes it. A progress bar is shown when standard error is a terminal.</source>
+        <translation>接收方先写入临时文件，大小和 MD5 核对无误后再重命名到目标位置。中断的传输会留下临时文件，之后运行同一命令即可继续。标准错误输出是终端时显示进度条。</translation>
+    </message>
+    <message>
+        <source>Replace the target file if it exists (without it, an existing file is refused).</source>
+        <translation>目标文件已存在时替换它（不加此选项时，已存在的文件会被拒绝）。</translation>
+    </message>
+    <message>
+        <source>The file to send.</source>
+        <translation>要发送的文件。</translation>
+    </message>
+    <message>
+        <source>Where to put it on the server; ending in / puts it there under LOCAL&apos;s name.</source>
+        <translation>放在服务器上的位置；以 / 结尾则以 LOCAL 的文件名放入该目录。</translation>
+    </message>
+    <message>
+        <source>The file to fetch.</source>
+        <translation>要取回的文件。</translation>
+    </message>
+    <message>
+        <source>Where to put it here.</source>
+        <translation>在本机上的保存位置。</translation>
+    </message>
+    <message>
+        <source>upload: give LOCAL and, optionally, REMOTE. Try: tincan-cli upload notes.txt docs/notes.txt</source>
+        <translation>upload: 请给出 LOCAL，以及可选的 REMOTE。例如：tincan-cli upload notes.txt docs/notes.txt</translation>
+    </message>
+    <message>
+        <source>download: give REMOTE and, optionally, LOCAL. Try: tincan-cli download logs/app.log</source>
+        <translation>download: 请给出 REMOTE，以及可选的 LOCAL。例如：tincan-cli download logs/app.log</translation>
+    </message>
+    <message>
+        <source>download: %1 names no file; give LOCAL.</source>
+        <translation>download: %1 不是文件名；请给出 LOCAL。</translation>
+    </message>
 </context>
 <context>
     <name>EnvelopeDecoder</name>
@@ -730,6 +826,41 @@ A server with a password asks for it: it is read from --password-file, else from
     <message>
         <source>Invalid frame: a payload of %1 bytes is larger than the limit of %2 bytes.</source>
         <translation>无效的帧：%1 字节的负载超过了 %2 字节的上限。</translation>
+    </message>
+</context>
+<context>
+    <name>IncomingFile</name>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>The temporary file %1 changed while it was checked.</source>
+        <translation>临时文件 %1 在校验期间发生了变化。</translation>
+    </message>
+    <message>
+        <source>The temporary file is not open.</source>
+        <translation>临时文件未打开。</translation>
+    </message>
+    <message>
+        <source>More bytes arrived than the %1 announced.</source>
+        <translation>收到的字节数超过了声明的 %1。</translation>
+    </message>
+    <message>
+        <source>The file is not complete.</source>
+        <translation>文件不完整。</translation>
+    </message>
+    <message>
+        <source>The received bytes have MD5 %1, not the offered %2; the file was not kept.</source>
+        <translation>收到的数据 MD5 为 %1，而不是声明的 %2；文件未保留。</translation>
+    </message>
+    <message>
+        <source>%1 appeared meanwhile and is not replaced; the received file is kept as %2.</source>
+        <translation>%1 在传输期间出现，不会被替换；收到的文件保留为 %2。</translation>
+    </message>
+    <message>
+        <source>Cannot rename %1 to %2: %3</source>
+        <translation>无法将 %1 重命名为 %2：%3</translation>
     </message>
 </context>
 <context>
@@ -1486,6 +1617,70 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>The TLS handshake with %1:%2 failed: %3. Is it a Tincan console server with TLS on?</source>
         <translation>与 %1:%2 的 TLS 握手失败：%3。它是否为启用了 TLS 的 Tincan 控制台服务器？</translation>
     </message>
+    <message>
+        <source>The connection was replaced before the transfer ended.</source>
+        <translation>传输结束前连接已被替换。</translation>
+    </message>
+    <message>
+        <source>The connection was closed before the transfer ended.</source>
+        <translation>传输结束前连接已关闭。</translation>
+    </message>
+    <message>
+        <source>A classic server cannot transfer files; connect with the Tincan protocol.</source>
+        <translation>经典服务器不能传输文件；请使用 Tincan 协议连接。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>it is a directory</source>
+        <translation>它是一个目录</translation>
+    </message>
+    <message>
+        <source>%1 is a directory.</source>
+        <translation>%1 是一个目录。</translation>
+    </message>
+    <message>
+        <source>%1 exists and is not replaced unless overwriting is asked for.</source>
+        <translation>%1 已存在，除非要求覆盖，否则不会替换。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: it ended early or could not be read (%2).</source>
+        <translation>无法读取 %1：文件提前结束或无法读取（%2）。</translation>
+    </message>
+    <message>
+        <source>The server refused the transfer: %1</source>
+        <translation>服务器拒绝了传输：%1</translation>
+    </message>
+    <message>
+        <source>The server reports MD5 %1 for the file, not %2.</source>
+        <translation>服务器报告该文件的 MD5 为 %1，而不是 %2。</translation>
+    </message>
+    <message>
+        <source>The server offered the file without a valid size or MD5.</source>
+        <translation>服务器提供的文件没有有效的大小或 MD5。</translation>
+    </message>
+    <message>
+        <source>The server sent &quot;%1&quot; out of place; the transfer was given up.</source>
+        <translation>服务器在不恰当的时候发送了“%1”；已放弃该传输。</translation>
+    </message>
+    <message>
+        <source>The server sent a data message larger than %1 bytes.</source>
+        <translation>服务器发送的数据消息超过了 %1 字节。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s data did not start at 0 or at %1.</source>
+        <translation>服务器的数据没有从 0 或 %1 开始。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s data came out of order.</source>
+        <translation>服务器的数据顺序错乱。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ConsoleConnection</name>
@@ -1596,6 +1791,92 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>A classic client from %1 was refused: classic clients are turned off.</source>
         <translation>已拒绝来自 %1 的经典客户端：经典客户端已被禁用。</translation>
+    </message>
+    <message>
+        <source>tincan: the session&apos;s working directory %1 no longer exists or cannot be entered; the command was not run. Change directory with cd first.
+</source>
+        <translation>tincan: 会话的工作目录 %1 已不存在或无法进入；命令未运行。请先用 cd 切换目录。
+</translation>
+    </message>
+    <message>
+        <source>A transfer needs a &quot;transfer&quot; id: an integer or a string of 1 to %1 characters.</source>
+        <translation>传输需要一个 &quot;transfer&quot; 标识：整数，或 1 到 %1 个字符的字符串。</translation>
+    </message>
+    <message>
+        <source>A transfer with id %1 is already going on.</source>
+        <translation>标识为 %1 的传输已在进行中。</translation>
+    </message>
+    <message>
+        <source>Too many transfers at once: at most %1 on one connection.</source>
+        <translation>同时进行的传输过多：一个连接最多 %1 个。</translation>
+    </message>
+    <message>
+        <source>An upload needs a &quot;filename&quot; string, a &quot;file_size&quot; of 0 to 2^53 bytes, an &quot;md5&quot; of 32 hex digits and, optionally, a boolean &quot;overwrite&quot;.</source>
+        <translation>上传需要字符串 &quot;filename&quot;、0 到 2^53 字节的 &quot;file_size&quot;、32 位十六进制的 &quot;md5&quot;，以及可选的布尔值 &quot;overwrite&quot;。</translation>
+    </message>
+    <message>
+        <source>%1 is being received already; one transfer at a time may write a file.</source>
+        <translation>%1 已在接收中；同一时间只能有一个传输写入一个文件。</translation>
+    </message>
+    <message>
+        <source>A download needs a &quot;filename&quot; string.</source>
+        <translation>下载需要字符串 &quot;filename&quot;。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>No transfer with id %1 is going on.</source>
+        <translation>没有标识为 %1 的传输在进行。</translation>
+    </message>
+    <message>
+        <source>&quot;transfer_ready&quot; was not expected for transfer %1.</source>
+        <translation>传输 %1 不应收到 &quot;transfer_ready&quot;。</translation>
+    </message>
+    <message>
+        <source>&quot;transfer_ready&quot; needs an &quot;offset&quot; from 0 to the file&apos;s %1 bytes.</source>
+        <translation>&quot;transfer_ready&quot; 需要 0 到文件大小 %1 字节之间的 &quot;offset&quot;。</translation>
+    </message>
+    <message>
+        <source>Data for transfer %1, which is not going on.</source>
+        <translation>收到传输 %1 的数据，但该传输并未进行。</translation>
+    </message>
+    <message>
+        <source>Data for transfer %1 arrived before &quot;transfer_ready&quot; or in the wrong direction.</source>
+        <translation>传输 %1 的数据在 &quot;transfer_ready&quot; 之前到达，或方向不对。</translation>
+    </message>
+    <message>
+        <source>A data message carries at most %1 bytes, not %2.</source>
+        <translation>一条数据消息最多携带 %1 字节，而不是 %2。</translation>
+    </message>
+    <message>
+        <source>The first data message of transfer %1 must start at 0 or at %2.</source>
+        <translation>传输 %1 的第一条数据消息必须从 0 或 %2 开始。</translation>
+    </message>
+    <message>
+        <source>Data of transfer %1 out of order: byte %2 was expected.</source>
+        <translation>传输 %1 的数据顺序错乱：应为第 %2 字节。</translation>
+    </message>
+    <message>
+        <source>&quot;transfer_done&quot; for transfer %1 before all of it was sent.</source>
+        <translation>传输 %1 尚未发送完毕就收到了 &quot;transfer_done&quot;。</translation>
+    </message>
+    <message>
+        <source>Cancelled by the client.</source>
+        <translation>已被客户端取消。</translation>
+    </message>
+    <message>
+        <source>Cancelled by the client: %1</source>
+        <translation>已被客户端取消：%1</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: it ended early or could not be read (%2).</source>
+        <translation>无法读取 %1：文件提前结束或无法读取（%2）。</translation>
+    </message>
+    <message>
+        <source>The connection closed before the transfer ended.</source>
+        <translation>传输结束前连接已关闭。</translation>
     </message>
 </context>
 <context>
@@ -1782,6 +2063,38 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>Server’s (%1)</source>
         <translation>服务器编码（%1）</translation>
     </message>
+    <message>
+        <source>&amp;Download…</source>
+        <translation>下载(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Uploading %1 to %2…</source>
+        <translation>正在上传 %1 到 %2…</translation>
+    </message>
+    <message>
+        <source>Replace File?</source>
+        <translation>替换文件？</translation>
+    </message>
+    <message>
+        <source>%1 exists on the server. Replace it?</source>
+        <translation>服务器上已有 %1。要替换它吗？</translation>
+    </message>
+    <message>
+        <source>Downloading %1 to %2…</source>
+        <translation>正在下载 %1 到 %2…</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>File on the server (relative to %1):</source>
+        <translation>服务器上的文件（相对于 %1）：</translation>
+    </message>
+    <message>
+        <source>Save As</source>
+        <translation>另存为</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ContactDialog</name>
@@ -1909,6 +2222,17 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>Cannot listen on TCP port %1 on %2: %3</source>
         <translation>无法在 %2 的 TCP 端口 %1 上监听：%3</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::FileHasher</name>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: it ended early (was it changed?).</source>
+        <translation>无法读取 %1：文件提前结束（是否被修改过？）。</translation>
     </message>
 </context>
 <context>
@@ -2196,6 +2520,18 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
         <source>%1 asks for its console password:</source>
         <translation>%1 要求输入其控制台密码：</translation>
     </message>
+    <message>
+        <source>Transfers</source>
+        <translation>传输</translation>
+    </message>
+    <message>
+        <source>&amp;Download File…</source>
+        <translation>下载文件(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Fetch a file from the server; drop files on a session to upload them</source>
+        <translation>从服务器取回文件；把文件拖放到会话上即可上传</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::MessageDelegate</name>
@@ -2426,6 +2762,22 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     <message>
         <source>Listening on %1 with TLS</source>
         <translation>正在 %1 上监听（TLS）</translation>
+    </message>
+    <message>
+        <source>%1: transfer %2: receiving %3 (%4 bytes)</source>
+        <translation>%1：传输 %2：正在接收 %3（%4 字节）</translation>
+    </message>
+    <message>
+        <source>%1: transfer %2: sending %3 (%4 bytes)</source>
+        <translation>%1：传输 %2：正在发送 %3（%4 字节）</translation>
+    </message>
+    <message>
+        <source>%1: transfer %2 done</source>
+        <translation>%1：传输 %2 完成</translation>
+    </message>
+    <message>
+        <source>%1: transfer %2 ended: %3</source>
+        <translation>%1：传输 %2 结束：%3</translation>
     </message>
 </context>
 <context>
@@ -2751,6 +3103,96 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     </message>
 </context>
 <context>
+    <name>Tincan::TransferListModel</name>
+    <message>
+        <source>The session was closed.</source>
+        <translation>会话已关闭。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Upload</source>
+        <translation>上传</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>%1% of %2</source>
+        <translation>%2 的 %1%</translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation>%1/秒</translation>
+    </message>
+    <message>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <source>Resumed</source>
+        <translation>已继续</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>进行中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Direction</source>
+        <translation>方向</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <source>ETA</source>
+        <translation>剩余时间</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Verified MD5</source>
+        <translation>已校验的 MD5</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::TransfersPanel</name>
+    <message>
+        <source>&amp;Cancel Transfer</source>
+        <translation>取消传输(&amp;C)</translation>
+    </message>
+    <message>
+        <source>C&amp;lear Finished</source>
+        <translation>清除已完成(&amp;L)</translation>
+    </message>
+</context>
+<context>
     <name>Tincan::UdpCommandService</name>
     <message>
         <source>Refusing to serve UDP commands on %1: anyone who can send a datagram there could run commands. Use 127.0.0.1, or --insecure on a network you trust.</source>
@@ -2950,6 +3392,53 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     <message>
         <source>frame: length %1 · header %2 · payload %3 bytes</source>
         <translation>帧：长度 %1 · 头部 %2 · 负载 %3 字节</translation>
+    </message>
+</context>
+<context>
+    <name>TransferPath</name>
+    <message>
+        <source>A file name must be 1 to %1 bytes without NUL characters.</source>
+        <translation>文件名必须为 1 到 %1 字节，且不含 NUL 字符。</translation>
+    </message>
+    <message>
+        <source>%1 is an absolute path; this server allows only paths inside the session&apos;s directory.</source>
+        <translation>%1 是绝对路径；此服务器只允许会话目录之内的路径。</translation>
+    </message>
+    <message>
+        <source>%1 leads out of the session&apos;s directory %2; this server does not allow that.</source>
+        <translation>%1 跳出了会话目录 %2；此服务器不允许这样做。</translation>
+    </message>
+    <message>
+        <source>%1 names a directory, not a file.</source>
+        <translation>%1 是目录，不是文件。</translation>
+    </message>
+    <message>
+        <source>The directory of %1 does not exist.</source>
+        <translation>%1 所在的目录不存在。</translation>
+    </message>
+    <message>
+        <source>%1 leads out of the session&apos;s directory through a symbolic link; this server does not allow that.</source>
+        <translation>%1 通过符号链接跳出了会话目录；此服务器不允许这样做。</translation>
+    </message>
+    <message>
+        <source>%1 is a symbolic link to %2, outside the session&apos;s directory; this server does not allow that.</source>
+        <translation>%1 是指向会话目录之外 %2 的符号链接；此服务器不允许这样做。</translation>
+    </message>
+    <message>
+        <source>%1 does not exist.</source>
+        <translation>%1 不存在。</translation>
+    </message>
+    <message>
+        <source>%1 is not a regular file.</source>
+        <translation>%1 不是普通文件。</translation>
+    </message>
+    <message>
+        <source>%1 is a directory.</source>
+        <translation>%1 是一个目录。</translation>
+    </message>
+    <message>
+        <source>%1 exists and is not replaced unless overwriting is asked for.</source>
+        <translation>%1 已存在，除非要求覆盖，否则不会替换。</translation>
     </message>
 </context>
 </TS>
