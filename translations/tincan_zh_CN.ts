@@ -2095,6 +2095,18 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>Save As</source>
         <translation>另存为</translation>
     </message>
+    <message>
+        <source>Transferred %1: MD5 %2 verified.</source>
+        <translation>已传输 %1：MD5 %2 已校验。</translation>
+    </message>
+    <message>
+        <source>Transfer of %1 failed: %2</source>
+        <translation>%1 的传输失败：%2</translation>
+    </message>
+    <message>
+        <source>%1 to %2</source>
+        <translation>%1 到 %2</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ContactDialog</name>

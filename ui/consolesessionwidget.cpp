@@ -170,6 +170,19 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
     connect(m_client, &ConsoleClient::outputReceived, this, &ConsoleSessionWidget::onOutputReceived);
     connect(m_client, &ConsoleClient::commandFinished, this, &ConsoleSessionWidget::onCommandFinished);
     connect(m_client, &ConsoleClient::commandFailed, this, &ConsoleSessionWidget::onCommandFailed);
+    // The pane says how each transfer it started ended; the panel shows the rest.
+    connect(m_client, &ConsoleClient::transferFinished, this, [this](quint64 id, const QByteArray &md5Hex) {
+        const auto node = m_transferLabels.extract(id);
+        if (!node.empty())
+            appendLine(TextKind::Notice,
+                       tr("Transferred %1: MD5 %2 verified.").arg(node.mapped(), QString::fromLatin1(md5Hex)));
+    });
+    connect(m_client, &ConsoleClient::transferFailed, this,
+            [this](quint64 id, ConsoleClient::TransferError, const QString &message) {
+                const auto node = m_transferLabels.extract(id);
+                if (!node.empty())
+                    appendLine(TextKind::Error, tr("Transfer of %1 failed: %2").arg(node.mapped(), message));
+            });
     connect(m_client, &ConsoleClient::errorOccurred, this, &ConsoleSessionWidget::onErrorOccurred);
     connect(m_client, &ConsoleClient::currentDirectoryChanged, this, &ConsoleSessionWidget::updatePromptLabel);
     updateStatusLine();
@@ -700,6 +713,7 @@ quint64 ConsoleSessionWidget::startUpload(const QString &localPath, bool overwri
     const quint64 id = m_client->upload(localPath, remotePath, overwrite);
     m_transfers->addTransfer(m_client, id, remotePath, true);
     appendLine(TextKind::Notice, tr("Uploading %1 to %2…").arg(localPath, remotePath));
+    m_transferLabels[id] = tr("%1 to %2").arg(localPath, remotePath);
     // An existing file: ask, then send it again to replace it.
     const QPointer<ConsoleSessionWidget> self(this);
     auto connection = std::make_shared<QMetaObject::Connection>();
@@ -731,6 +745,7 @@ quint64 ConsoleSessionWidget::startDownload(const QString &remotePath, const QSt
     const quint64 id = m_client->download(remotePath, localPath, overwrite);
     m_transfers->addTransfer(m_client, id, remotePath, false);
     appendLine(TextKind::Notice, tr("Downloading %1 to %2…").arg(remotePath, localPath));
+    m_transferLabels[id] = tr("%1 to %2").arg(remotePath, localPath);
     Q_EMIT transferAdded();
     return id;
 }

@@ -206,6 +206,9 @@ private:
     bool m_errorShown = false;
     bool m_reconnectAfterCancel = false;
     QPointer<TransferListModel> m_transfers;
+    // What the pane said when each transfer started ("big.bin to /tmp/big.bin"),
+    // to say how it ended.
+    std::map<quint64, QString> m_transferLabels;
     std::function<bool(const QString &)> m_overwriteQuestion;
 };
 

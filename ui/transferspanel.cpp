@@ -15,6 +15,8 @@ namespace Tincan {
 namespace {
 // Progress bars are drawn in this many steps (per mille).
 constexpr int ProgressSteps = 1000;
+// Space around the progress bar's text.
+constexpr int ProgressTextMargin = 24;
 } // namespace
 
 void TransferProgressDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
@@ -53,6 +55,10 @@ TransfersPanel::TransfersPanel(TransferListModel *model, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(TransferListModel::NameColumn, QHeaderView::Interactive);
+    // Room for "100% of 1023.9 MB" on one line.
+    m_view->horizontalHeader()->resizeSection(TransferListModel::ProgressColumn,
+                                              m_view->fontMetrics().horizontalAdvance(QStringLiteral("100% of 1023.9 MB"))
+                                                  + ProgressTextMargin);
     m_cancel->setObjectName(QStringLiteral("cancelTransferButton"));
     m_clear->setObjectName(QStringLiteral("clearTransfersButton"));
     connect(m_cancel, &QPushButton::clicked, this, [this] {

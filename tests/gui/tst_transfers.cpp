@@ -165,6 +165,11 @@ private Q_SLOTS:
         QCOMPARE(m_model->index(0, TransferListModel::ProgressColumn).data(TransferListModel::FractionRole).toDouble(),
                  1.0);
         QVERIFY(cell(0, TransferListModel::ProgressColumn).startsWith(QStringLiteral("100%")));
+        // The pane says how each ended, with the MD5 checked.
+        session->flushOutput();
+        const QString pane = session->terminal()->toPlainText();
+        QVERIFY2(pane.contains(QStringLiteral("first.bin: MD5 %1 verified.").arg(md5)), qPrintable(pane));
+        QVERIFY(pane.contains(QStringLiteral("Transferred %1/second.txt to second.txt").arg(local())));
     }
 
     void dropRefusesWhatCannotGo()
@@ -246,6 +251,10 @@ private Q_SLOTS:
         QVERIFY2(cell(0, TransferListModel::StateColumn).contains(QStringLiteral("out of the session")),
                  qPrintable(cell(0, TransferListModel::StateColumn)));
         QCOMPARE(cell(0, TransferListModel::Md5Column), QString());
+        session->flushOutput();
+        const QString pane = session->terminal()->toPlainText();
+        QVERIFY2(pane.contains(QStringLiteral("Transfer of ../outside to %1/o failed: ").arg(local())), qPrintable(pane));
+        QVERIFY(pane.contains(QStringLiteral("out of the session")));
     }
 
     void panelCancelsAndClears()
