@@ -1,4 +1,6 @@
 // tincan-cli run as a process, the way users and scripts run it.
+#include "clitesthelpers.h"
+
 #include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
@@ -20,92 +22,14 @@ constexpr int ProcessTimeoutMs = 20000;
 // How long a killed process may take from closing its files to being a zombie.
 constexpr int ExitSettleMs = 1000;
 
-QString cliPath()
-{
-    const QString path = qEnvironmentVariable("TINCAN_CLI");
-    return path.isEmpty() ? QStringLiteral("tincan-cli") : path;
-}
-
-// A `tincan-cli serve` child that is stopped (and waited for) at the end.
-class ServeProcess
-{
-public:
-    explicit ServeProcess(const QStringList &extra = {})
-    {
-        m_process.setProgram(cliPath());
-        m_process.setArguments(QStringList{QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0")}
-                               + extra);
-        m_process.start();
-    }
-    ~ServeProcess()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.kill();
-            m_process.waitForFinished(ProcessTimeoutMs);
-        }
-    }
-    // Waits for "console: listening on ADDR:PORT" and returns PORT (0 on failure).
-    quint16 waitForPort()
-    {
-        static const QRegularExpression line(QStringLiteral("^console: listening on (\\S+):(\\d+)$"),
-                                             QRegularExpression::MultilineOption);
-        QElapsedTimer timer;
-        timer.start();
-        while (timer.elapsed() < ProcessTimeoutMs) {
-            m_stdout += m_process.readAllStandardOutput();
-            const auto match = line.match(QString::fromUtf8(m_stdout));
-            if (match.hasMatch())
-                return quint16(match.captured(2).toUInt());
-            if (m_process.state() == QProcess::NotRunning)
-                return 0;
-            m_process.waitForReadyRead(100);
-        }
-        return 0;
-    }
-    QProcess &process() { return m_process; }
-    // Reads stdout until `needle` appears; everything read so far.
-    QByteArray waitForStdout(const QByteArray &needle)
-    {
-        QElapsedTimer timer;
-        timer.start();
-        while (!m_stdout.contains(needle) && timer.elapsed() < ProcessTimeoutMs
-               && m_process.state() != QProcess::NotRunning) {
-            m_process.waitForReadyRead(100);
-            m_stdout += m_process.readAllStandardOutput();
-        }
-        return m_stdout;
-    }
-
-private:
-    QProcess m_process;
-    QByteArray m_stdout;
-};
-
-struct Result
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Tincan::Test::cliPath;
+using Tincan::Test::ServeProcess;
+using Result = Tincan::Test::CliResult;
 
 Result runCli(const QStringList &arguments, const QByteArray &input = {},
               const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment())
 {
-    QProcess process;
-    process.setProcessEnvironment(environment);
-    process.start(cliPath(), arguments);
-    process.write(input);
-    process.closeWriteChannel();
-    Result result;
-    if (!process.waitForFinished(ProcessTimeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    return Tincan::Test::runCli(arguments, {input, {}, environment});
 }
 
 QStringList execArgs(quint16 port, const QString &command, const QStringList &options = {})

@@ -4,6 +4,7 @@
 // and an interrupted transfer resumed.
 #include "consoleprotocol.h"
 #include "frame.h"
+#include "clitesthelpers.h"
 #include "nettesthelpers.h"
 
 #include <QCryptographicHash>
@@ -39,72 +40,21 @@ constexpr int LocalFile = 4;
 constexpr int Interrupted = 130;
 constexpr int ConnectionFailed = 255;
 
-QString cliPath()
-{
-    const QString path = qEnvironmentVariable("TINCAN_CLI");
-    return path.isEmpty() ? QStringLiteral("tincan-cli") : path;
-}
-
-// `tincan-cli serve --console 0` in `directory`, stopped at the end.
-class Serve
-{
-public:
-    Serve(const QString &directory, const QStringList &extra = {})
-    {
-        m_process.setWorkingDirectory(directory);
-        m_process.start(cliPath(), QStringList{QStringLiteral("serve"), QStringLiteral("--console"),
-                                               QStringLiteral("0"), QStringLiteral("--quiet")}
-                                       + extra);
-        static const QRegularExpression line(QStringLiteral("^console: listening on (\\S+):(\\d+)$"),
-                                             QRegularExpression::MultilineOption);
-        QElapsedTimer timer;
-        timer.start();
-        QByteArray seen;
-        while (timer.elapsed() < ProcessTimeoutMs && m_process.state() != QProcess::NotRunning) {
-            seen += m_process.readAllStandardOutput();
-            const auto match = line.match(QString::fromUtf8(seen));
-            if (match.hasMatch()) {
-                m_port = quint16(match.captured(2).toUInt());
-                return;
-            }
-            m_process.waitForReadyRead(100);
-        }
-    }
-    ~Serve()
-    {
-        m_process.kill();
-        m_process.waitForFinished(ProcessTimeoutMs);
-    }
-    quint16 port() const { return m_port; }
-
-private:
-    QProcess m_process;
-    quint16 m_port = 0;
-};
-
-struct Result
-{
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
+using Tincan::Test::cliPath;
+using Tincan::Test::ServeProcess;
+using Result = Tincan::Test::CliResult;
 
 Result runCli(const QStringList &arguments, const QString &directory)
 {
-    QProcess process;
-    process.setWorkingDirectory(directory);
-    process.start(cliPath(), arguments);
-    process.closeWriteChannel();
-    Result result;
-    if (!process.waitForFinished(ProcessTimeoutMs)) {
-        process.kill();
-        process.waitForFinished();
-        return result;
-    }
-    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
-    return result;
+    return Tincan::Test::runCli(arguments, {{}, directory});
+}
+
+// `tincan-cli serve --console 0 --quiet EXTRA...` serving `directory`.
+std::unique_ptr<ServeProcess> serve(const QString &directory, const QStringList &extra = {})
+{
+    auto server = std::make_unique<ServeProcess>(QStringList{QStringLiteral("--quiet")} + extra, directory);
+    server->waitForPort();
+    return server;
 }
 
 QStringList transferArgs(const QString &command, quint16 port, const QStringList &rest)
@@ -145,7 +95,7 @@ class TestCliTransfer : public QObject
 
 private:
     std::unique_ptr<QTemporaryDir> m_tree;
-    std::unique_ptr<Serve> m_serve;
+    std::unique_ptr<ServeProcess> m_serve;
 
     QString remote() const { return m_tree->filePath(QStringLiteral("remote")); }
     QString local() const { return m_tree->filePath(QStringLiteral("local")); }
@@ -166,7 +116,7 @@ private Q_SLOTS:
         QVERIFY(m_tree->isValid());
         QVERIFY(QDir().mkpath(remote() + QStringLiteral("/sub")));
         QVERIFY(QDir().mkpath(local()));
-        m_serve = std::make_unique<Serve>(remote());
+        m_serve = serve(remote());
         QVERIFY(m_serve->port() != 0);
     }
 
@@ -387,7 +337,7 @@ private Q_SLOTS:
     {
         QTemporaryDir elsewhere;
         QVERIFY(elsewhere.isValid());
-        m_serve = std::make_unique<Serve>(remote(), QStringList{QStringLiteral("--allow-any-path")});
+        m_serve = serve(remote(), {QStringLiteral("--allow-any-path")});
         QVERIFY(m_serve->port() != 0);
         QVERIFY(writeFile(local() + QStringLiteral("/a.txt"), "anywhere\n"));
         const QString target = elsewhere.filePath(QStringLiteral("a.txt"));
