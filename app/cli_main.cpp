@@ -1,13 +1,13 @@
 // tincan-cli: Tincan without a display. Dispatches to one subcommand.
-#include "cli/chatcommand.h"
-#include "cli/echocommand.h"
-#include "cli/execcommand.h"
-#include "cli/knownhostscommand.h"
-#include "cli/passwdcommand.h"
-#include "cli/servecommand.h"
-#include "cli/terminalio.h"
-#include "cli/transfercommand.h"
-#include "translations.h"
+#include "app/cli/chatcommand.h"
+#include "app/cli/echocommand.h"
+#include "app/cli/execcommand.h"
+#include "app/cli/knownhostscommand.h"
+#include "app/cli/passwdcommand.h"
+#include "app/cli/servecommand.h"
+#include "app/cli/terminalio.h"
+#include "app/cli/transfercommand.h"
+#include "net/base/translations.h"
 
 #include <QCoreApplication>
 

@@ -1,6 +1,6 @@
 // tincan: the desktop application. Everything but start-up lives in tincan_ui.
-#include "mainwindow.h"
-#include "translations.h"
+#include "ui/mainwindow.h"
+#include "net/base/translations.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -16,7 +16,7 @@
 //
 // The server runs in its own process (`tincan-cli serve`), so that its RSS is
 // its own and its event loop is not this one.
-#include "consoleclient.h"
+#include "net/console/consoleclient.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -21,11 +21,11 @@
 // The output is checked, never the timings: the pane must end with the lines
 // up to "N" followed by the "[exit 0" status, show them, and hold exactly the
 // scrollback cap; otherwise the bench fails.
-#include "commandlineedit.h"
-#include "consolesessionwidget.h"
-#include "mainwindow.h"
+#include "ui/console/commandlineedit.h"
+#include "ui/console/consolesessionwidget.h"
+#include "ui/mainwindow.h"
 #include "stallprobe.h"
-#include "terminal/terminalview.h"
+#include "ui/terminal/terminalview.h"
 
 #include <QApplication>
 #include <QElapsedTimer>

@@ -9,7 +9,7 @@
 //
 // Flooders and the probe are this program in another mode (--flood, --probe),
 // so that they do not share the measured process's event loop.
-#include "server/serverwindow.h"
+#include "ui/server/serverwindow.h"
 #include "stallprobe.h"
 
 #include <QAbstractItemView>

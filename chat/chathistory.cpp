@@ -1,4 +1,4 @@
-#include "chathistory.h"
+#include "chat/chathistory.h"
 
 #include <QDir>
 #include <QFileInfo>

@@ -2,7 +2,7 @@
 // (WAL, synchronous=FULL, so what was shown survives a crash). Qt Core + Qt SQL.
 #pragma once
 
-#include "chatendpoint.h"
+#include "net/chat/chatendpoint.h"
 
 #include <QDateTime>
 #include <QObject>

@@ -1,4 +1,4 @@
-#include "chatservice.h"
+#include "chat/chatservice.h"
 
 namespace Tincan {
 

@@ -1,14 +1,14 @@
-#include "mainwindow.h"
+#include "ui/mainwindow.h"
 
-#include "chatwidget.h"
-#include "commandlineedit.h"
-#include "connectdialog.h"
-#include "consolesessionwidget.h"
-#include "rawconnectdialog.h"
-#include "rawsessionwidget.h"
-#include "server/serverwindow.h"
-#include "transferlistmodel.h"
-#include "transferspanel.h"
+#include "ui/chat/chatwidget.h"
+#include "ui/console/commandlineedit.h"
+#include "ui/console/connectdialog.h"
+#include "ui/console/consolesessionwidget.h"
+#include "ui/console/rawconnectdialog.h"
+#include "ui/console/rawsessionwidget.h"
+#include "ui/server/serverwindow.h"
+#include "models/console/transferlistmodel.h"
+#include "ui/console/transferspanel.h"
 
 #include <QAbstractButton>
 #include <QAction>

@@ -3,9 +3,9 @@
 // (or an invitation to open one).
 #pragma once
 
-#include "chatcontroller.h"
-#include "consoleclient.h"
-#include "rawsession.h"
+#include "chat/chatcontroller.h"
+#include "net/console/consoleclient.h"
+#include "net/services/rawsession.h"
 
 #include <QList>
 #include <QMainWindow>

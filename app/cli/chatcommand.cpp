@@ -1,8 +1,8 @@
-#include "chatcommand.h"
+#include "app/cli/chatcommand.h"
 
-#include "chatendpoint.h"
-#include "terminalio.h"
-#include "unixsignalwatcher.h"
+#include "net/chat/chatendpoint.h"
+#include "app/cli/terminalio.h"
+#include "net/process/unixsignalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

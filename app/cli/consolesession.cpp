@@ -1,9 +1,9 @@
-#include "consolesession.h"
+#include "app/cli/consolesession.h"
 
-#include "consoleprotocol.h"
-#include "knownhosts.h"
-#include "passwordinput.h"
-#include "terminalio.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/tls/knownhosts.h"
+#include "app/cli/passwordinput.h"
+#include "app/cli/terminalio.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

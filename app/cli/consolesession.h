@@ -4,7 +4,7 @@
 // at most once each, whether to trust an unknown server and for a password.
 #pragma once
 
-#include "consoleclient.h"
+#include "net/console/consoleclient.h"
 
 #include <QCommandLineOption>
 #include <QObject>

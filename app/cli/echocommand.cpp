@@ -1,6 +1,6 @@
-#include "echocommand.h"
+#include "app/cli/echocommand.h"
 
-#include "terminalio.h"
+#include "app/cli/terminalio.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,12 +1,12 @@
-#include "execcommand.h"
+#include "app/cli/execcommand.h"
 
-#include "consoleclient.h"
-#include "consolesession.h"
-#include "consoleprotocol.h"
-#include "knownhosts.h"
-#include "passwordinput.h"
-#include "terminalio.h"
-#include "unixsignalwatcher.h"
+#include "net/console/consoleclient.h"
+#include "app/cli/consolesession.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/tls/knownhosts.h"
+#include "app/cli/passwordinput.h"
+#include "app/cli/terminalio.h"
+#include "net/process/unixsignalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 // `tincan-cli exec`: runs one command on a console server, like `ssh host cmd`.
 #pragma once
 
-#include "consolesession.h"
+#include "app/cli/consolesession.h"
 
 #include <QStringList>
 

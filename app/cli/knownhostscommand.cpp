@@ -1,8 +1,8 @@
-#include "knownhostscommand.h"
+#include "app/cli/knownhostscommand.h"
 
-#include "execcommand.h"
-#include "knownhosts.h"
-#include "terminalio.h"
+#include "app/cli/execcommand.h"
+#include "net/tls/knownhosts.h"
+#include "app/cli/terminalio.h"
 
 #include <QCommandLineParser>
 #include <QDir>

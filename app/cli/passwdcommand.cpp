@@ -1,8 +1,8 @@
-#include "passwdcommand.h"
+#include "app/cli/passwdcommand.h"
 
-#include "passwordhash.h"
-#include "passwordinput.h"
-#include "terminalio.h"
+#include "net/auth/passwordhash.h"
+#include "app/cli/passwordinput.h"
+#include "app/cli/terminalio.h"
 
 #include <QCommandLineParser>
 #include <QFile>

@@ -1,7 +1,7 @@
-#include "passwordinput.h"
+#include "app/cli/passwordinput.h"
 
-#include "passwordhash.h"
-#include "terminalio.h"
+#include "net/auth/passwordhash.h"
+#include "app/cli/terminalio.h"
 
 #include <QFile>
 #include <QFileInfo>

@@ -1,12 +1,12 @@
-#include "servecommand.h"
+#include "app/cli/servecommand.h"
 
-#include "consoleserver.h"
-#include "outputencoding.h"
-#include "echoservices.h"
-#include "passwordinput.h"
-#include "udpcommandservice.h"
-#include "terminalio.h"
-#include "unixsignalwatcher.h"
+#include "net/console/consoleserver.h"
+#include "net/console/outputencoding.h"
+#include "net/services/echoservices.h"
+#include "app/cli/passwordinput.h"
+#include "net/services/udpcommandservice.h"
+#include "app/cli/terminalio.h"
+#include "net/process/unixsignalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

@@ -1,4 +1,4 @@
-#include "terminalio.h"
+#include "app/cli/terminalio.h"
 
 #include <QByteArray>
 

@@ -1,7 +1,7 @@
-#include "transfercommand.h"
+#include "app/cli/transfercommand.h"
 
-#include "terminalio.h"
-#include "unixsignalwatcher.h"
+#include "app/cli/terminalio.h"
+#include "net/process/unixsignalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>

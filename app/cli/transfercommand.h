@@ -2,7 +2,7 @@
 // one file to or from a console server's session directory, like scp.
 #pragma once
 
-#include "consolesession.h"
+#include "app/cli/consolesession.h"
 
 #include <QStringList>
 

@@ -3,7 +3,7 @@
 // byte description alone: bare UTF-8 datagrams), and readers of signal spies.
 #pragma once
 
-#include "chatendpoint.h"
+#include "net/chat/chatendpoint.h"
 
 #include <QHostAddress>
 #include <QList>

@@ -3,8 +3,8 @@
 // byte description) get exactly their bare text and nothing unasked.
 #include "chattesthelpers.h"
 
-#include "chatendpoint.h"
-#include "chatenvelope.h"
+#include "net/chat/chatendpoint.h"
+#include "net/chat/chatenvelope.h"
 
 #include <QElapsedTimer>
 #include <QRandomGenerator>

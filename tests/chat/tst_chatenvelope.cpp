@@ -1,7 +1,7 @@
 // The chat datagram codec: [0x00][version 1][CBOR map] for Tincan, anything
 // else is classic bare UTF-8. Pure functions, so every malformed input is fed
 // directly.
-#include "chatenvelope.h"
+#include "net/chat/chatenvelope.h"
 
 #include <QCborArray>
 #include <QCborMap>

@@ -1,7 +1,7 @@
 // ChatHistory: contacts and messages in SQLite (WAL, synchronous=FULL),
 // kept across reopening; damaged, foreign and unwritable files are clear
 // errors and are never written over.
-#include "chathistory.h"
+#include "chat/chathistory.h"
 #include "chattesthelpers.h"
 
 #include <QDir>

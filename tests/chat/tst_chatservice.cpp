@@ -1,7 +1,7 @@
 // ChatService: which conversation each message belongs to, and what
 // survives a restart. Whole stacks (history + endpoint + service) talk on
 // loopback, next to plain UDP sockets standing for classic peers.
-#include "chatservice.h"
+#include "chat/chatservice.h"
 #include "chattesthelpers.h"
 
 #include <QSignalSpy>

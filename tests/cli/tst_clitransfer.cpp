@@ -2,8 +2,8 @@
 // (and, for a wrong MD5, against a server written here from the wire
 // description): results, exit codes, the progress bar on a terminal only,
 // and an interrupted transfer resumed.
-#include "consoleprotocol.h"
-#include "frame.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/wire/frame.h"
 #include "clitesthelpers.h"
 #include "nettesthelpers.h"
 

@@ -3,8 +3,8 @@
 // tells which processes of a command's group are still alive.
 #pragma once
 
-#include "consoleprotocol.h"
-#include "frame.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/wire/frame.h"
 
 #include <QCoreApplication>
 #include <QDeadlineTimer>

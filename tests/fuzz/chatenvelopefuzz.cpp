@@ -7,7 +7,7 @@
 // envelope is classic text, which is never dropped.
 #include "fuzzchecks.h"
 
-#include "chatenvelope.h"
+#include "net/chat/chatenvelope.h"
 
 #include <QUtf8StringView>
 

@@ -12,7 +12,7 @@
 #include "fuzzchecks.h"
 #include "inputcuts.h"
 
-#include "frame.h"
+#include "net/wire/frame.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>

@@ -9,8 +9,8 @@
 #include "fuzzchecks.h"
 #include "inputcuts.h"
 
-#include "frame.h"
-#include "protocoldetector.h"
+#include "net/wire/frame.h"
+#include "net/wire/protocoldetector.h"
 
 #include <algorithm>
 

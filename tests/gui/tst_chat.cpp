@@ -2,14 +2,14 @@
 // Tincan peer and a bare QUdpSocket for a classic one (bare UTF-8 datagrams, as
 // the socket tutorial's programs send). Each test has its own history file in
 // a temporary folder and listens on a free port of 127.0.0.1.
-#include "chatcontroller.h"
-#include "chatenvelope.h"
-#include "chatwidget.h"
-#include "contactdialog.h"
-#include "conversationlistmodel.h"
-#include "conversationmodel.h"
-#include "mainwindow.h"
-#include "messageedit.h"
+#include "chat/chatcontroller.h"
+#include "net/chat/chatenvelope.h"
+#include "ui/chat/chatwidget.h"
+#include "ui/chat/contactdialog.h"
+#include "models/chat/conversationlistmodel.h"
+#include "models/chat/conversationmodel.h"
+#include "ui/mainwindow.h"
+#include "ui/chat/messageedit.h"
 
 #include <QAction>
 #include <QDialogButtonBox>

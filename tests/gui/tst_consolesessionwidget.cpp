@@ -1,13 +1,13 @@
 // ConsoleSessionWidget against a real ConsoleServer in this process: keys are
 // typed into the input line and the pane is read back.
-#include "commandlineedit.h"
-#include "consoleclient.h"
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "consolesessionwidget.h"
-#include "frame.h"
-#include "terminal/terminalfindbar.h"
-#include "terminal/terminalview.h"
+#include "ui/console/commandlineedit.h"
+#include "net/console/consoleclient.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "ui/console/consolesessionwidget.h"
+#include "net/wire/frame.h"
+#include "ui/terminal/terminalfindbar.h"
+#include "ui/terminal/terminalview.h"
 
 #include <QAction>
 #include <QLabel>

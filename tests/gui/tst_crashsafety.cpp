@@ -1,6 +1,6 @@
 // The desktop app killed with SIGKILL keeps every message it acknowledged:
 // the history is written (synchronous=FULL) before the acknowledgement goes.
-#include "chathistory.h"
+#include "chat/chathistory.h"
 
 #include <QDir>
 #include <QProcess>

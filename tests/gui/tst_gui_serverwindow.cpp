@@ -1,14 +1,14 @@
 // The server window against its real services in this process: start them
 // with the toggle buttons, connect raw clients, and read the clients table,
 // the traffic view and the event log as a user would.
-#include "server/serverwindow.h"
-#include "server/trafficcapture.h"
+#include "ui/server/serverwindow.h"
+#include "models/server/trafficcapture.h"
 
-#include "chatcontroller.h"
-#include "chatendpoint.h"
-#include "consoleclient.h"
-#include "frame.h"
-#include "server/consolepassworddialog.h"
+#include "chat/chatcontroller.h"
+#include "net/chat/chatendpoint.h"
+#include "net/console/consoleclient.h"
+#include "net/wire/frame.h"
+#include "ui/server/consolepassworddialog.h"
 
 #include <QCoreApplication>
 #include <QDialogButtonBox>

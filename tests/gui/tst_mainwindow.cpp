@@ -1,11 +1,11 @@
 // MainWindow and ConnectDialog: the empty state, opening and closing session
 // tabs through the dialog and the actions, input validation, and what is
 // remembered between runs.
-#include "connectdialog.h"
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "consolesessionwidget.h"
-#include "mainwindow.h"
+#include "ui/console/connectdialog.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "ui/console/consolesessionwidget.h"
+#include "ui/mainwindow.h"
 
 #include <QAction>
 #include <QComboBox>

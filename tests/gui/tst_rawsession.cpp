@@ -1,8 +1,8 @@
 // The Console tab's raw mode against the upper-case echo services.
-#include "commandlineedit.h"
-#include "echoservices.h"
-#include "rawsessionwidget.h"
-#include "terminalview.h"
+#include "ui/console/commandlineedit.h"
+#include "net/services/echoservices.h"
+#include "ui/console/rawsessionwidget.h"
+#include "ui/terminal/terminalview.h"
 
 #include <QComboBox>
 #include <QPlainTextEdit>

@@ -3,10 +3,10 @@
 // block, the scrollback cap holds under a flood pushed through the real
 // (timer-driven) flush, the view follows output only from the bottom, and
 // find, zoom, clear and save do what they say.
-#include "ansiparser.h"
-#include "terminalfindbar.h"
-#include "terminalpalette.h"
-#include "terminalview.h"
+#include "models/terminal/ansiparser.h"
+#include "ui/terminal/terminalfindbar.h"
+#include "models/terminal/terminalpalette.h"
+#include "ui/terminal/terminalview.h"
 
 #include <QAction>
 #include <QApplication>

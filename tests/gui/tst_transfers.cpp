@@ -2,11 +2,11 @@
 // uploaded into the session's directory, Download fetches one, and the
 // transfers model and panel show progress, state, the verified MD5 and
 // Cancel; against a real ConsoleServer in this process, offscreen.
-#include "consoleserver.h"
-#include "consolesessionwidget.h"
-#include "mainwindow.h"
-#include "transferlistmodel.h"
-#include "transferspanel.h"
+#include "net/console/consoleserver.h"
+#include "ui/console/consolesessionwidget.h"
+#include "ui/mainwindow.h"
+#include "models/console/transferlistmodel.h"
+#include "ui/console/transferspanel.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -7,14 +7,14 @@
 //
 // 127.0.0.2 stands for a second host: Linux routes all of 127.0.0.0/8 to
 // loopback, so a socket bound to it reaches the server from another address.
-#include "consoleauth.h"
-#include "consoleclient.h"
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "frame.h"
+#include "net/auth/consoleauth.h"
+#include "net/console/consoleclient.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "net/wire/frame.h"
 #include "nettesthelpers.h"
-#include "passwordhash.h"
-#include "sourcepenalties.h"
+#include "net/auth/passwordhash.h"
+#include "net/auth/sourcepenalties.h"
 
 #include <QDir>
 #include <QElapsedTimer>

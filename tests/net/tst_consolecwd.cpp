@@ -2,12 +2,12 @@
 // and exit, commands run in it, sessions independent of each other, a
 // directory removed under the session, ConsoleClient's view, and classic
 // clients left as they were.
-#include "consoleclient.h"
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "frame.h"
+#include "net/console/consoleclient.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "net/wire/frame.h"
 #include "nettesthelpers.h"
-#include "sessiondirectory.h"
+#include "net/console/sessiondirectory.h"
 
 #include <QDir>
 #include <QFile>

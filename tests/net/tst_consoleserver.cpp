@@ -1,11 +1,11 @@
 // ConsoleServer over loopback, with real shell commands: clients written from
 // the wire description alone (RawConsoleClient), classic clients as the
 // socket tutorial writes them, and Tincan::ConsoleClient.
-#include "consoleclient.h"
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "outputencoding.h"
-#include "frame.h"
+#include "net/console/consoleclient.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "net/console/outputencoding.h"
+#include "net/wire/frame.h"
 #include "nettesthelpers.h"
 
 #include <QElapsedTimer>

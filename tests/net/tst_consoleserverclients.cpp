@@ -3,9 +3,9 @@
 // killCommands and disconnectClient. The clients are raw sockets that keep
 // every byte they write and receive, so the server's counts can be checked
 // against the bytes themselves.
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "frame.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "net/wire/frame.h"
 #include "nettesthelpers.h"
 #include "servicetesthelpers.h"
 

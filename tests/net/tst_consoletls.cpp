@@ -4,13 +4,13 @@
 // hostile handshakes (a fake ClientHello, a stalled one) refused while a good
 // client is served; TLS required from other machines; a ClientHello reaching a
 // server with TLS off is never run as a command.
-#include "consoleclient.h"
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "knownhosts.h"
+#include "net/console/consoleclient.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "net/tls/knownhosts.h"
 #include "nettesthelpers.h"
-#include "passwordhash.h"
-#include "tlsidentity.h"
+#include "net/auth/passwordhash.h"
+#include "net/tls/tlsidentity.h"
 
 #include <QFile>
 #include <QNetworkInterface>

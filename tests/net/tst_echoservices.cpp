@@ -2,8 +2,8 @@
 // tutorial's description alone (plain QTcpSocket/QUdpSocket): what goes in
 // comes back upper-cased the way Python's bytes.upper() does it. Also the
 // immediate restart of a TCP server whose old connections sit in TIME_WAIT.
-#include "consoleserver.h"
-#include "echoservices.h"
+#include "net/console/consoleserver.h"
+#include "net/services/echoservices.h"
 #include "nettesthelpers.h"
 #include "servicetesthelpers.h"
 

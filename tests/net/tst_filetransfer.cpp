@@ -3,10 +3,10 @@
 // temporary tree: sizes from 0 bytes to a 1 GiB sparse file, MD5 catching a
 // flipped byte, a cut connection resumed, every refused path, overwriting,
 // cancel, and transfers sharing one connection with a command.
-#include "consoleclient.h"
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "filetransfer.h"
+#include "net/console/consoleclient.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "net/transfer/filetransfer.h"
 #include "nettesthelpers.h"
 
 #include <QCryptographicHash>

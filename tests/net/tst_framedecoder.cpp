@@ -1,6 +1,6 @@
 // FrameDecoder and encodeFrame: round trips, every way a stream can be cut,
 // and every malformed or hostile header the wire description rules out.
-#include "frame.h"
+#include "net/wire/frame.h"
 #include "nettesthelpers.h"
 
 #include <QJsonArray>

@@ -11,17 +11,17 @@
 // The console under test has a password and serves no classic clients, so
 // every byte a stranger sends ends in a refusal the protocol can state: the
 // classic refusal reply, or an error frame.
-#include "chatendpoint.h"
-#include "chatenvelope.h"
-#include "consoleauth.h"
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "echoservices.h"
-#include "frame.h"
+#include "net/chat/chatendpoint.h"
+#include "net/chat/chatenvelope.h"
+#include "net/auth/consoleauth.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "net/services/echoservices.h"
+#include "net/wire/frame.h"
 #include "nettesthelpers.h"
-#include "passwordhash.h"
+#include "net/auth/passwordhash.h"
 #include "servicetesthelpers.h"
-#include "udpcommandservice.h"
+#include "net/services/udpcommandservice.h"
 
 #include <QCborMap>
 #include <QCborStreamWriter>

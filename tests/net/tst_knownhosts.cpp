@@ -1,7 +1,7 @@
 // KnownHostsList (the pure content of a known-hosts file: parsing, lookups,
 // changes, rewriting byte for byte) and KnownHosts (the file: permissions,
 // limits, atomic rewrites, locking).
-#include "knownhosts.h"
+#include "net/tls/knownhosts.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -9,10 +9,10 @@
 // them every test is skipped with the reason. The namespace and the veth pair
 // are named after this process, and removed in cleanupTestCase whatever
 // happened.
-#include "consoleprotocol.h"
-#include "consoleserver.h"
-#include "passwordhash.h"
-#include "udpcommandservice.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h"
+#include "net/auth/passwordhash.h"
+#include "net/services/udpcommandservice.h"
 
 #include <QCoreApplication>
 #include <QDir>

@@ -1,8 +1,8 @@
 // PasswordHash, constantTimeEquals and the challenge-response proofs, as pure
 // functions: known answers computed independently (Python's hashlib and hmac),
 // round trips, and every kind of malformed or hostile hash text.
-#include "consoleauth.h"
-#include "passwordhash.h"
+#include "net/auth/consoleauth.h"
+#include "net/auth/passwordhash.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

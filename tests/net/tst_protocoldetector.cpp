@@ -1,10 +1,10 @@
 // ProtocolDetector: a framed client is never taken for a classic one (or the
 // other way round), at any number of bytes received so far.
-#include "consoleprotocol.h"
-#include "consoleserver.h" // Q_DECLARE_METATYPE(WireProtocol)
-#include "frame.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/console/consoleserver.h" // Q_DECLARE_METATYPE(WireProtocol)
+#include "net/wire/frame.h"
 #include "nettesthelpers.h"
-#include "protocoldetector.h"
+#include "net/wire/protocoldetector.h"
 
 #include <QJsonObject>
 #include <QRandomGenerator>

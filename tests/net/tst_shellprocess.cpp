@@ -1,7 +1,7 @@
 // ShellProcess: output, exit status, working directory, flow control, and
 // that nothing a command starts outlives it.
 #include "nettesthelpers.h"
-#include "shellprocess.h"
+#include "net/process/shellprocess.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>

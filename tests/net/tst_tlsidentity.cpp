@@ -2,9 +2,9 @@
 // (files, permissions, certificate contents), every way its files can be bad,
 // the fingerprint's text forms, the pure pin decision, and real handshakes
 // between a QSslServer and a pinned QSslSocket over loopback.
-#include "tlsfingerprint.h"
-#include "tlsidentity.h"
-#include "tlspinning.h"
+#include "net/tls/tlsfingerprint.h"
+#include "net/tls/tlsidentity.h"
+#include "net/tls/tlspinning.h"
 #include "tlstestdata.h"
 
 #include <QCryptographicHash>

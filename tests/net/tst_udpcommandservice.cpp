@@ -3,7 +3,7 @@
 // command; two come back, stderr first and then stdout, even when empty.
 #include "nettesthelpers.h"
 #include "servicetesthelpers.h"
-#include "udpcommandservice.h"
+#include "net/services/udpcommandservice.h"
 
 #include <QDir>
 #include <QFile>

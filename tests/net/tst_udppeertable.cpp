@@ -1,7 +1,7 @@
 // The UDP services' table of senders: one client per address and port (an
 // IPv4 peer seen through a dual-stack socket is the same peer), counted both
 // ways, its protocol the latest one heard, the oldest forgotten when full.
-#include "udppeertable.h"
+#include "net/services/udppeertable.h"
 
 #include <QSignalSpy>
 #include <QTest>

@@ -7,8 +7,8 @@
 //   controls      <LF> <CR> <BS> <TAB> <EL0> <EL1> <EL2> <CUFn> <CUBn> <CHAn>
 #pragma once
 
-#include "ansiparser.h"
-#include "terminalbuffer.h"
+#include "models/terminal/ansiparser.h"
+#include "models/terminal/terminalbuffer.h"
 
 #include <QList>
 #include <QString>

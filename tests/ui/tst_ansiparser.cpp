@@ -2,7 +2,7 @@
 // scrollback pane honours, every other sequence dropped without a trace,
 // sequences cut at any point between chunks, real `ls` and `grep` output, and
 // hostile streams. Expectations use the notation of terminaltesthelpers.h.
-#include "ansiparser.h"
+#include "models/terminal/ansiparser.h"
 #include "terminaltesthelpers.h"
 
 #include <QFile>

@@ -2,7 +2,7 @@
 // return rewrites, backspace, tab, erase and cursor moves within the line,
 // format runs, the scrollback bound on what waits for the pane, long lines,
 // and floods.
-#include "terminalbuffer.h"
+#include "models/terminal/terminalbuffer.h"
 #include "terminaltesthelpers.h"
 
 #include <QTest>

@@ -1,4 +1,4 @@
-#include "consolepassworddialog.h"
+#include "ui/server/consolepassworddialog.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>

@@ -4,7 +4,7 @@
 // dialog says so.
 #pragma once
 
-#include "passwordhash.h"
+#include "net/auth/passwordhash.h"
 
 #include <QDialog>
 #include <QFutureWatcher>

@@ -1,8 +1,8 @@
-#include "serverwindow.h"
+#include "ui/server/serverwindow.h"
 
-#include "chatcontroller.h"
-#include "consolepassworddialog.h"
-#include "privatefiles.h"
+#include "chat/chatcontroller.h"
+#include "ui/server/consolepassworddialog.h"
+#include "net/base/privatefiles.h"
 
 #include <QAction>
 #include <QApplication>

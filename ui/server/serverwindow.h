@@ -3,7 +3,7 @@
 // the selected client. The sockets live in ServerHub; this is only widgets.
 #pragma once
 
-#include "serverhub.h"
+#include "models/server/serverhub.h"
 
 #include <QMainWindow>
 #include <QPointer>

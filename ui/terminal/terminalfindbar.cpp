@@ -1,6 +1,6 @@
-#include "terminalfindbar.h"
+#include "ui/terminal/terminalfindbar.h"
 
-#include "terminalview.h"
+#include "ui/terminal/terminalview.h"
 
 #include <QCheckBox>
 #include <QHBoxLayout>

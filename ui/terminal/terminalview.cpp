@@ -1,6 +1,6 @@
-#include "terminalview.h"
+#include "ui/terminal/terminalview.h"
 
-#include "terminalpalette.h"
+#include "models/terminal/terminalpalette.h"
 
 #include <QAction>
 #include <QContextMenuEvent>

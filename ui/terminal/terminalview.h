@@ -5,8 +5,8 @@
 // clears and zooms, from its context menu or the keyboard.
 #pragma once
 
-#include "ansiparser.h"
-#include "terminalbuffer.h"
+#include "models/terminal/ansiparser.h"
+#include "models/terminal/terminalbuffer.h"
 
 #include <QElapsedTimer>
 #include <QHash>

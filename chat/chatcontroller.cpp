@@ -1,0 +1,305 @@
+#include "chat/chatcontroller.h"
+
+#include <QDir>
+#include <QSettings>
+
+namespace Tincan {
+
+namespace {
+constexpr int MinPort = 1;
+constexpr int MaxPort = 65535;
+} // namespace
+
+const QString ChatController::NameSettingsKey = QStringLiteral("chat/name");
+const QString ChatController::PortSettingsKey = QStringLiteral("chat/port");
+const QString ChatController::AddressSettingsKey = QStringLiteral("chat/address");
+const QString ChatController::ListeningSettingsKey = QStringLiteral("chat/listening");
+
+ChatController::Options ChatController::defaultOptions()
+{
+    const QSettings settings;
+    Options options;
+    options.historyPath = ChatHistory::defaultPath();
+    bool ok = false;
+    const int port = settings.value(PortSettingsKey).toInt(&ok);
+    if (ok && port >= MinPort && port <= MaxPort)
+        options.port = quint16(port);
+    options.displayName = settings.value(NameSettingsKey).toString().trimmed();
+    QHostAddress address;
+    if (address.setAddress(settings.value(AddressSettingsKey).toString()))
+        options.bindAddress = address;
+    options.listen = settings.value(ListeningSettingsKey, true).toBool();
+    return options;
+}
+
+QString ChatController::defaultDisplayName()
+{
+    for (const char *variable : { "USER", "LOGNAME", "USERNAME" }) {
+        const QString name = qEnvironmentVariable(variable).trimmed();
+        if (!name.isEmpty())
+            return name;
+    }
+    return QDir::home().dirName();
+}
+
+ChatController::ChatController(const Options &options, QObject *parent)
+    : QObject(parent)
+    , m_options(options)
+    , m_history(new ChatHistory(this))
+{
+    if (m_options.historyPath.isEmpty()) {
+        m_historyProblem = tr("The chat history is turned off: messages are not kept after Tincan closes.");
+    } else if (!m_history->open(m_options.historyPath)) {
+        m_historyProblem = tr("The chat history could not be opened, so messages are not kept after Tincan "
+                              "closes. %1")
+                               .arg(m_history->errorString());
+    } else if (!m_history->addDefaultContactsOnce()) {
+        addError(m_history->errorString());
+    }
+
+    // Without a history this run still needs an id of its own: peers tell
+    // Tincans apart by it.
+    const QUuid selfId = m_history->isOpen() ? m_history->selfId() : QUuid::createUuid();
+    const QString name = m_options.displayName.trimmed().isEmpty() ? defaultDisplayName() : m_options.displayName;
+    m_endpoint = new ChatEndpoint(selfId, name, this);
+    if (m_options.listen)
+        bindEndpoint(m_options.port);
+    else
+        m_stopped = true;
+
+    m_service = new ChatService(m_history, m_endpoint, this);
+    connect(m_service, &ChatService::errorOccurred, this, &ChatController::addError);
+    if (!m_history->isOpen()) {
+        // The tutorial's contacts, for this run only.
+        for (Contact contact : ChatHistory::defaultContacts())
+            m_service->addContact(contact);
+        connect(m_service, &ChatService::messageAdded, this,
+            [this](const StoredMessage &message) { m_memory[message.conversation].append(message); });
+        connect(m_service, &ChatService::messageStateChanged, this, [this](const QUuid &id, DeliveryState state) {
+            for (QList<StoredMessage> &messages : m_memory)
+                for (StoredMessage &message : messages)
+                    if (message.outgoing && message.messageId == id)
+                        message.state = state;
+        });
+    }
+    m_service->resumeUndelivered();
+}
+
+ChatController::~ChatController()
+{
+    // The service refers to both; it goes first, and no datagram may reach it
+    // on the way.
+    m_endpoint->close();
+    delete m_service;
+    m_service = nullptr;
+}
+
+bool ChatController::bindEndpoint(quint16 port)
+{
+    const bool bound = m_endpoint->bind(m_options.bindAddress, port, m_options.fallbackToFreePort);
+    if (!bound)
+        m_bindProblem = tr("The chat cannot receive messages: %1").arg(m_endpoint->errorString());
+    else if (m_endpoint->boundToFallbackPort())
+        m_bindProblem = tr("UDP port %1 is already in use (by another Tincan or chat program), so the chat "
+                           "listens on port %2. Peers must send to port %2 to reach you.")
+                            .arg(port)
+                            .arg(m_endpoint->localPort());
+    else
+        m_bindProblem.clear();
+    return bound;
+}
+
+QStringList ChatController::problems() const
+{
+    QStringList result;
+    if (!m_historyProblem.isEmpty())
+        result.append(m_historyProblem);
+    if (!m_bindProblem.isEmpty())
+        result.append(m_bindProblem);
+    if (m_stopped)
+        result.append(tr("The chat is stopped, so no messages arrive. Start it in the server window "
+                         "(Server → Server Window)."));
+    result.append(m_errors);
+    return result;
+}
+
+void ChatController::addError(const QString &error)
+{
+    if (error.isEmpty())
+        return;
+    // The same failure repeats for every message: once is enough.
+    m_errors.removeAll(error);
+    m_errors.append(error);
+    while (m_errors.size() > MaxErrorsKept)
+        m_errors.removeFirst();
+    Q_EMIT problemsChanged();
+}
+
+QString ChatController::statusText() const
+{
+    QString text;
+    if (m_stopped)
+        text = tr("Chat: stopped");
+    else if (!m_endpoint->isBound())
+        text = tr("Chat: not listening");
+    else if (m_endpoint->boundToFallbackPort())
+        text = tr("Chat: port %1 is in use; listening on %2").arg(m_options.port).arg(m_endpoint->localPort());
+    else
+        text = tr("Chat: UDP port %1").arg(m_endpoint->localPort());
+    if (!m_history->isOpen())
+        text = tr("%1 · history off").arg(text);
+    return text;
+}
+
+QString ChatController::statusDetails() const
+{
+    const QStringList all = problems();
+    return all.isEmpty() ? tr("Chat history: %1").arg(QDir::toNativeSeparators(m_history->path()))
+                         : all.join(QLatin1Char('\n'));
+}
+
+bool ChatController::applySettings(const QString &displayName, quint16 port, QString *error)
+{
+    QSettings settings;
+    const QString name = displayName.trimmed();
+    settings.setValue(NameSettingsKey, name);
+    m_endpoint->setSelfName(name.isEmpty() ? defaultDisplayName() : name);
+
+    bool ok = true;
+    // The same port is tried again when it was taken at the last attempt. A
+    // chat the user stopped stays stopped: the new port is used when it starts.
+    if (m_stopped) {
+        m_options.port = port;
+        settings.setValue(PortSettingsKey, int(port));
+    } else if (port != m_options.port || !m_endpoint->isBound() || m_endpoint->boundToFallbackPort()) {
+        const quint16 previous = m_endpoint->localPort();
+        if (bindEndpoint(port)) {
+            m_options.port = port;
+            settings.setValue(PortSettingsKey, int(port));
+        } else {
+            ok = false;
+            if (error)
+                *error = m_endpoint->errorString();
+            // Keep listening where we did.
+            if (previous != 0 && bindEndpoint(previous))
+                m_bindProblem.clear();
+        }
+        Q_EMIT problemsChanged();
+    }
+    Q_EMIT statusChanged();
+    return ok;
+}
+
+bool ChatController::listen(const QHostAddress &address, quint16 port, QString *error)
+{
+    m_endpoint->close();
+    const QHostAddress previousAddress = m_options.bindAddress;
+    m_options.bindAddress = address;
+    const bool fallback = std::exchange(m_options.fallbackToFreePort, false);
+    const bool bound = bindEndpoint(port);
+    m_options.fallbackToFreePort = fallback;
+    if (bound) {
+        m_stopped = false;
+        m_options.port = port;
+        QSettings settings;
+        settings.setValue(AddressSettingsKey, address.toString());
+        settings.setValue(PortSettingsKey, int(port));
+        settings.setValue(ListeningSettingsKey, true);
+        // Messages that gave up while the chat was stopped go out again.
+        m_endpoint->retryFailed();
+    } else {
+        m_stopped = false; // not listening because of the error, which is shown
+        m_options.bindAddress = previousAddress;
+        if (error)
+            *error = m_endpoint->errorString();
+    }
+    Q_EMIT problemsChanged();
+    Q_EMIT statusChanged();
+    return bound;
+}
+
+void ChatController::stopListening()
+{
+    m_endpoint->close();
+    m_stopped = true;
+    m_bindProblem.clear();
+    QSettings().setValue(ListeningSettingsKey, false);
+    Q_EMIT problemsChanged();
+    Q_EMIT statusChanged();
+}
+
+QList<ConversationSummary> ChatController::conversations() const
+{
+    if (m_history->isOpen())
+        return m_history->conversations();
+    // Without a history: this run's conversations, in no particular order
+    // (there are none at start).
+    QList<ConversationSummary> result;
+    for (auto it = m_memory.cbegin(); it != m_memory.cend(); ++it) {
+        if (it.value().isEmpty())
+            continue;
+        ConversationSummary summary;
+        summary.key = it.key();
+        summary.last = it.value().constLast();
+        for (const StoredMessage &message : it.value())
+            summary.unread += message.read ? 0 : 1;
+        result.append(summary);
+    }
+    return result;
+}
+
+QList<StoredMessage> ChatController::messages(const QString &key) const
+{
+    if (m_history->isOpen())
+        return m_history->messages(key);
+    return m_memory.value(key);
+}
+
+void ChatController::moveInMemory(const QString &from, const QString &to)
+{
+    if (from == to || !m_memory.contains(from))
+        return;
+    QList<StoredMessage> moved = m_memory.take(from);
+    for (StoredMessage &message : moved)
+        message.conversation = to;
+    QList<StoredMessage> &target = m_memory[to];
+    target.append(moved);
+    std::stable_sort(
+        target.begin(), target.end(), [](const StoredMessage &a, const StoredMessage &b) { return a.time < b.time; });
+}
+
+QString ChatController::saveAsContact(const QString &key, const QString &name, QString *error)
+{
+    const QString saved = m_service->saveAsContact(key, name, error);
+    if (saved.isEmpty())
+        return saved;
+    moveInMemory(key, saved);
+    Q_EMIT conversationMoved(key, saved);
+    return saved;
+}
+
+bool ChatController::removeContact(qint64 contactId, QString *error)
+{
+    const auto contact = m_service->contact(contactId);
+    if (!contact) {
+        if (error)
+            *error = tr("There is no such contact.");
+        return false;
+    }
+    const QString from = ChatService::contactKey(contactId);
+    const auto address = m_service->destination(from);
+    if (!m_service->removeContact(contactId)) {
+        if (error)
+            *error = m_history->errorString();
+        return false;
+    }
+    // ChatService keeps the messages under the address they were exchanged with.
+    if (address) {
+        const QString to = ChatService::addressKey(*address);
+        moveInMemory(from, to);
+        Q_EMIT conversationMoved(from, to);
+    }
+    return true;
+}
+
+} // namespace Tincan

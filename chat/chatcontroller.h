@@ -1,0 +1,122 @@
+// The chat behind the Chat tab: the history (SQLite), the UDP endpoint and the
+// ChatService joining them, set up the way the app needs: a history that cannot
+// be opened or a port that is taken is reported, never fatal, and the chat goes
+// on (without memory, or on another port).
+#pragma once
+
+#include "net/chat/chatendpoint.h"
+#include "chat/chathistory.h"
+#include "chat/chatservice.h"
+
+#include <QHash>
+#include <QHostAddress>
+#include <QObject>
+#include <QStringList>
+
+namespace Tincan {
+
+class ChatController final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ChatController)
+
+public:
+    struct Options
+    {
+        QString historyPath; // empty: no history, chat without memory
+        QHostAddress bindAddress = QHostAddress(QHostAddress::Any);
+        quint16 port = ChatEndpoint::DefaultPort; // 0: any free port
+        bool fallbackToFreePort = true;
+        bool listen = true; // false: the user stopped the chat (server window)
+        QString displayName;
+    };
+
+    // QSettings keys of the chat's settings.
+    static const QString NameSettingsKey;
+    static const QString PortSettingsKey;
+    static const QString AddressSettingsKey;
+    static const QString ListeningSettingsKey;
+
+    // The app's choices: the history in the user's data directory, the port
+    // and display name from QSettings.
+    static Options defaultOptions();
+    // The user's login name, the display name until one is chosen.
+    static QString defaultDisplayName();
+
+    explicit ChatController(const Options &options, QObject *parent = nullptr);
+    ~ChatController() override;
+
+    ChatHistory *history() const { return m_history; }
+    ChatEndpoint *endpoint() const { return m_endpoint; }
+    ChatService *service() const { return m_service; }
+    bool hasHistory() const { return m_history->isOpen(); }
+    // The history was turned off on purpose (no path), not lost to an error.
+    bool isHistoryTurnedOff() const { return m_options.historyPath.isEmpty(); }
+
+    // What the user must know about the chat's state (the history could not be
+    // opened, the port was taken, a write failed), one sentence each, oldest first.
+    QStringList problems() const;
+    // One line for the status bar: where the chat listens.
+    QString statusText() const;
+    // The details behind statusText().
+    QString statusDetails() const;
+    quint16 requestedPort() const { return m_options.port; }
+    QHostAddress bindAddress() const { return m_options.bindAddress; }
+
+    // Whether the chat receives messages (its UDP port is bound).
+    bool isListening() const { return m_endpoint->isBound(); }
+    // Stopped by the user (not by an error).
+    bool isStopped() const { return m_stopped; }
+    // Why the chat does not listen, or listens elsewhere; empty when all is well.
+    QString bindProblem() const { return m_bindProblem; }
+    // Listens on `address`:`port` exactly (no fallback: the server window asked
+    // for that port), remembering both and that the chat runs. False with
+    // *error when it cannot be bound; the chat then stays stopped.
+    bool listen(const QHostAddress &address, quint16 port, QString *error = nullptr);
+    // Stops receiving (remembered across restarts). Messages still queued are
+    // sent again once the chat listens.
+    void stopListening();
+
+    // Errors while chatting kept for problems(), the newest ones.
+    static constexpr qsizetype MaxErrorsKept = 5;
+
+    QString displayName() const { return m_endpoint->selfName(); }
+    // Applies and remembers (QSettings) the display name and port; the chat
+    // moves to a new port at once. False with *error when the port cannot be bound
+    // (the old one is kept then).
+    bool applySettings(const QString &displayName, quint16 port, QString *error = nullptr);
+
+    // The conversations the history holds, most recent first.
+    QList<ConversationSummary> conversations() const;
+    // A conversation's messages, oldest first: from the history, or (without
+    // one) from this run's memory.
+    QList<StoredMessage> messages(const QString &key) const;
+
+    // ChatService's operations that move a conversation to another key; the
+    // move is signalled by conversationMoved().
+    QString saveAsContact(const QString &key, const QString &name, QString *error = nullptr);
+    bool removeContact(qint64 contactId, QString *error = nullptr);
+
+Q_SIGNALS:
+    void statusChanged();
+    void problemsChanged();
+    void conversationMoved(const QString &from, const QString &to);
+
+private:
+    bool bindEndpoint(quint16 port);
+    void addError(const QString &error);
+    void moveInMemory(const QString &from, const QString &to);
+
+    Options m_options;
+    ChatHistory *m_history = nullptr;
+    ChatEndpoint *m_endpoint = nullptr;
+    ChatService *m_service = nullptr;
+    QString m_historyProblem;
+    QString m_bindProblem;
+    bool m_stopped = false; // by the user, not by an error
+    QStringList m_errors; // while chatting, newest last
+    // Without a history: this run's messages per conversation.
+    QHash<QString, QList<StoredMessage>> m_memory;
+};
+
+} // namespace Tincan

@@ -1,0 +1,769 @@
+#include "ui/console/consolesessionwidget.h"
+
+#include "ui/console/commandlineedit.h"
+#include "ui/terminal/terminalfindbar.h"
+#include "ui/terminal/terminalview.h"
+
+#include <QActionGroup>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QCoreApplication>
+#include <QHBoxLayout>
+#include <QKeyEvent>
+#include <QLabel>
+#include <QLocale>
+#include <QMenu>
+#include <QPainter>
+#include <QResizeEvent>
+#include <QPixmap>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <utility>
+
+namespace Tincan {
+
+namespace {
+
+// The pane is a dark terminal whatever the desktop theme (TerminalView's
+// colours), so these are fixed and chosen to read well on it.
+constexpr QRgb PromptColor = 0x5fd75f;
+constexpr QRgb CommandColor = 0xffffff;
+constexpr QRgb StderrColor = 0xff6b6b;
+constexpr QRgb StatusColor = 0x8b8f96;
+constexpr QRgb FailedStatusColor = 0xc9905f;
+constexpr QRgb ErrorColor = 0xff5f5f;
+
+// State dots.
+constexpr QRgb ReadyDot = 0x3cb371;
+constexpr QRgb ConnectingDot = 0xe0a030;
+constexpr QRgb FailedDot = 0xd9534f;
+constexpr QRgb DisconnectedDot = 0x9a9a9a;
+constexpr int DotSizes[] = { 16, 32 };
+
+// Spacing around the status line and the input line, in pixels.
+constexpr int SideMargin = 6;
+constexpr int StatusLineVerticalMargin = 3;
+constexpr int RowSpacing = 4;
+// The prompt label gives the command line at least this share of the width:
+// a deep directory is elided rather than squeezing the input.
+constexpr int PromptMaxWidthPercent = 40;
+
+// The status line turns this colour while the connection is broken.
+constexpr QRgb ErrorBannerBackground = 0xfdecea;
+constexpr QRgb ErrorBannerText = 0x8a1f11;
+
+// Signals whose numbers POSIX systems share, so a number from a server on
+// another Unix still gets the right name.
+struct SignalName
+{
+    int number;
+    QLatin1StringView name;
+};
+constexpr SignalName PortableSignals[] = {
+    { 1, QLatin1StringView("SIGHUP") },
+    { 2, QLatin1StringView("SIGINT") },
+    { 3, QLatin1StringView("SIGQUIT") },
+    { 4, QLatin1StringView("SIGILL") },
+    { 5, QLatin1StringView("SIGTRAP") },
+    { 6, QLatin1StringView("SIGABRT") },
+    { 8, QLatin1StringView("SIGFPE") },
+    { 9, QLatin1StringView("SIGKILL") },
+    { 11, QLatin1StringView("SIGSEGV") },
+    { 13, QLatin1StringView("SIGPIPE") },
+    { 14, QLatin1StringView("SIGALRM") },
+    { 15, QLatin1StringView("SIGTERM") },
+};
+
+QLatin1StringView signalName(int number)
+{
+    for (const SignalName &entry : PortableSignals) {
+        if (entry.number == number)
+            return entry.name;
+    }
+    return {};
+}
+
+} // namespace
+
+ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
+    : QWidget(parent)
+    , m_client(new ConsoleClient(this))
+{
+    m_pane = new TerminalView(this);
+    m_pane->setObjectName(QStringLiteral("terminal"));
+    m_pane->installEventFilter(this);
+    connect(m_pane, &TerminalView::contextMenuCreated, this, &ConsoleSessionWidget::addEncodingMenu);
+    connect(m_pane, &TerminalView::findRequested, this, &ConsoleSessionWidget::showFindBar);
+    connect(m_pane, &TerminalView::fontPointSizeChanged, this, &ConsoleSessionWidget::applyTerminalFont);
+    // The pane's keys work from anywhere in the session, the input line included.
+    for (TerminalView::Action action : { TerminalView::Action::SelectAll, TerminalView::Action::Find,
+             TerminalView::Action::ZoomIn, TerminalView::Action::ZoomOut, TerminalView::Action::ResetZoom })
+        addAction(m_pane->action(action));
+
+    m_findBar = new TerminalFindBar(m_pane, this);
+    m_findBar->hide();
+
+    auto *statusLine = new QWidget(this);
+    statusLine->setObjectName(QStringLiteral("statusLine"));
+    statusLine->setAutoFillBackground(true);
+    m_statusIcon = new QLabel(statusLine);
+    m_statusLabel = new QLabel(statusLine);
+    m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
+    m_statusLabel->setWordWrap(true);
+    m_statusLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_reconnectButton = new QPushButton(tr("&Reconnect"), statusLine);
+    m_reconnectButton->setObjectName(QStringLiteral("reconnectButton"));
+    m_reconnectButton->setFocusPolicy(Qt::TabFocus);
+    connect(m_reconnectButton, &QPushButton::clicked, this, &ConsoleSessionWidget::reconnect);
+    auto *statusLayout = new QHBoxLayout(statusLine);
+    statusLayout->setContentsMargins(SideMargin, StatusLineVerticalMargin, SideMargin, StatusLineVerticalMargin);
+    statusLayout->addWidget(m_statusIcon);
+    statusLayout->addWidget(m_statusLabel, 1);
+    statusLayout->addWidget(m_reconnectButton);
+
+    // Files dropped anywhere on the session are uploaded: the pane and the
+    // input line leave drops to it.
+    setAcceptDrops(true);
+    m_pane->setAcceptDrops(false);
+    m_pane->viewport()->setAcceptDrops(false);
+    m_promptLabel = new QLabel(this);
+    m_promptLabel->setFont(m_pane->font());
+    m_input = new CommandLineEdit(this);
+    m_input->setObjectName(QStringLiteral("commandLine"));
+    m_input->setAcceptDrops(false);
+    m_input->setFont(m_pane->font());
+    m_input->setPlaceholderText(tr("Type a command and press Enter"));
+    m_input->setClearButtonEnabled(false);
+    m_input->installEventFilter(this);
+    m_promptLabel->setBuddy(m_input);
+    connect(m_input, &CommandLineEdit::commandSubmitted, this, &ConsoleSessionWidget::runCommand);
+    auto *inputLayout = new QHBoxLayout;
+    inputLayout->setContentsMargins(SideMargin, 0, SideMargin, SideMargin);
+    inputLayout->addWidget(m_promptLabel);
+    inputLayout->addWidget(m_input, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(RowSpacing);
+    layout->addWidget(m_pane, 1);
+    layout->addWidget(m_findBar);
+    layout->addWidget(statusLine);
+    layout->addLayout(inputLayout);
+    setFocusProxy(m_input);
+    connect(m_findBar, &TerminalFindBar::closed, m_input, [this] { m_input->setFocus(); });
+
+    setUpFormats();
+
+    connect(m_client, &ConsoleClient::stateChanged, this, &ConsoleSessionWidget::onStateChanged);
+    connect(m_client, &ConsoleClient::commandStarted, this,
+        [this](quint64 requestId, qint64) { onCommandStarted(requestId); });
+    connect(m_client, &ConsoleClient::outputReceived, this, &ConsoleSessionWidget::onOutputReceived);
+    connect(m_client, &ConsoleClient::commandFinished, this, &ConsoleSessionWidget::onCommandFinished);
+    connect(m_client, &ConsoleClient::commandFailed, this, &ConsoleSessionWidget::onCommandFailed);
+    // The pane says how each transfer it started ended; the panel shows the rest.
+    connect(m_client, &ConsoleClient::transferFinished, this, [this](quint64 id, const QByteArray &md5Hex) {
+        const auto node = m_transferLabels.extract(id);
+        if (!node.empty())
+            appendLine(TextKind::Notice,
+                       tr("Transferred %1: MD5 %2 verified.").arg(node.mapped(), QString::fromLatin1(md5Hex)));
+    });
+    connect(m_client, &ConsoleClient::transferFailed, this,
+            [this](quint64 id, ConsoleClient::TransferError, const QString &message) {
+                const auto node = m_transferLabels.extract(id);
+                if (!node.empty())
+                    appendLine(TextKind::Error, tr("Transfer of %1 failed: %2").arg(node.mapped(), message));
+            });
+    connect(m_client, &ConsoleClient::errorOccurred, this, &ConsoleSessionWidget::onErrorOccurred);
+    connect(m_client, &ConsoleClient::currentDirectoryChanged, this, &ConsoleSessionWidget::updatePromptLabel);
+    updateStatusLine();
+}
+
+ConsoleSessionWidget::~ConsoleSessionWidget()
+{
+    // The client outlives this part of the object (QObject deletes children
+    // later) and reports its own teardown; nobody here is left to hear it.
+    disconnect(m_client, nullptr, this, nullptr);
+}
+
+void ConsoleSessionWidget::setUpFormats()
+{
+    const auto format = [](QRgb color, bool bold = false) {
+        QTextCharFormat f;
+        f.setForeground(QColor(color));
+        if (bold)
+            f.setFontWeight(QFont::Bold);
+        return f;
+    };
+    m_formats[std::size_t(TextKind::Stdout)] = format(TerminalView::Foreground);
+    m_formats[std::size_t(TextKind::Stderr)] = format(StderrColor);
+    m_formats[std::size_t(TextKind::Prompt)] = format(PromptColor, true);
+    m_formats[std::size_t(TextKind::Command)] = format(CommandColor, true);
+    m_formats[std::size_t(TextKind::Status)] = format(StatusColor);
+    m_formats[std::size_t(TextKind::FailedStatus)] = format(FailedStatusColor);
+    m_formats[std::size_t(TextKind::Error)] = format(ErrorColor);
+    QTextCharFormat notice = format(StatusColor);
+    notice.setFontItalic(true);
+    m_formats[std::size_t(TextKind::Notice)] = notice;
+    // The pane's styles, in TextKind order, so that a kind is its style id.
+    for (const QTextCharFormat &kindFormat : m_formats)
+        m_pane->addStyle(kindFormat);
+}
+
+void ConsoleSessionWidget::applyTerminalFont(int points)
+{
+    QFont resized = m_input->font();
+    resized.setPointSize(points);
+    m_input->setFont(resized);
+    m_promptLabel->setFont(resized);
+    updatePromptLabel();
+}
+
+void ConsoleSessionWidget::showFindBar()
+{
+    m_findBar->openBar();
+}
+
+void ConsoleSessionWidget::connectToServer(const QString &host, quint16 port, ConsoleClient::Mode mode)
+{
+    m_reconnectAfterCancel = false;
+    m_client->connectToServer(host, port, mode);
+    updatePromptLabel();
+    updateStatusLine();
+    Q_EMIT statusChanged();
+}
+
+QString ConsoleSessionWidget::prompt() const
+{
+    // The full path: the client cannot know the server user's home, so it
+    // never abbreviates it to ~.
+    const QString directory = m_client->currentDirectory();
+    if (directory.isEmpty())
+        return QStringLiteral("%1 $").arg(address());
+    return QStringLiteral("%1:%2 $").arg(address(), directory);
+}
+
+void ConsoleSessionWidget::updatePromptLabel()
+{
+    const QString full = prompt();
+    const int budget = std::max(1, width() * PromptMaxWidthPercent / 100);
+    m_promptLabel->setText(QFontMetrics(m_promptLabel->font()).elidedText(full, Qt::ElideMiddle, budget));
+    m_promptLabel->setToolTip(full);
+}
+
+void ConsoleSessionWidget::resizeEvent(QResizeEvent *event)
+{
+    QWidget::resizeEvent(event);
+    updatePromptLabel();
+}
+
+QString ConsoleSessionWidget::address() const
+{
+    const QString host = m_client->host();
+    if (host.isEmpty())
+        return QString();
+    const QString shownHost = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
+    return shownHost + QLatin1Char(':') + QString::number(m_client->port());
+}
+
+bool ConsoleSessionWidget::canReconnect() const
+{
+    return !m_client->host().isEmpty() && m_client->state() == ConsoleClient::State::Disconnected;
+}
+
+QString ConsoleSessionWidget::statusText() const
+{
+    switch (m_client->state()) {
+    case ConsoleClient::State::Connecting:
+    case ConsoleClient::State::Handshaking:
+        return tr("Connecting to %1…").arg(address());
+    case ConsoleClient::State::Ready:
+        if (m_client->mode() == ConsoleClient::Mode::Classic)
+            return tr("Connected to %1 (classic protocol)").arg(address());
+        return tr("Connected to %1 (%2)").arg(address(), m_client->serverSoftware());
+    case ConsoleClient::State::Disconnected:
+        break;
+    }
+    if (m_client->host().isEmpty())
+        return tr("Not connected");
+    if (!m_client->errorString().isEmpty())
+        return tr("Disconnected: %1").arg(m_client->errorString());
+    return tr("Disconnected from %1.").arg(address());
+}
+
+QIcon ConsoleSessionWidget::stateIcon(ConsoleClient::State state, bool failed)
+{
+    QRgb color = DisconnectedDot;
+    switch (state) {
+    case ConsoleClient::State::Connecting:
+    case ConsoleClient::State::Handshaking:
+        color = ConnectingDot;
+        break;
+    case ConsoleClient::State::Ready:
+        color = ReadyDot;
+        break;
+    case ConsoleClient::State::Disconnected:
+        color = failed ? FailedDot : DisconnectedDot;
+        break;
+    }
+    QIcon icon;
+    for (int size : DotSizes) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter painter(&pixmap);
+        painter.setRenderHint(QPainter::Antialiasing);
+        painter.setPen(QPen(QColor(color).darker(), size / 16.0));
+        painter.setBrush(QColor(color));
+        // A dot about half the icon's height, centred like a status LED.
+        const qreal diameter = size * 0.55;
+        painter.drawEllipse(QRectF((size - diameter) / 2, (size - diameter) / 2, diameter, diameter));
+        painter.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
+void ConsoleSessionWidget::updateStatusLine()
+{
+    const ConsoleClient::State state = m_client->state();
+    const bool failed = state == ConsoleClient::State::Disconnected && !m_client->errorString().isEmpty();
+    const int iconSize = m_statusLabel->fontMetrics().height();
+    m_statusIcon->setPixmap(stateIcon(state, failed).pixmap(iconSize, iconSize));
+    m_statusLabel->setText(statusText());
+    m_reconnectButton->setVisible(canReconnect());
+
+    QWidget *line = m_statusLabel->parentWidget();
+    QPalette palette = line->parentWidget()->palette();
+    if (failed) {
+        palette.setColor(QPalette::Window, QColor(ErrorBannerBackground));
+        palette.setColor(QPalette::WindowText, QColor(ErrorBannerText));
+    }
+    line->setPalette(palette);
+}
+
+quint64 ConsoleSessionWidget::runCommand(const QString &command)
+{
+    if (command.trimmed().isEmpty())
+        return 0;
+    startNewLine();
+    appendText(TextKind::Prompt, prompt() + QLatin1Char(' '));
+    appendText(TextKind::Command, command + QLatin1Char('\n'));
+
+    const quint64 id = m_client->exec(command);
+    Running &running = m_running[id];
+    running.command = command;
+    running.elapsed.start();
+    Q_EMIT runningCommandCountChanged(runningCommandCount());
+    return id;
+}
+
+void ConsoleSessionWidget::reconnect()
+{
+    if (m_client->host().isEmpty())
+        return;
+    if (m_client->state() != ConsoleClient::State::Disconnected)
+        return; // a live connection would leave its commands unanswered
+    connectToServer(m_client->host(), m_client->port(), m_client->mode());
+}
+
+void ConsoleSessionWidget::cancelLatestCommand()
+{
+    for (auto it = m_running.rbegin(); it != m_running.rend(); ++it) {
+        Running &running = it->second;
+        if (running.cancelRequested)
+            continue;
+        running.cancelRequested = true;
+        const quint64 id = it->first;
+        appendLine(TextKind::Notice, tr("^C (cancelling “%1”)").arg(running.command));
+        // Classic commands run one at a time, oldest first: only that one is
+        // on the server, and stopping it costs the connection.
+        const bool costsConnection = m_client->mode() == ConsoleClient::Mode::Classic
+            && m_client->state() == ConsoleClient::State::Ready && id == m_running.begin()->first;
+        if (costsConnection) {
+            appendLine(TextKind::Notice,
+                tr("A classic server cannot cancel a command: the connection is closed "
+                   "and opened again."));
+        }
+        m_reconnectAfterCancel = costsConnection;
+        // Reports the command's end (and, classic, the disconnect) at once.
+        m_client->cancel(id);
+        if (m_client->state() != ConsoleClient::State::Disconnected)
+            m_reconnectAfterCancel = false;
+        return;
+    }
+}
+
+void ConsoleSessionWidget::clear()
+{
+    m_pane->clearOutput();
+}
+
+void ConsoleSessionWidget::copy()
+{
+    if (m_input->hasFocus() && m_input->hasSelectedText())
+        m_input->copy();
+    else if (m_pane->textCursor().hasSelection())
+        m_pane->copy();
+}
+
+void ConsoleSessionWidget::onStateChanged(ConsoleClient::State state)
+{
+    switch (state) {
+    case ConsoleClient::State::Ready:
+        m_wasReady = true;
+        appendLine(TextKind::Notice, statusText());
+        break;
+    case ConsoleClient::State::Disconnected:
+        // A failed attempt is explained by its error line alone; a close the
+        // server announced (shutting down) has no error line, so say why here.
+        if (std::exchange(m_wasReady, false)) {
+            if (!m_errorShown && !m_client->errorString().isEmpty())
+                appendLine(TextKind::Notice, tr("Disconnected from %1: %2").arg(address(), m_client->errorString()));
+            else
+                appendLine(TextKind::Notice, tr("Disconnected from %1.").arg(address()));
+        }
+        if (std::exchange(m_reconnectAfterCancel, false))
+            QTimer::singleShot(0, this, &ConsoleSessionWidget::reconnect);
+        break;
+    case ConsoleClient::State::Connecting:
+        m_errorShown = false;
+        appendLine(TextKind::Notice, tr("Connecting to %1…").arg(address()));
+        break;
+    case ConsoleClient::State::Handshaking:
+        break;
+    }
+    updateStatusLine();
+    Q_EMIT statusChanged();
+}
+
+void ConsoleSessionWidget::onCommandStarted(quint64 requestId)
+{
+    // Time the command itself, not its wait in the client's queue.
+    if (auto it = m_running.find(requestId); it != m_running.end())
+        it->second.elapsed.start();
+}
+
+QList<QByteArray> ConsoleSessionWidget::availableEncodings()
+{
+    static const QList<QByteArray> available = [] {
+        QList<QByteArray> names;
+        for (const char *name : EncodingChoices) {
+            if (QStringDecoder(name).isValid())
+                names.append(QByteArray(name));
+        }
+        return names;
+    }();
+    return available;
+}
+
+QByteArray ConsoleSessionWidget::outputEncoding() const
+{
+    if (!m_encodingOverride.isEmpty())
+        return m_encodingOverride;
+    const QByteArray announced = m_client->serverEncoding().toLatin1();
+    if (!announced.isEmpty() && QStringDecoder(announced.constData()).isValid())
+        return announced;
+    return QByteArrayLiteral("UTF-8");
+}
+
+bool ConsoleSessionWidget::setEncodingOverride(const QByteArray &encoding)
+{
+    if (!encoding.isEmpty() && !QStringDecoder(encoding.constData()).isValid())
+        return false;
+    m_encodingOverride = encoding;
+    // New decoders from the next chunk on; a character split across the
+    // switch is lost, which is what switching mid-stream means.
+    for (auto &entry : m_running) {
+        for (std::optional<QStringDecoder> &decoder : entry.second.decoders)
+            decoder.reset();
+    }
+    return true;
+}
+
+QStringDecoder ConsoleSessionWidget::makeDecoder() const
+{
+    QStringDecoder decoder(outputEncoding().constData());
+    if (decoder.isValid())
+        return decoder;
+    return QStringDecoder(QStringDecoder::Utf8);
+}
+
+void ConsoleSessionWidget::addEncodingMenu(QMenu *menu)
+{
+    menu->addSeparator();
+    QAction *download = menu->addAction(tr("&Download…"));
+    download->setObjectName(QStringLiteral("downloadAction"));
+    download->setEnabled(m_client->state() == ConsoleClient::State::Ready
+                         && m_client->mode() == ConsoleClient::Mode::Tincan && m_transfers);
+    connect(download, &QAction::triggered, this, &ConsoleSessionWidget::askDownload);
+    menu->addSeparator();
+    QMenu *encodings = menu->addMenu(tr("&Encoding"));
+    encodings->setObjectName(QStringLiteral("encodingMenu"));
+    auto *group = new QActionGroup(encodings);
+    const QString announced = m_client->serverEncoding();
+    const bool announcedUsable = !announced.isEmpty() && QStringDecoder(announced.toLatin1().constData()).isValid();
+    QAction *server
+        = encodings->addAction(tr("Server’s (%1)").arg(announcedUsable ? announced : QStringLiteral("UTF-8")));
+    server->setObjectName(QStringLiteral("serverEncodingAction"));
+    server->setCheckable(true);
+    server->setChecked(m_encodingOverride.isEmpty());
+    group->addAction(server);
+    connect(server, &QAction::triggered, this, [this] { setEncodingOverride({}); });
+    encodings->addSeparator();
+    for (const QByteArray &name : availableEncodings()) {
+        QAction *choice = encodings->addAction(QString::fromLatin1(name));
+        choice->setData(name);
+        choice->setCheckable(true);
+        choice->setChecked(m_encodingOverride == name);
+        group->addAction(choice);
+        connect(choice, &QAction::triggered, this, [this, name] { setEncodingOverride(name); });
+    }
+}
+
+void ConsoleSessionWidget::onOutputReceived(quint64 requestId, OutputStream stream, const QByteArray &data)
+{
+    const TextKind kind = stream == OutputStream::Stderr ? TextKind::Stderr : TextKind::Stdout;
+    const std::size_t index = stream == OutputStream::Stderr ? 1 : 0;
+    auto it = m_running.find(requestId);
+    if (it == m_running.end()) {
+        QStringDecoder decoder = makeDecoder();
+        m_pane->writeOutput(m_strayParsers.at(index), int(kind), QString(decoder.decode(data)));
+        return;
+    }
+    Running &running = it->second;
+    std::optional<QStringDecoder> &decoder = running.decoders.at(index);
+    if (!decoder)
+        decoder = makeDecoder();
+    m_pane->writeOutput(running.parsers.at(index), int(kind), QString(decoder->decode(data)));
+}
+
+QString ConsoleSessionWidget::durationText(const Running &running)
+{
+    const double seconds = double(running.elapsed.elapsed()) / 1000.0;
+    return tr("%1 s").arg(QLocale().toString(seconds, 'f', 2));
+}
+
+QString ConsoleSessionWidget::exitStatusText(const Running &running, ProcessExit exit)
+{
+    if (exit.signal != 0) {
+        const QLatin1StringView name = signalName(exit.signal);
+        if (name.isEmpty())
+            return tr("[killed by signal %1 · %2]").arg(exit.signal).arg(durationText(running));
+        return tr("[killed by signal %1 (%2) · %3]").arg(exit.signal).arg(name).arg(durationText(running));
+    }
+    if (exit.exitCode == -1)
+        return tr("[exit status unknown · classic server]");
+    return tr("[exit %1 · %2]").arg(exit.exitCode).arg(durationText(running));
+}
+
+void ConsoleSessionWidget::onCommandFinished(quint64 requestId, ProcessExit exit)
+{
+    auto it = m_running.find(requestId);
+    if (it == m_running.end())
+        return;
+    const bool success = exit.signal == 0 && exit.exitCode == 0;
+    appendLine(success ? TextKind::Status : TextKind::FailedStatus, exitStatusText(it->second, exit));
+    forget(requestId);
+}
+
+void ConsoleSessionWidget::onCommandFailed(quint64 requestId, const QString &message)
+{
+    // A command the user cancelled ended as asked, even where that took the
+    // connection (classic) or happened before it was sent.
+    if (auto it = m_running.find(requestId); it != m_running.end() && it->second.cancelRequested)
+        appendLine(TextKind::FailedStatus, tr("[cancelled · %1]").arg(durationText(it->second)));
+    else
+        appendLine(TextKind::Error, message);
+    forget(requestId);
+}
+
+void ConsoleSessionWidget::onErrorOccurred(const QString &message)
+{
+    m_errorShown = true;
+    appendLine(TextKind::Error, message);
+    updateStatusLine();
+    Q_EMIT statusChanged();
+}
+
+void ConsoleSessionWidget::forget(quint64 requestId)
+{
+    if (m_running.erase(requestId) > 0)
+        Q_EMIT runningCommandCountChanged(runningCommandCount());
+}
+
+void ConsoleSessionWidget::appendText(TextKind kind, const QString &text)
+{
+    m_pane->write(int(kind), text);
+}
+
+void ConsoleSessionWidget::startNewLine()
+{
+    m_pane->startNewLine();
+}
+
+void ConsoleSessionWidget::appendLine(TextKind kind, const QString &text)
+{
+    startNewLine();
+    appendText(kind, text + QLatin1Char('\n'));
+}
+
+void ConsoleSessionWidget::flushOutput()
+{
+    m_pane->flush();
+}
+
+bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
+{
+    const bool keyEvent = event->type() == QEvent::KeyPress || event->type() == QEvent::ShortcutOverride;
+    if ((watched != m_pane && watched != m_input) || !keyEvent)
+        return QWidget::eventFilter(watched, event);
+
+    auto *key = static_cast<QKeyEvent *>(event);
+    const QKeyCombination combination = key->keyCombination();
+    const bool cancels = combination == CancelKey
+        && std::any_of(
+            m_running.cbegin(), m_running.cend(), [](const auto &entry) { return !entry.second.cancelRequested; });
+    const bool copies = combination == CopyKey;
+    const bool clears = combination == ClearKey;
+    if (cancels || copies || clears) {
+        // Claim the key before the line edit's own copy shortcut or a window
+        // shortcut does.
+        if (event->type() == QEvent::ShortcutOverride) {
+            event->accept();
+            return true;
+        }
+        if (cancels)
+            cancelLatestCommand();
+        else if (copies)
+            copy();
+        else
+            clear();
+        return true;
+    }
+
+    // Shift+Page Up/Down in the input line scroll the pane, as in a terminal.
+    if (watched == m_input && event->type() == QEvent::KeyPress && key->modifiers() == Qt::ShiftModifier
+        && (key->key() == Qt::Key_PageUp || key->key() == Qt::Key_PageDown)) {
+        m_pane->verticalScrollBar()->triggerAction(
+            key->key() == Qt::Key_PageUp ? QAbstractSlider::SliderPageStepSub : QAbstractSlider::SliderPageStepAdd);
+        return true;
+    }
+
+    // Typing while the pane has focus goes to the input line, as in a terminal.
+    if (watched == m_pane && event->type() == QEvent::KeyPress && !key->text().isEmpty() && key->text().at(0).isPrint()
+        && !(key->modifiers() & (Qt::ControlModifier | Qt::AltModifier | Qt::MetaModifier))) {
+        m_input->setFocus();
+        QCoreApplication::sendEvent(m_input, event);
+        return true;
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+
+// ---- file transfers ----------------------------------------------------------
+
+QStringList ConsoleSessionWidget::droppedFiles(const QMimeData *mime)
+{
+    QStringList files;
+    if (!mime || !mime->hasUrls())
+        return files;
+    for (const QUrl &url : mime->urls()) {
+        const QFileInfo info(url.toLocalFile());
+        if (url.isLocalFile() && info.isFile())
+            files.append(info.absoluteFilePath());
+    }
+    return files;
+}
+
+void ConsoleSessionWidget::dragEnterEvent(QDragEnterEvent *event)
+{
+    // Only files, and only where they can go: a Tincan session that is ready.
+    if (m_transfers && m_client->mode() == ConsoleClient::Mode::Tincan && !droppedFiles(event->mimeData()).isEmpty())
+        event->acceptProposedAction();
+    else
+        event->ignore();
+}
+
+void ConsoleSessionWidget::dropEvent(QDropEvent *event)
+{
+    const QStringList files = droppedFiles(event->mimeData());
+    if (files.isEmpty() || !m_transfers) {
+        event->ignore();
+        return;
+    }
+    event->acceptProposedAction();
+    for (const QString &file : files)
+        startUpload(file);
+}
+
+quint64 ConsoleSessionWidget::startUpload(const QString &localPath, bool overwrite)
+{
+    if (!m_transfers || m_client->mode() != ConsoleClient::Mode::Tincan)
+        return 0;
+    const QString remotePath = QFileInfo(localPath).fileName();
+    const quint64 id = m_client->upload(localPath, remotePath, overwrite);
+    m_transfers->addTransfer(m_client, id, remotePath, true);
+    appendLine(TextKind::Notice, tr("Uploading %1 to %2…").arg(localPath, remotePath));
+    m_transferLabels[id] = tr("%1 to %2").arg(localPath, remotePath);
+    // An existing file: ask, then send it again to replace it.
+    const QPointer<ConsoleSessionWidget> self(this);
+    auto connection = std::make_shared<QMetaObject::Connection>();
+    *connection = connect(m_client, &ConsoleClient::transferFailed, this,
+                          [this, self, id, localPath, remotePath, overwrite,
+                           connection](quint64 failed, ConsoleClient::TransferError error, const QString &) {
+                              if (failed != id)
+                                  return;
+                              disconnect(*connection);
+                              if (overwrite || error != ConsoleClient::TransferError::Exists)
+                                  return;
+                              const bool replace
+                                  = m_overwriteQuestion
+                                        ? m_overwriteQuestion(remotePath)
+                                        : QMessageBox::question(this, tr("Replace File?"),
+                                                                tr("%1 exists on the server. Replace it?").arg(remotePath))
+                                              == QMessageBox::Yes;
+                              if (replace && self)
+                                  startUpload(localPath, true);
+                          });
+    Q_EMIT transferAdded();
+    return id;
+}
+
+quint64 ConsoleSessionWidget::startDownload(const QString &remotePath, const QString &localPath, bool overwrite)
+{
+    if (!m_transfers || m_client->mode() != ConsoleClient::Mode::Tincan)
+        return 0;
+    const quint64 id = m_client->download(remotePath, localPath, overwrite);
+    m_transfers->addTransfer(m_client, id, remotePath, false);
+    appendLine(TextKind::Notice, tr("Downloading %1 to %2…").arg(remotePath, localPath));
+    m_transferLabels[id] = tr("%1 to %2").arg(remotePath, localPath);
+    Q_EMIT transferAdded();
+    return id;
+}
+
+void ConsoleSessionWidget::askDownload()
+{
+    bool ok = false;
+    const QString remotePath = QInputDialog::getText(
+        this, tr("Download"), tr("File on the server (relative to %1):").arg(m_client->currentDirectory()),
+        QLineEdit::Normal, QString(), &ok);
+    if (!ok || remotePath.trimmed().isEmpty())
+        return;
+    const QString suggested = QDir::home().filePath(remotePath.trimmed().section(QLatin1Char('/'), -1));
+    // The save dialog asks before replacing a file, so its answer is the overwrite.
+    const QString localPath = QFileDialog::getSaveFileName(this, tr("Save As"), suggested);
+    if (localPath.isEmpty())
+        return;
+    startDownload(remotePath.trimmed(), localPath, true);
+}
+
+} // namespace Tincan
