@@ -1,6 +1,6 @@
 // tincan: the desktop application. Everything but start-up lives in tincan_ui.
-#include "ui/mainwindow.h"
 #include "net/base/translations.h"
+#include "ui/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -65,11 +65,11 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addOption(QCommandLineOption(LanguageOption,
-        Tincan::GuiMain::tr("Language of the interface, such as zh_CN or en "
-                            "(default: the system's)."),
-        Tincan::GuiMain::tr("LANG")));
+                                        Tincan::GuiMain::tr("Language of the interface, such as zh_CN or en "
+                                                            "(default: the system's)."),
+                                        Tincan::GuiMain::tr("LANG")));
     const QCommandLineOption serverOption(QStringLiteral("server"),
-        Tincan::GuiMain::tr("Open the server window at start."));
+                                          Tincan::GuiMain::tr("Open the server window at start."));
     parser.addOption(serverOption);
     parser.process(*app);
 
@@ -77,7 +77,7 @@ int main(int argc, char *argv[])
         std::fputs(
             qPrintable(Tincan::GuiMain::tr("tincan: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set). "
                                            "Start it inside a desktop session, or use tincan-cli for headless use.")
-                + QLatin1Char('\n')),
+                       + QLatin1Char('\n')),
             stderr);
         return 1;
     }

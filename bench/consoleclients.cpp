@@ -39,10 +39,10 @@ namespace {
 
 // Every mode stops by itself: a server that never answers is reported as
 // such, not waited for.
-constexpr milliseconds RunDeadline { 120000 };
+constexpr milliseconds RunDeadline{120000};
 // After the last hello: let the server finish whatever it does on a new
 // connection before its memory is read.
-constexpr milliseconds SettleTime { 1000 };
+constexpr milliseconds SettleTime{1000};
 constexpr qsizetype ThrottleChunk = 64 * 1024;
 const QString Loopback = QStringLiteral("127.0.0.1");
 
@@ -125,7 +125,7 @@ int runConcurrent(QCoreApplication &app, quint16 port, int count)
         auto client = std::make_unique<ConsoleClient>();
         ConsoleClient *c = client.get();
         QObject::connect(c, &ConsoleClient::outputReceived, c,
-            [&outputs, i](quint64, OutputStream, const QByteArray &data) { outputs[size_t(i)] += data; });
+                         [&outputs, i](quint64, OutputStream, const QByteArray &data) { outputs[size_t(i)] += data; });
         QObject::connect(c, &ConsoleClient::commandFinished, c, [&, i, c](quint64, ProcessExit exit) {
             if (exit.exitCode == 0 && outputs[size_t(i)] == "hi\n")
                 ++answered;
@@ -203,22 +203,25 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
-    const QCommandLineOption portOption(
-        QStringLiteral("port"), QStringLiteral("Console port."), QStringLiteral("port"));
+    const QCommandLineOption portOption(QStringLiteral("port"), QStringLiteral("Console port."),
+                                        QStringLiteral("port"));
     const QCommandLineOption latencyOption(
         QStringLiteral("latency"), QStringLiteral("Run N `true` commands one after the other."), QStringLiteral("n"));
     const QCommandLineOption concurrentOption(QStringLiteral("concurrent"),
-        QStringLiteral("N clients at once, each running `echo hi`."), QStringLiteral("n"));
-    const QCommandLineOption idleOption(
-        QStringLiteral("idle"), QStringLiteral("N idle connections."), QStringLiteral("n"));
-    const QCommandLineOption pidOption(
-        QStringLiteral("server-pid"), QStringLiteral("The server's process id."), QStringLiteral("pid"));
+                                              QStringLiteral("N clients at once, each running `echo hi`."),
+                                              QStringLiteral("n"));
+    const QCommandLineOption idleOption(QStringLiteral("idle"), QStringLiteral("N idle connections."),
+                                        QStringLiteral("n"));
+    const QCommandLineOption pidOption(QStringLiteral("server-pid"), QStringLiteral("The server's process id."),
+                                       QStringLiteral("pid"));
     const QCommandLineOption throttleOption(QStringLiteral("throttle"),
-        QStringLiteral("Read standard input at BYTES per second."), QStringLiteral("bytes"));
+                                            QStringLiteral("Read standard input at BYTES per second."),
+                                            QStringLiteral("bytes"));
     const QCommandLineOption secondsOption(QStringLiteral("seconds"),
-        QStringLiteral("Stop throttled reading after S seconds."), QStringLiteral("s"), QStringLiteral("0"));
+                                           QStringLiteral("Stop throttled reading after S seconds."),
+                                           QStringLiteral("s"), QStringLiteral("0"));
     parser.addOptions(
-        { portOption, latencyOption, concurrentOption, idleOption, pidOption, throttleOption, secondsOption });
+        {portOption, latencyOption, concurrentOption, idleOption, pidOption, throttleOption, secondsOption});
     parser.process(app);
 
     if (parser.isSet(throttleOption))

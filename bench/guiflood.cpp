@@ -21,10 +21,10 @@
 // The output is checked, never the timings: the pane must end with the lines
 // up to "N" followed by the "[exit 0" status, show them, and hold exactly the
 // scrollback cap; otherwise the bench fails.
+#include "stallprobe.h"
 #include "ui/console/commandlineedit.h"
 #include "ui/console/consolesessionwidget.h"
 #include "ui/mainwindow.h"
-#include "stallprobe.h"
 #include "ui/terminal/terminalview.h"
 
 #include <QApplication>
@@ -57,19 +57,19 @@ constexpr qint64 DefaultLines = 10'000'000;
 constexpr int DefaultRuns = 3;
 constexpr int MaxRuns = 100;
 // The probe's tick: gaps are measured to about a millisecond.
-constexpr milliseconds StallTick { 1 };
+constexpr milliseconds StallTick{1};
 constexpr int StallPercentile = 99;
 // The stall a user starts to feel; printed next to the measurement, never asserted.
-constexpr milliseconds StallTarget { 50 };
+constexpr milliseconds StallTarget{50};
 // How often the bench looks whether the exit line has been written.
-constexpr milliseconds DoneCheckInterval { 1 };
+constexpr milliseconds DoneCheckInterval{1};
 // Connecting, the first paint and the connection notices, before the clock starts.
-constexpr milliseconds SettleTime { 500 };
-constexpr milliseconds ServerStartTimeout { 10'000 };
-constexpr milliseconds ServerStopTimeout { 5'000 };
-constexpr milliseconds ConnectTimeout { 10'000 };
+constexpr milliseconds SettleTime{500};
+constexpr milliseconds ServerStartTimeout{10'000};
+constexpr milliseconds ServerStopTimeout{5'000};
+constexpr milliseconds ConnectTimeout{10'000};
 // Far beyond any plausible run: a flood that has not ended by then is a hang.
-constexpr milliseconds FloodTimeout { 30 * 60 * 1000 };
+constexpr milliseconds FloodTimeout{30 * 60 * 1000};
 constexpr double MiB = 1024.0 * 1024.0;
 
 // The server child, stopped by fail() as well: std::exit() runs no destructors.
@@ -156,8 +156,9 @@ quint16 startServer(QProcess &server)
 {
     runningServer = &server;
     server.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    server.start(QStringLiteral(TINCAN_CLI),
-        { QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0"), QStringLiteral("--quiet") });
+    server.start(
+        QStringLiteral(TINCAN_CLI),
+        {QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0"), QStringLiteral("--quiet")});
     static const QRegularExpression listening(QStringLiteral("^[Cc]onsole: listening on .*:(\\d+)$"));
     QByteArray seen;
     QElapsedTimer clock;
@@ -206,14 +207,14 @@ void settle(milliseconds time)
 
 struct WindowResult
 {
-    double seconds = 0; // Enter to the exit line written to the pane
+    double seconds = 0;         // Enter to the exit line written to the pane
     double finishedSeconds = 0; // Enter to the client hearing of the exit
-    double longestStall = 0; // ms
-    double longestStallAt = 0; // s after Enter
+    double longestStall = 0;    // ms
+    double longestStallAt = 0;  // s after Enter
     double longestStallCpu = 0; // ms of the longest stall the thread was on the CPU
-    double busiest = 0; // ms: the most CPU time between two beats
-    qint64 largestBurst = 0; // the most output bytes the client delivered between two beats
-    double gapPercentile = 0; // ms
+    double busiest = 0;         // ms: the most CPU time between two beats
+    qint64 largestBurst = 0;    // the most output bytes the client delivered between two beats
+    double gapPercentile = 0;   // ms
     std::size_t beats = 0;
     qint64 rssBeforeKib = 0;
     qint64 peakRssKib = 0;
@@ -313,15 +314,15 @@ WindowResult benchWindow(quint16 port, qint64 lines)
         result.finishedSeconds = double(clock.nsecsElapsed()) / 1e9;
     });
     QObject::connect(session->client(), &ConsoleClient::commandFailed, session,
-        [&](quint64, const QString &message) { failure = message; });
-    QObject::connect(
-        session->client(), &ConsoleClient::errorOccurred, session, [&](const QString &message) { failure = message; });
+                     [&](quint64, const QString &message) { failure = message; });
+    QObject::connect(session->client(), &ConsoleClient::errorOccurred, session,
+                     [&](const QString &message) { failure = message; });
 
     // How much output one turn of the event loop took in: the client reads
     // whatever the socket holds.
     qint64 burst = 0;
     QObject::connect(session->client(), &ConsoleClient::outputReceived, session,
-        [&](quint64, OutputStream, const QByteArray &data) { burst += data.size(); });
+                     [&](quint64, OutputStream, const QByteArray &data) { burst += data.size(); });
     Bench::StallProbe probe(StallTick);
     probe.setBeatHandler([&] {
         result.largestBurst = std::max(result.largestBurst, burst);
@@ -386,13 +387,13 @@ int main(int argc, char *argv[])
     const QString count = QString::number(lines);
 
     std::fprintf(stderr, "GUI flood: seq 1 %lld, the floor and exec best of %d\n", lines, runs);
-    const double floor = bestOf(runs, QStringLiteral("seq"), { QStringLiteral("1"), count });
+    const double floor = bestOf(runs, QStringLiteral("seq"), {QStringLiteral("1"), count});
 
     QProcess server;
     const quint16 port = startServer(server);
     const double exec = bestOf(runs, QStringLiteral(TINCAN_CLI),
-        { QStringLiteral("exec"), QStringLiteral("--port"), QString::number(port), QStringLiteral("--"),
-            QStringLiteral("seq"), QStringLiteral("1"), count });
+                               {QStringLiteral("exec"), QStringLiteral("--port"), QString::number(port),
+                                QStringLiteral("--"), QStringLiteral("seq"), QStringLiteral("1"), count});
     const WindowResult window = benchWindow(port, lines);
     stopServer();
     runningServer = nullptr;

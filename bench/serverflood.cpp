@@ -9,8 +9,8 @@
 //
 // Flooders and the probe are this program in another mode (--flood, --probe),
 // so that they do not share the measured process's event loop.
-#include "ui/server/serverwindow.h"
 #include "stallprobe.h"
+#include "ui/server/serverwindow.h"
 
 #include <QAbstractItemView>
 #include <QApplication>
@@ -48,10 +48,10 @@ using namespace std::chrono;
 namespace {
 
 constexpr int FloodChunk = 64 * 1024;
-constexpr milliseconds ProbeInterval { 100 };
-constexpr milliseconds StallTick { 5 };
+constexpr milliseconds ProbeInterval{100};
+constexpr milliseconds StallTick{5};
 // Starting the clients and the first paint are not part of the flood.
-constexpr milliseconds WarmUp { 500 };
+constexpr milliseconds WarmUp{500};
 constexpr int StallPercentile = 99;
 constexpr int DefaultSeconds = 10;
 constexpr int DefaultFlooders = 4;
@@ -59,7 +59,7 @@ constexpr int DefaultFlooders = 4;
 int connectLoopback(quint16 port)
 {
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address {};
+    sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -85,7 +85,7 @@ int runFlooder(quint16 port, int seconds)
     long long received = 0;
     const auto end = steady_clock::now() + std::chrono::seconds(seconds);
     while (steady_clock::now() < end) {
-        pollfd p { fd, POLLIN | POLLOUT, 0 };
+        pollfd p{fd, POLLIN | POLLOUT, 0};
         if (::poll(&p, 1, 100) <= 0)
             continue;
         if (p.revents & POLLIN) {
@@ -125,7 +125,7 @@ int runProbe(quint16 port, int seconds)
         QByteArray answer;
         const auto due = start + ProbeInterval;
         while (!answer.contains("PING\n") && steady_clock::now() < due) {
-            pollfd p { fd, POLLIN, 0 };
+            pollfd p{fd, POLLIN, 0};
             const auto left = duration_cast<milliseconds>(due - steady_clock::now()).count();
             if (::poll(&p, 1, int(std::max<long long>(left, 0))) > 0) {
                 char buffer[256];
@@ -181,7 +181,7 @@ Result drive(const QString &name, quint16 port, int flooders, int seconds)
     QList<QProcess *> processes;
     const auto launch = [&](const QString &mode) {
         auto *process = new QProcess;
-        process->start(self, { mode, QString::number(port), QString::number(seconds) });
+        process->start(self, {mode, QString::number(port), QString::number(seconds)});
         processes.append(process);
         return process;
     };
@@ -193,8 +193,8 @@ Result drive(const QString &name, quint16 port, int flooders, int seconds)
     QTimer poll;
     poll.setInterval(50);
     QObject::connect(&poll, &QTimer::timeout, &loop, [&] {
-        if (std::all_of(
-                processes.cbegin(), processes.cend(), [](QProcess *p) { return p->state() == QProcess::NotRunning; }))
+        if (std::all_of(processes.cbegin(), processes.cend(),
+                        [](QProcess *p) { return p->state() == QProcess::NotRunning; }))
             loop.quit();
     });
     poll.start();
@@ -233,8 +233,8 @@ Result benchServerWindow(int flooders, int seconds)
     // Watch a flooder's traffic, as an operator would.
     QTimer::singleShot(500, &window, [&window] {
         if (auto *view = window.findChild<QAbstractItemView *>(QStringLiteral("clientsView")))
-            view->selectionModel()->select(
-                view->model()->index(0, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+            view->selectionModel()->select(view->model()->index(0, 0),
+                                           QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     });
     Result result = drive(QStringLiteral("Tincan server window (%1 flooders)").arg(flooders), port, flooders, seconds);
     probe.stop();
@@ -245,13 +245,13 @@ Result benchServerWindow(int flooders, int seconds)
     return result;
 }
 
-Result benchExternal(
-    const QString &name, const QString &program, const QStringList &arguments, quint16 port, int flooders, int seconds)
+Result benchExternal(const QString &name, const QString &program, const QStringList &arguments, quint16 port,
+                     int flooders, int seconds)
 {
     QProcess server;
     server.start(program, arguments);
     if (!server.waitForStarted() || !waitUntilListening(port))
-        return { name, 0, QStringLiteral("could not start %1").arg(program), QStringLiteral("n/a") };
+        return {name, 0, QStringLiteral("could not start %1").arg(program), QStringLiteral("n/a")};
     Result result = drive(name, port, flooders, seconds);
     result.stall = QStringLiteral("n/a (no GUI)");
     server.kill();
@@ -278,10 +278,10 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.addHelpOption();
     QCommandLineOption secondsOption(QStringLiteral("seconds"), QStringLiteral("Length of each run."),
-        QStringLiteral("N"), QString::number(DefaultSeconds));
+                                     QStringLiteral("N"), QString::number(DefaultSeconds));
     QCommandLineOption floodersOption(QStringLiteral("flooders"), QStringLiteral("Clients flooding at once."),
-        QStringLiteral("N"), QString::number(DefaultFlooders));
-    parser.addOptions({ secondsOption, floodersOption });
+                                      QStringLiteral("N"), QString::number(DefaultFlooders));
+    parser.addOptions({secondsOption, floodersOption});
     parser.process(app);
     const int seconds = std::max(1, parser.value(secondsOption).toInt());
     const int flooders = std::max(1, parser.value(floodersOption).toInt());
@@ -295,15 +295,15 @@ int main(int argc, char *argv[])
     if (!python.isEmpty()) {
         const quint16 port = freePort();
         results.append(benchExternal(QStringLiteral("tutorial's echo server (one client at a time)"), python,
-            { script, QString::number(port) }, port, flooders, seconds));
+                                     {script, QString::number(port)}, port, flooders, seconds));
     }
     const QString socat = QStandardPaths::findExecutable(QStringLiteral("socat"));
     if (!socat.isEmpty()) {
         const quint16 port = freePort();
         results.append(benchExternal(QStringLiteral("socat, fork + tr per client"), socat,
-            { QStringLiteral("TCP-LISTEN:%1,bind=127.0.0.1,fork,reuseaddr").arg(port),
-                QStringLiteral("EXEC:stdbuf -o0 tr a-z A-Z") },
-            port, flooders, seconds));
+                                     {QStringLiteral("TCP-LISTEN:%1,bind=127.0.0.1,fork,reuseaddr").arg(port),
+                                      QStringLiteral("EXEC:stdbuf -o0 tr a-z A-Z")},
+                                     port, flooders, seconds));
     }
 
     QTextStream out(stdout);

@@ -75,7 +75,7 @@ public:
 private:
     static qint64 threadCpuMicroseconds()
     {
-        timespec cpu {};
+        timespec cpu{};
         ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu);
         return qint64(cpu.tv_sec) * 1'000'000 + cpu.tv_nsec / 1000;
     }
@@ -96,7 +96,7 @@ private:
                 // TINCAN_BENCH_DEBUG=1 says when each new longest stall ended.
                 if (qEnvironmentVariableIsSet("TINCAN_BENCH_DEBUG"))
                     std::fprintf(stderr, "stall %.1f ms (%.1f ms on the CPU) at %.3f s\n", gap / 1000.0, cpu / 1000.0,
-                        now / 1e6);
+                                 now / 1e6);
                 m_longest = gap;
                 m_longestAt = now;
                 m_longestCpu = cpu;
@@ -113,9 +113,9 @@ private:
     qint64 m_last = 0;
     qint64 m_longest = 0;
     qint64 m_longestAt = 0;
-    qint64 m_longestCpu = 0; // µs
-    qint64 m_busiest = 0; // µs
-    qint64 m_lastCpu = 0; // µs
+    qint64 m_longestCpu = 0;    // µs
+    qint64 m_busiest = 0;       // µs
+    qint64 m_lastCpu = 0;       // µs
     std::vector<qint64> m_gaps; // µs
     std::function<void()> m_onBeat;
 };

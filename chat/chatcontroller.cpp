@@ -34,7 +34,7 @@ ChatController::Options ChatController::defaultOptions()
 
 QString ChatController::defaultDisplayName()
 {
-    for (const char *variable : { "USER", "LOGNAME", "USERNAME" }) {
+    for (const char *variable : {"USER", "LOGNAME", "USERNAME"}) {
         const QString name = qEnvironmentVariable(variable).trimmed();
         if (!name.isEmpty())
             return name;
@@ -74,7 +74,7 @@ ChatController::ChatController(const Options &options, QObject *parent)
         for (Contact contact : ChatHistory::defaultContacts())
             m_service->addContact(contact);
         connect(m_service, &ChatService::messageAdded, this,
-            [this](const StoredMessage &message) { m_memory[message.conversation].append(message); });
+                [this](const StoredMessage &message) { m_memory[message.conversation].append(message); });
         connect(m_service, &ChatService::messageStateChanged, this, [this](const QUuid &id, DeliveryState state) {
             for (QList<StoredMessage> &messages : m_memory)
                 for (StoredMessage &message : messages)
@@ -264,8 +264,8 @@ void ChatController::moveInMemory(const QString &from, const QString &to)
         message.conversation = to;
     QList<StoredMessage> &target = m_memory[to];
     target.append(moved);
-    std::stable_sort(
-        target.begin(), target.end(), [](const StoredMessage &a, const StoredMessage &b) { return a.time < b.time; });
+    std::stable_sort(target.begin(), target.end(),
+                     [](const StoredMessage &a, const StoredMessage &b) { return a.time < b.time; });
 }
 
 QString ChatController::saveAsContact(const QString &key, const QString &name, QString *error)

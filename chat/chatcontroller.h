@@ -4,9 +4,9 @@
 // on (without memory, or on another port).
 #pragma once
 
-#include "net/chat/chatendpoint.h"
 #include "chat/chathistory.h"
 #include "chat/chatservice.h"
+#include "net/chat/chatendpoint.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -114,7 +114,7 @@ private:
     QString m_historyProblem;
     QString m_bindProblem;
     bool m_stopped = false; // by the user, not by an error
-    QStringList m_errors; // while chatting, newest last
+    QStringList m_errors;   // while chatting, newest last
     // Without a history: this run's messages per conversation.
     QHash<QString, QList<StoredMessage>> m_memory;
 };

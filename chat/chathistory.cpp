@@ -23,9 +23,9 @@ int protocolToInt(ChatProtocol protocol)
 
 ChatProtocol protocolFromInt(int value)
 {
-    return value == int(ChatProtocol::Tincan)    ? ChatProtocol::Tincan
-           : value == int(ChatProtocol::Classic) ? ChatProtocol::Classic
-                                                 : ChatProtocol::Auto;
+    return value == int(ChatProtocol::Tincan) ? ChatProtocol::Tincan
+        : value == int(ChatProtocol::Classic) ? ChatProtocol::Classic
+                                              : ChatProtocol::Auto;
 }
 
 DeliveryState stateFromInt(int value)
@@ -123,8 +123,8 @@ bool ChatHistory::open(const QString &path)
         return fail(tr("Cannot create the folder %1 for the chat history.").arg(info.absolutePath()), QString());
 
     QSqlDatabase db = QSqlDatabase::contains(m_connection)
-                          ? database(m_connection)
-                          : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+        ? database(m_connection)
+        : QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
     db.close();
     db.setDatabaseName(path);
     if (!db.open())
@@ -262,7 +262,8 @@ bool ChatHistory::updateContact(const Contact &contact)
     if (!m_open)
         return reportNotOpen();
     QSqlQuery q(database(m_connection));
-    q.prepare(QStringLiteral("UPDATE contacts SET name = ?, host = ?, port = ?, protocol = ?, peer_id = ? WHERE id = ?"));
+    q.prepare(
+        QStringLiteral("UPDATE contacts SET name = ?, host = ?, port = ?, protocol = ?, peer_id = ? WHERE id = ?"));
     q.addBindValue(contact.name);
     q.addBindValue(contact.host);
     q.addBindValue(contact.port);
@@ -296,8 +297,8 @@ QList<Contact> ChatHistory::defaultContacts()
 {
     // The socket tutorial's contact dictionary: everyone at 127.0.0.1:8081.
     QList<Contact> contacts;
-    for (const QString &name : {QStringLiteral("TOM"), QStringLiteral("JACK"), QStringLiteral("一棵树"),
-                                QStringLiteral("武大郎")}) {
+    for (const QString &name :
+         {QStringLiteral("TOM"), QStringLiteral("JACK"), QStringLiteral("一棵树"), QStringLiteral("武大郎")}) {
         Contact c;
         c.name = name;
         c.host = QStringLiteral("127.0.0.1");
@@ -453,8 +454,9 @@ QList<StoredMessage> ChatHistory::undelivered() const
     if (!m_open)
         return result;
     QSqlQuery q(database(m_connection));
-    q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE outgoing = 1 AND classic = 0 AND state IN (?, ?) ORDER BY id")
-                  .arg(QLatin1StringView(MessageColumns)));
+    q.prepare(
+        QStringLiteral("SELECT %1 FROM messages WHERE outgoing = 1 AND classic = 0 AND state IN (?, ?) ORDER BY id")
+            .arg(QLatin1StringView(MessageColumns)));
     q.addBindValue(int(DeliveryState::Sending));
     q.addBindValue(int(DeliveryState::Failed));
     if (!m_open || !q.exec())

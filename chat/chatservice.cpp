@@ -276,7 +276,8 @@ std::optional<StoredMessage> ChatService::send(const QString &conversation, cons
     message.classic = resolved == ChatProtocol::Classic;
     // The endpoint's own signal (queued) will say Sent or Sending; a fresh
     // Tincan message starts as Sending, a classic one is Sent at once.
-    message.state = message.classic ? DeliveryState::Sent : m_endpoint->pendingState(id).value_or(DeliveryState::Sending);
+    message.state
+        = message.classic ? DeliveryState::Sent : m_endpoint->pendingState(id).value_or(DeliveryState::Sending);
     message.read = true;
     if (m_history->isOpen())
         m_history->appendOutgoing(message); // a failure is reported by errorOccurred

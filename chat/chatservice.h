@@ -4,8 +4,8 @@
 // tests drive it alike.
 #pragma once
 
-#include "net/chat/chatendpoint.h"
 #include "chat/chathistory.h"
+#include "net/chat/chatendpoint.h"
 
 #include <QHash>
 #include <QObject>

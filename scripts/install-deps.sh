@@ -10,6 +10,8 @@ packages=(
     libqt6sql6-sqlite libgl-dev
     # OpenSSL: makes the console's TLS key and certificate; Qt's TLS backend uses it too
     libssl-dev
+    # one format for the tree (scripts/check-format.sh, part of the normal stage)
+    clang-format
     # the fuzzers (libFuzzer and the sanitizers' runtimes for clang)
     clang libclang-rt-14-dev
     # ip netns for the tests that need a second host

@@ -25,6 +25,7 @@ took() { echo "== $1 passed in $((SECONDS - $2)) s"; }
 
 scripts/install-deps.sh
 if wants normal; then
+    scripts/check-format.sh
     echo "== Tests"
     start=$SECONDS
     generator=()

@@ -1,14 +1,14 @@
 #include "ui/mainwindow.h"
 
+#include "models/console/transferlistmodel.h"
 #include "ui/chat/chatwidget.h"
 #include "ui/console/commandlineedit.h"
 #include "ui/console/connectdialog.h"
 #include "ui/console/consolesessionwidget.h"
 #include "ui/console/rawconnectdialog.h"
 #include "ui/console/rawsessionwidget.h"
-#include "ui/server/serverwindow.h"
-#include "models/console/transferlistmodel.h"
 #include "ui/console/transferspanel.h"
+#include "ui/server/serverwindow.h"
 
 #include <QAbstractButton>
 #include <QAction>
@@ -37,7 +37,7 @@ const QString GeometryKey = QStringLiteral("MainWindow/geometry");
 const QString StateKey = QStringLiteral("MainWindow/state");
 // Rendered from resources/tincan.svg (see resources/render-icons.sh): Qt
 // needs the optional SVG plugin to draw the SVG itself.
-constexpr int IconSizes[] = { 16, 24, 32, 48, 64, 128, 256 };
+constexpr int IconSizes[] = {16, 24, 32, 48, 64, 128, 256};
 constexpr int EmptyStateIconSize = 96;
 constexpr int AboutIconSize = 64;
 // Width of the empty state's text, in average characters.
@@ -146,7 +146,7 @@ QWidget *MainWindow::createEmptyState()
 
     auto *text = new QLabel(tr("Connect to a Tincan console server to run shell commands on it "
                                "and watch their output as it arrives."),
-        page);
+                            page);
     text->setWordWrap(true);
     text->setAlignment(Qt::AlignCenter);
     text->setForegroundRole(QPalette::PlaceholderText);
@@ -188,31 +188,31 @@ void MainWindow::createActions()
         return action;
     };
 
-    m_newSessionAction = makeAction(
-        QStringLiteral("newSessionAction"), tr("&New Console Session…"), QKeySequence(Qt::ControlModifier | Qt::Key_T));
+    m_newSessionAction = makeAction(QStringLiteral("newSessionAction"), tr("&New Console Session…"),
+                                    QKeySequence(Qt::ControlModifier | Qt::Key_T));
     connect(m_newSessionAction, &QAction::triggered, this, &MainWindow::newSession);
     m_newRawSessionAction = makeAction(QStringLiteral("newRawSessionAction"), tr("New &Raw Session…"),
                                        QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_T));
     m_newRawSessionAction->setStatusTip(tr("A plain TCP or UDP session, like netcat, for echo servers and "
                                            "other unframed programs"));
     connect(m_newRawSessionAction, &QAction::triggered, this, &MainWindow::newRawSession);
-    m_closeSessionAction = makeAction(
-        QStringLiteral("closeSessionAction"), tr("&Close Session"), QKeySequence(Qt::ControlModifier | Qt::Key_W));
+    m_closeSessionAction = makeAction(QStringLiteral("closeSessionAction"), tr("&Close Session"),
+                                      QKeySequence(Qt::ControlModifier | Qt::Key_W));
     connect(m_closeSessionAction, &QAction::triggered, this, &MainWindow::closeCurrentSession);
     m_quitAction = makeAction(QStringLiteral("quitAction"), tr("&Quit"), QKeySequence(Qt::ControlModifier | Qt::Key_Q));
     m_quitAction->setMenuRole(QAction::QuitRole);
     connect(m_quitAction, &QAction::triggered, this, &MainWindow::close);
 
-    m_reconnectAction = makeAction(
-        QStringLiteral("reconnectAction"), tr("&Reconnect"), QKeySequence(Qt::ControlModifier | Qt::Key_R));
+    m_reconnectAction = makeAction(QStringLiteral("reconnectAction"), tr("&Reconnect"),
+                                   QKeySequence(Qt::ControlModifier | Qt::Key_R));
     connect(m_reconnectAction, &QAction::triggered, this, [this] {
         if (ConsoleSessionWidget *session = currentSession())
             session->reconnect();
     });
     // In the pane and the input line the session widget handles these keys
     // itself, so that they still copy there while nothing runs.
-    m_cancelAction = makeAction(
-        QStringLiteral("cancelCommandAction"), tr("C&ancel Command"), QKeySequence(ConsoleSessionWidget::CancelKey));
+    m_cancelAction = makeAction(QStringLiteral("cancelCommandAction"), tr("C&ancel Command"),
+                                QKeySequence(ConsoleSessionWidget::CancelKey));
     connect(m_cancelAction, &QAction::triggered, this, [this] {
         if (ConsoleSessionWidget *session = currentSession())
             session->cancelLatestCommand();
@@ -264,7 +264,8 @@ void MainWindow::createChat()
         QMetaObject::invokeMethod(
             this,
             [this] {
-                statusBar()->showMessage(m_chatController->isHistoryTurnedOff()
+                statusBar()->showMessage(
+                    m_chatController->isHistoryTurnedOff()
                         ? tr("The chat history is turned off: messages are not kept.")
                         : tr("The chat history could not be opened: messages are not kept. The Chat tab says why."),
                     NotificationTimeoutMs);
@@ -312,8 +313,8 @@ void MainWindow::notifyUnread(const QString &conversation, const QString &title,
         preview = tr("%1…").arg(preview.left(NotificationPreviewChars));
     if (m_trayIcon) {
         m_notifiedConversation = conversation;
-        m_trayIcon->showMessage(
-            tr("Message from %1").arg(title), preview, QSystemTrayIcon::Information, NotificationTimeoutMs);
+        m_trayIcon->showMessage(tr("Message from %1").arg(title), preview, QSystemTrayIcon::Information,
+                                NotificationTimeoutMs);
     } else {
         statusBar()->showMessage(tr("New message from %1: %2").arg(title, preview), NotificationTimeoutMs);
     }
@@ -376,10 +377,9 @@ void MainWindow::newSession()
     // Opened window-modal without a nested event loop.
     auto *dialog = new ConnectDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this,
-        [this, dialog] {
-            openSession(dialog->host(), dialog->port(), dialog->mode(), dialog->password(), dialog->tlsMode());
-        });
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        openSession(dialog->host(), dialog->port(), dialog->mode(), dialog->password(), dialog->tlsMode());
+    });
     dialog->open();
 }
 
@@ -436,7 +436,8 @@ void MainWindow::askAboutServerIdentity(ConsoleSessionWidget *session)
         if (target->client()->acceptServerIdentity(fingerprint))
             target->reconnect();
         else
-            QMessageBox::warning(box->parentWidget(), tr("Unknown Server"),
+            QMessageBox::warning(
+                box->parentWidget(), tr("Unknown Server"),
                 tr("The server's fingerprint could not be remembered: %1").arg(target->client()->errorString()));
     });
     box->open();
@@ -453,8 +454,8 @@ void MainWindow::askPassword(ConsoleSessionWidget *session)
     dialog->setWindowTitle(tr("Console Password"));
     dialog->setTextEchoMode(QLineEdit::Password);
     dialog->setLabelText(session->client()->errorKind() == ConsoleClient::ErrorKind::WrongPassword
-            ? tr("The password for %1 was wrong. Try again:").arg(session->address())
-            : tr("%1 asks for its console password:").arg(session->address()));
+                             ? tr("The password for %1 was wrong. Try again:").arg(session->address())
+                             : tr("%1 asks for its console password:").arg(session->address()));
     const QPointer<ConsoleSessionWidget> target(session);
     connect(dialog, &QDialog::finished, this, [target] {
         if (target)
@@ -474,7 +475,7 @@ void MainWindow::newRawSession()
     auto *dialog = new RawConnectDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this,
-        [this, dialog] { openRawSession(dialog->host(), dialog->port(), dialog->transport()); });
+            [this, dialog] { openRawSession(dialog->host(), dialog->port(), dialog->transport()); });
     dialog->open();
 }
 
@@ -496,8 +497,8 @@ RawSessionWidget *MainWindow::openRawSession(const QString &host, quint16 port, 
     return session;
 }
 
-ConsoleSessionWidget *MainWindow::openSession(
-    const QString &host, quint16 port, ConsoleClient::Mode mode, const QString &password, ConsoleClient::TlsMode tls)
+ConsoleSessionWidget *MainWindow::openSession(const QString &host, quint16 port, ConsoleClient::Mode mode,
+                                              const QString &password, ConsoleClient::TlsMode tls)
 {
     auto *session = new ConsoleSessionWidget(m_sessionTabs);
     session->client()->setTls(tls);
@@ -510,7 +511,8 @@ ConsoleSessionWidget *MainWindow::openSession(
         const ConsoleClient::ErrorKind kind = session->client()->errorKind();
         if (kind == ConsoleClient::ErrorKind::PasswordRequired || kind == ConsoleClient::ErrorKind::WrongPassword)
             askPassword(session);
-        else if (kind == ConsoleClient::ErrorKind::UnknownServer || kind == ConsoleClient::ErrorKind::ServerIdentityChanged)
+        else if (kind == ConsoleClient::ErrorKind::UnknownServer
+                 || kind == ConsoleClient::ErrorKind::ServerIdentityChanged)
             askAboutServerIdentity(session);
     });
     connect(session, &ConsoleSessionWidget::statusChanged, this, [this, session] {
@@ -625,14 +627,14 @@ void MainWindow::removeSession(ConsoleSessionWidget *session)
 }
 
 void MainWindow::confirmStoppingCommands(int running, const QString &question, const QString &detail,
-    const QString &acceptText, std::function<void()> action)
+                                         const QString &acceptText, std::function<void()> action)
 {
     if (running == 0) {
         action();
         return;
     }
-    auto *box = new QMessageBox(
-        QMessageBox::Question, tr("Commands Still Running"), question, QMessageBox::Yes | QMessageBox::Cancel, this);
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Commands Still Running"), question,
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
     box->setInformativeText(detail);
     box->button(QMessageBox::Yes)->setText(acceptText);
     box->setDefaultButton(QMessageBox::Cancel);

@@ -35,7 +35,7 @@ class MainWindow final : public QMainWindow
 
 public:
     // Size on first start, before any geometry is remembered.
-    static constexpr QSize DefaultSize { 960, 640 };
+    static constexpr QSize DefaultSize{960, 640};
 
     // How long a new message's notification shows in the status bar.
     static constexpr int NotificationTimeoutMs = 10'000;
@@ -61,8 +61,9 @@ public:
 
     // Opens a session tab, makes it current and starts connecting.
     ConsoleSessionWidget *openSession(const QString &host, quint16 port,
-        ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan, const QString &password = {},
-        ConsoleClient::TlsMode tls = ConsoleClient::TlsMode::Auto);
+                                      ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan,
+                                      const QString &password = {},
+                                      ConsoleClient::TlsMode tls = ConsoleClient::TlsMode::Auto);
     // Opens a raw (netcat-like) TCP or UDP session tab.
     RawSessionWidget *openRawSession(const QString &host, quint16 port, RawSession::Transport transport);
     ConsoleSessionWidget *currentSession() const;
@@ -101,7 +102,7 @@ private:
     void removeSession(ConsoleSessionWidget *session);
     // Runs `action` now when nothing runs, else after the user agrees.
     void confirmStoppingCommands(int running, const QString &question, const QString &detail, const QString &acceptText,
-        std::function<void()> action);
+                                 std::function<void()> action);
     void createChat();
     void updateChatStatus();
     // Tells the user of a message they have not seen: tray or status bar.

@@ -1,7 +1,7 @@
 #include "app/cli/chatcommand.h"
 
-#include "net/chat/chatendpoint.h"
 #include "app/cli/terminalio.h"
+#include "net/chat/chatendpoint.h"
 #include "net/process/unixsignalwatcher.h"
 
 #include <QCommandLineParser>
@@ -53,8 +53,8 @@ QString oneLine(QString text)
 QString formatIncoming(const ChatMessage &message)
 {
     const QString who = message.classic || message.peerName.isEmpty()
-                            ? QStringLiteral("[%1]").arg(message.from.toString())
-                            : QStringLiteral("[%1] %2:").arg(message.from.toString(), message.peerName);
+        ? QStringLiteral("[%1]").arg(message.from.toString())
+        : QStringLiteral("[%1] %2:").arg(message.from.toString(), message.peerName);
     return who + QLatin1Char(' ') + oneLine(message.text);
 }
 
@@ -169,8 +169,8 @@ private:
             text = space < 0 ? QString() : line.mid(space + 1);
             to = m_names.contains(target) ? std::optional(m_names.value(target)) : parsePeer(target);
             if (!to) {
-                printError(CliText::tr("chat: \"%1\" is neither ip:port nor the name of someone heard from.")
-                               .arg(target));
+                printError(
+                    CliText::tr("chat: \"%1\" is neither ip:port nor the name of someone heard from.").arg(target));
                 return;
             }
         }
@@ -225,8 +225,7 @@ private:
 
 void addNameOption(QCommandLineParser &parser, QCommandLineOption &option)
 {
-    option = QCommandLineOption(QStringLiteral("name"),
-                                CliText::tr("Display name Tincan peers see (default: $USER)."),
+    option = QCommandLineOption(QStringLiteral("name"), CliText::tr("Display name Tincan peers see (default: $USER)."),
                                 CliText::tr("name"), defaultName());
     parser.addOption(option);
 }
@@ -288,8 +287,8 @@ int runSend(const QStringList &arguments)
                     "--classic, once it is sent), 1 when it was not delivered, 3 when --wait-reply "
                     "saw no reply."));
     parser.addHelpOption();
-    const QCommandLineOption classicOption(
-        QStringLiteral("classic"), CliText::tr("Send bare UTF-8 text, as the tutorial's chat programs do."));
+    const QCommandLineOption classicOption(QStringLiteral("classic"),
+                                           CliText::tr("Send bare UTF-8 text, as the tutorial's chat programs do."));
     const QCommandLineOption waitOption(QStringLiteral("wait-reply"),
                                         CliText::tr("Wait up to SECONDS for a reply and print it."),
                                         CliText::tr("seconds"));
@@ -330,8 +329,8 @@ int runSend(const QStringList &arguments)
     ::signal(SIGPIPE, SIG_IGN);
     ChatEndpoint endpoint(cliIdentity(), parser.value(nameOption));
     const QHostAddress bindAddress = to->address.protocol() == QAbstractSocket::IPv6Protocol
-                                         ? QHostAddress(QHostAddress::AnyIPv6)
-                                         : QHostAddress(QHostAddress::AnyIPv4);
+        ? QHostAddress(QHostAddress::AnyIPv6)
+        : QHostAddress(QHostAddress::AnyIPv4);
     if (!endpoint.bind(bindAddress, 0, false)) {
         reportError(QStringLiteral("send: ") + endpoint.errorString());
         return ChatExit::CannotBind;

@@ -1,9 +1,9 @@
 #include "app/cli/consolesession.h"
 
-#include "net/wire/consoleprotocol.h"
-#include "net/tls/knownhosts.h"
 #include "app/cli/passwordinput.h"
 #include "app/cli/terminalio.h"
+#include "net/tls/knownhosts.h"
+#include "net/wire/consoleprotocol.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -180,9 +180,9 @@ ConsoleSession::ConsoleSession(const ConsoleSettings &settings)
             [this](const TlsFingerprint &fingerprint, bool remembered) {
                 const QString name = serverName(m_client.host(), m_client.port());
                 if (remembered)
-                    printError(CliText::tr("Warning: permanently added '%1' (%2) to the known servers in %3.")
-                                   .arg(name, fingerprint.toString(),
-                                        QDir::toNativeSeparators(m_client.knownHostsPath())));
+                    printError(
+                        CliText::tr("Warning: permanently added '%1' (%2) to the known servers in %3.")
+                            .arg(name, fingerprint.toString(), QDir::toNativeSeparators(m_client.knownHostsPath())));
                 else
                     printError(CliText::tr("Warning: could not remember '%1' (%2): %3")
                                    .arg(name, fingerprint.toString(), m_client.errorString()));
@@ -229,11 +229,11 @@ int runConsoleSession(ConsoleSettings settings,
             const TlsFingerprint fingerprint = session->serverFingerprint();
             if (askedTrust || !askToTrust(name, fingerprint)) {
                 if (!askedTrust && !::isatty(STDIN_FILENO))
-                    reportError(CliText::tr("The authenticity of server '%1' can't be established: its fingerprint "
-                                            "%2 is not in %3. Check it with the server's owner (tincan-cli serve "
-                                            "prints it), then connect once with --accept-new to remember it.")
-                                    .arg(name, fingerprint.toString(),
-                                         QDir::toNativeSeparators(settings.knownHostsPath)));
+                    reportError(
+                        CliText::tr("The authenticity of server '%1' can't be established: its fingerprint "
+                                    "%2 is not in %3. Check it with the server's owner (tincan-cli serve "
+                                    "prints it), then connect once with --accept-new to remember it.")
+                            .arg(name, fingerprint.toString(), QDir::toNativeSeparators(settings.knownHostsPath)));
                 else
                     reportError(CliText::tr("Host key verification failed: '%1' is not trusted.").arg(name));
                 return SessionExit::IdentityRefused;

@@ -1,12 +1,12 @@
 #include "app/cli/execcommand.h"
 
-#include "net/console/consoleclient.h"
 #include "app/cli/consolesession.h"
-#include "net/wire/consoleprotocol.h"
-#include "net/tls/knownhosts.h"
 #include "app/cli/passwordinput.h"
 #include "app/cli/terminalio.h"
+#include "net/console/consoleclient.h"
 #include "net/process/unixsignalwatcher.h"
+#include "net/tls/knownhosts.h"
+#include "net/wire/consoleprotocol.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -94,23 +94,22 @@ int runExec(const QStringList &arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        CliText::tr("Runs COMMAND on a console server and shows its output. Exits with the command's exit status "
-                    "(128+N when it was killed by signal N), 253 when the server's TLS identity is refused (unknown "
-                    "and not accepted, or changed), 254 when the login fails, 255 when the connection fails, or 2 "
-                    "for a usage error.\n\nA server with a password asks for it: it is read from --password-file, else from "
-                    "the environment variable %1, else asked for on the terminal (without echo) when standard "
-                    "input is one. The password itself is never sent.")
+        CliText::tr(
+            "Runs COMMAND on a console server and shows its output. Exits with the command's exit status "
+            "(128+N when it was killed by signal N), 253 when the server's TLS identity is refused (unknown "
+            "and not accepted, or changed), 254 when the login fails, 255 when the connection fails, or 2 "
+            "for a usage error.\n\nA server with a password asks for it: it is read from --password-file, else from "
+            "the environment variable %1, else asked for on the terminal (without echo) when standard "
+            "input is one. The password itself is never sent.")
             .arg(QLatin1StringView(PasswordEnvironmentVariable)));
     parser.addHelpOption();
     const ConsoleOptions consoleOptions;
-    const QCommandLineOption classicOption(
-        QStringLiteral("classic"),
-        CliText::tr("Talk to a classic server: send the bare command and read one "
-                                                  "framed reply."));
+    const QCommandLineOption classicOption(QStringLiteral("classic"),
+                                           CliText::tr("Talk to a classic server: send the bare command and read one "
+                                                       "framed reply."));
     consoleOptions.addTo(parser);
     parser.addOption(classicOption);
-    parser.addPositionalArgument(QStringLiteral("command"),
-                                 CliText::tr("The shell command to run."),
+    parser.addPositionalArgument(QStringLiteral("command"), CliText::tr("The shell command to run."),
                                  QStringLiteral("[--] COMMAND..."));
     // Options after the first word belong to the remote command (`exec ls -l`).
     parser.setOptionsAfterPositionalArgumentsMode(QCommandLineParser::ParseAsPositionalArguments);

@@ -15,7 +15,7 @@ inline constexpr int AuthenticationFailed = SessionExit::AuthenticationFailed;
 inline constexpr int IdentityRefused = SessionExit::IdentityRefused;
 inline constexpr int UsageError = SessionExit::UsageError;
 inline constexpr int InterruptedTwice = SessionExit::InterruptedTwice;
-inline constexpr int OutputClosed = 141;     // 128 + SIGPIPE
+inline constexpr int OutputClosed = 141; // 128 + SIGPIPE
 } // namespace ExecExit
 
 int runExec(const QStringList &arguments);

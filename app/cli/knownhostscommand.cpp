@@ -1,8 +1,8 @@
 #include "app/cli/knownhostscommand.h"
 
 #include "app/cli/execcommand.h"
-#include "net/tls/knownhosts.h"
 #include "app/cli/terminalio.h"
+#include "net/tls/knownhosts.h"
 
 #include <QCommandLineParser>
 #include <QDir>
@@ -43,7 +43,7 @@ std::optional<HostPort> parseHostPort(const QString &text)
         return std::nullopt; // an IPv6 address needs its brackets
     if (!KnownHostsList::normalizeHost(host))
         return std::nullopt;
-    return HostPort { host, quint16(port) };
+    return HostPort{host, quint16(port)};
 }
 
 } // namespace
@@ -57,13 +57,15 @@ int runKnownHosts(const QStringList &arguments)
                     "usage error, or 3 when --forget finds no entry."));
     parser.addHelpOption();
     const QCommandLineOption listOption(QStringLiteral("list"), CliText::tr("Print every pinned server."));
-    const QCommandLineOption forgetOption(QStringLiteral("forget"),
+    const QCommandLineOption forgetOption(
+        QStringLiteral("forget"),
         CliText::tr("Remove the pin of HOST:PORT ([ADDRESS]:PORT for IPv6), after its new fingerprint was checked."),
         QStringLiteral("host:port"));
-    const QCommandLineOption knownHostsOption(QStringLiteral("known-hosts"),
+    const QCommandLineOption knownHostsOption(
+        QStringLiteral("known-hosts"),
         CliText::tr("The file of pinned server fingerprints (default %1).").arg(defaultKnownHostsPath()),
         CliText::tr("file"));
-    parser.addOptions({ listOption, forgetOption, knownHostsOption });
+    parser.addOptions({listOption, forgetOption, knownHostsOption});
     if (!parser.parse(arguments)) {
         reportError(parser.errorText());
         return UsageExit;
@@ -113,7 +115,7 @@ int runKnownHosts(const QStringList &arguments)
         if (trimmed.isEmpty() || trimmed.startsWith('#'))
             continue;
         if (std::any_of(problems.cbegin(), problems.cend(),
-                [lineNumber](const KnownHostsList::Problem &problem) { return problem.line == lineNumber; }))
+                        [lineNumber](const KnownHostsList::Problem &problem) { return problem.line == lineNumber; }))
             continue;
         printLine(QString::fromUtf8(trimmed));
     }

@@ -1,8 +1,8 @@
 #include "app/cli/passwdcommand.h"
 
-#include "net/auth/passwordhash.h"
 #include "app/cli/passwordinput.h"
 #include "app/cli/terminalio.h"
+#include "net/auth/passwordhash.h"
 
 #include <QCommandLineParser>
 #include <QFile>
@@ -24,8 +24,7 @@ std::optional<QString> readNewPassword(int *status)
         QString first;
         QString second;
         const PromptResult a = promptPassword(CliText::tr("New console password: "), &first);
-        const PromptResult b
-            = a == PromptResult::Ok ? promptPassword(CliText::tr("Once more: "), &second) : a;
+        const PromptResult b = a == PromptResult::Ok ? promptPassword(CliText::tr("Once more: "), &second) : a;
         if (a == PromptResult::Interrupted || b == PromptResult::Interrupted) {
             *status = Interrupted;
             return std::nullopt;
@@ -128,9 +127,8 @@ int runPasswd(const QStringList &arguments)
     const QString path = parser.value(outputOption);
     QSaveFile file(path);
     // Owner-only before a byte is written; QSaveFile renames it into place.
-    if (!file.open(QIODevice::WriteOnly)
-        || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner) || file.write(line) != line.size()
-        || !file.commit()) {
+    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)
+        || file.write(line) != line.size() || !file.commit()) {
         reportError(CliText::tr("passwd: cannot write %1: %2").arg(path, file.errorString()));
         return Failed;
     }

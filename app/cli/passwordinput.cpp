@@ -1,7 +1,7 @@
 #include "app/cli/passwordinput.h"
 
-#include "net/auth/passwordhash.h"
 #include "app/cli/terminalio.h"
+#include "net/auth/passwordhash.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -60,7 +60,8 @@ std::optional<QString> readPasswordFile(const QString &path, QString *errorStrin
 {
     std::optional<QString> password = readFirstLine(path, errorString);
     if (password && password->toUtf8().size() > PasswordHash::MaxPasswordSize) {
-        *errorString = CliText::tr("the password in %1 is longer than %2 bytes.").arg(path).arg(PasswordHash::MaxPasswordSize);
+        *errorString
+            = CliText::tr("the password in %1 is longer than %2 bytes.").arg(path).arg(PasswordHash::MaxPasswordSize);
         return std::nullopt;
     }
     return password;

@@ -1,12 +1,12 @@
 #include "app/cli/servecommand.h"
 
+#include "app/cli/passwordinput.h"
+#include "app/cli/terminalio.h"
 #include "net/console/consoleserver.h"
 #include "net/console/outputencoding.h"
-#include "net/services/echoservices.h"
-#include "app/cli/passwordinput.h"
-#include "net/services/udpcommandservice.h"
-#include "app/cli/terminalio.h"
 #include "net/process/unixsignalwatcher.h"
+#include "net/services/echoservices.h"
+#include "net/services/udpcommandservice.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -124,8 +124,8 @@ int runServe(const QStringList &arguments)
                     "stdout (the tutorial uses 9003)."),
         CliText::tr("port"));
     const QCommandLineOption bindOption(QStringLiteral("bind"),
-                                        CliText::tr("Address to listen on (default 127.0.0.1)."), CliText::tr("address"),
-                                        QStringLiteral("127.0.0.1"));
+                                        CliText::tr("Address to listen on (default 127.0.0.1)."),
+                                        CliText::tr("address"), QStringLiteral("127.0.0.1"));
     const QCommandLineOption insecureOption(
         QStringLiteral("insecure"),
         CliText::tr("Allow the UDP commands, and the console without a password, on a non-loopback address, and "
@@ -207,11 +207,12 @@ int runServe(const QStringList &arguments)
         QStringLiteral("quiet"),
         CliText::tr("Do not log connections and commands on standard error (refused connections and failed logins "
                     "are still logged)."));
-    parser.addOptions({consoleOption, echoTcpOption, echoUdpOption, execUdpOption, bindOption, insecureOption,
-                       passwordFileOption, passwordHashFileOption, noClassicOption, allowAnyPathOption, capOption,
-                       maxConnectionsOption,
-                       maxPerAddressOption, loginGraceOption, penaltyOption, penaltyMaxOption, idleTimeoutOption,
-                       tlsOption, tlsDirOption, encodingOption, quietOption});
+    parser.addOptions({consoleOption,       echoTcpOption,      echoUdpOption,      execUdpOption,
+                       bindOption,          insecureOption,     passwordFileOption, passwordHashFileOption,
+                       noClassicOption,     allowAnyPathOption, capOption,          maxConnectionsOption,
+                       maxPerAddressOption, loginGraceOption,   penaltyOption,      penaltyMaxOption,
+                       idleTimeoutOption,   tlsOption,          tlsDirOption,       encodingOption,
+                       quietOption});
 
     if (!parser.parse(arguments)) {
         reportError(parser.errorText());
@@ -283,8 +284,7 @@ int runServe(const QStringList &arguments)
         {&maxConnectionsOption, 1, MaxConnectionCount, [&](qint64 v) { consoleOptions.maxConnections = int(v); }},
         {&maxPerAddressOption, 1, MaxConnectionCount,
          [&](qint64 v) { consoleOptions.maxConnectionsPerAddress = int(v); }},
-        {&loginGraceOption, 1, MaxSeconds,
-         [&](qint64 v) { consoleOptions.loginGraceTime = std::chrono::seconds(v); }},
+        {&loginGraceOption, 1, MaxSeconds, [&](qint64 v) { consoleOptions.loginGraceTime = std::chrono::seconds(v); }},
         {&penaltyOption, 0, MaxSeconds, [&](qint64 v) { consoleOptions.penaltyBase = std::chrono::seconds(v); }},
         {&penaltyMaxOption, 0, MaxSeconds, [&](qint64 v) { consoleOptions.penaltyMax = std::chrono::seconds(v); }},
         {&idleTimeoutOption, 0, MaxSeconds, [&](qint64 v) { consoleOptions.idleTimeout = std::chrono::seconds(v); }},
@@ -347,12 +347,11 @@ int runServe(const QStringList &arguments)
     const auto logClients = [verbose](auto *service, const QString &name) {
         if (!verbose)
             return;
-        QObject::connect(service, &std::remove_pointer_t<decltype(service)>::clientConnected, service,
-                         [name](const ClientInfo &client) {
-                             logEvent(CliText::tr("%1: %2:%3 connected")
-                                          .arg(name, client.address.toString())
-                                          .arg(client.port));
-                         });
+        QObject::connect(
+            service, &std::remove_pointer_t<decltype(service)>::clientConnected, service,
+            [name](const ClientInfo &client) {
+                logEvent(CliText::tr("%1: %2:%3 connected").arg(name, client.address.toString()).arg(client.port));
+            });
     };
 
     for (const Requested &service : std::as_const(requested)) {
@@ -394,13 +393,14 @@ int runServe(const QStringList &arguments)
             if (verbose) {
                 QObject::connect(execUdp.get(), &UdpCommandService::commandStarted, execUdp.get(),
                                  [](quint64, const QString &command, qint64 pid) {
-                                     logEvent(CliText::tr("exec-udp: started pid %1: %2").arg(pid).arg(command.left(200)));
+                                     logEvent(
+                                         CliText::tr("exec-udp: started pid %1: %2").arg(pid).arg(command.left(200)));
                                  });
-                QObject::connect(execUdp.get(), &UdpCommandService::commandFinished, execUdp.get(),
-                                 [](quint64, const QString &command, ProcessExit exit) {
-                                     logEvent(CliText::tr("exec-udp: finished (%1): %2")
-                                                  .arg(formatExit(exit), command.left(200)));
-                                 });
+                QObject::connect(
+                    execUdp.get(), &UdpCommandService::commandFinished, execUdp.get(),
+                    [](quint64, const QString &command, ProcessExit exit) {
+                        logEvent(CliText::tr("exec-udp: finished (%1): %2").arg(formatExit(exit), command.left(200)));
+                    });
             }
             ready.append(listening(service.name, execUdp->localAddress(), execUdp->localPort()));
         }
@@ -429,20 +429,18 @@ int runServe(const QStringList &arguments)
         // Refusals and failed logins are logged even with --quiet: they are
         // what an operator looks for after an attack.
         ConsoleServer *server = console.get();
-        QObject::connect(server, &ConsoleServer::connectionRefused, server,
-                         [](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
-                             if (id == 0)
-                                 logEvent(CliText::tr("console: refused %1:%2: %3")
-                                              .arg(peer.toString())
-                                              .arg(peerPort)
-                                              .arg(reason));
-                             else
-                                 logEvent(CliText::tr("console: client %1 (%2:%3) refused: %4")
-                                              .arg(id)
-                                              .arg(peer.toString())
-                                              .arg(peerPort)
-                                              .arg(reason));
-                         });
+        QObject::connect(
+            server, &ConsoleServer::connectionRefused, server,
+            [](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
+                if (id == 0)
+                    logEvent(CliText::tr("console: refused %1:%2: %3").arg(peer.toString()).arg(peerPort).arg(reason));
+                else
+                    logEvent(CliText::tr("console: client %1 (%2:%3) refused: %4")
+                                 .arg(id)
+                                 .arg(peer.toString())
+                                 .arg(peerPort)
+                                 .arg(reason));
+            });
         QObject::connect(server, &ConsoleServer::authenticationFailed, server,
                          [](quint64 id, const QHostAddress &peer, const QString &reason, qint64 penaltyMs) {
                              logEvent(CliText::tr("console: client %1 (%2) failed to log in: %3; that address "
@@ -456,17 +454,14 @@ int runServe(const QStringList &arguments)
         ConsoleServer *server = console.get();
         QObject::connect(server, &ConsoleServer::authenticationSucceeded, server,
                          [](quint64 id, const QHostAddress &peer) {
-                             logEvent(CliText::tr("console: client %1 (%2) logged in")
-                                          .arg(id)
-                                          .arg(peer.toString()));
+                             logEvent(CliText::tr("console: client %1 (%2) logged in").arg(id).arg(peer.toString()));
                          });
-        QObject::connect(server, &ConsoleServer::clientConnected, server,
-                         [](quint64 id, const QHostAddress &peer, quint16 peerPort) {
-                             logEvent(CliText::tr("console: client %1 connected from %2:%3")
-                                          .arg(id)
-                                          .arg(peer.toString())
-                                          .arg(peerPort));
-                         });
+        QObject::connect(
+            server, &ConsoleServer::clientConnected, server,
+            [](quint64 id, const QHostAddress &peer, quint16 peerPort) {
+                logEvent(
+                    CliText::tr("console: client %1 connected from %2:%3").arg(id).arg(peer.toString()).arg(peerPort));
+            });
         QObject::connect(server, &ConsoleServer::clientDisconnected, server,
                          [](quint64 id) { logEvent(CliText::tr("console: client %1 disconnected").arg(id)); });
         QObject::connect(server, &ConsoleServer::commandStarted, server,
@@ -477,32 +472,30 @@ int runServe(const QStringList &arguments)
                                           .arg(pid)
                                           .arg(command.left(200)));
                          });
-        QObject::connect(server, &ConsoleServer::commandFinished, server,
-                         [](quint64 id, const QString &request, ProcessExit exit) {
-                             logEvent(CliText::tr("console: client %1 request %2 finished: %3")
-                                          .arg(id)
-                                          .arg(request, formatExit(exit)));
-                         });
+        QObject::connect(
+            server, &ConsoleServer::commandFinished, server, [](quint64 id, const QString &request, ProcessExit exit) {
+                logEvent(
+                    CliText::tr("console: client %1 request %2 finished: %3").arg(id).arg(request, formatExit(exit)));
+            });
         QObject::connect(server, &ConsoleServer::transferStarted, server,
                          [](quint64 id, const QString &transfer, bool upload, const QString &path, qint64 size) {
-                             logEvent((upload ? CliText::tr("console: client %1 transfer %2 upload of %3 bytes to %4")
-                                              : CliText::tr("console: client %1 transfer %2 download of %3 bytes from %4"))
+                             logEvent((upload
+                                           ? CliText::tr("console: client %1 transfer %2 upload of %3 bytes to %4")
+                                           : CliText::tr("console: client %1 transfer %2 download of %3 bytes from %4"))
                                           .arg(id)
                                           .arg(transfer)
                                           .arg(size)
                                           .arg(path));
                          });
-        QObject::connect(server, &ConsoleServer::transferFinished, server,
-                         [](quint64 id, const QString &transfer, bool ok, const QString &message) {
-                             logEvent(ok ? CliText::tr("console: client %1 transfer %2 done").arg(id).arg(transfer)
-                                         : CliText::tr("console: client %1 transfer %2 ended: %3")
-                                               .arg(id)
-                                               .arg(transfer, message));
-                         });
-        QObject::connect(server, &ConsoleServer::protocolErrorOccurred, server,
-                         [](quint64 id, const QString &message) {
-                             logEvent(CliText::tr("console: client %1 protocol error: %2").arg(id).arg(message));
-                         });
+        QObject::connect(
+            server, &ConsoleServer::transferFinished, server,
+            [](quint64 id, const QString &transfer, bool ok, const QString &message) {
+                logEvent(ok ? CliText::tr("console: client %1 transfer %2 done").arg(id).arg(transfer)
+                            : CliText::tr("console: client %1 transfer %2 ended: %3").arg(id).arg(transfer, message));
+            });
+        QObject::connect(server, &ConsoleServer::protocolErrorOccurred, server, [](quint64 id, const QString &message) {
+            logEvent(CliText::tr("console: client %1 protocol error: %2").arg(id).arg(message));
+        });
     }
 
     for (const QString &line : std::as_const(ready))

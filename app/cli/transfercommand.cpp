@@ -133,10 +133,11 @@ private:
             if (perSecond > 0)
                 eta = clock(qint64(double(m_size - m_done) / perSecond));
         }
-        const QString line = QStringLiteral("\r[%1%2] %3% %4 / %5  %6  ETA %7 ")
-                                 .arg(QString(filled, QLatin1Char('#')), QString(ProgressBarWidth - filled, QLatin1Char('.')))
-                                 .arg(int(fraction * 100), 3)
-                                 .arg(humanSize(double(m_done)), humanSize(double(m_size)), speed, eta);
+        const QString line
+            = QStringLiteral("\r[%1%2] %3% %4 / %5  %6  ETA %7 ")
+                  .arg(QString(filled, QLatin1Char('#')), QString(ProgressBarWidth - filled, QLatin1Char('.')))
+                  .arg(int(fraction * 100), 3)
+                  .arg(humanSize(double(m_done)), humanSize(double(m_size)), speed, eta);
         printErrorNoNewline(line);
         m_lineOpen = true;
     }
@@ -190,7 +191,8 @@ int runTransfer(const QStringList &arguments, bool upload)
         CliText::tr("Replace the target file if it exists (without it, an existing file is refused)."));
     parser.addOption(forceOption);
     if (upload) {
-        parser.addPositionalArgument(QStringLiteral("local"), CliText::tr("The file to send."), QStringLiteral("LOCAL"));
+        parser.addPositionalArgument(QStringLiteral("local"), CliText::tr("The file to send."),
+                                     QStringLiteral("LOCAL"));
         parser.addPositionalArgument(QStringLiteral("remote"),
                                      CliText::tr("Where to put it on the server; ending in / puts it there under "
                                                  "LOCAL's name."),

@@ -131,7 +131,7 @@ void ConversationListModel::markRead(const QString &key)
         return;
     it->unread = 0;
     if (const QModelIndex changed = indexOf(key); changed.isValid())
-        Q_EMIT dataChanged(changed, changed, { UnreadRole });
+        Q_EMIT dataChanged(changed, changed, {UnreadRole});
     emitTotalUnread();
 }
 

@@ -22,14 +22,14 @@ class ConversationListModel final : public QAbstractListModel
 public:
     enum Role {
         KeyRole = Qt::UserRole + 1, // QString: the conversation key (see ChatService)
-        TitleRole, // QString: the contact's name, ip:port, or "name (ip:port)"
-        AddressRole, // QString: ip:port, where its messages go
-        UnreadRole, // qint64
-        LastTextRole, // QString: the last message, on one line
-        LastTimeRole, // QDateTime (UTC); invalid without messages
-        LastOutgoingRole, // bool: the last message is the user's own
-        IsContactRole, // bool
-        ContactIdRole, // qint64; 0 when not a contact
+        TitleRole,                  // QString: the contact's name, ip:port, or "name (ip:port)"
+        AddressRole,                // QString: ip:port, where its messages go
+        UnreadRole,                 // qint64
+        LastTextRole,               // QString: the last message, on one line
+        LastTimeRole,               // QDateTime (UTC); invalid without messages
+        LastOutgoingRole,           // bool: the last message is the user's own
+        IsContactRole,              // bool
+        ContactIdRole,              // qint64; 0 when not a contact
     };
     Q_ENUM(Role)
 

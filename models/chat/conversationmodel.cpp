@@ -32,7 +32,7 @@ ConversationModel::ConversationModel(ChatController *controller, QObject *parent
     // A contact's new name shows as the sender of its messages.
     connect(service, &ChatService::contactsChanged, this, [this] {
         if (!m_messages.isEmpty())
-            Q_EMIT dataChanged(index(0), index(int(m_messages.size()) - 1), { SenderRole });
+            Q_EMIT dataChanged(index(0), index(int(m_messages.size()) - 1), {SenderRole});
     });
     connect(m_controller, &ChatController::conversationMoved, this, [this](const QString &from, const QString &to) {
         if (from == m_key) {
@@ -160,7 +160,7 @@ void ConversationModel::onMessageStateChanged(const QUuid &messageId, DeliverySt
     if (!message.outgoing || message.state == state)
         return;
     message.state = state;
-    Q_EMIT dataChanged(changed, changed, { StateRole, StateTextRole, CanRetryRole });
+    Q_EMIT dataChanged(changed, changed, {StateRole, StateTextRole, CanRetryRole});
 }
 
 } // namespace Tincan

@@ -18,14 +18,14 @@ class ConversationModel final : public QAbstractListModel
 public:
     enum Role {
         MessageIdRole = Qt::UserRole + 1, // QUuid
-        TextRole, // QString (also Qt::DisplayRole)
-        TimeRole, // QDateTime (UTC)
-        SenderRole, // QString: "You", the peer's name or ip:port
-        OutgoingRole, // bool
-        StateRole, // Tincan::DeliveryState; outgoing only
-        StateTextRole, // QString: "Sending…", "Delivered ✓", ...; outgoing only
-        ClassicRole, // bool: exchanged as bare text with a classic peer
-        CanRetryRole, // bool: an own message that failed
+        TextRole,                         // QString (also Qt::DisplayRole)
+        TimeRole,                         // QDateTime (UTC)
+        SenderRole,                       // QString: "You", the peer's name or ip:port
+        OutgoingRole,                     // bool
+        StateRole,                        // Tincan::DeliveryState; outgoing only
+        StateTextRole,                    // QString: "Sending…", "Delivered ✓", ...; outgoing only
+        ClassicRole,                      // bool: exchanged as bare text with a classic peer
+        CanRetryRole,                     // bool: an own message that failed
     };
     Q_ENUM(Role)
 

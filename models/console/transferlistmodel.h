@@ -33,7 +33,7 @@ public:
     enum class State {
         Waiting, // asked for; no data yet (hashing, or the server is checking)
         Running,
-        Done,    // in place, MD5 verified
+        Done, // in place, MD5 verified
         Failed,
         Cancelled,
     };

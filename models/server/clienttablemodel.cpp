@@ -41,7 +41,7 @@ void ClientTableModel::update(const ClientRef &ref, const ClientInfo &info)
     }
     const int row = int(m_rows.size());
     beginInsertRows({}, row, row);
-    m_rows.push_back({ ref, info, true });
+    m_rows.push_back({ref, info, true});
     m_rowOf[ref] = row;
     endInsertRows();
 }

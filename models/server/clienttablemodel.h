@@ -3,8 +3,8 @@
 // per client and tells its views at most RefreshInterval apart.
 #pragma once
 
-#include "net/services/serviceevents.h"
 #include "models/server/servicekind.h"
+#include "net/services/serviceevents.h"
 
 #include <QAbstractTableModel>
 #include <QTimer>
@@ -22,7 +22,7 @@ class ClientTableModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(ClientTableModel)
 
 public:
-    static constexpr std::chrono::milliseconds RefreshInterval { 100 };
+    static constexpr std::chrono::milliseconds RefreshInterval{100};
     // Disconnected clients stay listed (greyed) so their traffic can still be
     // read; the oldest are removed past this many.
     static constexpr int MaxDisconnectedRows = 32;

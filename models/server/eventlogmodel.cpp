@@ -25,7 +25,7 @@ void EventLogModel::append(Severity severity, const QString &text)
     }
     const int row = int(m_entries.size());
     beginInsertRows({}, row, row);
-    m_entries.push_back({ QDateTime::currentDateTime(), severity, text });
+    m_entries.push_back({QDateTime::currentDateTime(), severity, text});
     endInsertRows();
 }
 

@@ -24,7 +24,7 @@ quint16 ServerHub::defaultPort(ServiceKind kind)
 {
     switch (kind) {
     case ServiceKind::Console:
-        return ConsoleServer::Options {}.port;
+        return ConsoleServer::Options{}.port;
     case ServiceKind::Chat:
         return ChatEndpoint::DefaultPort;
     case ServiceKind::EchoTcp:
@@ -47,8 +47,8 @@ ServerHub::ServerHub(QObject *parent)
     , m_clients(new ClientTableModel(this))
     , m_log(new EventLogModel(this))
 {
-    connect(
-        m_clients, &ClientTableModel::clientForgotten, this, [this](const ClientRef &ref) { m_traffic.erase(ref); });
+    connect(m_clients, &ClientTableModel::clientForgotten, this,
+            [this](const ClientRef &ref) { m_traffic.erase(ref); });
 }
 
 ServerHub::~ServerHub()
@@ -117,14 +117,14 @@ bool ServerHub::start(ServiceKind kind, const ServiceConfig &config)
             note(Severity::Info, tr("%1: %2").arg(name, line));
         if (console->isTlsEnabled())
             note(Severity::Info,
-                tr("%1: TLS fingerprint %2 (clients from other machines must use TLS)")
-                    .arg(name, console->tlsFingerprint().toString()));
+                 tr("%1: TLS fingerprint %2 (clients from other machines must use TLS)")
+                     .arg(name, console->tlsFingerprint().toString()));
     }
     if (runsCommands(kind) && !ConsoleServer::isLoopback(address) && !loggedIn) {
         note(Severity::Warning,
-            tr("WARNING: %1 accepts commands from other machines on %2 with no authentication: anyone who can "
-               "reach this address can run any command as you.")
-                .arg(name, endpoint(address, port(kind))));
+             tr("WARNING: %1 accepts commands from other machines on %2 with no authentication: anyone who can "
+                "reach this address can run any command as you.")
+                 .arg(name, endpoint(address, port(kind))));
     }
     return true;
 }
@@ -146,58 +146,59 @@ bool ServerHub::startConsole(Service &service, const QHostAddress &address, cons
     const quint64 run = service.run;
     constexpr auto kind = ServiceKind::Console;
     connect(server, &ConsoleServer::clientConnected, this,
-        [this, run](quint64 id, const QHostAddress &peer, quint16 peerPort) {
-            ClientInfo info;
-            info.id = id;
-            info.address = peer;
-            info.port = peerPort;
-            info.since = QDateTime::currentDateTime();
-            onClientConnected({ kind, run, id }, info);
-        });
+            [this, run](quint64 id, const QHostAddress &peer, quint16 peerPort) {
+                ClientInfo info;
+                info.id = id;
+                info.address = peer;
+                info.port = peerPort;
+                info.since = QDateTime::currentDateTime();
+                onClientConnected({kind, run, id}, info);
+            });
     connect(server, &ConsoleServer::commandStarted, this,
-        [this, run](quint64 id, const QString &requestId, const QString &command, qint64 pid) {
-            note(Severity::Info,
-                tr("%1: command %2 started (pid %3): %4")
-                    .arg(describe({ kind, run, id }), requestId, QString::number(pid), command));
-        });
+            [this, run](quint64 id, const QString &requestId, const QString &command, qint64 pid) {
+                note(Severity::Info,
+                     tr("%1: command %2 started (pid %3): %4")
+                         .arg(describe({kind, run, id}), requestId, QString::number(pid), command));
+            });
     connect(server, &ConsoleServer::commandFinished, this,
-        [this, run](quint64 id, const QString &requestId, const ProcessExit &exit) {
-            note(Severity::Info, tr("%1: command %2 %3").arg(describe({ kind, run, id }), requestId, exitText(exit)));
-        });
+            [this, run](quint64 id, const QString &requestId, const ProcessExit &exit) {
+                note(Severity::Info, tr("%1: command %2 %3").arg(describe({kind, run, id}), requestId, exitText(exit)));
+            });
     connect(server, &ConsoleServer::transferStarted, this,
-        [this, run](quint64 id, const QString &transferId, bool upload, const QString &path, qint64 size) {
-            note(Severity::Info,
-                (upload ? tr("%1: transfer %2: receiving %3 (%4 bytes)") : tr("%1: transfer %2: sending %3 (%4 bytes)"))
-                    .arg(describe({ kind, run, id }), transferId, path, QString::number(size)));
-        });
+            [this, run](quint64 id, const QString &transferId, bool upload, const QString &path, qint64 size) {
+                note(Severity::Info,
+                     (upload ? tr("%1: transfer %2: receiving %3 (%4 bytes)")
+                             : tr("%1: transfer %2: sending %3 (%4 bytes)"))
+                         .arg(describe({kind, run, id}), transferId, path, QString::number(size)));
+            });
     connect(server, &ConsoleServer::transferFinished, this,
-        [this, run](quint64 id, const QString &transferId, bool ok, const QString &message) {
-            if (ok)
-                note(Severity::Info, tr("%1: transfer %2 done").arg(describe({ kind, run, id }), transferId));
-            else
-                note(Severity::Warning,
-                    tr("%1: transfer %2 ended: %3").arg(describe({ kind, run, id }), transferId, message));
-        });
+            [this, run](quint64 id, const QString &transferId, bool ok, const QString &message) {
+                if (ok)
+                    note(Severity::Info, tr("%1: transfer %2 done").arg(describe({kind, run, id}), transferId));
+                else
+                    note(Severity::Warning,
+                         tr("%1: transfer %2 ended: %3").arg(describe({kind, run, id}), transferId, message));
+            });
     connect(server, &ConsoleServer::connectionRefused, this,
-        [this, run](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
-            const QString who = id != 0 && m_clients->rowOf({ kind, run, id }) >= 0
-                ? describe({ kind, run, id })
-                : tr("%1 client %2").arg(ServiceNames::name(kind), endpoint(peer, peerPort));
-            note(Severity::Warning, tr("%1: refused: %2").arg(who, reason));
-        });
+            [this, run](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
+                const QString who = id != 0 && m_clients->rowOf({kind, run, id}) >= 0
+                    ? describe({kind, run, id})
+                    : tr("%1 client %2").arg(ServiceNames::name(kind), endpoint(peer, peerPort));
+                note(Severity::Warning, tr("%1: refused: %2").arg(who, reason));
+            });
     connect(server, &ConsoleServer::authenticationSucceeded, this, [this, run](quint64 id, const QHostAddress &) {
-        note(Severity::Info, tr("%1: logged in").arg(describe({ kind, run, id })));
+        note(Severity::Info, tr("%1: logged in").arg(describe({kind, run, id})));
     });
     connect(server, &ConsoleServer::authenticationFailed, this,
-        [this, run](quint64 id, const QHostAddress &, const QString &reason, qint64 penaltyMs) {
-            note(Severity::Warning,
-                penaltyMs > 0 ? tr("%1: login failed (%2); its address now waits %3 s")
-                                    .arg(describe({ kind, run, id }), reason)
-                                    .arg(double(penaltyMs) / 1000.0, 0, 'f', 1)
-                              : tr("%1: login failed (%2)").arg(describe({ kind, run, id }), reason));
-        });
+            [this, run](quint64 id, const QHostAddress &, const QString &reason, qint64 penaltyMs) {
+                note(Severity::Warning,
+                     penaltyMs > 0 ? tr("%1: login failed (%2); its address now waits %3 s")
+                                         .arg(describe({kind, run, id}), reason)
+                                         .arg(double(penaltyMs) / 1000.0, 0, 'f', 1)
+                                   : tr("%1: login failed (%2)").arg(describe({kind, run, id}), reason));
+            });
     connect(server, &ConsoleServer::protocolErrorOccurred, this, [this, run](quint64 id, const QString &message) {
-        note(Severity::Warning, tr("%1: protocol error: %2").arg(describe({ kind, run, id }), message));
+        note(Severity::Warning, tr("%1: protocol error: %2").arg(describe({kind, run, id}), message));
     });
     connect(server, &ConsoleServer::shutdownFinished, this, [this, server, run] {
         server->deleteLater();
@@ -252,12 +253,12 @@ bool ServerHub::startUdpCommands(Service &service, const QHostAddress &address, 
     constexpr auto kind = ServiceKind::UdpCommands;
     connect(udp, &UdpCommandService::commandStarted, this, [this, run](quint64 id, const QString &command, qint64 pid) {
         note(Severity::Info,
-            tr("%1: command started (pid %2): %3").arg(describe({ kind, run, id }), QString::number(pid), command));
+             tr("%1: command started (pid %2): %3").arg(describe({kind, run, id}), QString::number(pid), command));
     });
     connect(udp, &UdpCommandService::commandFinished, this,
-        [this, run](quint64 id, const QString &command, const ProcessExit &exit) {
-            note(Severity::Info, tr("%1: command %2: %3").arg(describe({ kind, run, id }), exitText(exit), command));
-        });
+            [this, run](quint64 id, const QString &command, const ProcessExit &exit) {
+                note(Severity::Info, tr("%1: command %2: %3").arg(describe({kind, run, id}), exitText(exit), command));
+            });
     service.object = udp;
     return true;
 }
@@ -282,10 +283,11 @@ void ServerHub::attachChat(ChatController *chat)
     endpoint->setTrafficObserved(m_observeTraffic);
     connectCommon(ServiceKind::Chat, endpoint, service.run);
     connect(endpoint, &ChatEndpoint::datagramRejected, this,
-        [this](const ChatPeerAddress &from, const QString &reason) {
-            note(Severity::Warning,
-                tr("%1: protocol error from %2: %3").arg(ServiceNames::name(ServiceKind::Chat), from.toString(), reason));
-        });
+            [this](const ChatPeerAddress &from, const QString &reason) {
+                note(Severity::Warning,
+                     tr("%1: protocol error from %2: %3")
+                         .arg(ServiceNames::name(ServiceKind::Chat), from.toString(), reason));
+            });
     connect(chat, &ChatController::statusChanged, this, &ServerHub::syncChatState);
     syncChatState();
 }
@@ -306,7 +308,8 @@ bool ServerHub::startChat(Service &service, const QHostAddress &address, quint16
     }
     // The chat's default, every interface, shows as 0.0.0.0; it means both
     // IPv4 and IPv6 peers, as the chat listens when the app starts.
-    const QHostAddress bind = address == QHostAddress(QHostAddress::AnyIPv4) ? QHostAddress(QHostAddress::Any) : address;
+    const QHostAddress bind
+        = address == QHostAddress(QHostAddress::AnyIPv4) ? QHostAddress(QHostAddress::Any) : address;
     // The chat reports its new state; syncChatState() logs it.
     return m_chat->listen(bind, port);
 }
@@ -345,21 +348,21 @@ void ServerHub::connectCommon(ServiceKind kind, QObject *object, quint64 run)
         using ServiceType = std::remove_pointer_t<decltype(service)>;
         if constexpr (!std::is_same_v<ServiceType, ConsoleServer>) {
             connect(service, &ServiceType::clientConnected, this, [this, kind, run](const ClientInfo &info) {
-                onClientConnected({ kind, run, info.id }, info);
+                onClientConnected({kind, run, info.id}, info);
             });
         }
         connect(service, &ServiceType::clientUpdated, this, [this, kind, run](const ClientInfo &info) {
-            const ClientRef ref { kind, run, info.id };
+            const ClientRef ref{kind, run, info.id};
             if (m_clients->isConnected(ref))
                 m_clients->update(ref, info);
         });
         connect(service, &ServiceType::clientDisconnected, this, [this, kind, run](quint64 id) {
-            onClientDisconnected({ kind, run, id });
+            onClientDisconnected({kind, run, id});
         });
         connect(service, &ServiceType::trafficObserved, this,
-            [this, kind, run](quint64 id, TrafficDirection direction, const QByteArray &bytes) {
-                onTraffic({ kind, run, id }, direction, bytes);
-            });
+                [this, kind, run](quint64 id, TrafficDirection direction, const QByteArray &bytes) {
+                    onTraffic({kind, run, id}, direction, bytes);
+                });
     };
     switch (kind) {
     case ServiceKind::Console:

@@ -5,11 +5,11 @@
 #pragma once
 
 #include "models/server/clienttablemodel.h"
-#include "net/auth/passwordhash.h"
 #include "models/server/eventlogmodel.h"
 #include "models/server/servicekind.h"
-#include "net/process/shellprocess.h"
 #include "models/server/trafficcapture.h"
+#include "net/auth/passwordhash.h"
+#include "net/process/shellprocess.h"
 
 #include <QHostAddress>
 #include <QObject>

@@ -19,18 +19,14 @@ enum class ServiceKind {
 };
 
 inline constexpr std::array<ServiceKind, 5> AllServiceKinds = {
-    ServiceKind::Console,
-    ServiceKind::Chat,
-    ServiceKind::EchoTcp,
-    ServiceKind::EchoUdp,
-    ServiceKind::UdpCommands,
+    ServiceKind::Console, ServiceKind::Chat, ServiceKind::EchoTcp, ServiceKind::EchoUdp, ServiceKind::UdpCommands,
 };
 
 struct ClientRef
 {
     ServiceKind service = ServiceKind::Console;
     quint64 run = 0; // which start of the service
-    quint64 id = 0; // the service's own client id
+    quint64 id = 0;  // the service's own client id
     auto operator<=>(const ClientRef &) const = default;
 };
 

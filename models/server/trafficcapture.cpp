@@ -89,7 +89,7 @@ void TrafficCapture::trim(Stream &stream)
     stream.bytes.remove(0, drop);
     stream.dropped += drop;
     while (!stream.segments.isEmpty() && stream.segments.first().length >= 0
-        && stream.segments.first().start + stream.segments.first().length <= stream.dropped)
+           && stream.segments.first().start + stream.segments.first().length <= stream.dropped)
         stream.segments.removeFirst();
 }
 
@@ -125,7 +125,7 @@ void TrafficCapture::renderStream(TrafficDirection direction, bool bareInput, QL
 {
     const Stream &stream = m_streams[index(direction)];
     const qint64 total = stream.total();
-    const auto add = [&](Line::Kind kind, const QString &text) { lines.append({ kind, direction, text }); };
+    const auto add = [&](Line::Kind kind, const QString &text) { lines.append({kind, direction, text}); };
     const auto dump = [&](qint64 from, qint64 to) {
         for (qint64 at = from; at < to; at += BytesPerDumpLine) {
             const qint64 count = std::min<qint64>(BytesPerDumpLine, to - at);
@@ -159,7 +159,7 @@ void TrafficCapture::renderStream(TrafficDirection direction, bool bareInput, QL
             add(Line::Kind::Frame,
                 tr("frame: length %1 · header %2 · payload %3 bytes")
                     .arg(QString::number(segment.headerLength), preview(segment.header, MaxHeaderPreview),
-                        QString::number(segment.payloadSize)));
+                         QString::number(segment.payloadSize)));
         }
         dump(std::max(segment.start, cursor), end);
         cursor = end;

@@ -38,7 +38,7 @@ public:
 
     struct Segment
     {
-        qint64 start = 0; // offset in the stream
+        qint64 start = 0;  // offset in the stream
         qint64 length = 0; // prefix + header + payload; -1: unframed to the end
         qint64 headerLength = 0;
         qint64 payloadSize = 0;
@@ -47,10 +47,10 @@ public:
 
     struct Stream
     {
-        QByteArray bytes; // the newest bytes
-        qint64 dropped = 0; // bytes dropped before bytes[0]
+        QByteArray bytes;     // the newest bytes
+        qint64 dropped = 0;   // bytes dropped before bytes[0]
         qint64 nextFrame = 0; // stream offset where the next frame starts
-        bool broken = false; // not frames from nextFrame on
+        bool broken = false;  // not frames from nextFrame on
         QList<Segment> segments;
         qint64 total() const { return dropped + bytes.size(); }
     };

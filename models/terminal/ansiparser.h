@@ -84,16 +84,16 @@ public:
     static constexpr int MaxParameterValue = 65535;
 
     enum class Control {
-        LineFeed, // LF, VT, FF: a new line (the pane has no separate column 0 return)
-        CarriageReturn, // back to column 0; what follows overwrites the line
-        Backspace, // one column left
-        Tab, // to the next multiple of 8
-        EraseToEndOfLine, // CSI K, CSI 0 K
+        LineFeed,           // LF, VT, FF: a new line (the pane has no separate column 0 return)
+        CarriageReturn,     // back to column 0; what follows overwrites the line
+        Backspace,          // one column left
+        Tab,                // to the next multiple of 8
+        EraseToEndOfLine,   // CSI K, CSI 0 K
         EraseToStartOfLine, // CSI 1 K (the cursor's column included)
-        EraseLine, // CSI 2 K
-        CursorForward, // CSI n C: `count` columns right
-        CursorBackward, // CSI n D: `count` columns left
-        CursorToColumn, // CSI n G: to column `count` - 1
+        EraseLine,          // CSI 2 K
+        CursorForward,      // CSI n C: `count` columns right
+        CursorBackward,     // CSI n D: `count` columns left
+        CursorToColumn,     // CSI n G: to column `count` - 1
     };
 
     // Receives what the parser found, in order.
@@ -120,13 +120,13 @@ public:
 private:
     enum class State : quint8 {
         Ground,
-        Escape, // after ESC
+        Escape,             // after ESC
         EscapeIntermediate, // ESC, then 0x20–0x2F (charset designations…)
-        CsiParameters, // ESC [
-        CsiIgnore, // a malformed or overlong CSI, up to its final byte
-        OscString, // ESC ], ended by BEL or ST
-        ControlString, // DCS, SOS, PM, APC: ended by ST
-        StringEscape, // ESC inside a string: ST if a backslash follows
+        CsiParameters,      // ESC [
+        CsiIgnore,          // a malformed or overlong CSI, up to its final byte
+        OscString,          // ESC ], ended by BEL or ST
+        ControlString,      // DCS, SOS, PM, APC: ended by ST
+        StringEscape,       // ESC inside a string: ST if a backslash follows
     };
 
     // Handles one character outside Ground; returns false when the character
@@ -147,11 +147,11 @@ private:
     State m_state = State::Ground;
     TextAttributes m_attributes;
 
-    std::array<quint16, MaxParameters> m_parameters {};
+    std::array<quint16, MaxParameters> m_parameters{};
     // Whether parameter i came after a colon (a sub-parameter, as in 38:2::r:g:b).
-    std::array<bool, MaxParameters> m_subParameter {};
+    std::array<bool, MaxParameters> m_subParameter{};
     int m_parameterCount = 0;
-    bool m_sawParameter = false; // a digit or separator was read
+    bool m_sawParameter = false;  // a digit or separator was read
     char16_t m_privateMarker = 0; // '<', '=', '>' or '?' right after CSI
     bool m_sawIntermediate = false;
     bool m_overflowed = false;

@@ -20,7 +20,7 @@ void addRun(QList<TerminalBuffer::FormatRun> &runs, qsizetype start, TerminalBuf
             return;
         }
     }
-    runs.append({ start, format });
+    runs.append({start, format});
 }
 
 // Appends the runs of one line whose formats are given per character, for
@@ -197,8 +197,9 @@ void TerminalBuffer::dropOldest(qsizetype keep)
         end -= cut;
 
     // The run in force at `cut` now starts at 0.
-    const auto firstAfter = std::upper_bound(m_finishedRuns.cbegin(), m_finishedRuns.cend(), cut,
-        [](qsizetype position, const FormatRun &run) { return position < run.start; });
+    const auto firstAfter
+        = std::upper_bound(m_finishedRuns.cbegin(), m_finishedRuns.cend(), cut,
+                           [](qsizetype position, const FormatRun &run) { return position < run.start; });
     if (firstAfter == m_finishedRuns.cbegin())
         return; // no runs (only empty lines so far)
     const FormatId inForce = std::prev(firstAfter)->format;
@@ -206,7 +207,7 @@ void TerminalBuffer::dropOldest(qsizetype keep)
     for (FormatRun &run : m_finishedRuns)
         run.start -= cut;
     if (m_finishedRuns.isEmpty() || m_finishedRuns.constFirst().start > 0)
-        m_finishedRuns.prepend({ 0, inForce });
+        m_finishedRuns.prepend({0, inForce});
 }
 
 void TerminalBuffer::dropOldestBeyond(qsizetype characters)
@@ -246,8 +247,8 @@ TerminalBuffer::Update TerminalBuffer::takeUpdate()
     return update;
 }
 
-QList<TerminalBuffer::Update> TerminalBuffer::takeLeadingLines(
-    Update &update, qsizetype lines, qsizetype maxLines, qsizetype maxCharacters)
+QList<TerminalBuffer::Update> TerminalBuffer::takeLeadingLines(Update &update, qsizetype lines, qsizetype maxLines,
+                                                               qsizetype maxCharacters)
 {
     QList<Update> slices;
     const qsizetype total = std::min(lines, update.finishedLines);
@@ -269,7 +270,7 @@ QList<TerminalBuffer::Update> TerminalBuffer::takeLeadingLines(
         while (nextRun < runs.size() && runs.at(nextRun).start <= start)
             ++nextRun;
         if (nextRun > 0)
-            slice.runs.append({ 0, runs.at(nextRun - 1).format }); // in force at `start`
+            slice.runs.append({0, runs.at(nextRun - 1).format}); // in force at `start`
         for (qsizetype k = nextRun; k < runs.size() && runs.at(k).start < end; ++k)
             addRun(slice.runs, runs.at(k).start - start, runs.at(k).format);
         taken += slice.finishedLines;
@@ -284,7 +285,7 @@ QList<TerminalBuffer::Update> TerminalBuffer::takeLeadingLines(
         ++nextRun;
     QList<FormatRun> rest;
     if (nextRun > 0)
-        rest.append({ 0, runs.at(nextRun - 1).format });
+        rest.append({0, runs.at(nextRun - 1).format});
     for (qsizetype k = nextRun; k < runs.size(); ++k)
         addRun(rest, runs.at(k).start - start, runs.at(k).format);
     update.text.remove(0, start);

@@ -37,7 +37,7 @@ constexpr int CubeSize = 6;
 constexpr int GreyStart = 232;
 constexpr int GreyBase = 8;
 constexpr int GreyStep = 10;
-constexpr int CubeLevels[CubeSize] = { 0, 95, 135, 175, 215, 255 };
+constexpr int CubeLevels[CubeSize] = {0, 95, 135, 175, 215, 255};
 // Steps tried when moving a colour towards white or black.
 constexpr int ContrastSteps = 20;
 
@@ -56,7 +56,7 @@ QColor TerminalPalette::indexed(int index)
     if (index < GreyStart) {
         const int cube = index - CubeStart;
         return QColor(CubeLevels[cube / (CubeSize * CubeSize)], CubeLevels[cube / CubeSize % CubeSize],
-            CubeLevels[cube % CubeSize]);
+                      CubeLevels[cube % CubeSize]);
     }
     const int grey = GreyBase + GreyStep * (index - GreyStart);
     return QColor(grey, grey, grey);
@@ -87,7 +87,7 @@ QColor TerminalPalette::blend(const QColor &from, const QColor &to, qreal amount
 {
     const auto mix = [amount](qreal a, qreal b) { return a + (b - a) * amount; };
     return QColor::fromRgbF(float(mix(from.redF(), to.redF())), float(mix(from.greenF(), to.greenF())),
-        float(mix(from.blueF(), to.blueF())));
+                            float(mix(from.blueF(), to.blueF())));
 }
 
 QColor TerminalPalette::readable(const QColor &foreground, const QColor &background)

@@ -60,10 +60,8 @@ std::optional<PasswordHash> PasswordHash::create(const QString &password, int it
     if (password.toUtf8().size() > MaxPasswordSize)
         return failWith(tr("The password is longer than %1 bytes.").arg(MaxPasswordSize));
     if (!iterationsInRange(iterations))
-        return failWith(tr("The iteration count %1 is outside %2 to %3.")
-                            .arg(iterations)
-                            .arg(MinIterations)
-                            .arg(MaxIterations));
+        return failWith(
+            tr("The iteration count %1 is outside %2 to %3.").arg(iterations).arg(MinIterations).arg(MaxIterations));
     PasswordHash hash;
     hash.m_iterations = iterations;
     hash.m_salt.resize(SaltSize);
@@ -104,9 +102,8 @@ std::optional<PasswordHash> PasswordHash::fromString(QStringView text, QString *
 
     const std::optional<QByteArray> salt = strictBase64(fields.at(2));
     if (!salt || !saltSizeInRange(salt->size()))
-        return failWith(tr("The salt of the password hash must be %1 to %2 bytes in base64.")
-                            .arg(MinSaltSize)
-                            .arg(MaxSaltSize));
+        return failWith(
+            tr("The salt of the password hash must be %1 to %2 bytes in base64.").arg(MinSaltSize).arg(MaxSaltSize));
     const std::optional<QByteArray> key = strictBase64(fields.at(3));
     if (!key || key->size() != KeySize)
         return failWith(tr("The key of the password hash must be %1 bytes in base64.").arg(KeySize));
@@ -123,7 +120,7 @@ QString PasswordHash::toString() const
     if (isNull())
         return QString();
     return QString(Scheme) + FieldSeparator + QString::number(m_iterations) + FieldSeparator
-           + QString::fromLatin1(m_salt.toBase64()) + FieldSeparator + QString::fromLatin1(m_key.toBase64());
+        + QString::fromLatin1(m_salt.toBase64()) + FieldSeparator + QString::fromLatin1(m_key.toBase64());
 }
 
 bool PasswordHash::verify(const QString &password) const

@@ -20,8 +20,8 @@ public:
 
     struct Policy
     {
-        std::chrono::milliseconds base{1000};         // after the first failure
-        std::chrono::milliseconds max{60000};         // the doubling stops here
+        std::chrono::milliseconds base{1000};          // after the first failure
+        std::chrono::milliseconds max{60000};          // the doubling stops here
         std::chrono::milliseconds forgetAfter{600000}; // no failure this long: start over
         qsizetype maxSources = 65536;                  // bounds the table's memory
     };

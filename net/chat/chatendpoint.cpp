@@ -25,9 +25,8 @@ const QString ClassicProtocolName = QStringLiteral("classic");
 QString ChatPeerAddress::toString() const
 {
     const QHostAddress a = normalized(address);
-    return a.protocol() == QAbstractSocket::IPv6Protocol
-               ? QStringLiteral("[%1]:%2").arg(a.toString()).arg(port)
-               : QStringLiteral("%1:%2").arg(a.toString()).arg(port);
+    return a.protocol() == QAbstractSocket::IPv6Protocol ? QStringLiteral("[%1]:%2").arg(a.toString()).arg(port)
+                                                         : QStringLiteral("%1:%2").arg(a.toString()).arg(port);
 }
 
 ChatEndpoint::ChatEndpoint(const QUuid &selfId, const QString &selfName, QObject *parent)

@@ -30,7 +30,7 @@ class UdpPeerTable;
 namespace Tincan {
 
 enum class ChatProtocol {
-    Auto,    // Tincan once the address has spoken Tincan, classic until then
+    Auto, // Tincan once the address has spoken Tincan, classic until then
     Tincan,
     Classic,
 };
@@ -56,8 +56,8 @@ struct ChatPeerAddress
 
 struct ChatMessage
 {
-    QUuid id;       // Tincan: the sender's message id; classic: made on arrival
-    QUuid peerId;   // Tincan: the sender's install id; classic: null
+    QUuid id;     // Tincan: the sender's message id; classic: made on arrival
+    QUuid peerId; // Tincan: the sender's install id; classic: null
     QString peerName;
     ChatPeerAddress from;
     QString text;

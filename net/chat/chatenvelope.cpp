@@ -148,8 +148,8 @@ QString decodeClassicText(QByteArrayView datagram)
     // like any other invalid bytes, not held back for a next call that never comes.
     // ConvertInitialBom: a leading U+FEFF is text the peer sent (Python's
     // decode('utf-8') keeps it too); by default the decoder would drop it.
-    QStringDecoder decoder(
-        QStringDecoder::Utf8, QStringConverter::Flag::Stateless | QStringConverter::Flag::ConvertInitialBom);
+    QStringDecoder decoder(QStringDecoder::Utf8,
+                           QStringConverter::Flag::Stateless | QStringConverter::Flag::ConvertInitialBom);
     return decoder.decode(datagram);
 }
 

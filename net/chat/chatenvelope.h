@@ -34,10 +34,10 @@ enum class EnvelopeType {
 struct Envelope
 {
     EnvelopeType type = EnvelopeType::Message;
-    QUuid from;        // the sender's install id
-    QString name;      // the sender's display name
-    QUuid messageId;   // the message, or (ack) the message acknowledged
-    QString text;      // Message only
+    QUuid from;           // the sender's install id
+    QString name;         // the sender's display name
+    QUuid messageId;      // the message, or (ack) the message acknowledged
+    QString text;         // Message only
     qint64 timestamp = 0; // Message only: ms since the epoch, UTC, when written
 };
 

@@ -1,9 +1,9 @@
 #include "net/console/consoleclient.h"
 
 #include "net/auth/consoleauth.h"
-#include "net/wire/consoleprotocol.h"
-#include "net/tls/knownhosts.h"
 #include "net/auth/passwordhash.h"
+#include "net/tls/knownhosts.h"
+#include "net/wire/consoleprotocol.h"
 
 #include <QFileInfo>
 #include <QHostAddress>
@@ -33,7 +33,10 @@ ConsoleClient::ConsoleClient(QObject *parent)
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
         if (m_state == State::Connecting)
-            fail(tr("Could not connect to %1:%2 within %3 seconds.").arg(m_host).arg(m_port).arg(ConnectTimeout.count()));
+            fail(tr("Could not connect to %1:%2 within %3 seconds.")
+                     .arg(m_host)
+                     .arg(m_port)
+                     .arg(ConnectTimeout.count()));
         else if (m_state == State::Handshaking && m_useTls && !m_encrypted)
             fail(tr("The TLS handshake with %1:%2 did not finish within %3 seconds.")
                      .arg(m_host)
@@ -285,8 +288,8 @@ quint64 ConsoleClient::exec(const QString &command)
         QMetaObject::invokeMethod(
             this,
             [this, id] {
-                Q_EMIT commandFailed(id, tr("A classic server reads at most %1 bytes per command.")
-                                             .arg(Limits::ClassicCommandChunk));
+                Q_EMIT commandFailed(
+                    id, tr("A classic server reads at most %1 bytes per command.").arg(Limits::ClassicCommandChunk));
             },
             Qt::QueuedConnection);
         return id;
@@ -567,8 +570,8 @@ void ConsoleClient::answerChallenge(const QJsonObject &challenge)
     }
     const std::optional<QByteArray> serverNonce
         = ConsoleAuth::decodeBase64(challenge.value(Key::Nonce), ConsoleAuth::NonceSize, ConsoleAuth::NonceSize);
-    const std::optional<QByteArray> salt = ConsoleAuth::decodeBase64(
-        challenge.value(Key::Salt), PasswordHash::MinSaltSize, PasswordHash::MaxSaltSize);
+    const std::optional<QByteArray> salt
+        = ConsoleAuth::decodeBase64(challenge.value(Key::Salt), PasswordHash::MinSaltSize, PasswordHash::MaxSaltSize);
     const std::optional<qint64> iterations = jsonInteger(challenge, Key::Iterations);
     // A hostile server could ask for a billion iterations to stall us, or for
     // very few to make an overheard proof cheap to crack: both are refused.
@@ -584,7 +587,8 @@ void ConsoleClient::answerChallenge(const QJsonObject &challenge)
         return;
     }
     if (!m_derivedKey || m_derivedKey->salt != *salt || m_derivedKey->iterations != int(*iterations))
-        m_derivedKey = DerivedKey{*salt, int(*iterations), PasswordHash::deriveKey(m_password, *salt, int(*iterations))};
+        m_derivedKey
+            = DerivedKey{*salt, int(*iterations), PasswordHash::deriveKey(m_password, *salt, int(*iterations))};
     m_loginKey = m_derivedKey->key;
     m_serverNonce = *serverNonce;
     m_clientNonce = ConsoleAuth::randomNonce();
@@ -592,7 +596,8 @@ void ConsoleClient::answerChallenge(const QJsonObject &challenge)
         {Key::Type, Type::Auth},
         {Key::Mechanism, ConsoleAuth::Mechanism},
         {Key::Nonce, QString::fromLatin1(m_clientNonce.toBase64())},
-        {Key::Proof, QString::fromLatin1(ConsoleAuth::clientProof(m_loginKey, m_serverNonce, m_clientNonce).toBase64())},
+        {Key::Proof,
+         QString::fromLatin1(ConsoleAuth::clientProof(m_loginKey, m_serverNonce, m_clientNonce).toBase64())},
     }));
     // Deriving the key took time the server's answer should not be charged.
     m_timeout.start(HandshakeTimeout);
@@ -631,10 +636,10 @@ void ConsoleClient::onSocketError(QAbstractSocket::SocketError error)
     if (error == QAbstractSocket::RemoteHostClosedError && m_state == State::Ready && !m_error.isEmpty())
         return;
     const bool tlsError = error == QAbstractSocket::SslHandshakeFailedError
-                          || error == QAbstractSocket::SslInternalError
-                          || error == QAbstractSocket::SslInvalidUserDataError
-                          // closed during the handshake: a server without TLS
-                          || (m_state == State::Handshaking && error == QAbstractSocket::RemoteHostClosedError);
+        || error == QAbstractSocket::SslInternalError
+        || error == QAbstractSocket::SslInvalidUserDataError
+        // closed during the handshake: a server without TLS
+        || (m_state == State::Handshaking && error == QAbstractSocket::RemoteHostClosedError);
     if (m_useTls && !m_encrypted && tlsError) {
         fail(tr("The TLS handshake with %1:%2 failed: %3. Is it a Tincan console server with TLS on?")
                  .arg(m_host)
@@ -688,7 +693,6 @@ void ConsoleClient::onDisconnected()
                                        : tr("The connection was lost: %1").arg(m_error));
     Q_EMIT disconnected();
 }
-
 
 // ---- file transfers ----------------------------------------------------------
 
@@ -747,10 +751,10 @@ void ConsoleClient::beginTransfer(quint64 id)
     if (transfer.upload) {
         auto source = std::make_unique<QFile>(transfer.localPath);
         if (QFileInfo(transfer.localPath).isDir() || !source->open(QIODevice::ReadOnly)) {
-            endTransfer(id, TransferError::LocalFile,
-                        tr("Cannot read %1: %2")
-                            .arg(transfer.localPath,
-                                 source->isOpen() ? tr("it is a directory") : source->errorString()));
+            endTransfer(
+                id, TransferError::LocalFile,
+                tr("Cannot read %1: %2")
+                    .arg(transfer.localPath, source->isOpen() ? tr("it is a directory") : source->errorString()));
             return;
         }
         transfer.size = source->size();
@@ -974,15 +978,16 @@ void ConsoleClient::handleDownloadData(quint64 id, const Frame &frame)
         endTransfer(id, error, message);
     };
     if (frame.payload.size() > Limits::TransferChunkSize) {
-        giveUp(TransferError::Refused, tr("The server sent a data message larger than %1 bytes.")
-                                           .arg(Limits::TransferChunkSize));
+        giveUp(TransferError::Refused,
+               tr("The server sent a data message larger than %1 bytes.").arg(Limits::TransferChunkSize));
         return;
     }
     if (!transfer.receiving) {
         const bool fromStart = offset == 0;
         const bool resumed = transfer.resumeOffset > 0 && offset == transfer.resumeOffset;
         if (!fromStart && !resumed) {
-            giveUp(TransferError::Refused, tr("The server's data did not start at 0 or at %1.").arg(transfer.resumeOffset));
+            giveUp(TransferError::Refused,
+                   tr("The server's data did not start at 0 or at %1.").arg(transfer.resumeOffset));
             return;
         }
         if (!incoming.open(*offset, fromStart ? nullptr : std::move(transfer.resumeState))) {

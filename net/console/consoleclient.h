@@ -2,11 +2,11 @@
 // streamed output, cancel) or classic (one bare command, one framed reply).
 #pragma once
 
-#include "net/transfer/filetransfer.h"
-#include "net/wire/frame.h"
 #include "net/process/shellprocess.h"
 #include "net/tls/tlsfingerprint.h"
 #include "net/tls/tlspinning.h"
+#include "net/transfer/filetransfer.h"
+#include "net/wire/frame.h"
 
 #include <QAbstractSocket>
 #include <QHash>
@@ -48,15 +48,15 @@ public:
     // line's exit status, a GUI's password prompt).
     enum class ErrorKind {
         None,
-        Connection,       // could not connect, or the connection broke
-        Protocol,         // the server sent something unusable
-        PasswordRequired, // the server asks for a password and none was set
-        WrongPassword,    // the server refused the password
-        Penalized,        // too many failed logins from here: wait retryAfter()
-        Refused,          // refused by the server's policy (a classic client from afar, a timeout)
-        UnknownServer,    // TLS: no pin for this server; serverFingerprint() is its fingerprint
+        Connection,            // could not connect, or the connection broke
+        Protocol,              // the server sent something unusable
+        PasswordRequired,      // the server asks for a password and none was set
+        WrongPassword,         // the server refused the password
+        Penalized,             // too many failed logins from here: wait retryAfter()
+        Refused,               // refused by the server's policy (a classic client from afar, a timeout)
+        UnknownServer,         // TLS: no pin for this server; serverFingerprint() is its fingerprint
         ServerIdentityChanged, // TLS: the server is not the pinned one (expectedFingerprint(), knownHostsLine())
-        TlsFailed,        // TLS: the handshake failed, or the known-hosts file cannot be used
+        TlsFailed,             // TLS: the handshake failed, or the known-hosts file cannot be used
     };
     Q_ENUM(ErrorKind)
 
@@ -251,7 +251,7 @@ private:
         std::unique_ptr<QFile> source; // upload
         qint64 position = 0;           // upload: next byte to send
         qint64 resumeOffset = 0;
-        QByteArray resumeMd5;           // upload: the server's partial file's MD5
+        QByteArray resumeMd5;                            // upload: the server's partial file's MD5
         std::unique_ptr<QCryptographicHash> resumeState; // download: MD5 of our partial file so far
         std::unique_ptr<IncomingFile> incoming;          // download
         std::unique_ptr<FileHasher> hasher;

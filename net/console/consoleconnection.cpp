@@ -1,8 +1,8 @@
 #include "net/console/consoleconnection.h"
 
 #include "net/auth/consoleauth.h"
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h"
+#include "net/wire/consoleprotocol.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -67,7 +67,8 @@ QByteArray classicRefusalText(const QHostAddress &peer, bool classicAllowed)
 QByteArray classicTruncationNotice(qint64 dropped, qint64 cap)
 {
     // Wire text for the classic client, so not translated.
-    return QStringLiteral("\n[tincan: output truncated: %1 more bytes were dropped; a classic reply holds at most %2 bytes]\n")
+    return QStringLiteral(
+               "\n[tincan: output truncated: %1 more bytes were dropped; a classic reply holds at most %2 bytes]\n")
         .arg(dropped)
         .arg(cap)
         .toUtf8();
@@ -346,9 +347,9 @@ void ConsoleConnection::handleAuth(const QJsonObject &header)
         return;
     }
     if (header.value(Key::Mechanism).toString() != ConsoleAuth::Mechanism) {
-        refuse(tr("The auth message names an unknown mechanism; this server speaks \"%1\".")
-                   .arg(ConsoleAuth::Mechanism),
-               ErrorCode::AuthFailed);
+        refuse(
+            tr("The auth message names an unknown mechanism; this server speaks \"%1\".").arg(ConsoleAuth::Mechanism),
+            ErrorCode::AuthFailed);
         return;
     }
     const std::optional<QByteArray> clientNonce
@@ -371,8 +372,9 @@ void ConsoleConnection::handleAuth(const QJsonObject &header)
         Q_EMIT m_server->authenticationFailed(m_id, m_info.address, reason, penalty.count());
         sendFrame({{Key::Type, Type::Error},
                    {Key::Code, ErrorCode::AuthFailed},
-                   {Key::Message, tr("Wrong password. The next login from %1 is answered in %2.")
-                                      .arg(m_info.address.toString(), describeDuration(penalty))},
+                   {Key::Message,
+                    tr("Wrong password. The next login from %1 is answered in %2.")
+                        .arg(m_info.address.toString(), describeDuration(penalty))},
                    {Key::RetryAfter, secondsUp(penalty)}});
         closeWhenIdle();
         return;
@@ -478,9 +480,9 @@ void ConsoleConnection::refuseClassic()
 void ConsoleConnection::handleExec(const QJsonObject &header)
 {
     const QJsonValue requestId = header.value(Key::Id);
-    const bool idOk = (requestId.isString() && !requestId.toString().isEmpty()
-                       && requestId.toString().size() <= MaxRequestIdLength)
-                      || (jsonInteger(header, Key::Id).has_value());
+    const bool idOk
+        = (requestId.isString() && !requestId.toString().isEmpty() && requestId.toString().size() <= MaxRequestIdLength)
+        || (jsonInteger(header, Key::Id).has_value());
     if (!idOk) {
         sendError(ErrorCode::BadRequest,
                   tr("An exec message needs an \"id\": an integer or a string of 1 to %1 characters.")
@@ -506,10 +508,10 @@ void ConsoleConnection::handleExec(const QJsonObject &header)
         }
     }
     if (runningCommandCount() >= Limits::MaxConcurrentCommands) {
-        sendError(ErrorCode::TooManyCommands,
-                  tr("Too many commands at once: at most %1 may run on one connection.")
-                      .arg(Limits::MaxConcurrentCommands),
-                  requestId);
+        sendError(
+            ErrorCode::TooManyCommands,
+            tr("Too many commands at once: at most %1 may run on one connection.").arg(Limits::MaxConcurrentCommands),
+            requestId);
         return;
     }
     if (const std::optional<QString> argument = SessionDirectory::cdArgument(commandLine)) {
@@ -594,8 +596,7 @@ void ConsoleConnection::processClassicInput()
 bool ConsoleConnection::startCommand(quint64 key, const QJsonValue &requestId, const QString &commandLine)
 {
     auto process = std::make_unique<ShellProcess>();
-    const QString directory
-        = m_protocol == WireProtocol::Framed ? m_directory.current() : m_server->startDirectory();
+    const QString directory = m_protocol == WireProtocol::Framed ? m_directory.current() : m_server->startDirectory();
     if (!process->start(commandLine, directory)) {
         const QString reason = process->errorString();
         if (m_protocol == WireProtocol::Framed) {
@@ -694,7 +695,8 @@ void ConsoleConnection::onFinished(quint64 key, ProcessExit exit)
     // Show the newest command still running, if any.
     m_info.runningCommand.clear();
     if (!m_commands.empty())
-        m_info.runningCommand = m_commands.rbegin()->second.process ? m_commands.rbegin()->second.commandLine : QString();
+        m_info.runningCommand
+            = m_commands.rbegin()->second.process ? m_commands.rbegin()->second.commandLine : QString();
     Q_EMIT m_server->clientUpdated(m_info);
 
     if (m_commands.empty() && m_idleTimer.isActive())
@@ -822,14 +824,13 @@ void ConsoleConnection::maybeClosed()
     Q_EMIT closed(m_id);
 }
 
-
 // ---- file transfers ----------------------------------------------------------
 
 namespace {
 bool validRequestId(const QJsonValue &id)
 {
     return (id.isString() && !id.toString().isEmpty() && id.toString().size() <= MaxRequestIdLength)
-           || jsonInteger(id).has_value();
+        || jsonInteger(id).has_value();
 }
 
 // A data message's frame, at most: the chunk and a header of a few dozen bytes.
@@ -867,10 +868,10 @@ bool ConsoleConnection::acceptNewTransfer(const QJsonValue &requestId)
         return false;
     }
     if (transferCount() >= Limits::MaxConcurrentTransfers) {
-        sendTransferError(ErrorCode::TooManyTransfers,
-                          tr("Too many transfers at once: at most %1 on one connection.")
-                              .arg(Limits::MaxConcurrentTransfers),
-                          requestId);
+        sendTransferError(
+            ErrorCode::TooManyTransfers,
+            tr("Too many transfers at once: at most %1 on one connection.").arg(Limits::MaxConcurrentTransfers),
+            requestId);
         return false;
     }
     return true;
@@ -902,10 +903,10 @@ void ConsoleConnection::handleUpload(const QJsonObject &header)
         return;
     }
     if (m_server->m_transferTargets.contains(target.path)) {
-        sendTransferError(ErrorCode::TransferBusy,
-                          tr("%1 is being received already; one transfer at a time may write a file.")
-                              .arg(nameValue.toString()),
-                          requestId);
+        sendTransferError(
+            ErrorCode::TransferBusy,
+            tr("%1 is being received already; one transfer at a time may write a file.").arg(nameValue.toString()),
+            requestId);
         return;
     }
     const quint64 key = m_nextTransferKey++;
@@ -1026,7 +1027,8 @@ void ConsoleConnection::onHashed(quint64 key, bool ok)
     transfer.position = same ? transfer.resumeOffset : 0;
     transfer.stage = Transfer::Stage::Sending;
     if (!transfer.source->seek(transfer.position)) {
-        failTransfer(key, ErrorCode::FileError, tr("Cannot read %1: %2").arg(transfer.name, transfer.source->errorString()));
+        failTransfer(key, ErrorCode::FileError,
+                     tr("Cannot read %1: %2").arg(transfer.name, transfer.source->errorString()));
         return;
     }
     sendDownloadChunks();
@@ -1043,8 +1045,8 @@ void ConsoleConnection::handleTransferReady(const QJsonObject &header)
     }
     Transfer &transfer = m_transfers.at(*key);
     if (transfer.upload || transfer.stage != Transfer::Stage::Offered) {
-        failTransfer(*key, ErrorCode::BadData, tr("\"transfer_ready\" was not expected for transfer %1.")
-                                                   .arg(transfer.requestKey));
+        failTransfer(*key, ErrorCode::BadData,
+                     tr("\"transfer_ready\" was not expected for transfer %1.").arg(transfer.requestKey));
         return;
     }
     const std::optional<qint64> offset = jsonInteger(header, Key::Offset);
@@ -1066,7 +1068,6 @@ void ConsoleConnection::handleTransferReady(const QJsonObject &header)
     transfer.stage = Transfer::Stage::Sending;
     sendDownloadChunks();
 }
-
 
 void ConsoleConnection::handleData(const Frame &frame)
 {
@@ -1173,8 +1174,8 @@ void ConsoleConnection::handleTransferCancel(const QJsonObject &header)
     if (transfer.incoming)
         transfer.incoming->discard();
     const QString reason = header.value(Key::Message).toString().left(MaxRequestIdLength * 4);
-    endTransfer(*key, false, reason.isEmpty() ? tr("Cancelled by the client.")
-                                              : tr("Cancelled by the client: %1").arg(reason));
+    endTransfer(*key, false,
+                reason.isEmpty() ? tr("Cancelled by the client.") : tr("Cancelled by the client: %1").arg(reason));
 }
 
 void ConsoleConnection::failTransfer(quint64 key, QLatin1StringView code, const QString &message, bool discard)

@@ -3,12 +3,12 @@
 // framed Tincan protocol or the classic one-reply-per-command protocol.
 #pragma once
 
+#include "net/console/sessiondirectory.h"
+#include "net/process/shellprocess.h"
+#include "net/services/serviceevents.h"
 #include "net/transfer/filetransfer.h"
 #include "net/wire/frame.h"
 #include "net/wire/protocoldetector.h"
-#include "net/services/serviceevents.h"
-#include "net/console/sessiondirectory.h"
-#include "net/process/shellprocess.h"
 
 #include <QElapsedTimer>
 #include <QJsonValue>
@@ -66,8 +66,8 @@ private:
 
     struct Command
     {
-        QJsonValue requestId;  // as the client sent it (framed) or null (classic)
-        QString requestKey;    // printable form of requestId, for logs
+        QJsonValue requestId; // as the client sent it (framed) or null (classic)
+        QString requestKey;   // printable form of requestId, for logs
         QString commandLine;
         std::unique_ptr<ShellProcess> process;
         QElapsedTimer elapsed;
@@ -133,12 +133,12 @@ private:
         qint64 size = 0;
         QByteArray md5;
         bool overwrite = false;
-        qint64 resumeOffset = 0; // upload: what transfer_ready offered
+        qint64 resumeOffset = 0;                         // upload: what transfer_ready offered
         std::unique_ptr<QCryptographicHash> resumeState; // upload: MD5 of the partial file, to go on with
-        QByteArray resumeClientMd5;                       // download: MD5 of the client's first resumeOffset bytes
-        std::unique_ptr<IncomingFile> incoming; // upload
-        std::unique_ptr<QFile> source;          // download
-        qint64 position = 0;                    // download: next byte to send
+        QByteArray resumeClientMd5;                      // download: MD5 of the client's first resumeOffset bytes
+        std::unique_ptr<IncomingFile> incoming;          // upload
+        std::unique_ptr<QFile> source;                   // download
+        qint64 position = 0;                             // download: next byte to send
         std::unique_ptr<FileHasher> hasher;
     };
     void handleUpload(const QJsonObject &header);
@@ -173,11 +173,11 @@ private:
     QTimer m_graceTimer; // the login must be over before it fires
     QTimer m_idleTimer;  // only with Options::idleTimeout
     Stage m_stage = Stage::Greeting;
-    QByteArray m_serverNonce; // of this connection's challenge; never reused
-    bool m_closing = false;     // no new commands; close once the last is reaped
-    bool m_socketGone = false;  // disconnected
+    QByteArray m_serverNonce;  // of this connection's challenge; never reused
+    bool m_closing = false;    // no new commands; close once the last is reaped
+    bool m_socketGone = false; // disconnected
     bool m_outputPaused = false;
-    bool m_inputPaused = false;  // client sends faster than it reads
+    bool m_inputPaused = false; // client sends faster than it reads
     bool m_closedEmitted = false;
     std::map<quint64, Command> m_commands; // by an internal key, in start order
     quint64 m_nextKey = 1;

@@ -91,8 +91,8 @@ struct ConsoleServer::Pending
     std::unique_ptr<QSocketNotifier, LaterDeleter> notifier;
     std::unique_ptr<QTimer, LaterDeleter> timer;
     std::unique_ptr<QTimer, LaterDeleter> peekRetry; // while the first bytes are undecided
-    bool startsLikeTls = false; // 16 or 16 03 has come, and no more yet
-    QSslSocket *tls = nullptr; // during the handshake; a child of the server
+    bool startsLikeTls = false;                      // 16 or 16 03 has come, and no more yet
+    QSslSocket *tls = nullptr;                       // during the handshake; a child of the server
 };
 
 ConsoleServer::ConsoleServer(QObject *parent)
@@ -223,13 +223,13 @@ bool ConsoleServer::listen(const Options &options)
     auto *listener = new DescriptorListener([this](qintptr descriptor) { acceptDescriptor(descriptor); }, this);
     if (!listener->listen(options.address, options.port)) {
         m_error = listener->serverError() == QAbstractSocket::AddressInUseError
-                      ? tr("Cannot listen on %1 port %2: the port is already in use.")
-                            .arg(options.address.toString())
-                            .arg(options.port)
-                      : tr("Cannot listen on %1 port %2: %3")
-                            .arg(options.address.toString())
-                            .arg(options.port)
-                            .arg(listener->errorString());
+            ? tr("Cannot listen on %1 port %2: the port is already in use.")
+                  .arg(options.address.toString())
+                  .arg(options.port)
+            : tr("Cannot listen on %1 port %2: %3")
+                  .arg(options.address.toString())
+                  .arg(options.port)
+                  .arg(listener->errorString());
         delete listener;
         return false;
     }
@@ -424,8 +424,7 @@ void ConsoleServer::startTls(Pending *p)
     // The handshake is part of the login: it gets the login grace time.
     p->timer->disconnect(this);
     connect(p->timer.get(), &QTimer::timeout, this, [this, p] {
-        refusePending(p, tr("The TLS handshake did not finish within %1.")
-                             .arg(describeMs(m_options.loginGraceTime)));
+        refusePending(p, tr("The TLS handshake did not finish within %1.").arg(describeMs(m_options.loginGraceTime)));
     });
     p->timer->start(m_options.loginGraceTime);
     connect(socket, &QSslSocket::encrypted, this, [this, p] {

@@ -2,13 +2,13 @@
 // the socket tutorial's classic clients, on one port. See docs/PROTOCOL.md.
 #pragma once
 
-#include "net/wire/consoleprotocol.h"
 #include "net/auth/passwordhash.h"
-#include "net/wire/protocoldetector.h"
-#include "net/services/serviceevents.h"
-#include "net/process/shellprocess.h"
 #include "net/auth/sourcepenalties.h"
+#include "net/process/shellprocess.h"
+#include "net/services/serviceevents.h"
 #include "net/tls/tlsidentity.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/wire/protocoldetector.h"
 
 #include <QHash>
 #include <QHostAddress>

@@ -80,8 +80,7 @@ ShellProcess::~ShellProcess()
             ::kill(-pid_t(m_pid), SIGKILL);
         if (!m_reaped) {
             int status = 0;
-            while (::waitpid(pid_t(m_pid), &status, 0) < 0 && errno == EINTR) {
-            }
+            while (::waitpid(pid_t(m_pid), &status, 0) < 0 && errno == EINTR) { }
         }
     }
     closePipe(*m_stdout);
@@ -150,8 +149,8 @@ bool ShellProcess::start(const QString &command, const QString &workingDirectory
         ::close(outFds[0]);
         ::close(errFds[0]);
         m_error = workingDirectory.isEmpty() || QDir(workingDirectory).exists()
-                      ? tr("Cannot start %1: %2").arg(shell.at(0), systemError(rc))
-                      : tr("Cannot change to directory %1: %2").arg(workingDirectory, systemError(rc));
+            ? tr("Cannot start %1: %2").arg(shell.at(0), systemError(rc))
+            : tr("Cannot change to directory %1: %2").arg(workingDirectory, systemError(rc));
         return false;
     }
     m_pid = pid;

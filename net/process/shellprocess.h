@@ -25,8 +25,8 @@ enum class OutputStream {
 
 struct ProcessExit
 {
-    int exitCode = -1; // the shell's exit status, or -1 when killed by a signal
-    int signal = 0;    // the signal that killed the shell, or 0
+    int exitCode = -1;     // the shell's exit status, or -1 when killed by a signal
+    int signal = 0;        // the signal that killed the shell, or 0
     qint64 elapsedMs = -1; // run time as the server measured it, when known
 };
 

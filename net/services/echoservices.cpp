@@ -130,7 +130,8 @@ void EchoTcpServer::echo(quint64 id)
     }
     Q_EMIT clientUpdated(client.info);
     if (client.socket->bytesAvailable() > 0)
-        QMetaObject::invokeMethod(this, [this, id] { echo(id); }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            this, [this, id] { echo(id); }, Qt::QueuedConnection);
 }
 
 void EchoTcpServer::disconnectClient(quint64 clientId)

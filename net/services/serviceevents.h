@@ -18,15 +18,15 @@ enum class TrafficDirection {
 
 struct ClientInfo
 {
-    quint64 id = 0;           // unique within one service
+    quint64 id = 0; // unique within one service
     QHostAddress address;
     quint16 port = 0;
-    QString protocol;         // "Tincan", "classic", "TCP", "UDP"
+    QString protocol; // "Tincan", "classic", "TCP", "UDP"
     QDateTime since;
     qint64 bytesIn = 0;
     qint64 bytesOut = 0;
-    QString runningCommand;   // empty when none
-    bool encrypted = false;   // the console over TLS
+    QString runningCommand; // empty when none
+    bool encrypted = false; // the console over TLS
 };
 
 } // namespace Tincan

@@ -43,8 +43,8 @@ bool UdpCommandService::bind(const QHostAddress &address, quint16 port, bool ins
     auto *socket = new QUdpSocket(this);
     if (!socket->bind(address, port, QAbstractSocket::DontShareAddress)) {
         m_error = socket->error() == QAbstractSocket::AddressInUseError
-                      ? tr("UDP port %1 on %2 is already in use.").arg(port).arg(address.toString())
-                      : tr("Cannot bind UDP port %1 on %2: %3").arg(port).arg(address.toString(), socket->errorString());
+            ? tr("UDP port %1 on %2 is already in use.").arg(port).arg(address.toString())
+            : tr("Cannot bind UDP port %1 on %2: %3").arg(port).arg(address.toString(), socket->errorString());
         delete socket;
         return false;
     }

@@ -4,8 +4,8 @@
 // visible notice when cut. Loopback only unless insecure.
 #pragma once
 
-#include "net/services/serviceevents.h"
 #include "net/process/shellprocess.h"
+#include "net/services/serviceevents.h"
 
 #include <QHostAddress>
 #include <QObject>

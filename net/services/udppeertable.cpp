@@ -23,19 +23,20 @@ UdpPeerTable::UdpPeerTable(const QString &defaultProtocol, QObject *parent)
 }
 
 void UdpPeerTable::record(const QHostAddress &address, quint16 port, TrafficDirection direction,
-    const QByteArray &bytes, const QString &protocol)
+                          const QByteArray &bytes, const QString &protocol)
 {
     Q_EMIT clientUpdated(count(address, port, direction, bytes, protocol));
 }
 
-void UdpPeerTable::recordExchange(const QHostAddress &address, quint16 port, const QByteArray &in, const QByteArray &out)
+void UdpPeerTable::recordExchange(const QHostAddress &address, quint16 port, const QByteArray &in,
+                                  const QByteArray &out)
 {
     count(address, port, TrafficDirection::In, in, {});
     Q_EMIT clientUpdated(count(address, port, TrafficDirection::Out, out, {}));
 }
 
 ClientInfo &UdpPeerTable::count(const QHostAddress &address, quint16 port, TrafficDirection direction,
-    const QByteArray &bytes, const QString &protocol)
+                                const QByteArray &bytes, const QString &protocol)
 {
     ClientInfo &info = peer(normalized(address), port, protocol);
     if (!protocol.isEmpty())
@@ -58,8 +59,8 @@ ClientInfo &UdpPeerTable::peer(const QHostAddress &address, quint16 port, const 
     if (const auto it = m_peers.find(key); it != m_peers.end())
         return it->second;
     if (int(m_peers.size()) >= m_maxPeers) {
-        const auto oldest = std::min_element(
-            m_peers.begin(), m_peers.end(), [](const auto &a, const auto &b) { return a.second.id < b.second.id; });
+        const auto oldest = std::min_element(m_peers.begin(), m_peers.end(),
+                                             [](const auto &a, const auto &b) { return a.second.id < b.second.id; });
         const quint64 goneId = oldest->second.id;
         m_peers.erase(oldest);
         Q_EMIT clientDisconnected(goneId);

@@ -31,7 +31,7 @@ public:
     // Counts a datagram to or from a peer (adding the peer when new) and
     // reports it. An empty protocol keeps the peer's current one.
     void record(const QHostAddress &address, quint16 port, TrafficDirection direction, const QByteArray &bytes,
-        const QString &protocol = {});
+                const QString &protocol = {});
     // Counts a request and its answer as one report (the echo's exchange).
     void recordExchange(const QHostAddress &address, quint16 port, const QByteArray &in, const QByteArray &out);
     // Forgets every peer (the service closed).
@@ -47,7 +47,7 @@ Q_SIGNALS:
 private:
     ClientInfo &peer(const QHostAddress &address, quint16 port, const QString &protocol);
     ClientInfo &count(const QHostAddress &address, quint16 port, TrafficDirection direction, const QByteArray &bytes,
-        const QString &protocol);
+                      const QString &protocol);
 
     std::map<QString, ClientInfo> m_peers; // "address|port"
     QString m_defaultProtocol;

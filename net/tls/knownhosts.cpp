@@ -279,14 +279,14 @@ QList<KnownHostsList::Problem> KnownHostsList::problems() const
         const Line &line = m_lines.at(i);
         const int number = int(i + 1);
         if (!line.problem.isEmpty()) {
-            problems.append({ number, line.problem });
+            problems.append({number, line.problem});
         } else if (!line.key.isEmpty()) {
             const auto first = firstLine.constFind(line.key);
             if (first == firstLine.cend())
                 firstLine.insert(line.key, number);
             else
                 problems.append(
-                    { number, tr("%1 is already pinned on line %2, which is the one used").arg(line.key).arg(*first) });
+                    {number, tr("%1 is already pinned on line %2, which is the one used").arg(line.key).arg(*first)});
         }
     }
     return problems;

@@ -34,8 +34,8 @@ public:
     static constexpr qsizetype MaxHostLength = 253;
 
     enum class Status {
-        Unknown, // no entry for host:port
-        Match, // the entry has this fingerprint
+        Unknown,  // no entry for host:port
+        Match,    // the entry has this fingerprint
         Mismatch, // the entry has another fingerprint: `expected`
     };
 
@@ -43,7 +43,7 @@ public:
     {
         Status status = Status::Unknown;
         TlsFingerprint expected; // the pinned fingerprint, for Match and Mismatch
-        int line = 0; // its line number (1-based), for messages
+        int line = 0;            // its line number (1-based), for messages
     };
 
     // A line that is neither an entry, a comment nor blank, or a repeated
@@ -89,7 +89,7 @@ private:
     struct Line
     {
         QByteArray text; // as read (or as written for a changed entry), without '\n'
-        QString key; // the entry's host key; empty for comments, blanks and junk
+        QString key;     // the entry's host key; empty for comments, blanks and junk
         TlsFingerprint fingerprint;
         QString problem; // why the line is ignored, if it is
     };
@@ -113,7 +113,7 @@ public:
     // A larger file is refused rather than read: it is not a list of servers.
     static constexpr qint64 MaxFileSize = 1024 * 1024;
     // How long a change waits for another process's lock.
-    static constexpr std::chrono::milliseconds LockTimeout { 5000 };
+    static constexpr std::chrono::milliseconds LockTimeout{5000};
 
     explicit KnownHosts(QString filePath);
 

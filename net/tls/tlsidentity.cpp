@@ -132,7 +132,8 @@ X509Ptr makeCertificate(EVP_PKEY *key, const QString &commonName)
         && X509_time_adj_ex(X509_getm_notAfter(cert), TlsIdentity::ValidityDays, 0, nullptr) != nullptr
         && subject != nullptr
         && X509_NAME_add_entry_by_txt(subject, "CN", MBSTRING_UTF8,
-               reinterpret_cast<const unsigned char *>(name.constData()), int(name.size()), -1, 0)
+                                      reinterpret_cast<const unsigned char *>(name.constData()), int(name.size()), -1,
+                                      0)
             == 1
         && X509_set_issuer_name(cert, subject) == 1 && X509_set_pubkey(cert, key) == 1;
     if (!ok)
@@ -217,7 +218,7 @@ QDateTime asn1TimeToDateTime(const ASN1_TIME *time)
     if (time == nullptr || ASN1_TIME_to_tm(time, &broken) != 1)
         return {};
     return QDateTime(QDate(broken.tm_year + 1900, broken.tm_mon + 1, broken.tm_mday),
-        QTime(broken.tm_hour, broken.tm_min, broken.tm_sec), Qt::UTC);
+                     QTime(broken.tm_hour, broken.tm_min, broken.tm_sec), Qt::UTC);
 }
 
 } // namespace
@@ -344,8 +345,7 @@ bool TlsIdentity::create()
     // The certificate first: if writing stops half-way, a certificate without
     // its key is replaced on the next start, while a lone key is not touched.
     // Each file is 0600 before any byte is written, inside a 0700 directory.
-    const QList<std::pair<QString, QByteArray>> files
-        = { { m_certificatePath, *certificatePem }, { m_keyPath, *keyPem } };
+    const QList<std::pair<QString, QByteArray>> files = {{m_certificatePath, *certificatePem}, {m_keyPath, *keyPem}};
     for (const auto &[path, contents] : files) {
         QSaveFile file(path);
         if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(OwnerOnlyFile)
@@ -458,7 +458,8 @@ bool TlsIdentity::readIdentity()
         return fail(tr("The certificate %1 expired on %2. Delete it and %3 to make a new identity; clients will then "
                        "see a new fingerprint.")
                         .arg(certificateShown,
-                            asn1TimeToDateTime(X509_get0_notAfter(certificate.get())).toString(Qt::ISODate), keyShown));
+                             asn1TimeToDateTime(X509_get0_notAfter(certificate.get())).toString(Qt::ISODate),
+                             keyShown));
     }
 
     // Qt gets exactly what was checked, re-encoded by OpenSSL.

@@ -23,8 +23,8 @@ class TlsIdentity final
 
 public:
     // File names inside the identity directory.
-    static constexpr QLatin1StringView KeyFileName { "console-key.pem" };
-    static constexpr QLatin1StringView CertificateFileName { "console-cert.pem" };
+    static constexpr QLatin1StringView KeyFileName{"console-key.pem"};
+    static constexpr QLatin1StringView CertificateFileName{"console-cert.pem"};
     // A certificate made here is valid for about ten years; it starts a day in
     // the past so that a client whose clock runs behind accepts it at once.
     static constexpr int ValidityDays = 3650;

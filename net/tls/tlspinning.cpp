@@ -12,8 +12,8 @@ bool TlsPinning::isPinnableError(QSslError::SslError error)
     return error == QSslError::SelfSignedCertificate || error == QSslError::HostNameMismatch;
 }
 
-TlsPinning::Verdict TlsPinning::verify(
-    const QList<QSslError> &errors, const QSslCertificate &peer, const TlsFingerprint &expected)
+TlsPinning::Verdict TlsPinning::verify(const QList<QSslError> &errors, const QSslCertificate &peer,
+                                       const TlsFingerprint &expected)
 {
     Verdict verdict;
     verdict.peerFingerprint = TlsFingerprint::of(peer);

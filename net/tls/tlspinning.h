@@ -27,10 +27,10 @@ class TlsPinning final
 
 public:
     enum class Outcome {
-        Accepted, // the certificate is the pinned one; errorsToIgnore are expected
-        NoCertificate, // the server sent none
-        Unpinned, // nothing is pinned for this server (expected is null)
-        Mismatch, // the certificate is not the pinned one
+        Accepted,            // the certificate is the pinned one; errorsToIgnore are expected
+        NoCertificate,       // the server sent none
+        Unpinned,            // nothing is pinned for this server (expected is null)
+        Mismatch,            // the certificate is not the pinned one
         CertificateRejected, // pinned, but verification found more than a self-signed certificate
     };
 
@@ -83,7 +83,7 @@ class TlsPeerVerifier final : public QObject
 public:
     // What to do with a server when `pin` is null (nothing known about it).
     enum class UnknownServer {
-        Refuse, // refuse; peerFingerprint() tells the user what to check
+        Refuse,          // refuse; peerFingerprint() tells the user what to check
         TrustOnFirstUse, // accept it (`--accept-new`); peerVerified(fp, true) asks to remember fp
     };
 

@@ -121,8 +121,8 @@ bool IncomingFile::open(qint64 offset, std::unique_ptr<QCryptographicHash> state
     // A link planted at the temporary name must not redirect the write.
     if (QFileInfo(m_partialPath).isSymLink())
         QFile::remove(m_partialPath);
-    const QIODevice::OpenMode mode = offset == 0 ? (QIODevice::WriteOnly | QIODevice::Truncate)
-                                                 : (QIODevice::WriteOnly | QIODevice::Append);
+    const QIODevice::OpenMode mode
+        = offset == 0 ? (QIODevice::WriteOnly | QIODevice::Truncate) : (QIODevice::WriteOnly | QIODevice::Append);
     if (!m_file.open(mode))
         return fail(Error::Io, tr("Cannot write %1: %2").arg(m_partialPath, m_file.errorString()));
     if (offset > 0 && m_file.size() != offset) {
@@ -160,8 +160,9 @@ bool IncomingFile::commit(bool overwrite)
     m_actualMd5 = m_hash->result().toHex();
     if (m_actualMd5 != m_md5Hex) {
         QFile::remove(m_partialPath);
-        return fail(Error::Mismatch, tr("The received bytes have MD5 %1, not the offered %2; the file was not kept.")
-                                         .arg(QString::fromLatin1(m_actualMd5), QString::fromLatin1(m_md5Hex)));
+        return fail(Error::Mismatch,
+                    tr("The received bytes have MD5 %1, not the offered %2; the file was not kept.")
+                        .arg(QString::fromLatin1(m_actualMd5), QString::fromLatin1(m_md5Hex)));
     }
     const QByteArray from = QFile::encodeName(m_partialPath);
     const QByteArray to = QFile::encodeName(m_target);
@@ -172,10 +173,12 @@ bool IncomingFile::commit(bool overwrite)
     if (rc != 0) {
         const int error = errno;
         if (error == EEXIST)
-            return fail(Error::Exists, tr("%1 appeared meanwhile and is not replaced; the received file is kept as %2.")
-                                           .arg(m_target, m_partialPath));
-        return fail(Error::Io, tr("Cannot rename %1 to %2: %3")
-                                   .arg(m_partialPath, m_target, QString::fromLocal8Bit(std::strerror(error))));
+            return fail(Error::Exists,
+                        tr("%1 appeared meanwhile and is not replaced; the received file is kept as %2.")
+                            .arg(m_target, m_partialPath));
+        return fail(Error::Io,
+                    tr("Cannot rename %1 to %2: %3")
+                        .arg(m_partialPath, m_target, QString::fromLocal8Bit(std::strerror(error))));
     }
     return true;
 }
@@ -229,9 +232,9 @@ TransferPath::Result TransferPath::resolve(const QString &workingDirectory, cons
                       tr("A file name must be 1 to %1 bytes without NUL characters.").arg(Limits::MaxTransferPathSize));
     const bool absolute = QDir::isAbsolutePath(name);
     if (absolute && !allowAnyPath)
-        return refuse(ErrorCode::PathRefused,
-                      tr("%1 is an absolute path; this server allows only paths inside the session's directory.")
-                          .arg(name));
+        return refuse(
+            ErrorCode::PathRefused,
+            tr("%1 is an absolute path; this server allows only paths inside the session's directory.").arg(name));
     const QString path = QDir::cleanPath(absolute ? name : workingDirectory + u'/' + name);
     if (!allowAnyPath && !isWithin(workingDirectory, path, false))
         return refuse(ErrorCode::PathRefused,
@@ -253,8 +256,8 @@ TransferPath::Result TransferPath::resolve(const QString &workingDirectory, cons
                           .arg(name));
     const bool exists = info.exists() || info.isSymLink();
     if (exists && info.isSymLink() && !allowAnyPath) {
-        const QString linkTarget = info.canonicalFilePath().isEmpty() ? QDir::cleanPath(info.symLinkTarget())
-                                                                      : info.canonicalFilePath();
+        const QString linkTarget
+            = info.canonicalFilePath().isEmpty() ? QDir::cleanPath(info.symLinkTarget()) : info.canonicalFilePath();
         if (!isWithin(realRoot, linkTarget, false))
             return refuse(ErrorCode::PathRefused,
                           tr("%1 is a symbolic link to %2, outside the session's directory; this server does not allow "
@@ -272,7 +275,8 @@ TransferPath::Result TransferPath::resolve(const QString &workingDirectory, cons
     if (info.exists() && info.isDir())
         return refuse(ErrorCode::NotAFile, tr("%1 is a directory.").arg(name));
     if (exists && !overwrite)
-        return refuse(ErrorCode::FileExists, tr("%1 exists and is not replaced unless overwriting is asked for.").arg(name));
+        return refuse(ErrorCode::FileExists,
+                      tr("%1 exists and is not replaced unless overwriting is asked for.").arg(name));
     if (info.exists() && !isRegularFile(path))
         return refuse(ErrorCode::NotAFile, tr("%1 is not a regular file.").arg(name));
     return Result{path, {}, {}};

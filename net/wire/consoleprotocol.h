@@ -36,9 +36,9 @@ inline constexpr QLatin1StringView Hash{"hash"};
 // The session's working directory (welcome, exit).
 inline constexpr QLatin1StringView Cwd{"cwd"};
 // File transfers (§4.3).
-inline constexpr QLatin1StringView Transfer{"transfer"};   // the transfer's id, chosen by the client
-inline constexpr QLatin1StringView FileSize{"file_size"};  // the whole file (total_size is the frame's payload)
-inline constexpr QLatin1StringView Md5{"md5"};             // 32 lower-case hex digits
+inline constexpr QLatin1StringView Transfer{"transfer"};  // the transfer's id, chosen by the client
+inline constexpr QLatin1StringView FileSize{"file_size"}; // the whole file (total_size is the frame's payload)
+inline constexpr QLatin1StringView Md5{"md5"};            // 32 lower-case hex digits
 inline constexpr QLatin1StringView Offset{"offset"};
 inline constexpr QLatin1StringView Overwrite{"overwrite"};
 // Authentication (auth_challenge, auth, welcome, error).
@@ -69,12 +69,12 @@ inline constexpr QLatin1StringView AuthChallenge{"auth_challenge"};
 // client -> server, answer to auth_challenge: its own nonce and the proof
 inline constexpr QLatin1StringView Auth{"auth"};
 // File transfers (§4.3).
-inline constexpr QLatin1StringView Upload{"upload"};               // client -> server: offer of a file
-inline constexpr QLatin1StringView Download{"download"};           // client -> server: asks for a file
-inline constexpr QLatin1StringView File{"file"};                   // server -> client: offer of a file
-inline constexpr QLatin1StringView TransferReady{"transfer_ready"}; // receiver -> sender: send from offset
-inline constexpr QLatin1StringView Data{"data"};                   // sender -> receiver: a chunk
-inline constexpr QLatin1StringView TransferDone{"transfer_done"};  // receiver -> sender: verified and in place
+inline constexpr QLatin1StringView Upload{"upload"};                  // client -> server: offer of a file
+inline constexpr QLatin1StringView Download{"download"};              // client -> server: asks for a file
+inline constexpr QLatin1StringView File{"file"};                      // server -> client: offer of a file
+inline constexpr QLatin1StringView TransferReady{"transfer_ready"};   // receiver -> sender: send from offset
+inline constexpr QLatin1StringView Data{"data"};                      // sender -> receiver: a chunk
+inline constexpr QLatin1StringView TransferDone{"transfer_done"};     // receiver -> sender: verified and in place
 inline constexpr QLatin1StringView TransferCancel{"transfer_cancel"}; // client -> server: give up
 } // namespace Type
 
@@ -85,9 +85,9 @@ inline constexpr QLatin1StringView Stderr{"stderr"};
 
 // Error codes ("code" of an error message).
 namespace ErrorCode {
-inline constexpr QLatin1StringView Protocol{"protocol"};           // malformed frame; connection closes
+inline constexpr QLatin1StringView Protocol{"protocol"}; // malformed frame; connection closes
 inline constexpr QLatin1StringView UnsupportedVersion{"unsupported_version"};
-inline constexpr QLatin1StringView BadRequest{"bad_request"};      // well-framed but unusable message
+inline constexpr QLatin1StringView BadRequest{"bad_request"}; // well-framed but unusable message
 inline constexpr QLatin1StringView UnknownType{"unknown_type"};
 inline constexpr QLatin1StringView DuplicateId{"duplicate_id"};
 inline constexpr QLatin1StringView UnknownId{"unknown_id"};
@@ -102,17 +102,17 @@ inline constexpr QLatin1StringView Penalized{"penalized"};        // this addres
 inline constexpr QLatin1StringView IdleTimeout{"idle_timeout"};   // nothing happened for the idle timeout
 inline constexpr QLatin1StringView TlsRequired{"tls_required"};   // plaintext from another machine; connect over TLS
 // File transfers; the connection stays open, the transfer ends.
-inline constexpr QLatin1StringView PathRefused{"path_refused"};       // absolute, escaping, or a link leading out
-inline constexpr QLatin1StringView NotFound{"not_found"};             // no such file, or its directory is missing
-inline constexpr QLatin1StringView NotAFile{"not_a_file"};            // a directory or a special file
-inline constexpr QLatin1StringView FileExists{"file_exists"};         // upload without overwrite onto a file
-inline constexpr QLatin1StringView FileError{"file_error"};           // open, read, write or rename failed
+inline constexpr QLatin1StringView PathRefused{"path_refused"};           // absolute, escaping, or a link leading out
+inline constexpr QLatin1StringView NotFound{"not_found"};                 // no such file, or its directory is missing
+inline constexpr QLatin1StringView NotAFile{"not_a_file"};                // a directory or a special file
+inline constexpr QLatin1StringView FileExists{"file_exists"};             // upload without overwrite onto a file
+inline constexpr QLatin1StringView FileError{"file_error"};               // open, read, write or rename failed
 inline constexpr QLatin1StringView ChecksumMismatch{"checksum_mismatch"}; // the bytes do not have the offered MD5
 inline constexpr QLatin1StringView TooManyTransfers{"too_many_transfers"};
 inline constexpr QLatin1StringView DuplicateTransfer{"duplicate_transfer"};
 inline constexpr QLatin1StringView UnknownTransfer{"unknown_transfer"};
-inline constexpr QLatin1StringView TransferBusy{"transfer_busy"};     // the same file is being written already
-inline constexpr QLatin1StringView BadData{"bad_data"};               // a data message out of place, order or size
+inline constexpr QLatin1StringView TransferBusy{"transfer_busy"}; // the same file is being written already
+inline constexpr QLatin1StringView BadData{"bad_data"};           // a data message out of place, order or size
 } // namespace ErrorCode
 
 namespace Limits {

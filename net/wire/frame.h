@@ -72,7 +72,10 @@ public:
     void setMaxPayloadSize(qint64 bytes) { m_maxPayloadSize = bytes; }
     qint64 maxPayloadSize() const { return m_maxPayloadSize; }
     // At most FrameLimits::MaxHeaderSize (the default).
-    void setMaxHeaderSize(qsizetype bytes) { m_maxHeaderSize = qBound<qsizetype>(1, bytes, FrameLimits::MaxHeaderSize); }
+    void setMaxHeaderSize(qsizetype bytes)
+    {
+        m_maxHeaderSize = qBound<qsizetype>(1, bytes, FrameLimits::MaxHeaderSize);
+    }
     qsizetype maxHeaderSize() const { return m_maxHeaderSize; }
 
     // Appends bytes. Returns the status after parsing as far as possible.

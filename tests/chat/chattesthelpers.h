@@ -28,7 +28,7 @@ inline QHostAddress loopback()
 // 10, 20, 40, 80, 160, 320 ms: a message is Failed about 0.6 s after it was sent.
 inline ChatEndpoint::RetryPolicy fastRetryPolicy()
 {
-    return { 10ms, 6 };
+    return {10ms, 6};
 }
 
 // How long a policy keeps trying before it gives up.
@@ -45,12 +45,13 @@ inline int absenceWaitMs()
 
 inline ChatPeerAddress addressOf(const ChatEndpoint &endpoint)
 {
-    return { loopback(), endpoint.localPort() };
+    return {loopback(), endpoint.localPort()};
 }
 
 // An endpoint bound to 127.0.0.1 (port 0 unless given); nullptr if binding failed.
 inline std::unique_ptr<ChatEndpoint> makeEndpoint(const QString &name, quint16 port = 0,
-    const ChatEndpoint::RetryPolicy &policy = fastRetryPolicy(), const QUuid &id = QUuid::createUuid())
+                                                  const ChatEndpoint::RetryPolicy &policy = fastRetryPolicy(),
+                                                  const QUuid &id = QUuid::createUuid())
 {
     auto endpoint = std::make_unique<ChatEndpoint>(id, name);
     endpoint->setRetryPolicy(policy);
@@ -91,7 +92,7 @@ public:
     Q_DISABLE_COPY_MOVE(RawPeer)
 
     bool isBound() const { return m_bound; }
-    ChatPeerAddress address() const { return { loopback(), m_socket.localPort() }; }
+    ChatPeerAddress address() const { return {loopback(), m_socket.localPort()}; }
     QUdpSocket &socket() { return m_socket; }
 
     bool sendTo(const ChatPeerAddress &to, const QByteArray &bytes)
@@ -113,8 +114,8 @@ private:
             const QNetworkDatagram datagram = m_socket.receiveDatagram();
             bool isV4 = false;
             const quint32 v4 = datagram.senderAddress().toIPv4Address(&isV4);
-            m_received.append({ datagram.data(),
-                { isV4 ? QHostAddress(v4) : datagram.senderAddress(), quint16(datagram.senderPort()) } });
+            m_received.append({datagram.data(),
+                               {isV4 ? QHostAddress(v4) : datagram.senderAddress(), quint16(datagram.senderPort())}});
         }
     }
 

@@ -38,9 +38,9 @@ public:
         m_process.setProcessEnvironment(environment);
         m_process.setProgram(cliPath());
         QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
-            [this] { m_out += m_process.readAllStandardOutput(); });
+                         [this] { m_out += m_process.readAllStandardOutput(); });
         QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
-            [this] { m_err += m_process.readAllStandardError(); });
+                         [this] { m_err += m_process.readAllStandardError(); });
         QObject::connect(&m_process, &QProcess::finished, &m_process, [this] {
             m_out += m_process.readAllStandardOutput();
             m_err += m_process.readAllStandardError();
@@ -112,8 +112,8 @@ private Q_SLOTS:
         QVERIFY(server.isBound());
         CliProcess cli(home());
         const QString text = QStringLiteral("你好 server, from 一棵树");
-        cli.start({ QStringLiteral("send"), server.address().toString(), text, QStringLiteral("--classic"),
-            QStringLiteral("--wait-reply"), QStringLiteral("5") });
+        cli.start({QStringLiteral("send"), server.address().toString(), text, QStringLiteral("--classic"),
+                   QStringLiteral("--wait-reply"), QStringLiteral("5")});
         QVERIFY(cli.waitForStarted());
 
         QTRY_COMPARE_WITH_TIMEOUT(server.received().size(), 1, ProcessTimeoutMs);
@@ -135,8 +135,8 @@ private Q_SLOTS:
         RawPeer server;
         QVERIFY(server.isBound());
         CliProcess cli(home());
-        cli.start({ QStringLiteral("send"), server.address().toString(), QStringLiteral("anyone?"),
-            QStringLiteral("--classic"), QStringLiteral("--wait-reply"), QStringLiteral("0.3") });
+        cli.start({QStringLiteral("send"), server.address().toString(), QStringLiteral("anyone?"),
+                   QStringLiteral("--classic"), QStringLiteral("--wait-reply"), QStringLiteral("0.3")});
         QTRY_VERIFY_WITH_TIMEOUT(cli.isFinished(), ProcessTimeoutMs);
         QCOMPARE(cli.exitCode(), 3);
         QVERIFY2(cli.err().contains(QStringLiteral("no reply")), qPrintable(cli.err()));
@@ -153,8 +153,8 @@ private Q_SLOTS:
         const QString target = addressOf(*endpoint).toString();
 
         CliProcess first(home());
-        first.start({ QStringLiteral("send"), target, QStringLiteral("hello 武大郎"), QStringLiteral("--name"),
-            QStringLiteral("cli-test") });
+        first.start({QStringLiteral("send"), target, QStringLiteral("hello 武大郎"), QStringLiteral("--name"),
+                     QStringLiteral("cli-test")});
         QTRY_VERIFY_WITH_TIMEOUT(first.isFinished(), ProcessTimeoutMs);
         QVERIFY2(first.exitCode() == 0, qPrintable(first.err()));
         QVERIFY(first.out().isEmpty());
@@ -167,8 +167,8 @@ private Q_SLOTS:
 
         // The same installation keeps its id from run to run.
         CliProcess second(home());
-        second.start({ QStringLiteral("send"), target, QStringLiteral("again"), QStringLiteral("--name"),
-            QStringLiteral("cli-test") });
+        second.start({QStringLiteral("send"), target, QStringLiteral("again"), QStringLiteral("--name"),
+                      QStringLiteral("cli-test")});
         QTRY_VERIFY_WITH_TIMEOUT(second.isFinished(), ProcessTimeoutMs);
         QCOMPARE(second.exitCode(), 0);
         QCOMPARE(received.size(), 2);
@@ -182,7 +182,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("mentioned"); // what the message must point at
 
         const QString hello = QStringLiteral("hello");
-        const auto peer = [&](const QString &p) { return QStringList { QStringLiteral("send"), p, hello }; };
+        const auto peer = [&](const QString &p) { return QStringList{QStringLiteral("send"), p, hello}; };
         QTest::newRow("no colon") << peer(QStringLiteral("127.0.0.1")) << QStringLiteral("127.0.0.1");
         QTest::newRow("port 0") << peer(QStringLiteral("127.0.0.1:0")) << QStringLiteral("127.0.0.1:0");
         QTest::newRow("port too big") << peer(QStringLiteral("127.0.0.1:65536")) << QStringLiteral("65536");
@@ -191,14 +191,14 @@ private Q_SLOTS:
         QTest::newRow("no host") << peer(QStringLiteral(":8081")) << QStringLiteral(":8081");
         QTest::newRow("host name") << peer(QStringLiteral("example.invalid:8081")) << QStringLiteral("example.invalid");
         QTest::newRow("bad IPv4") << peer(QStringLiteral("127.0.0.256:8081")) << QStringLiteral("127.0.0.256");
-        QTest::newRow("no text") << QStringList { QStringLiteral("send"), QStringLiteral("127.0.0.1:8081") }
+        QTest::newRow("no text") << QStringList{QStringLiteral("send"), QStringLiteral("127.0.0.1:8081")}
                                  << QStringLiteral("TEXT");
-        QTest::newRow("nothing") << QStringList { QStringLiteral("send") } << QStringLiteral("HOST:PORT");
-        QTest::newRow("bad wait") << QStringList { QStringLiteral("send"), QStringLiteral("127.0.0.1:8081"), hello,
-            QStringLiteral("--wait-reply"), QStringLiteral("soon") }
+        QTest::newRow("nothing") << QStringList{QStringLiteral("send")} << QStringLiteral("HOST:PORT");
+        QTest::newRow("bad wait") << QStringList{QStringLiteral("send"), QStringLiteral("127.0.0.1:8081"), hello,
+                                                 QStringLiteral("--wait-reply"), QStringLiteral("soon")}
                                   << QStringLiteral("soon");
-        QTest::newRow("unknown option") << QStringList { QStringLiteral("send"), QStringLiteral("--loud"),
-            QStringLiteral("127.0.0.1:8081"), hello }
+        QTest::newRow("unknown option") << QStringList{QStringLiteral("send"), QStringLiteral("--loud"),
+                                                       QStringLiteral("127.0.0.1:8081"), hello}
                                         << QStringLiteral("loud");
     }
     void sendUsageErrors()
@@ -221,17 +221,17 @@ private Q_SLOTS:
         const quint16 port = reserveFreePort();
         QVERIFY(port != 0);
         CliProcess cli(home());
-        cli.start({ QStringLiteral("chat"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-            QStringLiteral("--port"), QString::number(port), QStringLiteral("--name"), QStringLiteral("cli") });
+        cli.start({QStringLiteral("chat"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                   QStringLiteral("--port"), QString::number(port), QStringLiteral("--name"), QStringLiteral("cli")});
         QTRY_VERIFY_WITH_TIMEOUT(cli.listeningPort() != 0 || cli.isFinished(), ProcessTimeoutMs);
         QCOMPARE(cli.listeningPort(), port);
-        const ChatPeerAddress chat { loopback(), port };
+        const ChatPeerAddress chat{loopback(), port};
 
         // Nobody to answer yet.
         cli.write(QStringLiteral("too early\n"));
         QTRY_VERIFY_WITH_TIMEOUT(cli.err().contains(QStringLiteral("nobody to reply to")), ProcessTimeoutMs);
 
-        RawPeer first; // a classic client
+        RawPeer first;  // a classic client
         RawPeer second; // another one
         QVERIFY(first.isBound() && second.isBound());
         QVERIFY(first.sendTo(chat, QStringLiteral("hello from first, 一棵树").toUtf8()));
@@ -265,19 +265,19 @@ private Q_SLOTS:
         const quint16 port = reserveFreePort();
         QVERIFY(port != 0);
         CliProcess cli(home());
-        cli.start({ QStringLiteral("chat"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
-            QStringLiteral("--port"), QString::number(port), QStringLiteral("--name"), QStringLiteral("cli") });
+        cli.start({QStringLiteral("chat"), QStringLiteral("--bind"), QStringLiteral("127.0.0.1"),
+                   QStringLiteral("--port"), QString::number(port), QStringLiteral("--name"), QStringLiteral("cli")});
         QTRY_VERIFY_WITH_TIMEOUT(cli.listeningPort() != 0 || cli.isFinished(), ProcessTimeoutMs);
         QCOMPARE(cli.listeningPort(), port);
 
         // Patient: the other side is a process that may be slow to be scheduled.
-        auto eve = makeEndpoint(QStringLiteral("eve"), 0, ChatEndpoint::RetryPolicy { 100ms, 6 });
+        auto eve = makeEndpoint(QStringLiteral("eve"), 0, ChatEndpoint::RetryPolicy{100ms, 6});
         QVERIFY(eve);
         QSignalSpy eveStates(eve.get(), &ChatEndpoint::deliveryStateChanged);
         QSignalSpy eveReceived(eve.get(), &ChatEndpoint::messageReceived);
         QString error;
         const QUuid id
-            = eve->send({ loopback(), port }, QStringLiteral("tincan hi\nsecond line"), ChatProtocol::Tincan, &error);
+            = eve->send({loopback(), port}, QStringLiteral("tincan hi\nsecond line"), ChatProtocol::Tincan, &error);
         QVERIFY2(!id.isNull(), qPrintable(error));
         const QString line = QStringLiteral("[%1] eve: tincan hi\\nsecond line\n").arg(addressOf(*eve).toString());
         QTRY_COMPARE_WITH_TIMEOUT(cli.out(), line, ProcessTimeoutMs);

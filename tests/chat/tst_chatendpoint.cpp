@@ -69,7 +69,7 @@ public:
         QObject::connect(&m_facingA, &QUdpSocket::readyRead, &m_facingA, [this] {
             while (m_facingA.hasPendingDatagrams()) {
                 const QNetworkDatagram datagram = m_facingA.receiveDatagram();
-                m_a = { loopback(), quint16(datagram.senderPort()) };
+                m_a = {loopback(), quint16(datagram.senderPort())};
                 pass(datagram.data(), m_facingB, m_b);
             }
         });
@@ -84,7 +84,7 @@ public:
     Q_DISABLE_COPY_MOVE(LossyRelay)
 
     bool isReady() const { return m_ok; }
-    ChatPeerAddress facingA() const { return { loopback(), m_facingA.localPort() }; }
+    ChatPeerAddress facingA() const { return {loopback(), m_facingA.localPort()}; }
     const Stats &stats() const { return m_stats; }
 
 private:
@@ -279,7 +279,7 @@ private Q_SLOTS:
 
         QString error;
         QVERIFY2(!alice->send(client.address(), QStringLiteral("reply"), ChatProtocol::Auto, &error).isNull(),
-            qPrintable(error));
+                 qPrintable(error));
         QTRY_COMPARE(client.received().size(), 1);
         QCOMPARE(client.received().at(0).data, QByteArray("reply"));
     }
@@ -393,7 +393,7 @@ private Q_SLOTS:
         ChatEndpoint endpoint(QUuid::createUuid(), QStringLiteral("nobody"));
         QVERIFY(!endpoint.isBound());
         QString error;
-        QVERIFY(endpoint.send({ loopback(), 9 }, QStringLiteral("hi"), ChatProtocol::Tincan, &error).isNull());
+        QVERIFY(endpoint.send({loopback(), 9}, QStringLiteral("hi"), ChatProtocol::Tincan, &error).isNull());
         QVERIFY(!error.isEmpty());
         QCOMPARE(endpoint.pendingCount(), 0);
     }
@@ -404,7 +404,7 @@ private Q_SLOTS:
     {
         constexpr int Count = 100;
         // More tries than the default: at 20% loss each way, six tries lose about one message in 500.
-        const ChatEndpoint::RetryPolicy patient { 15ms, 10 };
+        const ChatEndpoint::RetryPolicy patient{15ms, 10};
         auto alice = makeEndpoint(QStringLiteral("alice"), 0, patient);
         auto bob = makeEndpoint(QStringLiteral("bob"), 0, patient);
         QVERIFY(alice && bob);
@@ -465,10 +465,10 @@ private Q_SLOTS:
 
         QString error;
         const QUuid id
-            = alice->send({ loopback(), bobPort }, QStringLiteral("are you there?"), ChatProtocol::Tincan, &error);
+            = alice->send({loopback(), bobPort}, QStringLiteral("are you there?"), ChatProtocol::Tincan, &error);
         QVERIFY2(!id.isNull(), qPrintable(error));
         QTRY_COMPARE(lastStateOf(states, id), DeliveryState::Failed);
-        QCOMPARE(statesOf(states, id), (QList<DeliveryState> { DeliveryState::Sending, DeliveryState::Failed }));
+        QCOMPARE(statesOf(states, id), (QList<DeliveryState>{DeliveryState::Sending, DeliveryState::Failed}));
         // Failed, but kept.
         QCOMPARE(alice->pendingState(id), DeliveryState::Failed);
         QCOMPARE(alice->pendingCount(), 1);
@@ -500,7 +500,7 @@ private Q_SLOTS:
         QVERIFY(alice);
         QSignalSpy states(alice.get(), &ChatEndpoint::deliveryStateChanged);
         QString error;
-        const QUuid id = alice->send({ loopback(), bobPort }, QStringLiteral("retry me"), ChatProtocol::Tincan, &error);
+        const QUuid id = alice->send({loopback(), bobPort}, QStringLiteral("retry me"), ChatProtocol::Tincan, &error);
         QVERIFY2(!id.isNull(), qPrintable(error));
         QTRY_COMPARE(lastStateOf(states, id), DeliveryState::Failed);
 
@@ -513,8 +513,8 @@ private Q_SLOTS:
         QCOMPARE(alice->pendingState(id), DeliveryState::Sending);
         QTRY_COMPARE(lastStateOf(states, id), DeliveryState::Delivered);
         QCOMPARE(statesOf(states, id),
-            (QList<DeliveryState> {
-                DeliveryState::Sending, DeliveryState::Failed, DeliveryState::Sending, DeliveryState::Delivered }));
+                 (QList<DeliveryState>{DeliveryState::Sending, DeliveryState::Failed, DeliveryState::Sending,
+                                       DeliveryState::Delivered}));
         QCOMPARE(bobReceived.size(), 1);
         QCOMPARE(messagesOf(bobReceived).constFirst().text, QStringLiteral("retry me"));
         QVERIFY(!alice->retry(id)); // delivered: nothing left to retry
@@ -527,8 +527,7 @@ private Q_SLOTS:
         QVERIFY(alice && bobPort != 0);
         QSignalSpy states(alice.get(), &ChatEndpoint::deliveryStateChanged);
         QString error;
-        const QUuid id
-            = alice->send({ loopback(), bobPort }, QStringLiteral("never mind"), ChatProtocol::Tincan, &error);
+        const QUuid id = alice->send({loopback(), bobPort}, QStringLiteral("never mind"), ChatProtocol::Tincan, &error);
         QVERIFY(!id.isNull());
         alice->forget(id);
         QCOMPARE(alice->pendingCount(), 0);
@@ -538,7 +537,7 @@ private Q_SLOTS:
 
     void noAckUntilStored()
     {
-        const ChatEndpoint::RetryPolicy policy { 30ms, 8 };
+        const ChatEndpoint::RetryPolicy policy{30ms, 8};
         auto alice = makeEndpoint(QStringLiteral("alice"), 0, policy);
         auto bob = makeEndpoint(QStringLiteral("bob"), 0, policy);
         QVERIFY(alice && bob);
@@ -622,8 +621,8 @@ private Q_SLOTS:
         QVERIFY(flexible.boundToFallbackPort());
         QVERIFY(flexible.localPort() != 0);
         QVERIFY(flexible.localPort() != taken);
-        QVERIFY2(
-            flexible.errorString().contains(QString::number(flexible.localPort())), qPrintable(flexible.errorString()));
+        QVERIFY2(flexible.errorString().contains(QString::number(flexible.localPort())),
+                 qPrintable(flexible.errorString()));
 
         // The fallback port works.
         RawPeer client;

@@ -250,10 +250,10 @@ private Q_SLOTS:
         QTest::newRow("map claims more entries")
             << withHeader(QByteArray(QByteArray("\xA7") + validMessageMap().toCborValue().toCbor().mid(1)));
         QTest::newRow("trailing byte") << QByteArray(encodedMap(validMessageMap()) + QByteArray(1, '\0'));
-        QTest::newRow("trailing map") << QByteArray(
-            encodedMap(validMessageMap()) + validMessageMap().toCborValue().toCbor());
+        QTest::newRow("trailing map") << QByteArray(encodedMap(validMessageMap())
+                                                    + validMessageMap().toCborValue().toCbor());
         QTest::newRow("array, not map") << withHeader(
-            QCborArray { QStringLiteral("msg"), SenderId.toRfc4122() }.toCborValue().toCbor());
+            QCborArray{QStringLiteral("msg"), SenderId.toRfc4122()}.toCborValue().toCbor());
         QTest::newRow("integer, not map") << withHeader(QCborValue(7).toCbor());
         QTest::newRow("text, not map") << withHeader(QCborValue(QStringLiteral("hi")).toCbor());
         QTest::newRow("empty map") << encodedMap(QCborMap());

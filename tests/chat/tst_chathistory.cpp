@@ -63,14 +63,14 @@ QSqlDatabase connectionOf(const ChatHistory &history)
 }
 
 StoredMessage incoming(const QString &conversation, const QString &text, const QUuid &peerId = QUuid::createUuid(),
-    const QUuid &messageId = QUuid::createUuid())
+                       const QUuid &messageId = QUuid::createUuid())
 {
     StoredMessage m;
     m.conversation = conversation;
     m.messageId = messageId;
     m.peerId = peerId;
     m.peerName = QStringLiteral("一棵树");
-    m.peer = { QHostAddress(QStringLiteral("192.0.2.7")), 8081 };
+    m.peer = {QHostAddress(QStringLiteral("192.0.2.7")), 8081};
     m.text = text;
     m.time = QDateTime::fromMSecsSinceEpoch(1700000000123, Qt::UTC);
     m.classic = peerId.isNull();
@@ -83,7 +83,7 @@ StoredMessage outgoing(const QString &conversation, const QString &text, Deliver
     StoredMessage m;
     m.conversation = conversation;
     m.messageId = QUuid::createUuid();
-    m.peer = { QHostAddress(QStringLiteral("127.0.0.1")), 9000 };
+    m.peer = {QHostAddress(QStringLiteral("127.0.0.1")), 9000};
     m.text = text;
     m.time = QDateTime::fromMSecsSinceEpoch(1700000001456, Qt::UTC);
     m.state = state;
@@ -174,8 +174,8 @@ private Q_SLOTS:
             QVERIFY(history->addDefaultContactsOnce());
             const QList<Contact> contacts = history->contacts();
             QCOMPARE(namesOf(contacts),
-                (QStringList { QStringLiteral("TOM"), QStringLiteral("JACK"), QStringLiteral("一棵树"),
-                    QStringLiteral("武大郎") }));
+                     (QStringList{QStringLiteral("TOM"), QStringLiteral("JACK"), QStringLiteral("一棵树"),
+                                  QStringLiteral("武大郎")}));
             for (const Contact &c : contacts) {
                 QCOMPARE(c.host, QStringLiteral("127.0.0.1"));
                 QCOMPARE(c.port, quint16(8081));
@@ -193,7 +193,7 @@ private Q_SLOTS:
         QVERIFY(history);
         QVERIFY(history->addDefaultContactsOnce());
         QCOMPARE(namesOf(history->contacts()),
-            (QStringList { QStringLiteral("TOM"), QStringLiteral("一棵树"), QStringLiteral("武大郎") }));
+                 (QStringList{QStringLiteral("TOM"), QStringLiteral("一棵树"), QStringLiteral("武大郎")}));
     }
 
     void contactsPersist()
@@ -377,7 +377,7 @@ private Q_SLOTS:
         {
             auto history = openHistory();
             QVERIFY(history);
-            for (StoredMessage *m : { &sending, &delivered, &failed, &sent, &oddClassic })
+            for (StoredMessage *m : {&sending, &delivered, &failed, &sent, &oddClassic})
                 QVERIFY(history->appendOutgoing(*m));
             QVERIFY(history->appendIncoming(in));
         }
@@ -422,7 +422,7 @@ private Q_SLOTS:
         QVERIFY2(history.errorString().contains(QStringLiteral("damaged")), qPrintable(history.errorString()));
         QVERIFY2(history.errorString().contains(dbPath()), qPrintable(history.errorString()));
         QCOMPARE(fileBytes(dbPath()), content);
-        QCOMPARE(QDir(m_dir->path()).entryList(QDir::Files), QStringList { QStringLiteral("history.sqlite") });
+        QCOMPARE(QDir(m_dir->path()).entryList(QDir::Files), QStringList{QStringLiteral("history.sqlite")});
 
         // Nothing is lost silently afterwards either: writes fail loudly.
         QSignalSpy errors(&history, &ChatHistory::errorOccurred);
@@ -438,12 +438,12 @@ private Q_SLOTS:
         QTest::addColumn<QStringList>("statements");
         QTest::addColumn<QString>("complaint");
         QTest::newRow("another program's tables")
-            << QStringList { QStringLiteral("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"),
-                   QStringLiteral("INSERT INTO notes (body) VALUES ('keep me')") }
+            << QStringList{QStringLiteral("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"),
+                           QStringLiteral("INSERT INTO notes (body) VALUES ('keep me')")}
             << QStringLiteral("not a Tincan chat history");
-        QTest::newRow("a newer Tincan") << QStringList {
-            QStringLiteral("CREATE TABLE messages (id INTEGER PRIMARY KEY)"), QStringLiteral("PRAGMA user_version = 99")
-        } << QStringLiteral("newer");
+        QTest::newRow("a newer Tincan") << QStringList{QStringLiteral("CREATE TABLE messages (id INTEGER PRIMARY KEY)"),
+                                                       QStringLiteral("PRAGMA user_version = 99")}
+                                        << QStringLiteral("newer");
     }
     void foreignDatabaseIsRefusedAndKept()
     {
@@ -499,8 +499,8 @@ private Q_SLOTS:
         ChatHistory history;
         const bool opened = history.open(path);
         if (kind == QStringLiteral("readonly"))
-            QFile::setPermissions(
-                m_dir->filePath(QStringLiteral("readonly")), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+            QFile::setPermissions(m_dir->filePath(QStringLiteral("readonly")),
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
         QVERIFY(!opened);
         QVERIFY(!history.isOpen());
         QVERIFY(!history.errorString().isEmpty());

@@ -111,8 +111,8 @@ private Q_SLOTS:
         QCOMPARE(atBob.text, QStringLiteral("hello Bob"));
         QCOMPARE(atBob.peerId, alice->id());
         QCOMPARE(bob->history.messages(aliceKey).size(), 1);
-        QCOMPARE(
-            bob->service->conversationTitle(aliceKey), QStringLiteral("alice (%1)").arg(alice->address().toString()));
+        QCOMPARE(bob->service->conversationTitle(aliceKey),
+                 QStringLiteral("alice (%1)").arg(alice->address().toString()));
         QCOMPARE(bob->service->destination(aliceKey), std::optional<ChatPeerAddress>(alice->address()));
 
         // Bob answers in that conversation: Alice files it under the contact she wrote to,
@@ -125,7 +125,7 @@ private Q_SLOTS:
         QCOMPARE(alice->service->contact(bobContact.id)->peerId, bobId);
         QCOMPARE(alice->history.contacts().constFirst().peerId, bobId);
         QCOMPARE(textsOf(alice->history.messages(bobKey)),
-            (QStringList { QStringLiteral("> hello Bob"), QStringLiteral("< hi Alice") }));
+                 (QStringList{QStringLiteral("> hello Bob"), QStringLiteral("< hi Alice")}));
 
         // Bob saves Alice as a contact: the conversation moves with its messages.
         QSignalSpy contactsChanged(bob->service.get(), &ChatService::contactsChanged);
@@ -139,7 +139,7 @@ private Q_SLOTS:
         QCOMPARE(aliceContact->port, alice->address().port);
         QVERIFY(bob->history.messages(aliceKey).isEmpty());
         QCOMPARE(textsOf(bob->history.messages(aliceContactKey)),
-            (QStringList { QStringLiteral("< hello Bob"), QStringLiteral("> hi Alice") }));
+                 (QStringList{QStringLiteral("< hello Bob"), QStringLiteral("> hi Alice")}));
 
         // Bob restarts on another port: same installation, same id, same conversation at Alice's.
         const quint16 oldPort = bob->address().port;
@@ -197,10 +197,10 @@ private Q_SLOTS:
         QCOMPARE(addedOf(added).at(4).conversation, jackKey);
 
         QCOMPARE(textsOf(alice->history.messages(tomKey)),
-            (QStringList { QStringLiteral("> 你好 TOM"), QStringLiteral("< TOM here") }));
-        QCOMPARE(textsOf(alice->history.messages(jackKey)),
-            (QStringList {
-                QStringLiteral("> hi JACK"), QStringLiteral("< JACK here"), QStringLiteral("< JACK again") }));
+                 (QStringList{QStringLiteral("> 你好 TOM"), QStringLiteral("< TOM here")}));
+        QCOMPARE(
+            textsOf(alice->history.messages(jackKey)),
+            (QStringList{QStringLiteral("> hi JACK"), QStringLiteral("< JACK here"), QStringLiteral("< JACK again")}));
         QCOMPARE(server.received().size(), 2); // nothing but the two texts
     }
 
@@ -244,7 +244,7 @@ private Q_SLOTS:
         QCOMPARE(contact->protocol, ChatProtocol::Auto);
         QVERIFY(alice->history.messages(first.conversation).isEmpty());
         QCOMPARE(textsOf(alice->history.messages(key)),
-            (QStringList { QStringLiteral("< 你好,我是陌生人"), QStringLiteral("> 回复") }));
+                 (QStringList{QStringLiteral("< 你好,我是陌生人"), QStringLiteral("> 回复")}));
         QCOMPARE(alice->history.contacts().size(), 1);
         QCOMPARE(alice->history.contacts().constFirst().name, QStringLiteral("陌生人"));
 
@@ -351,7 +351,7 @@ private Q_SLOTS:
         QSignalSpy addedAgain(bob->service.get(), &ChatService::messageAdded);
         QVERIFY(replayer.sendTo(bob->address(), datagram));
         QTRY_COMPARE(replayer.received().size(), 2); // acknowledged again ...
-        QCOMPARE(addedAgain.size(), 0); // ... not shown again
+        QCOMPARE(addedAgain.size(), 0);              // ... not shown again
         QCOMPARE(bob->history.messages(key).size(), 1);
         QCOMPARE(bob->history.messages(key).constFirst().text, QStringLiteral("only once"));
     }

@@ -32,8 +32,8 @@ struct CliResult
 
 struct CliRun
 {
-    QByteArray input;      // written to its stdin, then closed
-    QString directory;     // its working directory (empty: this one)
+    QByteArray input;  // written to its stdin, then closed
+    QString directory; // its working directory (empty: this one)
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
 };
 

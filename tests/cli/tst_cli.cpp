@@ -35,7 +35,7 @@ Result runCli(const QStringList &arguments, const QByteArray &input = {},
 QStringList execArgs(quint16 port, const QString &command, const QStringList &options = {})
 {
     return QStringList{QStringLiteral("exec"), QStringLiteral("--port"), QString::number(port)} + options
-           + QStringList{QStringLiteral("--"), command};
+        + QStringList{QStringLiteral("--"), command};
 }
 
 // Reads a child's stdout until `needle` appears.
@@ -206,8 +206,8 @@ void TestCli::exec()
 void TestCli::execClassic()
 {
     // Classic mode: one reply, stdout then stderr, exit code from the header.
-    const Result result = runCli(execArgs(m_port, QStringLiteral("echo one; echo two >&2; exit 5"),
-                                          {QStringLiteral("--classic")}));
+    const Result result
+        = runCli(execArgs(m_port, QStringLiteral("echo one; echo two >&2; exit 5"), {QStringLiteral("--classic")}));
     QCOMPARE(result.exitCode, 5);
     QCOMPARE(result.out, QByteArray("one\ntwo\n"));
     QCOMPARE(result.err, QByteArray());
@@ -224,8 +224,8 @@ void TestCli::execClassicAgainstClassicOnlyServer()
         QObject::connect(socket, &QTcpSocket::readyRead, socket, [socket] {
             const QByteArray command = socket->readAll();
             const QByteArray payload = "ran: " + command;
-            const QByteArray header = "{\"filename\": null, \"hash\": null, \"total_size\": "
-                                      + QByteArray::number(payload.size()) + "}";
+            const QByteArray header
+                = "{\"filename\": null, \"hash\": null, \"total_size\": " + QByteArray::number(payload.size()) + "}";
             const qint32 length = qint32(header.size());
             char prefix[4];
             qToLittleEndian(length, prefix);
@@ -277,10 +277,11 @@ void TestCli::execStopsWhenOutputIsClosed()
     // `tincan-cli exec yes | head -1`: the reader leaves, the client stops the
     // remote command and exits 141 (128 + SIGPIPE) instead of hanging.
     QProcess shell;
-    shell.start(QStringLiteral("/bin/bash"),
-                {QStringLiteral("-c"), QStringLiteral("\"$0\" exec --port %1 -- yes | head -n 1; echo \"status=${PIPESTATUS[0]}\"")
-                                           .arg(m_port),
-                 cliPath()});
+    shell.start(
+        QStringLiteral("/bin/bash"),
+        {QStringLiteral("-c"),
+         QStringLiteral("\"$0\" exec --port %1 -- yes | head -n 1; echo \"status=${PIPESTATUS[0]}\"").arg(m_port),
+         cliPath()});
     QVERIFY(shell.waitForFinished(ProcessTimeoutMs));
     const QByteArray out = shell.readAllStandardOutput();
     QCOMPARE(out, QByteArray("y\nstatus=141\n"));
@@ -303,10 +304,9 @@ void TestCli::usageErrors_data()
     QTest::newRow("serve bad port") << QStringList{QStringLiteral("serve"), QStringLiteral("--console"),
                                                    QStringLiteral("port")}
                                     << QByteArray("port");
-    QTest::newRow("serve bad address") << QStringList{QStringLiteral("serve"), QStringLiteral("--console"),
-                                                      QStringLiteral("0"), QStringLiteral("--bind"),
-                                                      QStringLiteral("999.1.1.1")}
-                                       << QByteArray("999.1.1.1");
+    QTest::newRow("serve bad address") << QStringList{
+        QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0"), QStringLiteral("--bind"),
+        QStringLiteral("999.1.1.1")} << QByteArray("999.1.1.1");
 }
 
 void TestCli::usageErrors()
@@ -323,8 +323,7 @@ void TestCli::helpForEachCommand_data()
     QTest::addColumn<QStringList>("arguments");
     QTest::addColumn<QByteArray>("mentions");
     QTest::newRow("top") << QStringList{QStringLiteral("--help")} << QByteArray("serve");
-    QTest::newRow("serve") << QStringList{QStringLiteral("serve"), QStringLiteral("--help")}
-                           << QByteArray("--console");
+    QTest::newRow("serve") << QStringList{QStringLiteral("serve"), QStringLiteral("--help")} << QByteArray("--console");
     QTest::newRow("exec") << QStringList{QStringLiteral("exec"), QStringLiteral("--help")} << QByteArray("--classic");
     QTest::newRow("serve password") << QStringList{QStringLiteral("serve"), QStringLiteral("--help")}
                                     << QByteArray("--password-file");
@@ -356,9 +355,8 @@ void TestCli::servePortInUse()
 
 void TestCli::serveRefusesNetworkWithoutInsecure()
 {
-    const Result result = runCli(
-        {QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0"), QStringLiteral("--bind"),
-         QStringLiteral("0.0.0.0")});
+    const Result result = runCli({QStringLiteral("serve"), QStringLiteral("--console"), QStringLiteral("0"),
+                                  QStringLiteral("--bind"), QStringLiteral("0.0.0.0")});
     QCOMPARE(result.exitCode, 1);
     QVERIFY2(result.err.contains("--insecure"), result.err.constData());
 }
@@ -400,8 +398,10 @@ void TestCli::sigtermLeavesNoDescendant()
     const quint16 port = server.waitForPort();
     QVERIFY(port != 0);
     QProcess client;
-    client.start(cliPath(), execArgs(port, QStringLiteral("echo ready; sh -c 'sleep %1 & sleep %1 & wait'")
-                                               .arg(QString::fromLatin1(marker))));
+    client.start(
+        cliPath(),
+        execArgs(port,
+                 QStringLiteral("echo ready; sh -c 'sleep %1 & sleep %1 & wait'").arg(QString::fromLatin1(marker))));
     QByteArray seen;
     QVERIFY(waitForOutput(client, "ready\n", seen));
     QTRY_VERIFY_WITH_TIMEOUT(livingWithMarker(marker) >= 3, ProcessTimeoutMs);
@@ -462,12 +462,12 @@ void TestCli::passwdRefuses_data()
     QTest::newRow("empty line") << passwd << QByteArray("\n") << 1 << QByteArray("no password");
     QTest::newRow("too few iterations") << passwd + QStringList{QStringLiteral("--iterations"), QStringLiteral("10")}
                                         << QByteArray("pw\n") << 2 << QByteArray("iteration");
-    QTest::newRow("absurd iterations")
-        << passwd + QStringList{QStringLiteral("--iterations"), QStringLiteral("99999999999")} << QByteArray("pw\n")
-        << 2 << QByteArray("iteration");
-    QTest::newRow("unwritable output")
-        << passwd + QStringList{QStringLiteral("--output"), QStringLiteral("/nonexistent-dir/x")}
-        << QByteArray("pw\n") << 1 << QByteArray("/nonexistent-dir/x");
+    QTest::newRow("absurd iterations") << passwd
+            + QStringList{QStringLiteral("--iterations"), QStringLiteral("99999999999")}
+                                       << QByteArray("pw\n") << 2 << QByteArray("iteration");
+    QTest::newRow("unwritable output") << passwd
+            + QStringList{QStringLiteral("--output"), QStringLiteral("/nonexistent-dir/x")}
+                                       << QByteArray("pw\n") << 1 << QByteArray("/nonexistent-dir/x");
 }
 
 void TestCli::passwdRefuses()
@@ -491,12 +491,11 @@ void TestCli::execWithPassword_data()
     QTest::newRow("password file") << QStringLiteral("file") << 0 << QByteArray("in\n") << QByteArray();
     QTest::newRow("environment") << QStringLiteral("env") << 0 << QByteArray("in\n") << QByteArray();
     QTest::newRow("classic from loopback") << QStringLiteral("classic") << 0 << QByteArray("in\n") << QByteArray();
-    QTest::newRow("wrong password") << QStringLiteral("wrong") << 254 << QByteArray()
-                                    << QByteArray("Wrong password");
-    QTest::newRow("no password, no terminal") << QStringLiteral("none") << 254 << QByteArray()
-                                              << QByteArray("--password-file");
-    QTest::newRow("missing password file") << QStringLiteral("missing") << 2 << QByteArray()
-                                           << QByteArray("cannot read");
+    QTest::newRow("wrong password") << QStringLiteral("wrong") << 254 << QByteArray() << QByteArray("Wrong password");
+    QTest::newRow("no password, no terminal")
+        << QStringLiteral("none") << 254 << QByteArray() << QByteArray("--password-file");
+    QTest::newRow("missing password file")
+        << QStringLiteral("missing") << 2 << QByteArray() << QByteArray("cannot read");
 }
 
 void TestCli::execWithPassword()
@@ -611,8 +610,8 @@ void TestCli::serveWithPasswordListensAnywhere()
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString passwordFile = writeFile(dir, QStringLiteral("password"), Password.toUtf8() + '\n');
-    ServeProcess server({QStringLiteral("--bind"), QStringLiteral("0.0.0.0"), QStringLiteral("--password-file"),
-                         passwordFile});
+    ServeProcess server(
+        {QStringLiteral("--bind"), QStringLiteral("0.0.0.0"), QStringLiteral("--password-file"), passwordFile});
     const quint16 port = server.waitForPort();
     QVERIFY(port != 0);
     QProcessEnvironment environment = environmentWithout(QStringLiteral("TINCAN_PASSWORD"));
@@ -706,20 +705,20 @@ void TestCli::serveLogsFailedLoginsEvenWhenQuiet()
     QVERIFY(!log.contains("nope"));
 }
 
-
 namespace {
 // A password server with TLS on (even for loopback clients that ask for it),
 // its identity in `tlsDir`.
 QStringList tlsServeArgs(const QString &passwordFile, const QString &tlsDir)
 {
     return {QStringLiteral("--quiet"), QStringLiteral("--password-file"), passwordFile, QStringLiteral("--tls"),
-            QStringLiteral("on"), QStringLiteral("--tls-dir"), tlsDir};
+            QStringLiteral("on"),      QStringLiteral("--tls-dir"),       tlsDir};
 }
 
 QStringList tlsExecOptions(const QString &passwordFile, const QString &knownHosts)
 {
-    return {QStringLiteral("--tls"), QStringLiteral("on"), QStringLiteral("--password-file"), passwordFile,
-            QStringLiteral("--known-hosts"), knownHosts};
+    return {QStringLiteral("--tls"),           QStringLiteral("on"),
+            QStringLiteral("--password-file"), passwordFile,
+            QStringLiteral("--known-hosts"),   knownHosts};
 }
 
 const QRegularExpression FingerprintLine(QStringLiteral("^console: TLS fingerprint (SHA256:[A-Za-z0-9+/]{43})$"),
@@ -768,8 +767,8 @@ void TestCli::execTlsTrustOnFirstUseThenPinned()
     ServeProcess server(tlsServeArgs(passwordFile, dir.filePath(QStringLiteral("tls"))));
     const quint16 port = server.waitForPort();
     QVERIFY(port != 0);
-    const QString fingerprint = FingerprintLine.match(QString::fromUtf8(server.waitForStdout("TLS fingerprint")))
-                                    .captured(1);
+    const QString fingerprint
+        = FingerprintLine.match(QString::fromUtf8(server.waitForStdout("TLS fingerprint"))).captured(1);
     QVERIFY(!fingerprint.isEmpty());
     const QString knownHosts = dir.filePath(QStringLiteral("known_hosts"));
     const QStringList options = tlsExecOptions(passwordFile, knownHosts);
@@ -783,7 +782,8 @@ void TestCli::execTlsTrustOnFirstUseThenPinned()
     QVERIFY(!QFile::exists(knownHosts));
 
     // --accept-new: trusted, remembered, said so.
-    result = runCli(execArgs(port, QStringLiteral("echo first"), options + QStringList{QStringLiteral("--accept-new")}));
+    result
+        = runCli(execArgs(port, QStringLiteral("echo first"), options + QStringList{QStringLiteral("--accept-new")}));
     QCOMPARE(result.exitCode, 0);
     QCOMPARE(result.out, QByteArray("first\n"));
     QVERIFY2(result.err.contains("permanently added"), result.err.constData());
@@ -797,14 +797,15 @@ void TestCli::execTlsTrustOnFirstUseThenPinned()
 
     // known-hosts --list shows the pin; --forget removes it; then unknown again.
     const QString key = QStringLiteral("127.0.0.1:%1").arg(port);
-    result = runCli({QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts, QStringLiteral("--list")});
+    result = runCli(
+        {QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts, QStringLiteral("--list")});
     QCOMPARE(result.exitCode, 0);
     QCOMPARE(result.out, QStringLiteral("%1 %2\n").arg(key, fingerprint).toUtf8());
-    result = runCli({QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts,
-                     QStringLiteral("--forget"), key});
+    result = runCli(
+        {QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts, QStringLiteral("--forget"), key});
     QCOMPARE(result.exitCode, 0);
-    result = runCli({QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts,
-                     QStringLiteral("--forget"), key});
+    result = runCli(
+        {QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts, QStringLiteral("--forget"), key});
     QCOMPARE(result.exitCode, 3); // nothing left to forget
     result = runCli({QStringLiteral("known-hosts"), QStringLiteral("--known-hosts"), knownHosts,
                      QStringLiteral("--forget"), QStringLiteral("no-port")});
@@ -827,8 +828,8 @@ void TestCli::execTlsChangedIdentityRefused()
         port = server.waitForPort();
         QVERIFY(port != 0);
         oldFingerprint = FingerprintLine.match(QString::fromUtf8(server.waitForStdout("TLS fingerprint"))).captured(1);
-        const Result result
-            = runCli(execArgs(port, QStringLiteral("echo pinned"), options + QStringList{QStringLiteral("--accept-new")}));
+        const Result result = runCli(
+            execArgs(port, QStringLiteral("echo pinned"), options + QStringList{QStringLiteral("--accept-new")}));
         QCOMPARE(result.exitCode, 0);
     }
     // The same port, another identity directory: a new identity.
@@ -896,8 +897,7 @@ void TestCli::execTlsAsksOnTheTerminal()
     });
     QProcess client;
     client.setStandardInputFile(QString::fromLocal8Bit(name));
-    client.start(cliPath(),
-                 execArgs(port, QStringLiteral("echo trusted"), tlsExecOptions(passwordFile, knownHosts)));
+    client.start(cliPath(), execArgs(port, QStringLiteral("echo trusted"), tlsExecOptions(passwordFile, knownHosts)));
     QByteArray err;
     QElapsedTimer timer;
     timer.start();
@@ -912,8 +912,8 @@ void TestCli::execTlsAsksOnTheTerminal()
     QCOMPARE(client.exitCode(), exitCode);
     QFile pins(knownHosts);
     const QByteArray pinned = pins.open(QIODevice::ReadOnly) ? pins.readAll() : QByteArray();
-    QCOMPARE(pinned, exitCode == 0 ? QStringLiteral("127.0.0.1:%1 %2\n").arg(port).arg(fingerprint).toUtf8()
-                                   : QByteArray());
+    QCOMPARE(pinned,
+             exitCode == 0 ? QStringLiteral("127.0.0.1:%1 %2\n").arg(port).arg(fingerprint).toUtf8() : QByteArray());
     if (exitCode == 0)
         QCOMPARE(client.readAllStandardOutput(), QByteArray("trusted\n"));
 }

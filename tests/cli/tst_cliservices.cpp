@@ -24,8 +24,8 @@ constexpr int ProcessTimeoutMs = 20000;
 // tincan-cli echo waits this long for a reply (its ReplyTimeout).
 constexpr int EchoReplyTimeoutMs = 5000;
 const QHostAddress Loopback(QHostAddress::LocalHost);
-const QStringList ServiceNames { QStringLiteral("console"), QStringLiteral("echo-tcp"), QStringLiteral("echo-udp"),
-    QStringLiteral("exec-udp") };
+const QStringList ServiceNames{QStringLiteral("console"), QStringLiteral("echo-tcp"), QStringLiteral("echo-udp"),
+                               QStringLiteral("exec-udp")};
 
 QString cliPath()
 {
@@ -40,7 +40,7 @@ public:
     explicit ServeProcess(const QStringList &arguments)
     {
         m_process.setProgram(cliPath());
-        m_process.setArguments(QStringList { QStringLiteral("serve") } + arguments);
+        m_process.setArguments(QStringList{QStringLiteral("serve")} + arguments);
         m_process.start();
     }
     ~ServeProcess()
@@ -155,7 +155,7 @@ Result runCli(const QStringList &arguments)
 
 QStringList echoArgs(quint16 port, const QString &text, bool udp)
 {
-    QStringList arguments { QStringLiteral("echo"), QStringLiteral("127.0.0.1:%1").arg(port), text };
+    QStringList arguments{QStringLiteral("echo"), QStringLiteral("127.0.0.1:%1").arg(port), text};
     if (udp)
         arguments.append(QStringLiteral("--udp"));
     return arguments;
@@ -203,12 +203,13 @@ private Q_SLOTS:
 
 void TestCliServices::initTestCase()
 {
-    m_serve = std::make_unique<ServeProcess>(QStringList { QStringLiteral("--console"), QStringLiteral("0"),
-        QStringLiteral("--echo-tcp"), QStringLiteral("0"), QStringLiteral("--echo-udp"), QStringLiteral("0"),
-        QStringLiteral("--exec-udp"), QStringLiteral("0") });
+    m_serve = std::make_unique<ServeProcess>(QStringList{
+        QStringLiteral("--console"), QStringLiteral("0"), QStringLiteral("--echo-tcp"), QStringLiteral("0"),
+        QStringLiteral("--echo-udp"), QStringLiteral("0"), QStringLiteral("--exec-udp"), QStringLiteral("0")});
     m_lines = m_serve->waitForLines(int(ServiceNames.size()));
     m_ports = parseAnnouncements(m_lines).ports;
-    QVERIFY2(m_ports.size() == ServiceNames.size(),
+    QVERIFY2(
+        m_ports.size() == ServiceNames.size(),
         qPrintable(m_lines.join(QLatin1Char('|')) + QLatin1Char(' ') + QString::fromLocal8Bit(m_serve->readStderr())));
 }
 
@@ -328,7 +329,7 @@ void TestCliServices::echoTimesOutWithoutReply()
     const Result udp = finish(udpClient);
     const Result tcp = finish(tcpClient);
 
-    for (const Result *result : { &udp, &tcp }) {
+    for (const Result *result : {&udp, &tcp}) {
         QCOMPARE(result->exitCode, 1);
         QVERIFY2(result->err.contains("no complete reply"), result->err.constData());
         QVERIFY(result->err.contains("5 seconds"));
@@ -359,8 +360,8 @@ void TestCliServices::servePortInUse_data()
     QTest::newRow("echo-udp") << QStringLiteral("echo-udp") << true << QStringList();
     QTest::newRow("exec-udp") << QStringLiteral("exec-udp") << true << QStringList();
     QTest::newRow("exec-udp after two that started") << QStringLiteral("exec-udp") << true
-                                                     << QStringList { QStringLiteral("--console"), QStringLiteral("0"),
-                                                            QStringLiteral("--echo-tcp"), QStringLiteral("0") };
+                                                     << QStringList{QStringLiteral("--console"), QStringLiteral("0"),
+                                                                    QStringLiteral("--echo-tcp"), QStringLiteral("0")};
 }
 
 void TestCliServices::servePortInUse()
@@ -378,8 +379,9 @@ void TestCliServices::servePortInUse()
         QVERIFY(tcpBlocker.listen(Loopback, 0));
         port = tcpBlocker.serverPort();
     }
-    const Result result = runCli(QStringList { QStringLiteral("serve") } + before
-        + QStringList { QStringLiteral("--%1").arg(service), QString::number(port), QStringLiteral("--quiet") });
+    const Result result
+        = runCli(QStringList{QStringLiteral("serve")} + before
+                 + QStringList{QStringLiteral("--%1").arg(service), QString::number(port), QStringLiteral("--quiet")});
     QVERIFY(result.exitCode != 0);
     QVERIFY(result.exitCode != -1); // a clean failure, not a crash
     const QString err = QString::fromLocal8Bit(result.err);
@@ -392,8 +394,8 @@ void TestCliServices::servePortInUse()
 
 void TestCliServices::serveExecUdpRefusesNetworkWithoutInsecure()
 {
-    const Result result = runCli({ QStringLiteral("serve"), QStringLiteral("--exec-udp"), QStringLiteral("0"),
-        QStringLiteral("--bind"), QStringLiteral("0.0.0.0") });
+    const Result result = runCli({QStringLiteral("serve"), QStringLiteral("--exec-udp"), QStringLiteral("0"),
+                                  QStringLiteral("--bind"), QStringLiteral("0.0.0.0")});
     QCOMPARE(result.exitCode, 1);
     const QString err = QString::fromLocal8Bit(result.err);
     QVERIFY2(err.contains(QStringLiteral("exec-udp:")), qPrintable(err));
@@ -407,12 +409,12 @@ void TestCliServices::serveNetworkBind_data()
     QTest::addColumn<QStringList>("names");
     QTest::addColumn<bool>("warns");
     // The echoes run no commands: they need no --insecure.
-    QTest::newRow("echoes") << QStringList { QStringLiteral("--echo-tcp"), QStringLiteral("0"),
-        QStringLiteral("--echo-udp"), QStringLiteral("0") }
-                            << QStringList { QStringLiteral("echo-tcp"), QStringLiteral("echo-udp") } << false;
-    QTest::newRow("exec-udp --insecure") << QStringList { QStringLiteral("--exec-udp"), QStringLiteral("0"),
-        QStringLiteral("--insecure") } << QStringList { QStringLiteral("exec-udp") }
-                                         << true;
+    QTest::newRow("echoes") << QStringList{QStringLiteral("--echo-tcp"), QStringLiteral("0"),
+                                           QStringLiteral("--echo-udp"), QStringLiteral("0")}
+                            << QStringList{QStringLiteral("echo-tcp"), QStringLiteral("echo-udp")} << false;
+    QTest::newRow("exec-udp --insecure") << QStringList{QStringLiteral("--exec-udp"), QStringLiteral("0"),
+                                                        QStringLiteral("--insecure")}
+                                         << QStringList{QStringLiteral("exec-udp")} << true;
 }
 
 void TestCliServices::serveNetworkBind()
@@ -420,7 +422,7 @@ void TestCliServices::serveNetworkBind()
     QFETCH(QStringList, arguments);
     QFETCH(QStringList, names);
     QFETCH(bool, warns);
-    ServeProcess serve(arguments + QStringList { QStringLiteral("--bind"), QStringLiteral("0.0.0.0") });
+    ServeProcess serve(arguments + QStringList{QStringLiteral("--bind"), QStringLiteral("0.0.0.0")});
     const Announced announced = parseAnnouncements(serve.waitForLines(int(names.size())));
     QVERIFY2(announced.names == names, serve.readStderr().constData());
     for (const QString &address : announced.addresses)
@@ -431,9 +433,9 @@ void TestCliServices::serveNetworkBind()
 
 void TestCliServices::serveStopsOnSigterm()
 {
-    ServeProcess serve(
-        { QStringLiteral("--console"), QStringLiteral("0"), QStringLiteral("--echo-tcp"), QStringLiteral("0"),
-            QStringLiteral("--echo-udp"), QStringLiteral("0"), QStringLiteral("--exec-udp"), QStringLiteral("0") });
+    ServeProcess serve({QStringLiteral("--console"), QStringLiteral("0"), QStringLiteral("--echo-tcp"),
+                        QStringLiteral("0"), QStringLiteral("--echo-udp"), QStringLiteral("0"),
+                        QStringLiteral("--exec-udp"), QStringLiteral("0")});
     const QMap<QString, quint16> ports = parseAnnouncements(serve.waitForLines(int(ServiceNames.size()))).ports;
     QCOMPARE(ports.size(), ServiceNames.size());
 

@@ -2,9 +2,9 @@
 // (and, for a wrong MD5, against a server written here from the wire
 // description): results, exit codes, the progress bar on a terminal only,
 // and an interrupted transfer resumed.
+#include "clitesthelpers.h"
 #include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
-#include "clitesthelpers.h"
 #include "nettesthelpers.h"
 
 #include <QCryptographicHash>
@@ -177,13 +177,12 @@ private Q_SLOTS:
         QTest::newRow("upload: exists, --force")
             << QStringList{QStringLiteral("--force"), QStringLiteral("a.txt"), QStringLiteral("there.txt")} << true << 0
             << QByteArray();
-        QTest::newRow("upload: no such local file") << QStringList{QStringLiteral("nope.txt")} << true << LocalFile
-                                                    << QByteArray("nope.txt");
-        QTest::newRow("download: missing") << QStringList{QStringLiteral("nope.txt")} << false << Refused
-                                           << QByteArray("does not exist");
+        QTest::newRow("upload: no such local file")
+            << QStringList{QStringLiteral("nope.txt")} << true << LocalFile << QByteArray("nope.txt");
+        QTest::newRow("download: missing")
+            << QStringList{QStringLiteral("nope.txt")} << false << Refused << QByteArray("does not exist");
         QTest::newRow("download: outside") << QStringList{QStringLiteral("../local/a.txt"), QStringLiteral("out.txt")}
-                                           << false << Refused
-                                           << QByteArray("out of the session");
+                                           << false << Refused << QByteArray("out of the session");
         QTest::newRow("download: local exists") << QStringList{QStringLiteral("there.txt"), QStringLiteral("a.txt")}
                                                 << false << Refused << QByteArray("not replaced");
         QTest::newRow("download: local exists, -f")
@@ -247,7 +246,8 @@ private Q_SLOTS:
                     const QString type = Test::typeOf(frame);
                     const QJsonValue id = frame.header.value(Key::Transfer);
                     if (type == Type::Hello)
-                        peer->write(encodeFrame({{Key::Type, Type::Welcome}, {Key::Version, 1}, {Key::Cwd, QStringLiteral("/x")}}));
+                        peer->write(encodeFrame(
+                            {{Key::Type, Type::Welcome}, {Key::Version, 1}, {Key::Cwd, QStringLiteral("/x")}}));
                     else if (type == Type::Download)
                         peer->write(encodeFrame({{Key::Type, Type::File},
                                                  {Key::Transfer, id},
@@ -255,7 +255,8 @@ private Q_SLOTS:
                                                  {Key::FileSize, 5},
                                                  {Key::Md5, QString(32, QLatin1Char('0'))}}));
                     else if (type == Type::TransferReady)
-                        peer->write(encodeFrame({{Key::Type, Type::Data}, {Key::Transfer, id}, {Key::Offset, 0}}, "hello"));
+                        peer->write(
+                            encodeFrame({{Key::Type, Type::Data}, {Key::Transfer, id}, {Key::Offset, 0}}, "hello"));
                 }
             });
         });
@@ -325,8 +326,8 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(remote() + QStringLiteral("/big.img")));
         QTRY_COMPARE(partials().size(), 1);
 
-        const Result second = runCli(transferArgs(QStringLiteral("upload"), m_serve->port(), {QStringLiteral("big.img")}),
-                                     local());
+        const Result second
+            = runCli(transferArgs(QStringLiteral("upload"), m_serve->port(), {QStringLiteral("big.img")}), local());
         QCOMPARE(second.exitCode, 0);
         QCOMPARE(QFileInfo(remote() + QStringLiteral("/big.img")).size(), 1024 * MiB);
         QCOMPARE(partials().size(), 0);
@@ -341,8 +342,8 @@ private Q_SLOTS:
         QVERIFY(m_serve->port() != 0);
         QVERIFY(writeFile(local() + QStringLiteral("/a.txt"), "anywhere\n"));
         const QString target = elsewhere.filePath(QStringLiteral("a.txt"));
-        const Result result
-            = runCli(transferArgs(QStringLiteral("upload"), m_serve->port(), {QStringLiteral("a.txt"), target}), local());
+        const Result result = runCli(
+            transferArgs(QStringLiteral("upload"), m_serve->port(), {QStringLiteral("a.txt"), target}), local());
         QCOMPARE(result.exitCode, 0);
         QCOMPARE(readFile(target), QByteArray("anywhere\n"));
     }

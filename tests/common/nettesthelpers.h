@@ -177,7 +177,8 @@ public:
     // With a `source`, the connection comes from that local address (another
     // loopback address such as 127.0.0.2 stands for another host).
     explicit RawConsoleClient(quint16 port, const QHostAddress &address = QHostAddress(QHostAddress::LocalHost),
-        qint64 maxPayload = Console::Limits::MaxClassicReplyPayload, const QHostAddress &source = QHostAddress())
+                              qint64 maxPayload = Console::Limits::MaxClassicReplyPayload,
+                              const QHostAddress &source = QHostAddress())
         : m_decoder(maxPayload)
     {
         if (!source.isNull())
@@ -218,16 +219,16 @@ public:
     void sendFrame(const QJsonObject &header, QByteArrayView payload = {}) { write(encodeFrame(header, payload)); }
     void sendHello(qint64 version = Console::ProtocolVersion)
     {
-        sendFrame({ { Console::Key::Type, Console::Type::Hello }, { Console::Key::Version, version } });
+        sendFrame({{Console::Key::Type, Console::Type::Hello}, {Console::Key::Version, version}});
     }
     void sendExec(const QJsonValue &id, const QString &command)
     {
-        sendFrame({ { Console::Key::Type, Console::Type::Exec }, { Console::Key::Id, id },
-            { Console::Key::Command, command } });
+        sendFrame(
+            {{Console::Key::Type, Console::Type::Exec}, {Console::Key::Id, id}, {Console::Key::Command, command}});
     }
     void sendCancel(const QJsonValue &id)
     {
-        sendFrame({ { Console::Key::Type, Console::Type::Cancel }, { Console::Key::Id, id } });
+        sendFrame({{Console::Key::Type, Console::Type::Cancel}, {Console::Key::Id, id}});
     }
 
     const QList<Frame> &frames() const { return m_frames; }
@@ -243,8 +244,8 @@ public:
     }
     qsizetype count(QLatin1StringView type, const QJsonValue &id = QJsonValue::Undefined) const
     {
-        return std::count_if(
-            m_frames.cbegin(), m_frames.cend(), [&](const Frame &frame) { return matches(frame, type, id); });
+        return std::count_if(m_frames.cbegin(), m_frames.cend(),
+                             [&](const Frame &frame) { return matches(frame, type, id); });
     }
     // Index of the first matching frame in arrival order, or -1.
     qsizetype indexOf(QLatin1StringView type, const QJsonValue &id = QJsonValue::Undefined) const
@@ -268,7 +269,7 @@ public:
     // Waits (running the event loop) until a frame of `type` for `id` is
     // there; returns nothing if the server closes first or time runs out.
     std::optional<Frame> waitFor(QLatin1StringView type, const QJsonValue &id = QJsonValue::Undefined,
-        std::chrono::milliseconds timeout = std::chrono::seconds(10))
+                                 std::chrono::milliseconds timeout = std::chrono::seconds(10))
     {
         [[maybe_unused]] const bool done
             = spinUntil([&] { return find(type, id).has_value() || m_disconnected; }, timeout);

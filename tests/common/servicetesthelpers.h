@@ -79,7 +79,7 @@ inline std::optional<QByteArray> classicReplyPayload(const QByteArray &received)
 // close() then sends RST instead of FIN: an abrupt reset, as a crashed peer.
 inline bool setResetOnClose(QAbstractSocket &socket)
 {
-    const linger noLinger { 1, 0 };
+    const linger noLinger{1, 0};
     return ::setsockopt(int(socket.socketDescriptor()), SOL_SOCKET, SO_LINGER, &noLinger, sizeof noLinger) == 0;
 }
 
@@ -123,7 +123,7 @@ inline int plainBindError(quint16 port)
     const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     if (fd < 0)
         return errno;
-    sockaddr_in address {};
+    sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

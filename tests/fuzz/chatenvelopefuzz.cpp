@@ -51,7 +51,7 @@ EnvelopeOutcome checkChatEnvelope(QByteArrayView input)
         return EnvelopeOutcome::Invalid;
     }
     TINCAN_FUZZ_CHECK(Chat::isEnvelope(input) && input.size() >= 2 && quint8(input[1]) == Chat::EnvelopeVersion,
-        "only [0x00][version 1] datagrams decode");
+                      "only [0x00][version 1] datagrams decode");
     checkWithinLimits(*decoded);
 
     const QByteArray encoded = Chat::encodeEnvelope(*decoded);

@@ -35,9 +35,9 @@ constexpr qint64 SmallPayloadCap = 8;
 
 struct ModelFrame
 {
-    qsizetype start = 0; // offset of its length prefix in the input
+    qsizetype start = 0;     // offset of its length prefix in the input
     qsizetype headerEnd = 0; // offset of its payload
-    qsizetype end = 0; // offset just past it
+    qsizetype end = 0;       // offset just past it
     QJsonObject header;
     QByteArray payload;
 };
@@ -87,7 +87,7 @@ Model modelOf(QByteArrayView input, qint64 maxPayload)
         }
         const qsizetype end = headerEnd + qsizetype(*payloadSize);
         model.frames.append(
-            { position, headerEnd, end, document.object(), input.sliced(headerEnd, *payloadSize).toByteArray() });
+            {position, headerEnd, end, document.object(), input.sliced(headerEnd, *payloadSize).toByteArray()});
         position = end;
     }
 }
@@ -130,7 +130,7 @@ public:
         TINCAN_FUZZ_CHECK(frame.payload == expected.payload, "the payload is the bytes after the header");
         TINCAN_FUZZ_CHECK(frame.payload.size() <= m_maxPayload, "no payload above the cap");
         TINCAN_FUZZ_CHECK(jsonInteger(frame.header, TotalSizeKey) == frame.payload.size(),
-            "the payload has the size the header announced");
+                          "the payload has the size the header announced");
         ++m_taken;
         verify(m_decoder.status());
         return true;
@@ -142,14 +142,14 @@ public:
         TINCAN_FUZZ_CHECK(m_fed == m_input.size(), "the whole input was fed");
         takeAll();
         TINCAN_FUZZ_CHECK(m_taken == m_model.frames.size(), "every frame in the stream was returned");
-        TINCAN_FUZZ_CHECK(
-            m_decoder.hasError() == m_model.errorAt.has_value(), "an error exactly when the model has one");
+        TINCAN_FUZZ_CHECK(m_decoder.hasError() == m_model.errorAt.has_value(),
+                          "an error exactly when the model has one");
         if (m_decoder.hasError()) {
             checkErrorIsSticky();
         } else {
             const qsizetype buffered = m_decoder.bufferedBytes();
             TINCAN_FUZZ_CHECK(m_decoder.takeBuffered() == m_input.last(buffered).toByteArray(),
-                "takeBuffered() returns the bytes not consumed");
+                              "takeBuffered() returns the bytes not consumed");
             TINCAN_FUZZ_CHECK(m_decoder.bufferedBytes() == 0, "takeBuffered() leaves nothing behind");
         }
     }
@@ -183,7 +183,7 @@ private:
                 ++complete;
             TINCAN_FUZZ_CHECK(m_taken == complete, "every frame whose bytes arrived has been returned");
             TINCAN_FUZZ_CHECK(!(complete == m_model.frames.size() && m_model.errorAt && *m_model.errorAt <= m_fed),
-                "invalid bytes are rejected as soon as they arrive");
+                              "invalid bytes are rejected as soon as they arrive");
             // The frame in progress: its prefix and header stay buffered
             // until the header is complete and valid; then only its payload.
             qsizetype start = m_model.tailStart;

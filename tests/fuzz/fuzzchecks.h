@@ -16,8 +16,8 @@ namespace Tincan::Fuzz {
 // replay test also checks that every seed means what its name says.
 enum class FrameOutcome {
     Complete, // whole frames (or nothing), no byte left over
-    Partial, // no error, but bytes wait for the rest of a frame
-    Error, // the stream was rejected
+    Partial,  // no error, but bytes wait for the rest of a frame
+    Error,    // the stream was rejected
 };
 FrameOutcome checkFrameDecoder(QByteArrayView input);
 
@@ -29,7 +29,7 @@ enum class DetectorOutcome {
 DetectorOutcome checkProtocolDetector(QByteArrayView input);
 
 enum class EnvelopeOutcome {
-    Valid, // decoded, and survived the round trip
+    Valid,   // decoded, and survived the round trip
     Invalid, // refused, with a reason
 };
 EnvelopeOutcome checkChatEnvelope(QByteArrayView input);

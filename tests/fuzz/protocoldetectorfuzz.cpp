@@ -87,7 +87,7 @@ DetectorOutcome checkProtocolDetector(QByteArrayView input)
     const qsizetype size = input.size();
     const WireProtocol final = ProtocolDetector::detect(input);
     TINCAN_FUZZ_CHECK(final == ProtocolDetector::detect(input.first(std::min(size, DecisiveBytes))),
-        "bytes after the fifth do not matter");
+                      "bytes after the fifth do not matter");
     if (size >= DecisiveBytes)
         TINCAN_FUZZ_CHECK((final == WireProtocol::Framed) == canStillBeFramed(input), "exactly the frames are Framed");
 

@@ -53,9 +53,9 @@ private Q_SLOTS:
         QFETCH(QByteArray, input);
         QFETCH(QString, expected);
         const QString outcome = nameOf(checkFrameDecoder(input),
-            { { FrameOutcome::Complete, QStringLiteral("complete") },
-                { FrameOutcome::Partial, QStringLiteral("partial") },
-                { FrameOutcome::Error, QStringLiteral("error") } });
+                                       {{FrameOutcome::Complete, QStringLiteral("complete")},
+                                        {FrameOutcome::Partial, QStringLiteral("partial")},
+                                        {FrameOutcome::Error, QStringLiteral("error")}});
         QCOMPARE(outcome, expected);
     }
 
@@ -65,9 +65,9 @@ private Q_SLOTS:
         QFETCH(QByteArray, input);
         QFETCH(QString, expected);
         const QString outcome = nameOf(checkProtocolDetector(input),
-            { { DetectorOutcome::Framed, QStringLiteral("framed") },
-                { DetectorOutcome::Classic, QStringLiteral("classic") },
-                { DetectorOutcome::Undecided, QStringLiteral("undecided") } });
+                                       {{DetectorOutcome::Framed, QStringLiteral("framed")},
+                                        {DetectorOutcome::Classic, QStringLiteral("classic")},
+                                        {DetectorOutcome::Undecided, QStringLiteral("undecided")}});
         QCOMPARE(outcome, expected);
     }
 
@@ -76,9 +76,9 @@ private Q_SLOTS:
     {
         QFETCH(QByteArray, input);
         QFETCH(QString, expected);
-        const QString outcome = nameOf(checkChatEnvelope(input),
-            { { EnvelopeOutcome::Valid, QStringLiteral("valid") },
-                { EnvelopeOutcome::Invalid, QStringLiteral("invalid") } });
+        const QString outcome = nameOf(
+            checkChatEnvelope(input),
+            {{EnvelopeOutcome::Valid, QStringLiteral("valid")}, {EnvelopeOutcome::Invalid, QStringLiteral("invalid")}});
         QCOMPARE(outcome, expected);
     }
 };

@@ -3,13 +3,13 @@
 // the socket tutorial's programs send). Each test has its own history file in
 // a temporary folder and listens on a free port of 127.0.0.1.
 #include "chat/chatcontroller.h"
+#include "models/chat/conversationlistmodel.h"
+#include "models/chat/conversationmodel.h"
 #include "net/chat/chatenvelope.h"
 #include "ui/chat/chatwidget.h"
 #include "ui/chat/contactdialog.h"
-#include "models/chat/conversationlistmodel.h"
-#include "models/chat/conversationmodel.h"
-#include "ui/mainwindow.h"
 #include "ui/chat/messageedit.h"
+#include "ui/mainwindow.h"
 
 #include <QAction>
 #include <QDialogButtonBox>
@@ -46,7 +46,7 @@ QHostAddress loopback()
 std::unique_ptr<ChatEndpoint> makePeer(const QString &name, quint16 port = 0)
 {
     auto peer = std::make_unique<ChatEndpoint>(QUuid::createUuid(), name);
-    peer->setRetryPolicy({ 10ms, 6 });
+    peer->setRetryPolicy({10ms, 6});
     if (!peer->bind(loopback(), port, false)) {
         qWarning("peer bind failed: %s", qPrintable(peer->errorString()));
         return nullptr;
@@ -94,8 +94,8 @@ bool clickConversation(ChatWidget *chat, const QString &key)
     if (!index.isValid())
         return false;
     chat->conversationList()->scrollTo(index);
-    QTest::mouseClick(
-        chat->conversationList()->viewport(), Qt::LeftButton, {}, chat->conversationList()->visualRect(index).center());
+    QTest::mouseClick(chat->conversationList()->viewport(), Qt::LeftButton, {},
+                      chat->conversationList()->visualRect(index).center());
     return chat->currentConversation() == key;
 }
 
@@ -201,8 +201,8 @@ void TestChat::showsDefaultContacts()
     QCOMPARE(window.pages()->currentWidget(), window.chatWidget());
     ChatWidget *chat = window.chatWidget();
     QCOMPARE(titles(chat),
-        QStringList(
-            { QStringLiteral("TOM"), QStringLiteral("JACK"), QStringLiteral("一棵树"), QStringLiteral("武大郎") }));
+             QStringList(
+                 {QStringLiteral("TOM"), QStringLiteral("JACK"), QStringLiteral("一棵树"), QStringLiteral("武大郎")}));
     const QAbstractItemModel *model = chat->conversationListModel();
     for (int row = 0; row < model->rowCount(); ++row) {
         const QModelIndex index = model->index(row, 0);
@@ -242,22 +242,22 @@ void TestChat::sendsToTincanContact()
     QVERIFY(chat->conversationModel()->index(0).data(ConversationModel::OutgoingRole).toBool());
     QCOMPARE(stateAt(chat, 0), DeliveryState::Sending);
     QCOMPARE(chat->conversationModel()->index(0).data(ConversationModel::StateTextRole).toString(),
-        QStringLiteral("Sending…"));
+             QStringLiteral("Sending…"));
 
     QTRY_COMPARE(stateAt(chat, 0), DeliveryState::Delivered);
     QCOMPARE(chat->conversationModel()->index(0).data(ConversationModel::StateTextRole).toString(),
-        QStringLiteral("Delivered ✓"));
+             QStringLiteral("Delivered ✓"));
     QCOMPARE(received.count(), 1);
     const auto message = received.at(0).at(0).value<ChatMessage>();
     QCOMPARE(message.text, QStringLiteral("hello bob"));
     QCOMPARE(message.peerName, QStringLiteral("alice"));
     QVERIFY(!message.classic);
     QCOMPARE(chat->conversationListModel()->indexOf(key).data(ConversationListModel::LastTextRole).toString(),
-        QStringLiteral("hello bob"));
+             QStringLiteral("hello bob"));
 
     // Bob answers: it shows in Bob's conversation, under the contact's name, already read.
-    peer->send({ loopback(), window.chatController()->endpoint()->localPort() }, QStringLiteral("hi alice"),
-        ChatProtocol::Tincan);
+    peer->send({loopback(), window.chatController()->endpoint()->localPort()}, QStringLiteral("hi alice"),
+               ChatProtocol::Tincan);
     QTRY_COMPARE(chat->conversationModel()->rowCount(), 2);
     QCOMPARE(textAt(chat, 1), QStringLiteral("hi alice"));
     QCOMPARE(chat->conversationModel()->index(1).data(ConversationModel::SenderRole).toString(), QStringLiteral("Bob"));
@@ -283,19 +283,19 @@ void TestChat::sendsBareTextToClassicContact()
     QCOMPARE(datagram.data(), text.toUtf8());
     QCOMPARE(datagram.senderPort(), int(window.chatController()->endpoint()->localPort()));
     QTRY_COMPARE(stateAt(chat, 0), DeliveryState::Sent);
-    QCOMPARE(
-        chat->conversationModel()->index(0).data(ConversationModel::StateTextRole).toString(), QStringLiteral("Sent"));
+    QCOMPARE(chat->conversationModel()->index(0).data(ConversationModel::StateTextRole).toString(),
+             QStringLiteral("Sent"));
     // Nothing besides the text: a classic client would take it for the reply.
     QVERIFY(!classic.hasPendingDatagrams());
 
     // The classic server's reply goes to the conversation written to.
     const QByteArray reply = QStringLiteral("收到: ok").toUtf8();
-    QCOMPARE(
-        classic.writeDatagram(reply, datagram.senderAddress(), quint16(datagram.senderPort())), qint64(reply.size()));
+    QCOMPARE(classic.writeDatagram(reply, datagram.senderAddress(), quint16(datagram.senderPort())),
+             qint64(reply.size()));
     QTRY_COMPARE(chat->conversationModel()->rowCount(), 2);
     QCOMPARE(textAt(chat, 1), QStringLiteral("收到: ok"));
-    QCOMPARE(
-        chat->conversationModel()->index(1).data(ConversationModel::SenderRole).toString(), QStringLiteral("Carl"));
+    QCOMPARE(chat->conversationModel()->index(1).data(ConversationModel::SenderRole).toString(),
+             QStringLiteral("Carl"));
     QVERIFY(chat->conversationModel()->index(1).data(ConversationModel::ClassicRole).toBool());
     QVERIFY(!classic.hasPendingDatagrams()); // no acknowledgement either
 }
@@ -314,7 +314,7 @@ void TestChat::opensConversationForUnknownSender()
     const QByteArray text = QByteArrayLiteral("hi from nowhere");
     stranger.writeDatagram(text, loopback(), window.chatController()->endpoint()->localPort());
     const QString address = QStringLiteral("127.0.0.1:%1").arg(stranger.localPort());
-    const QString key = ChatService::addressKey({ loopback(), stranger.localPort() });
+    const QString key = ChatService::addressKey({loopback(), stranger.localPort()});
     QTRY_VERIFY(chat->conversationListModel()->indexOf(key).isValid());
     const QModelIndex row = chat->conversationListModel()->indexOf(key);
     QCOMPARE(row.row(), 0); // the latest on top
@@ -327,7 +327,7 @@ void TestChat::opensConversationForUnknownSender()
     QCOMPARE(arrived.count(), 1);
     if (!QSystemTrayIcon::isSystemTrayAvailable())
         QVERIFY2(window.statusBar()->currentMessage().contains(QStringLiteral("hi from nowhere")),
-            qPrintable(window.statusBar()->currentMessage()));
+                 qPrintable(window.statusBar()->currentMessage()));
 
     // Opening it marks it read.
     QVERIFY(clickConversation(chat, key));
@@ -472,7 +472,7 @@ void TestChat::retriesFailedMessage()
     MainWindow window(options());
     window.show();
     ChatWidget *chat = window.chatWidget();
-    window.chatController()->endpoint()->setRetryPolicy({ 5ms, 3 });
+    window.chatController()->endpoint()->setRetryPolicy({5ms, 3});
     const QString key = addContact(window, QStringLiteral("Offline Olga"), port, ChatProtocol::Tincan);
     QVERIFY(clickConversation(chat, key));
 
@@ -481,7 +481,7 @@ void TestChat::retriesFailedMessage()
     QVERIFY(chat->retryButtonRect(0).isEmpty());
     QTRY_COMPARE(stateAt(chat, 0), DeliveryState::Failed);
     QCOMPARE(chat->conversationModel()->index(0).data(ConversationModel::StateTextRole).toString(),
-        QStringLiteral("Not delivered"));
+             QStringLiteral("Not delivered"));
     QVERIFY(chat->conversationModel()->index(0).data(ConversationModel::CanRetryRole).toBool());
     const QRect retry = chat->retryButtonRect(0);
     QVERIFY(!retry.isEmpty());
@@ -508,7 +508,7 @@ void TestChat::reloadsHistory()
     QUdpSocket stranger;
     QVERIFY(stranger.bind(loopback(), 0));
     QString key;
-    const QString strangerKey = ChatService::addressKey({ loopback(), stranger.localPort() });
+    const QString strangerKey = ChatService::addressKey({loopback(), stranger.localPort()});
     {
         MainWindow window(options());
         window.show();
@@ -521,8 +521,8 @@ void TestChat::reloadsHistory()
         const QNetworkDatagram datagram = classic.receiveDatagram();
         classic.writeDatagram(QByteArrayLiteral("second"), datagram.senderAddress(), quint16(datagram.senderPort()));
         QTRY_COMPARE(chat->conversationModel()->rowCount(), 2);
-        stranger.writeDatagram(
-            QByteArrayLiteral("unread"), loopback(), window.chatController()->endpoint()->localPort());
+        stranger.writeDatagram(QByteArrayLiteral("unread"), loopback(),
+                               window.chatController()->endpoint()->localPort());
         QTRY_COMPARE(unreadOf(chat, strangerKey), 1);
         window.close();
     }
@@ -535,7 +535,7 @@ void TestChat::reloadsHistory()
     QCOMPARE(unreadOf(chat, strangerKey), 1);
     QCOMPARE(window.pages()->tabText(0), QStringLiteral("Chat (1)"));
     QCOMPARE(chat->conversationListModel()->indexOf(key).data(ConversationListModel::LastTextRole).toString(),
-        QStringLiteral("second"));
+             QStringLiteral("second"));
     QVERIFY(clickConversation(chat, key));
     QCOMPARE(chat->conversationModel()->rowCount(), 2);
     QCOMPARE(textAt(chat, 0), QStringLiteral("first"));
@@ -575,8 +575,8 @@ void TestChat::managesContacts()
     dialog->setName(QStringLiteral("Dora the Explorer"));
     dialog->accept();
     QTRY_VERIFY(titles(chat).contains(QStringLiteral("Dora the Explorer")));
-    QCOMPARE(
-        window.findChild<QLabel *>(QStringLiteral("conversationTitle"))->text(), QStringLiteral("Dora the Explorer"));
+    QCOMPARE(window.findChild<QLabel *>(QStringLiteral("conversationTitle"))->text(),
+             QStringLiteral("Dora the Explorer"));
     QCOMPARE(chat->currentConversation(), key);
 
     chat->removeContactAction()->trigger();
@@ -619,10 +619,10 @@ void TestChat::validatesContact()
     dialog.show();
     QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("error"))->isVisible(), !valid);
     // Every protocol says what it means.
-    for (ChatProtocol protocol : { ChatProtocol::Auto, ChatProtocol::Tincan, ChatProtocol::Classic }) {
+    for (ChatProtocol protocol : {ChatProtocol::Auto, ChatProtocol::Tincan, ChatProtocol::Classic}) {
         dialog.setProtocol(protocol);
         QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("protocolHint"))->text(),
-            ContactDialog::protocolDescription(protocol));
+                 ContactDialog::protocolDescription(protocol));
     }
 }
 
@@ -695,7 +695,7 @@ void TestChat::saysWhenPortIsTaken()
     QCOMPARE(endpoint->localPort(), taken);
     QVERIFY(!endpoint->boundToFallbackPort());
     QCOMPARE(window.findChild<QLabel *>(QStringLiteral("chatStatusLabel"))->text(),
-        QStringLiteral("Chat: UDP port %1").arg(taken));
+             QStringLiteral("Chat: UDP port %1").arg(taken));
     QVERIFY(!window.findChild<QWidget *>(QStringLiteral("chatBanner"))->isVisible());
     QCOMPARE(QSettings().value(ChatController::PortSettingsKey).toInt(), int(taken));
 }

@@ -1,11 +1,11 @@
 // ConsoleSessionWidget against a real ConsoleServer in this process: keys are
 // typed into the input line and the pane is read back.
-#include "ui/console/commandlineedit.h"
 #include "net/console/consoleclient.h"
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h"
-#include "ui/console/consolesessionwidget.h"
+#include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
+#include "ui/console/commandlineedit.h"
+#include "ui/console/consolesessionwidget.h"
 #include "ui/terminal/terminalfindbar.h"
 #include "ui/terminal/terminalview.h"
 
@@ -175,10 +175,10 @@ void TestConsoleSessionWidget::showsPromptOutputAndExitStatus()
     QCOMPARE(session->runningCommandCount(), 0);
     QCOMPARE(counts.size(), 2); // one started, then none
     QCOMPARE(formatOf(*session, prompt).foreground(),
-        session->textFormat(ConsoleSessionWidget::TextKind::Prompt).foreground());
+             session->textFormat(ConsoleSessionWidget::TextKind::Prompt).foreground());
     QVERIFY(formatOf(*session, prompt).fontWeight() >= QFont::Bold);
     QCOMPARE(formatOf(*session, QStringLiteral("[exit 0")).foreground(),
-        session->textFormat(ConsoleSessionWidget::TextKind::Status).foreground());
+             session->textFormat(ConsoleSessionWidget::TextKind::Status).foreground());
 }
 
 void TestConsoleSessionWidget::colorsStderrRed()
@@ -338,8 +338,8 @@ void TestConsoleSessionWidget::rendersColouredOutput()
     auto session = connectedSession();
     QVERIFY(session);
     typeCommand(*session,
-        QStringLiteral("printf 'x \\033[1;31mRED\\033[0m \\033[4mUNDER\\033[0m plain\\n'; "
-                       "printf '\\033[32mWARN\\033[0m\\n' >&2"));
+                QStringLiteral("printf 'x \\033[1;31mRED\\033[0m \\033[4mUNDER\\033[0m plain\\n'; "
+                               "printf '\\033[32mWARN\\033[0m\\n' >&2"));
     QTRY_VERIFY(paneText(*session).contains(QStringLiteral("[exit 0")));
     QVERIFY2(paneText(*session).contains(QStringLiteral("x RED UNDER plain\n")), qPrintable(paneText(*session)));
     QVERIFY(!paneText(*session).contains(QChar(0x1b)));
@@ -349,7 +349,7 @@ void TestConsoleSessionWidget::rendersColouredOutput()
     QVERIFY2(color.red() > 2 * color.green(), qPrintable(color.name()));
     QVERIFY(formatOf(*session, QStringLiteral("UNDER")).fontUnderline());
     QCOMPARE(formatOf(*session, QStringLiteral("plain")).foreground(),
-        session->textFormat(ConsoleSessionWidget::TextKind::Stdout).foreground());
+             session->textFormat(ConsoleSessionWidget::TextKind::Stdout).foreground());
     const QColor green = formatOf(*session, QStringLiteral("WARN")).foreground().color();
     QVERIFY2(green.green() > green.red(), qPrintable(green.name()));
 }
@@ -461,7 +461,7 @@ void TestConsoleSessionWidget::cancelsWithCtrlC()
 
     QTest::keyClick(session->commandLine(), Qt::Key_C, Qt::ControlModifier);
     QTRY_VERIFY2(paneText(*session).contains(QStringLiteral("[killed by signal 15 (SIGTERM) · ")),
-        qPrintable(paneText(*session)));
+                 qPrintable(paneText(*session)));
     QVERIFY(paneText(*session).contains(QStringLiteral("^C")));
     QCOMPARE(session->runningCommandCount(), 0);
     QCOMPARE(session->state(), ConsoleClient::State::Ready);
@@ -493,12 +493,12 @@ void TestConsoleSessionWidget::reportsConnectionRefused()
     QSignalSpy status(&session, &ConsoleSessionWidget::statusChanged);
     session.connectToServer(QStringLiteral("127.0.0.1"), port);
 
-    const QString expected = ConsoleClient::describeSocketError(
-        QAbstractSocket::ConnectionRefusedError, QStringLiteral("127.0.0.1"), port, QString());
+    const QString expected = ConsoleClient::describeSocketError(QAbstractSocket::ConnectionRefusedError,
+                                                                QStringLiteral("127.0.0.1"), port, QString());
     QTRY_VERIFY2(paneText(session).contains(expected), qPrintable(paneText(session)));
     QCOMPARE(session.state(), ConsoleClient::State::Disconnected);
     QCOMPARE(formatOf(session, expected).foreground(),
-        session.textFormat(ConsoleSessionWidget::TextKind::Error).foreground());
+             session.textFormat(ConsoleSessionWidget::TextKind::Error).foreground());
     QVERIFY(session.statusText().contains(expected));
     QVERIFY(session.canReconnect());
     auto *button = session.findChild<QPushButton *>(QStringLiteral("reconnectButton"));
@@ -526,7 +526,7 @@ void TestConsoleSessionWidget::reconnectsAfterTheServerComesBack()
     const QString reason = session->client()->errorString();
     QVERIFY(!reason.isEmpty());
     QVERIFY2(paneText(*session).contains(QStringLiteral("Disconnected from 127.0.0.1:%1: %2").arg(port).arg(reason)),
-        qPrintable(paneText(*session)));
+             qPrintable(paneText(*session)));
     QVERIFY(session->statusText().contains(reason));
     auto *button = session->findChild<QPushButton *>(QStringLiteral("reconnectButton"));
     QVERIFY(button->isVisible());
@@ -656,8 +656,8 @@ void TestConsoleSessionWidget::showsUnknownClassicExitStatus()
         QTcpSocket *socket = tutorial.nextPendingConnection();
         connect(socket, &QTcpSocket::readyRead, socket, [socket] {
             socket->readAll();
-            socket->write(encodeFrame(
-                QJsonObject { { QStringLiteral("filename"), QJsonValue() } }, QByteArrayView("tutorial reply\n")));
+            socket->write(encodeFrame(QJsonObject{{QStringLiteral("filename"), QJsonValue()}},
+                                      QByteArrayView("tutorial reply\n")));
         });
     });
 
@@ -666,7 +666,7 @@ void TestConsoleSessionWidget::showsUnknownClassicExitStatus()
     QTRY_COMPARE(session.state(), ConsoleClient::State::Ready);
     typeCommand(session, QStringLiteral("ls"));
     QTRY_VERIFY2(paneText(session).contains(QStringLiteral("tutorial reply\n[exit status unknown · classic server]")),
-        qPrintable(paneText(session)));
+                 qPrintable(paneText(session)));
 }
 
 void TestConsoleSessionWidget::walksHistory_data()
@@ -676,22 +676,22 @@ void TestConsoleSessionWidget::walksHistory_data()
     QTest::addColumn<QList<int>>("keys");
     QTest::addColumn<QString>("expected");
 
-    const QStringList abc { QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c") };
-    QTest::newRow("up once") << abc << QString() << QList<int> { Qt::Key_Up } << QStringLiteral("c");
-    QTest::newRow("up twice") << abc << QString() << QList<int> { Qt::Key_Up, Qt::Key_Up } << QStringLiteral("b");
+    const QStringList abc{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")};
+    QTest::newRow("up once") << abc << QString() << QList<int>{Qt::Key_Up} << QStringLiteral("c");
+    QTest::newRow("up twice") << abc << QString() << QList<int>{Qt::Key_Up, Qt::Key_Up} << QStringLiteral("b");
     QTest::newRow("up past the oldest") << abc << QString()
-                                        << QList<int> { Qt::Key_Up, Qt::Key_Up, Qt::Key_Up, Qt::Key_Up }
+                                        << QList<int>{Qt::Key_Up, Qt::Key_Up, Qt::Key_Up, Qt::Key_Up}
                                         << QStringLiteral("a");
-    QTest::newRow("up, down") << abc << QString() << QList<int> { Qt::Key_Up, Qt::Key_Up, Qt::Key_Down }
+    QTest::newRow("up, down") << abc << QString() << QList<int>{Qt::Key_Up, Qt::Key_Up, Qt::Key_Down}
                               << QStringLiteral("c");
-    QTest::newRow("draft kept") << abc << QStringLiteral("ech") << QList<int> { Qt::Key_Up, Qt::Key_Down }
+    QTest::newRow("draft kept") << abc << QStringLiteral("ech") << QList<int>{Qt::Key_Up, Qt::Key_Down}
                                 << QStringLiteral("ech");
-    QTest::newRow("down at the draft") << abc << QStringLiteral("ech") << QList<int> { Qt::Key_Down }
+    QTest::newRow("down at the draft") << abc << QStringLiteral("ech") << QList<int>{Qt::Key_Down}
                                        << QStringLiteral("ech");
-    QTest::newRow("empty history") << QStringList() << QStringLiteral("x") << QList<int> { Qt::Key_Up }
+    QTest::newRow("empty history") << QStringList() << QStringLiteral("x") << QList<int>{Qt::Key_Up}
                                    << QStringLiteral("x");
-    QTest::newRow("repeat stored once") << QStringList { QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("b") }
-                                        << QString() << QList<int> { Qt::Key_Up, Qt::Key_Up } << QStringLiteral("a");
+    QTest::newRow("repeat stored once") << QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("b")}
+                                        << QString() << QList<int>{Qt::Key_Up, Qt::Key_Up} << QStringLiteral("a");
 }
 
 void TestConsoleSessionWidget::walksHistory()
@@ -727,7 +727,7 @@ void TestConsoleSessionWidget::submitsOnlyNonBlankLines()
     QTest::keyClick(&edit, Qt::Key_Enter, Qt::KeypadModifier);
     QCOMPARE(submitted.size(), 1);
     QCOMPARE(submitted.at(0).at(0).toString(), QStringLiteral(" ls -l "));
-    QCOMPARE(edit.history(), QStringList { QStringLiteral(" ls -l ") });
+    QCOMPARE(edit.history(), QStringList{QStringLiteral(" ls -l ")});
     QVERIFY(edit.text().isEmpty());
 }
 

@@ -69,8 +69,9 @@ void TestCrashSafety::acknowledgedMessagesSurviveSigkill()
         int code = -1;
         // The app may still be starting: retry until it listens.
         do {
-            send.start(cli, {QStringLiteral("send"), QStringLiteral("127.0.0.1:%1").arg(port), text,
-                             QStringLiteral("--name"), QStringLiteral("crash-test")});
+            send.start(cli,
+                       {QStringLiteral("send"), QStringLiteral("127.0.0.1:%1").arg(port), text,
+                        QStringLiteral("--name"), QStringLiteral("crash-test")});
             QVERIFY(send.waitForFinished(ProcessTimeoutMs + 40000));
             code = send.exitCode();
         } while (code != 0 && timer.elapsed() < ProcessTimeoutMs);

@@ -1,8 +1,8 @@
 // The server window against its real services in this process: start them
 // with the toggle buttons, connect raw clients, and read the clients table,
 // the traffic view and the event log as a user would.
-#include "ui/server/serverwindow.h"
 #include "models/server/trafficcapture.h"
+#include "ui/server/serverwindow.h"
 
 #include "chat/chatcontroller.h"
 #include "net/chat/chatendpoint.h"
@@ -12,8 +12,8 @@
 
 #include <QCoreApplication>
 #include <QDialogButtonBox>
-#include <QFile>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -43,13 +43,14 @@ constexpr int KillTimeoutMs = 15000;
 
 QByteArray helloFrame()
 {
-    return encodeFrame({ { QStringLiteral("type"), QStringLiteral("hello") }, { QStringLiteral("version"), 1 } });
+    return encodeFrame({{QStringLiteral("type"), QStringLiteral("hello")}, {QStringLiteral("version"), 1}});
 }
 
 QByteArray execFrame(int id, const QString &command)
 {
-    return encodeFrame({ { QStringLiteral("type"), QStringLiteral("exec") }, { QStringLiteral("id"), id },
-        { QStringLiteral("command"), command } });
+    return encodeFrame({{QStringLiteral("type"), QStringLiteral("exec")},
+                        {QStringLiteral("id"), id},
+                        {QStringLiteral("command"), command}});
 }
 
 // The bytes of one direction as the traffic view's hex columns show them.
@@ -204,7 +205,7 @@ void ServerWindowTest::consoleTincanClient()
     QCOMPARE(cell(0, ClientTableModel::ServiceColumn), QStringLiteral("Console"));
     QCOMPARE(cell(0, ClientTableModel::AddressColumn), QStringLiteral("127.0.0.1:%1").arg(client.localPort()));
     QTRY_COMPARE(raw(0, ClientTableModel::BytesInColumn),
-        qint64(helloFrame().size() + execFrame(1, QStringLiteral("echo sticky-output")).size()));
+                 qint64(helloFrame().size() + execFrame(1, QStringLiteral("echo sticky-output")).size()));
     QTRY_VERIFY(raw(0, ClientTableModel::BytesOutColumn) > 0);
     const qint64 outBefore = raw(0, ClientTableModel::BytesOutColumn);
     client.write(execFrame(2, QStringLiteral("echo more")));
@@ -218,8 +219,8 @@ void ServerWindowTest::consoleTincanClient()
     QVERIFY(view.contains(QStringLiteral("\"type\":\"hello\"")));
     QVERIFY(view.contains(QStringLiteral("\"type\":\"exec\"")));
     QVERIFY(dumpedBytes(view, TrafficDirection::In).startsWith(helloFrame()));
-    QVERIFY(
-        view.contains(QStringLiteral("68 65 6c 6c 6f")) || dumpedBytes(view, TrafficDirection::In).contains("hello"));
+    QVERIFY(view.contains(QStringLiteral("68 65 6c 6c 6f"))
+            || dumpedBytes(view, TrafficDirection::In).contains("hello"));
     QVERIFY(view.contains(QStringLiteral("\"type\":\"welcome\"")));
 
     QTRY_VERIFY(logContains(QStringLiteral("Console client 127.0.0.1:%1: connected").arg(client.localPort())));
@@ -393,8 +394,8 @@ void ServerWindowTest::killRunningCommand()
 void ServerWindowTest::captureMarksStickyFrames()
 {
     TrafficCapture capture(TrafficCapture::Framing::Frames);
-    const QByteArray first = encodeFrame({ { QStringLiteral("type"), QStringLiteral("output") } }, "hello\n");
-    const QByteArray second = encodeFrame({ { QStringLiteral("type"), QStringLiteral("exit") } });
+    const QByteArray first = encodeFrame({{QStringLiteral("type"), QStringLiteral("output")}}, "hello\n");
+    const QByteArray second = encodeFrame({{QStringLiteral("type"), QStringLiteral("exit")}});
     const QByteArray both = first + second;
     // Stuck together and split in odd places: the same two frames either way.
     capture.append(TrafficDirection::Out, both.left(3));
@@ -414,7 +415,7 @@ void ServerWindowTest::captureMarksStickyFrames()
     QVERIFY(frameLines[0].startsWith(QStringLiteral("frame: length %1 · header {").arg(first.size() - 4 - 6)));
     QVERIFY(frameLines[0].endsWith(QStringLiteral("payload 6 bytes")));
     QCOMPARE(TrafficCapture::dumpLine(0x10, "hello\n"),
-        QStringLiteral("00000010  68 65 6c 6c 6f 0a                                 |hello.|"));
+             QStringLiteral("00000010  68 65 6c 6c 6f 0a                                 |hello.|"));
 
     // Bytes that are not a frame are shown as such, never crash the view.
     TrafficCapture hostile(TrafficCapture::Framing::Frames);
@@ -429,8 +430,7 @@ void ServerWindowTest::captureMarksStickyFrames()
 void ServerWindowTest::captureStaysBoundedAndFramed()
 {
     TrafficCapture capture(TrafficCapture::Framing::Frames);
-    const QByteArray frame
-        = encodeFrame({ { QStringLiteral("type"), QStringLiteral("output") } }, QByteArray(1000, 'x'));
+    const QByteArray frame = encodeFrame({{QStringLiteral("type"), QStringLiteral("output")}}, QByteArray(1000, 'x'));
     const int count = int(3 * TrafficCapture::MaxBytesPerDirection / frame.size());
     for (int i = 0; i < count; ++i)
         capture.append(TrafficDirection::Out, frame);
@@ -443,8 +443,9 @@ void ServerWindowTest::captureStaysBoundedAndFramed()
     QCOMPARE(stream.nextFrame, stream.total());
     QVERIFY(stream.segments.size() <= stream.bytes.size() / frame.size() + 1);
     const QList<TrafficCapture::Line> lines = capture.render(false);
-    const qsizetype frames = std::count_if(lines.begin(), lines.end(),
-        [](const TrafficCapture::Line &line) { return line.kind == TrafficCapture::Line::Kind::Frame; });
+    const qsizetype frames = std::count_if(lines.begin(), lines.end(), [](const TrafficCapture::Line &line) {
+        return line.kind == TrafficCapture::Line::Kind::Frame;
+    });
     QVERIFY(frames >= TrafficCapture::RenderedBytesPerDirection / frame.size());
     QVERIFY(lines.size() < 2 * TrafficCapture::RenderedBytesPerDirection / TrafficCapture::BytesPerDumpLine);
 }
@@ -558,9 +559,10 @@ void ServerWindowTest::chatPeersJoinTheClientsTable()
     QVERIFY(peer.bind(Loopback, 0, false));
     QSignalSpy delivered(&peer, &ChatEndpoint::deliveryStateChanged);
     QString error;
-    QVERIFY(!peer.send({ Loopback, port }, QStringLiteral("hi"), ChatProtocol::Tincan, &error).isNull());
-    QTRY_VERIFY(std::any_of(delivered.cbegin(), delivered.cend(),
-        [](const QList<QVariant> &args) { return args.at(1).value<DeliveryState>() == DeliveryState::Delivered; }));
+    QVERIFY(!peer.send({Loopback, port}, QStringLiteral("hi"), ChatProtocol::Tincan, &error).isNull());
+    QTRY_VERIFY(std::any_of(delivered.cbegin(), delivered.cend(), [](const QList<QVariant> &args) {
+        return args.at(1).value<DeliveryState>() == DeliveryState::Delivered;
+    }));
     QTRY_COMPARE(clientsView()->model()->rowCount(), 2);
     int row = -1;
     for (int r = 0; r < 2; ++r)
@@ -595,7 +597,7 @@ void ServerWindowTest::chatPortInUse()
     QVERIFY(!chat->isListening());
     QCOMPARE(m_window->hub()->state(ServiceKind::Chat), ServerHub::State::Failed);
     QVERIFY2(stateLabel(ServiceKind::Chat)->text().contains(QStringLiteral("already in use")),
-        qPrintable(stateLabel(ServiceKind::Chat)->text()));
+             qPrintable(stateLabel(ServiceKind::Chat)->text()));
     QVERIFY(logContains(QStringLiteral("Chat could not start")));
     QCOMPARE(toggle(ServiceKind::Chat)->text(), QStringLiteral("Start"));
 
@@ -621,7 +623,7 @@ void ServerWindowTest::clientsTableSorts()
     const quint16 port = start(ServiceKind::EchoTcp);
     QTcpSocket small;
     QTcpSocket large;
-    for (QTcpSocket *client : { &small, &large }) {
+    for (QTcpSocket *client : {&small, &large}) {
         client->connectToHost(Loopback, port);
         QVERIFY(client->waitForConnected(ConnectTimeoutMs));
     }
@@ -673,11 +675,11 @@ void ServerWindowTest::floodIsCoalesced()
     const qint64 refreshes = elapsed.elapsed() / ClientTableModel::RefreshInterval.count();
     // Thousands of reads, a handful of view updates.
     QVERIFY2(changes.count() <= refreshes + 2,
-        qPrintable(QStringLiteral("%1 updates in %2 ms").arg(changes.count()).arg(elapsed.elapsed())));
+             qPrintable(QStringLiteral("%1 updates in %2 ms").arg(changes.count()).arg(elapsed.elapsed())));
     // The echo came back upper-cased and the view kept only a bounded capture.
     const TrafficCapture *capture = m_window->hub()->traffic(*m_window->selectedClient());
     QVERIFY(capture);
-    for (TrafficDirection direction : { TrafficDirection::In, TrafficDirection::Out }) {
+    for (TrafficDirection direction : {TrafficDirection::In, TrafficDirection::Out}) {
         // Trimmed in batches: never more than twice the bytes it keeps.
         QVERIFY(capture->stream(direction).bytes.size() <= 2 * TrafficCapture::MaxBytesPerDirection);
         QCOMPARE(capture->stream(direction).total(), Total);
@@ -728,7 +730,7 @@ void ServerWindowTest::consolePasswordLogin()
     // A hash others can read is not used, and the log says why.
     m_window->setConsolePassword(*PasswordHash::create(QStringLiteral("s3cret"), PasswordHash::MinIterations));
     QVERIFY(QFile::setPermissions(ServerWindow::consolePasswordPath(),
-        QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther));
+                                  QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther));
     m_window.reset();
     m_window = std::make_unique<ServerWindow>();
     QVERIFY(m_window->consolePassword().isNull());

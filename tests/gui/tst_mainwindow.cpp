@@ -1,17 +1,17 @@
 // MainWindow and ConnectDialog: the empty state, opening and closing session
 // tabs through the dialog and the actions, input validation, and what is
 // remembered between runs.
-#include "ui/console/connectdialog.h"
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h"
+#include "net/wire/consoleprotocol.h"
+#include "ui/console/connectdialog.h"
 #include "ui/console/consolesessionwidget.h"
 #include "ui/mainwindow.h"
 
 #include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QLabel>
 #include <QInputDialog>
+#include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
@@ -227,8 +227,8 @@ void TestMainWindow::connectDialogPassword()
 
     MainWindow window(chatOptions());
     window.show();
-    ConsoleSessionWidget *session = window.openSession(
-        QStringLiteral("127.0.0.1"), server->serverPort(), ConsoleClient::Mode::Tincan, dialog.password());
+    ConsoleSessionWidget *session = window.openSession(QStringLiteral("127.0.0.1"), server->serverPort(),
+                                                       ConsoleClient::Mode::Tincan, dialog.password());
     QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
     QVERIFY(session->client()->isAuthenticated());
     QVERIFY(!window.findChild<QInputDialog *>(QStringLiteral("passwordDialog")));
@@ -259,11 +259,11 @@ void TestMainWindow::connectDialogEncryption()
     MainWindow window(chatOptions());
     window.show();
     ConsoleSessionWidget *tls = window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort(),
-        ConsoleClient::Mode::Tincan, {}, ConsoleClient::TlsMode::On);
+                                                   ConsoleClient::Mode::Tincan, {}, ConsoleClient::TlsMode::On);
     QCOMPARE(tls->client()->tls(), ConsoleClient::TlsMode::On);
     QTRY_COMPARE(tls->state(), ConsoleClient::State::Disconnected);
     ConsoleSessionWidget *plain = window.openSession(QStringLiteral("127.0.0.1"), m_server.serverPort(),
-        ConsoleClient::Mode::Tincan, {}, ConsoleClient::TlsMode::Off);
+                                                     ConsoleClient::Mode::Tincan, {}, ConsoleClient::TlsMode::Off);
     QTRY_COMPARE(plain->state(), ConsoleClient::State::Ready);
     QVERIFY(!plain->client()->isEncrypted());
 }

@@ -1,6 +1,6 @@
 // The Console tab's raw mode against the upper-case echo services.
-#include "ui/console/commandlineedit.h"
 #include "net/services/echoservices.h"
+#include "ui/console/commandlineedit.h"
 #include "ui/console/rawsessionwidget.h"
 #include "ui/terminal/terminalview.h"
 
@@ -183,7 +183,7 @@ void TestRawSession::floodKeepsTheScrollbackBounded()
         flood += QByteArray::number(i).rightJustified(15, '.') + '\n'; // 16 bytes: one hex line each
     peer->write(flood);
     const QString last = view == int(RawSessionWidget::View::Text) ? QStringLiteral("..........60000\n")
-                                                                    : QStringLiteral("..........60000.\n");
+                                                                   : QStringLiteral("..........60000.\n");
     QTRY_VERIFY_WITH_TIMEOUT(widget.pane()->toPlainText().contains(QStringLiteral("60000")), 20000);
     QVERIFY2(widget.pane()->toPlainText().endsWith(last), qPrintable(widget.pane()->toPlainText().right(200)));
     const int scrollback = widget.pane()->scrollbackLines();

@@ -4,8 +4,8 @@
 // (timer-driven) flush, the view follows output only from the bottom, and
 // find, zoom, clear and save do what they say.
 #include "models/terminal/ansiparser.h"
-#include "ui/terminal/terminalfindbar.h"
 #include "models/terminal/terminalpalette.h"
+#include "ui/terminal/terminalfindbar.h"
 #include "ui/terminal/terminalview.h"
 
 #include <QAction>
@@ -216,7 +216,8 @@ void TestTerminalView::keepsColoursReadable()
     const QColor background
         = format.background().style() == Qt::NoBrush ? QColor(TerminalView::Background) : format.background().color();
     const qreal contrast = TerminalPalette::contrastRatio(format.foreground().color(), background);
-    QVERIFY2(contrast >= TerminalPalette::MinimumContrast - 0.01,
+    QVERIFY2(
+        contrast >= TerminalPalette::MinimumContrast - 0.01,
         qPrintable(
             QStringLiteral("%1 on %2: %3").arg(format.foreground().color().name(), background.name()).arg(contrast)));
 }
@@ -243,7 +244,7 @@ void TestTerminalView::rewritesTheLastBlock()
     Fixture f;
     f.output(QStringLiteral("before\n"));
     f.output(QStringLiteral("a\r50%\r100%\n"));
-    QCOMPARE(f.lines(), (QStringList { QStringLiteral("before"), QStringLiteral("100%"), QString() }));
+    QCOMPARE(f.lines(), (QStringList{QStringLiteral("before"), QStringLiteral("100%"), QString()}));
 
     // Across flushes: each flush rewrites only the last block.
     f.output(QStringLiteral("progress 1%"));
@@ -256,7 +257,7 @@ void TestTerminalView::rewritesTheLastBlock()
     QCOMPARE(f.formatOf(QStringLiteral("progress 2%"), 9).foreground().color(), QColor(StdoutColor));
     f.output(QStringLiteral("\rdone       \n"));
     QCOMPARE(f.lines(),
-        (QStringList { QStringLiteral("before"), QStringLiteral("100%"), QStringLiteral("done       "), QString() }));
+             (QStringList{QStringLiteral("before"), QStringLiteral("100%"), QStringLiteral("done       "), QString()}));
 }
 
 void TestTerminalView::rewritesWithoutGrowing()
@@ -636,7 +637,7 @@ void TestTerminalView::clears()
     QVERIFY(f.view.toPlainText().isEmpty());
     QVERIFY(f.view.atLineStart());
     f.output(QStringLiteral("after\n"));
-    QCOMPARE(f.lines(), (QStringList { QStringLiteral("after"), QString() }));
+    QCOMPARE(f.lines(), (QStringList{QStringLiteral("after"), QString()}));
 }
 
 void TestTerminalView::savesOutput()

@@ -2,11 +2,11 @@
 // uploaded into the session's directory, Download fetches one, and the
 // transfers model and panel show progress, state, the verified MD5 and
 // Cancel; against a real ConsoleServer in this process, offscreen.
+#include "models/console/transferlistmodel.h"
 #include "net/console/consoleserver.h"
 #include "ui/console/consolesessionwidget.h"
-#include "ui/mainwindow.h"
-#include "models/console/transferlistmodel.h"
 #include "ui/console/transferspanel.h"
+#include "ui/mainwindow.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -96,8 +96,7 @@ private:
 
     bool waitEnded(int row)
     {
-        return QTest::qWaitFor([&] { return row < m_model->rowCount() && !m_model->isActive(row); },
-                               TransferTimeoutMs);
+        return QTest::qWaitFor([&] { return row < m_model->rowCount() && !m_model->isActive(row); }, TransferTimeoutMs);
     }
 
     QString cell(int row, int column) const { return m_model->index(row, column).data().toString(); }
@@ -253,7 +252,8 @@ private Q_SLOTS:
         QCOMPARE(cell(0, TransferListModel::Md5Column), QString());
         session->flushOutput();
         const QString pane = session->terminal()->toPlainText();
-        QVERIFY2(pane.contains(QStringLiteral("Transfer of ../outside to %1/o failed: ").arg(local())), qPrintable(pane));
+        QVERIFY2(pane.contains(QStringLiteral("Transfer of ../outside to %1/o failed: ").arg(local())),
+                 qPrintable(pane));
         QVERIFY(pane.contains(QStringLiteral("out of the session")));
     }
 

@@ -137,6 +137,7 @@ Z1JWyy/N8srkclkQ4taHl6kTWPZW+annZEb8I8T8ZrMCIFHnsT8a/MHpBLyxvalq
 N4N4yTFvrxaxkRTN3M4P+i+c
 -----END CERTIFICATE-----
 )";
-inline const QByteArray P256CertificateOpensslFingerprint = "FF:10:23:BA:4A:68:D0:D9:10:A6:D5:94:F5:27:2A:14:32:75:3B:90:B1:DF:6C:E6:43:6E:90:1C:5C:17:66:B7";
+inline const QByteArray P256CertificateOpensslFingerprint
+    = "FF:10:23:BA:4A:68:D0:D9:10:A6:D5:94:F5:27:2A:14:32:75:3B:90:B1:DF:6C:E6:43:6E:90:1C:5C:17:66:B7";
 
 } // namespace Tincan::Test::TlsData

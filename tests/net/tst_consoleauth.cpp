@@ -8,13 +8,13 @@
 // 127.0.0.2 stands for a second host: Linux routes all of 127.0.0.0/8 to
 // loopback, so a socket bound to it reaches the server from another address.
 #include "net/auth/consoleauth.h"
-#include "net/console/consoleclient.h"
-#include "net/wire/consoleprotocol.h"
-#include "net/console/consoleserver.h"
-#include "net/wire/frame.h"
-#include "nettesthelpers.h"
 #include "net/auth/passwordhash.h"
 #include "net/auth/sourcepenalties.h"
+#include "net/console/consoleclient.h"
+#include "net/console/consoleserver.h"
+#include "net/wire/consoleprotocol.h"
+#include "net/wire/frame.h"
+#include "nettesthelpers.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -62,7 +62,7 @@ ConsoleServer::Options passwordOptions()
 struct Login
 {
     std::optional<Frame> challenge;
-    QJsonObject auth;   // the auth message as sent
+    QJsonObject auth; // the auth message as sent
     QByteArray clientNonce;
     QByteArray key;
     std::optional<Frame> reply; // welcome or error
@@ -636,7 +636,8 @@ private Q_SLOTS:
             const std::optional<Frame> error = early.waitFor(Type::Error);
             QCOMPARE(errorCode(error), QString(ErrorCode::Penalized));
             const qint64 retryAfter = jsonInteger(error->header, Key::RetryAfter).value_or(0);
-            QVERIFY2(retryAfter >= 1 && retryAfter <= (expected.at(i) + 999) / 1000, qPrintable(QString::number(retryAfter)));
+            QVERIFY2(retryAfter >= 1 && retryAfter <= (expected.at(i) + 999) / 1000,
+                     qPrintable(QString::number(retryAfter)));
             QVERIFY(!early.find(Type::AuthChallenge));
             QVERIFY(early.waitForDisconnected());
         }
@@ -785,13 +786,13 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<bool>("afterHello");
         const QByteArray padding(Limits::PreAuthMaxHeaderSize, 'p');
-        QTest::newRow("hello with a 5 KiB header")
-            << encodeFrame({{Key::Type, Type::Hello}, {Key::Version, 1}, {QStringLiteral("pad"), QString::fromLatin1(padding)}})
-            << false;
-        QTest::newRow("hello with a payload") << encodeFrame({{Key::Type, Type::Hello}, {Key::Version, 1}}, "x")
-                                              << false;
-        QTest::newRow("hello claiming 1 MiB") << rawFrame(R"({"type":"hello","version":1,"total_size":1048576})")
-                                              << false;
+        QTest::newRow("hello with a 5 KiB header") << encodeFrame(
+            {{Key::Type, Type::Hello}, {Key::Version, 1}, {QStringLiteral("pad"), QString::fromLatin1(padding)}})
+                                                   << false;
+        QTest::newRow("hello with a payload")
+            << encodeFrame({{Key::Type, Type::Hello}, {Key::Version, 1}}, "x") << false;
+        QTest::newRow("hello claiming 1 MiB")
+            << rawFrame(R"({"type":"hello","version":1,"total_size":1048576})") << false;
         QTest::newRow("header length 65536") << rawFrame(65536, "{") << false;
         QTest::newRow("auth with a 5 KiB header")
             << encodeFrame({{Key::Type, Type::Auth}, {QStringLiteral("pad"), QString::fromLatin1(padding)}}) << true;
@@ -1092,8 +1093,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("path");
         for (const char *path : {"cancel", "client disconnects", "client resets", "server kills the commands",
-                                 "server cuts the client", "protocol error", "server shuts down",
-                                 "server destroyed"})
+                                 "server cuts the client", "protocol error", "server shuts down", "server destroyed"})
             QTest::newRow(path) << QString::fromLatin1(path);
     }
 

@@ -3,11 +3,11 @@
 // directory removed under the session, ConsoleClient's view, and classic
 // clients left as they were.
 #include "net/console/consoleclient.h"
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h"
+#include "net/console/sessiondirectory.h"
+#include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
 #include "nettesthelpers.h"
-#include "net/console/sessiondirectory.h"
 
 #include <QDir>
 #include <QFile>
@@ -68,7 +68,9 @@ private:
     // Replaces %T (the tree) and %H (the home directory) in a row's text.
     QString expand(const QByteArray &utf8) const
     {
-        return QString::fromUtf8(utf8).replace(QStringLiteral("%T"), root()).replace(QStringLiteral("%H"), QDir::homePath());
+        return QString::fromUtf8(utf8)
+            .replace(QStringLiteral("%T"), root())
+            .replace(QStringLiteral("%H"), QDir::homePath());
     }
 
     std::unique_ptr<RawConsoleClient> greetedClient()
@@ -102,8 +104,8 @@ private Q_SLOTS:
     {
         m_server.reset();
         if (m_tree)
-            QFile::setPermissions(root() + QStringLiteral("/locked"), QFileDevice::ReadOwner | QFileDevice::WriteOwner
-                                                                         | QFileDevice::ExeOwner);
+            QFile::setPermissions(root() + QStringLiteral("/locked"),
+                                  QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
         m_tree.reset();
     }
 
@@ -167,36 +169,46 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("out");
         QTest::addColumn<QByteArray>("err");
         QTest::addColumn<bool>("needsPermissions"); // root searches any directory
-        QTest::newRow("relative") << QByteArrayList{"cd a"} << QByteArray("%T/a") << 0 << QByteArray("") << QByteArray("") << false;
-        QTest::newRow("nested") << QByteArrayList{"cd a/b"} << QByteArray("%T/a/b") << 0 << QByteArray("") << QByteArray("") << false;
-        QTest::newRow("step by step") << QByteArrayList{"cd a", "cd b"} << QByteArray("%T/a/b") << 0 << QByteArray("") << QByteArray("") << false;
-        QTest::newRow("absolute") << QByteArrayList{"cd %T/a/b"} << QByteArray("%T/a/b") << 0 << QByteArray("") << QByteArray("") << false;
-        QTest::newRow("dot dot") << QByteArrayList{"cd a/b", "cd .."} << QByteArray("%T/a") << 0 << QByteArray("") << QByteArray("") << false;
-        QTest::newRow("dot dot in the middle") << QByteArrayList{"cd a/../a/b/."} << QByteArray("%T/a/b") << 0 << QByteArray("") << QByteArray("") << false;
+        QTest::newRow("relative") << QByteArrayList{"cd a"} << QByteArray("%T/a") << 0 << QByteArray("")
+                                  << QByteArray("") << false;
+        QTest::newRow("nested") << QByteArrayList{"cd a/b"} << QByteArray("%T/a/b") << 0 << QByteArray("")
+                                << QByteArray("") << false;
+        QTest::newRow("step by step") << QByteArrayList{"cd a", "cd b"} << QByteArray("%T/a/b") << 0 << QByteArray("")
+                                      << QByteArray("") << false;
+        QTest::newRow("absolute") << QByteArrayList{"cd %T/a/b"} << QByteArray("%T/a/b") << 0 << QByteArray("")
+                                  << QByteArray("") << false;
+        QTest::newRow("dot dot") << QByteArrayList{"cd a/b", "cd .."} << QByteArray("%T/a") << 0 << QByteArray("")
+                                 << QByteArray("") << false;
+        QTest::newRow("dot dot in the middle") << QByteArrayList{"cd a/../a/b/."} << QByteArray("%T/a/b") << 0
+                                               << QByteArray("") << QByteArray("") << false;
         QTest::newRow("through a link, back up logically")
             << QByteArrayList{"cd link", "cd .."} << QByteArray("%T") << 0 << QByteArray("") << QByteArray("") << false;
-        QTest::newRow("quoted with a space") << QByteArrayList{"cd 'with space'"} << QByteArray("%T/with space") << 0 << QByteArray("") << QByteArray("")
-                                             << false;
+        QTest::newRow("quoted with a space") << QByteArrayList{"cd 'with space'"} << QByteArray("%T/with space") << 0
+                                             << QByteArray("") << QByteArray("") << false;
         QTest::newRow("nonexistent") << QByteArrayList{"cd a", "cd nope"} << QByteArray("%T/a") << 1 << QByteArray("")
                                      << QByteArray("cd: nope: No such file or directory\n") << false;
-        QTest::newRow("a file") << QByteArrayList{"cd file.txt"} << QByteArray("%T") << 1 << QByteArray("") << QByteArray("cd: file.txt: Not a directory\n")
-                                << false;
+        QTest::newRow("a file") << QByteArrayList{"cd file.txt"} << QByteArray("%T") << 1 << QByteArray("")
+                                << QByteArray("cd: file.txt: Not a directory\n") << false;
         QTest::newRow("unsearchable") << QByteArrayList{"cd locked"} << QByteArray("%T") << 1 << QByteArray("")
                                       << QByteArray("cd: locked: Permission denied\n") << true;
-        QTest::newRow("dash") << QByteArrayList{"cd a/b", "cd -"} << QByteArray("%T") << 0 << QByteArray("%T\n") << QByteArray("") << false;
-        QTest::newRow("dash twice") << QByteArrayList{"cd a/b", "cd -", "cd -"} << QByteArray("%T/a/b") << 0 << QByteArray("%T/a/b\n") << QByteArray("")
-                                    << false;
-        QTest::newRow("dash with no previous") << QByteArrayList{"cd -"} << QByteArray("%T") << 1 << QByteArray("") << QByteArray("cd: OLDPWD not set\n")
-                                               << false;
-        QTest::newRow("dash after a failed cd") << QByteArrayList{"cd a", "cd nope", "cd -"} << QByteArray("%T") << 0 << QByteArray("%T\n") << QByteArray("")
-                                                << false;
-        QTest::newRow("alone") << QByteArrayList{"cd a", "cd"} << QByteArray("%H") << 0 << QByteArray("") << QByteArray("") << false;
-        QTest::newRow("tilde") << QByteArrayList{"cd ~"} << QByteArray("%H") << 0 << QByteArray("") << QByteArray("") << false;
-        QTest::newRow("commands run there") << QByteArrayList{"cd a/b", "pwd"} << QByteArray("%T/a/b") << 0 << QByteArray("%T/a/b\n") << QByteArray("")
-                                            << false;
-        QTest::newRow("cd in a compound command does not last")
-            << QByteArrayList{"cd a && pwd"} << QByteArray("%T") << 0 << QByteArray("%T/a\n") << QByteArray("") << false;
-        QTest::newRow("spaces around") << QByteArrayList{"   cd   a   "} << QByteArray("%T/a") << 0 << QByteArray("") << QByteArray("") << false;
+        QTest::newRow("dash") << QByteArrayList{"cd a/b", "cd -"} << QByteArray("%T") << 0 << QByteArray("%T\n")
+                              << QByteArray("") << false;
+        QTest::newRow("dash twice") << QByteArrayList{"cd a/b", "cd -", "cd -"} << QByteArray("%T/a/b") << 0
+                                    << QByteArray("%T/a/b\n") << QByteArray("") << false;
+        QTest::newRow("dash with no previous") << QByteArrayList{"cd -"} << QByteArray("%T") << 1 << QByteArray("")
+                                               << QByteArray("cd: OLDPWD not set\n") << false;
+        QTest::newRow("dash after a failed cd") << QByteArrayList{"cd a", "cd nope", "cd -"} << QByteArray("%T") << 0
+                                                << QByteArray("%T\n") << QByteArray("") << false;
+        QTest::newRow("alone") << QByteArrayList{"cd a", "cd"} << QByteArray("%H") << 0 << QByteArray("")
+                               << QByteArray("") << false;
+        QTest::newRow("tilde") << QByteArrayList{"cd ~"} << QByteArray("%H") << 0 << QByteArray("") << QByteArray("")
+                               << false;
+        QTest::newRow("commands run there") << QByteArrayList{"cd a/b", "pwd"} << QByteArray("%T/a/b") << 0
+                                            << QByteArray("%T/a/b\n") << QByteArray("") << false;
+        QTest::newRow("cd in a compound command does not last") << QByteArrayList{"cd a && pwd"} << QByteArray("%T")
+                                                                << 0 << QByteArray("%T/a\n") << QByteArray("") << false;
+        QTest::newRow("spaces around") << QByteArrayList{"   cd   a   "} << QByteArray("%T/a") << 0 << QByteArray("")
+                                       << QByteArray("") << false;
     }
 
     void cd()

@@ -2,9 +2,9 @@
 // the wire description alone (RawConsoleClient), classic clients as the
 // socket tutorial writes them, and Tincan::ConsoleClient.
 #include "net/console/consoleclient.h"
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h"
 #include "net/console/outputencoding.h"
+#include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
 #include "nettesthelpers.h"
 
@@ -35,7 +35,7 @@ constexpr int CommandTimeoutMs = 10000;
 
 QJsonObject execHeader(const QJsonValue &id, const QJsonValue &command)
 {
-    return { { Key::Type, Type::Exec }, { Key::Id, id }, { Key::Command, command } };
+    return {{Key::Type, Type::Exec}, {Key::Id, id}, {Key::Command, command}};
 }
 
 QByteArray seqOutput(int first, int last)
@@ -81,18 +81,18 @@ struct ClientLog
     {
         m_connections = {
             QObject::connect(&client, &ConsoleClient::ready, &client, [this] { ++readyCount; }),
-            QObject::connect(
-                &client, &ConsoleClient::commandStarted, &client, [this](quint64 id, qint64 pid) { pids[id] = pid; }),
+            QObject::connect(&client, &ConsoleClient::commandStarted, &client,
+                             [this](quint64 id, qint64 pid) { pids[id] = pid; }),
             QObject::connect(&client, &ConsoleClient::outputReceived, &client,
-                [this](quint64 id, OutputStream stream, const QByteArray &data) {
-                    (stream == OutputStream::Stdout ? out : err)[id] += data;
-                }),
+                             [this](quint64 id, OutputStream stream, const QByteArray &data) {
+                                 (stream == OutputStream::Stdout ? out : err)[id] += data;
+                             }),
             QObject::connect(&client, &ConsoleClient::commandFinished, &client,
-                [this](quint64 id, ProcessExit exit) { exits[id] = exit; }),
+                             [this](quint64 id, ProcessExit exit) { exits[id] = exit; }),
             QObject::connect(&client, &ConsoleClient::commandFailed, &client,
-                [this](quint64 id, const QString &message) { failures[id] = message; }),
+                             [this](quint64 id, const QString &message) { failures[id] = message; }),
             QObject::connect(&client, &ConsoleClient::errorOccurred, &client,
-                [this](const QString &message) { errors.append(message); }),
+                             [this](const QString &message) { errors.append(message); }),
             QObject::connect(&client, &ConsoleClient::disconnected, &client, [this] { ++disconnectedCount; }),
         };
     }
@@ -153,7 +153,7 @@ private:
     {
         [[maybe_unused]] const bool arrived
             = Test::spinUntil([&] { return client.frames().size() > index || client.isDisconnected(); },
-                std::chrono::milliseconds(CommandTimeoutMs));
+                              std::chrono::milliseconds(CommandTimeoutMs));
         if (client.frames().size() <= index)
             return std::nullopt;
         return client.frames().at(index);
@@ -200,7 +200,7 @@ private Q_SLOTS:
     {
         // The first bytes arrive alone: too few to decide, then the rest.
         RawConsoleClient client(port());
-        const QByteArray hello = encodeFrame({ { Key::Type, Type::Hello }, { Key::Version, ProtocolVersion } });
+        const QByteArray hello = encodeFrame({{Key::Type, Type::Hello}, {Key::Version, ProtocolVersion}});
         client.write(QByteArrayView(hello).first(2));
         QTRY_COMPARE(m_server->connectionCount(), 1);
         QVERIFY(client.socket().waitForBytesWritten(1000) || client.socket().bytesToWrite() == 0);
@@ -215,10 +215,10 @@ private Q_SLOTS:
         // hello, exec and many pings in a single write: each is answered.
         constexpr int Pings = 200;
         RawConsoleClient client(port());
-        QByteArray bytes = encodeFrame({ { Key::Type, Type::Hello }, { Key::Version, ProtocolVersion } });
+        QByteArray bytes = encodeFrame({{Key::Type, Type::Hello}, {Key::Version, ProtocolVersion}});
         bytes += encodeFrame(execHeader(1, QStringLiteral("echo piped")));
         for (int i = 0; i < Pings; ++i)
-            bytes += encodeFrame({ { Key::Type, Type::Ping }, { Key::Id, i } });
+            bytes += encodeFrame({{Key::Type, Type::Ping}, {Key::Id, i}});
         client.write(bytes);
         QVERIFY(client.waitFor(Type::Exit, 1));
         QVERIFY(Test::spinUntil([&] { return client.count(Type::Pong) == Pings; }, 10s));
@@ -234,18 +234,18 @@ private Q_SLOTS:
     {
         auto client = greetedClient();
         QVERIFY(client);
-        client->sendFrame({ { Key::Type, Type::Ping }, { Key::Id, QStringLiteral("p1") } });
+        client->sendFrame({{Key::Type, Type::Ping}, {Key::Id, QStringLiteral("p1")}});
         const std::optional<Frame> pong = client->waitFor(Type::Pong);
         QVERIFY(pong);
         QCOMPARE(pong->header.value(Key::Id).toString(), QStringLiteral("p1"));
         // A repeated hello and a stray pong are harmless.
         client->sendHello();
-        client->sendFrame({ { Key::Type, Type::Pong } });
+        client->sendFrame({{Key::Type, Type::Pong}});
         QVERIFY(runsNormally(*client, 1));
         QCOMPARE(client->count(Type::Welcome), 1);
         // Without an id, the pong has none either.
         client->clearFrames();
-        client->sendFrame({ { Key::Type, Type::Ping } });
+        client->sendFrame({{Key::Type, Type::Ping}});
         const std::optional<Frame> bare = client->waitFor(Type::Pong);
         QVERIFY(bare);
         QVERIFY(!bare->header.contains(Key::Id));
@@ -295,7 +295,7 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("command");
         QTest::addColumn<QJsonValue>("exitCode"); // null when signalled
-        QTest::addColumn<QJsonValue>("signal"); // null when not
+        QTest::addColumn<QJsonValue>("signal");   // null when not
 
         QTest::newRow("exit 0") << QStringLiteral("exit 0") << QJsonValue(0) << QJsonValue();
         QTest::newRow("exit 3") << QStringLiteral("exit 3") << QJsonValue(3) << QJsonValue();
@@ -745,7 +745,7 @@ private Q_SLOTS:
         m_server->shutdown();
         QTRY_COMPARE_WITH_TIMEOUT(shutdownFinished.count(), 1, int((ConsoleServer::ShutdownDeadline + 5000ms).count()));
         QVERIFY2(timer.elapsed() >= Test::earliest(ConsoleServer::ShutdownDeadline),
-            qPrintable(QString::number(timer.elapsed())));
+                 qPrintable(QString::number(timer.elapsed())));
         QTRY_COMPARE(livingProcessCountInGroup(pgid), 0);
         QCOMPARE(m_server->connectionCount(), 0);
         client->setReadingPaused(false);
@@ -775,19 +775,17 @@ private Q_SLOTS:
         const QJsonValue none(QJsonValue::Undefined);
         const QString bad = ErrorCode::BadRequest;
 
-        QTest::newRow("exec without id") << frame(
-            { { Key::Type, Type::Exec }, { Key::Command, QStringLiteral("true") } })
+        QTest::newRow("exec without id") << frame({{Key::Type, Type::Exec}, {Key::Command, QStringLiteral("true")}})
                                          << bad << none;
         QTest::newRow("exec with empty id") << frame(execHeader(QString(), QStringLiteral("true"))) << bad << none;
         QTest::newRow("exec with fractional id") << frame(execHeader(1.5, QStringLiteral("true"))) << bad << none;
         QTest::newRow("exec with object id")
-            << frame(execHeader(QJsonObject { { QStringLiteral("a"), 1 } }, QStringLiteral("true"))) << bad << none;
+            << frame(execHeader(QJsonObject{{QStringLiteral("a"), 1}}, QStringLiteral("true"))) << bad << none;
         QTest::newRow("exec with id 2^53+1")
             << rawFrame(R"({"type":"exec","id":9007199254740993,"command":"true","total_size":0})") << bad << none;
         QTest::newRow("exec with 129-character id")
             << frame(execHeader(QString(129, u'i'), QStringLiteral("true"))) << bad << none;
-        QTest::newRow("exec without command")
-            << frame({ { Key::Type, Type::Exec }, { Key::Id, 5 } }) << bad << QJsonValue(5);
+        QTest::newRow("exec without command") << frame({{Key::Type, Type::Exec}, {Key::Id, 5}}) << bad << QJsonValue(5);
         QTest::newRow("empty command") << frame(execHeader(5, QString())) << bad << QJsonValue(5);
         QTest::newRow("blank command") << frame(execHeader(5, QStringLiteral(" \t\n "))) << bad << QJsonValue(5);
         QTest::newRow("command not a string") << frame(execHeader(5, 42)) << bad << QJsonValue(5);
@@ -796,11 +794,11 @@ private Q_SLOTS:
             << QJsonValue(QStringLiteral("long"));
         QTest::newRow("command over the limit in UTF-8 bytes")
             << frame(execHeader(6, QString(Limits::MaxCommandSize / 3 + 1, u'你'))) << bad << QJsonValue(6);
-        QTest::newRow("cancel of unknown id") << frame({ { Key::Type, Type::Cancel }, { Key::Id, 42 } })
-                                              << QString(ErrorCode::UnknownId) << QJsonValue(42);
+        QTest::newRow("cancel of unknown id")
+            << frame({{Key::Type, Type::Cancel}, {Key::Id, 42}}) << QString(ErrorCode::UnknownId) << QJsonValue(42);
         QTest::newRow("cancel without id")
-            << frame({ { Key::Type, Type::Cancel } }) << QString(ErrorCode::UnknownId) << none;
-        QTest::newRow("unknown type") << frame({ { Key::Type, QStringLiteral("launch") }, { Key::Id, 7 } })
+            << frame({{Key::Type, Type::Cancel}}) << QString(ErrorCode::UnknownId) << none;
+        QTest::newRow("unknown type") << frame({{Key::Type, QStringLiteral("launch")}, {Key::Id, 7}})
                                       << QString(ErrorCode::UnknownType) << QJsonValue(7);
     }
 
@@ -914,8 +912,8 @@ private Q_SLOTS:
     {
         QTest::addColumn<QByteArray>("bytes");
 
-        QTest::newRow("no type") << encodeFrame({ { Key::Id, 1 } });
-        QTest::newRow("type not a string") << encodeFrame({ { Key::Type, 5 } });
+        QTest::newRow("no type") << encodeFrame({{Key::Id, 1}});
+        QTest::newRow("type not a string") << encodeFrame({{Key::Type, 5}});
         QTest::newRow("header over 64 KiB") << rawFrame(65537, "{");
         QTest::newRow("header length 0") << rawFrame(0, "{}");
         QTest::newRow("header length negative") << rawFrame(-2, "{}");
@@ -956,14 +954,14 @@ private Q_SLOTS:
 
         const QString protocol = ErrorCode::Protocol;
         QTest::newRow("first message is exec") << encodeFrame(execHeader(1, QStringLiteral("id"))) << protocol;
-        QTest::newRow("first message is ping") << encodeFrame({ { Key::Type, Type::Ping } }) << protocol;
-        QTest::newRow("unsupported version 2") << encodeFrame({ { Key::Type, Type::Hello }, { Key::Version, 2 } })
-                                               << QString(ErrorCode::UnsupportedVersion);
-        QTest::newRow("version 0") << encodeFrame({ { Key::Type, Type::Hello }, { Key::Version, 0 } }) << protocol;
-        QTest::newRow("version missing") << encodeFrame({ { Key::Type, Type::Hello } }) << protocol;
+        QTest::newRow("first message is ping") << encodeFrame({{Key::Type, Type::Ping}}) << protocol;
+        QTest::newRow("unsupported version 2")
+            << encodeFrame({{Key::Type, Type::Hello}, {Key::Version, 2}}) << QString(ErrorCode::UnsupportedVersion);
+        QTest::newRow("version 0") << encodeFrame({{Key::Type, Type::Hello}, {Key::Version, 0}}) << protocol;
+        QTest::newRow("version missing") << encodeFrame({{Key::Type, Type::Hello}}) << protocol;
         QTest::newRow("version as a string")
-            << encodeFrame({ { Key::Type, Type::Hello }, { Key::Version, QStringLiteral("1") } }) << protocol;
-        QTest::newRow("version 1.5") << encodeFrame({ { Key::Type, Type::Hello }, { Key::Version, 1.5 } }) << protocol;
+            << encodeFrame({{Key::Type, Type::Hello}, {Key::Version, QStringLiteral("1")}}) << protocol;
+        QTest::newRow("version 1.5") << encodeFrame({{Key::Type, Type::Hello}, {Key::Version, 1.5}}) << protocol;
         QTest::newRow("garbage after detection") << rawFrame(16, "{garbage, not JSON at all") << protocol;
         QTest::newRow("negative total_size in hello")
             << rawFrame(R"({"type":"hello","version":1,"total_size":-1})") << protocol;
@@ -1005,7 +1003,7 @@ private Q_SLOTS:
         QVERIFY(error);
         QCOMPARE(error->header.value(Key::Code).toString(), ErrorCode::Protocol);
         QVERIFY2(error->header.value(Key::Message).toString().contains(QStringLiteral("hello")),
-            qPrintable(error->header.value(Key::Message).toString()));
+                 qPrintable(error->header.value(Key::Message).toString()));
         // A greeted client is not subject to it.
         QVERIFY(!bystander->isDisconnected());
         QVERIFY(runsNormally(*bystander, 1));
@@ -1041,8 +1039,8 @@ private Q_SLOTS:
         QStringList keys = reply->header.keys();
         keys.sort();
         QCOMPARE(keys,
-            (QStringList { QStringLiteral("exit_code"), QStringLiteral("filename"), QStringLiteral("hash"),
-                QStringLiteral("total_size") }));
+                 (QStringList{QStringLiteral("exit_code"), QStringLiteral("filename"), QStringLiteral("hash"),
+                              QStringLiteral("total_size")}));
         QVERIFY(reply->header.value(Key::FileName).isNull());
         QVERIFY(reply->header.value(Key::Hash).isNull());
         QCOMPARE(jsonInteger(reply->header, Key::ExitCode), std::optional<qint64>(4));
@@ -1064,8 +1062,8 @@ private Q_SLOTS:
     void classicSequence()
     {
         RawConsoleClient client(port());
-        const QList<std::pair<QByteArray, QByteArray>> commands = { { "echo one", "one\n" },
-            { "echo two; exit 5", "two\n" }, { "printf 'no newline'", "no newline" }, { "true", "" } };
+        const QList<std::pair<QByteArray, QByteArray>> commands = {
+            {"echo one", "one\n"}, {"echo two; exit 5", "two\n"}, {"printf 'no newline'", "no newline"}, {"true", ""}};
         for (qsizetype i = 0; i < commands.size(); ++i) {
             client.write(commands.at(i).first);
             const std::optional<Frame> reply = classicReply(client, i);

@@ -3,8 +3,8 @@
 // killCommands and disconnectClient. The clients are raw sockets that keep
 // every byte they write and receive, so the server's counts can be checked
 // against the bytes themselves.
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h"
+#include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
 #include "nettesthelpers.h"
 #include "servicetesthelpers.h"
@@ -59,10 +59,10 @@ public:
         m_socket.write(bytes.data(), bytes.size());
     }
     void sendFrame(const QJsonObject &header) { write(encodeFrame(header)); }
-    void sendHello() { sendFrame({ { Key::Type, Type::Hello }, { Key::Version, ProtocolVersion } }); }
+    void sendHello() { sendFrame({{Key::Type, Type::Hello}, {Key::Version, ProtocolVersion}}); }
     void sendExec(const QString &id, const QString &command)
     {
-        sendFrame({ { Key::Type, Type::Exec }, { Key::Id, id }, { Key::Command, command } });
+        sendFrame({{Key::Type, Type::Exec}, {Key::Id, id}, {Key::Command, command}});
     }
     const QByteArray &sent() const { return m_sent; }
     const QByteArray &received() const { return m_received; }
@@ -352,7 +352,7 @@ void TestConsoleServerClients::trafficObservedExactlyBothWays()
         QVERIFY(client.waitForFrame(0));
     } else {
         // A hello split across writes.
-        const QByteArray hello = encodeFrame({ { Key::Type, Type::Hello }, { Key::Version, ProtocolVersion } });
+        const QByteArray hello = encodeFrame({{Key::Type, Type::Hello}, {Key::Version, ProtocolVersion}});
         client.write(QByteArrayView(hello).first(3));
         QVERIFY(client.socket().waitForBytesWritten(1000) || client.socket().bytesToWrite() == 0);
         client.write(QByteArrayView(hello).sliced(3));

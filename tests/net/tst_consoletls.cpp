@@ -4,13 +4,13 @@
 // hostile handshakes (a fake ClientHello, a stalled one) refused while a good
 // client is served; TLS required from other machines; a ClientHello reaching a
 // server with TLS off is never run as a command.
+#include "net/auth/passwordhash.h"
 #include "net/console/consoleclient.h"
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h"
 #include "net/tls/knownhosts.h"
-#include "nettesthelpers.h"
-#include "net/auth/passwordhash.h"
 #include "net/tls/tlsidentity.h"
+#include "net/wire/consoleprotocol.h"
+#include "nettesthelpers.h"
 
 #include <QFile>
 #include <QNetworkInterface>
@@ -51,10 +51,10 @@ Result runOne(ConsoleClient &client, const QString &command)
     QObject context;
     quint64 id = 0;
     QObject::connect(&client, &ConsoleClient::outputReceived, &context,
-        [&](quint64 requestId, OutputStream stream, const QByteArray &data) {
-            if (requestId == id && stream == OutputStream::Stdout)
-                result.stdoutBytes += data;
-        });
+                     [&](quint64 requestId, OutputStream stream, const QByteArray &data) {
+                         if (requestId == id && stream == OutputStream::Stdout)
+                             result.stdoutBytes += data;
+                     });
     QObject::connect(&client, &ConsoleClient::commandFinished, &context, [&](quint64 requestId, ProcessExit exit) {
         if (requestId == id) {
             result.finished = true;
@@ -63,7 +63,8 @@ Result runOne(ConsoleClient &client, const QString &command)
     });
     QSignalSpy failed(&client, &ConsoleClient::commandFailed);
     id = client.exec(command);
-    [[maybe_unused]] const bool settled = QTest::qWaitFor([&] { return result.finished || !failed.isEmpty(); }, CommandTimeoutMs);
+    [[maybe_unused]] const bool settled
+        = QTest::qWaitFor([&] { return result.finished || !failed.isEmpty(); }, CommandTimeoutMs);
     return result;
 }
 
@@ -111,8 +112,8 @@ class TestConsoleTls : public QObject
 
     quint16 port() const { return m_server->serverPort(); }
 
-    std::unique_ptr<ConsoleClient> tlsClient(
-        ConsoleClient::UnknownServerPolicy unknown = ConsoleClient::UnknownServerPolicy::Refuse)
+    std::unique_ptr<ConsoleClient> tlsClient(ConsoleClient::UnknownServerPolicy unknown
+                                             = ConsoleClient::UnknownServerPolicy::Refuse)
     {
         auto client = std::make_unique<ConsoleClient>();
         client->setPassword(Password);
@@ -124,7 +125,7 @@ class TestConsoleTls : public QObject
 
     // Connects and waits for ready or an error; true when ready.
     static bool connectAndWait(ConsoleClient &client, const QString &host, quint16 port,
-        ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan)
+                               ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan)
     {
         QSignalSpy ready(&client, &ConsoleClient::ready);
         QSignalSpy error(&client, &ConsoleClient::errorOccurred);
@@ -147,7 +148,7 @@ class TestConsoleTls : public QObject
     {
         KnownHosts knownHosts(knownHostsPath());
         QVERIFY2(knownHosts.remember(QStringLiteral("127.0.0.1"), port(), fingerprint),
-            qPrintable(knownHosts.errorString()));
+                 qPrintable(knownHosts.errorString()));
     }
 
 private Q_SLOTS:
@@ -258,7 +259,7 @@ private Q_SLOTS:
         KnownHosts knownHosts(knownHostsPath());
         QVERIFY(knownHosts.load());
         QCOMPARE(knownHosts.lookup(QStringLiteral("127.0.0.1"), port(), m_server->tlsFingerprint()).status,
-            KnownHostsList::Status::Match);
+                 KnownHostsList::Status::Match);
         auto second = tlsClient();
         QSignalSpy secondPinned(second.get(), &ConsoleClient::serverIdentityPinned);
         QVERIFY2(connectAndWait(*second, QStringLiteral("127.0.0.1"), port()), qPrintable(second->errorString()));
@@ -408,7 +409,7 @@ private Q_SLOTS:
         QTRY_COMPARE(refused.count(), 1);
         QCOMPARE(refused.at(0).at(0).toULongLong(), quint64(0)); // never became a client
         QVERIFY2(refused.at(0).at(3).toString().contains(reason), qPrintable(refused.at(0).at(3).toString()));
-        QCOMPARE(connected.count(), 1); // the good client only
+        QCOMPARE(connected.count(), 1);               // the good client only
         QTRY_COMPARE(m_server->connectionCount(), 0); // the good client has gone
         QTRY_COMPARE(m_server->pendingConnectionCount(), 0);
         QVERIFY(m_server->isListening());

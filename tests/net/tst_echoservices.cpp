@@ -194,7 +194,7 @@ void TestEchoServices::tcpEchoesManyClientsAtOnce()
     for (int i = 0; i < Clients; ++i) {
         const QByteArray expected = pythonUpper(QByteArray(text(i) + "and goodbye #" + QByteArray::number(i)));
         QVERIFY2(spinUntil([&] { return clients[i]->received().size() >= expected.size(); }, 10s),
-            qPrintable(QStringLiteral("client %1 got %2").arg(i).arg(QString::fromUtf8(clients[i]->received()))));
+                 qPrintable(QStringLiteral("client %1 got %2").arg(i).arg(QString::fromUtf8(clients[i]->received()))));
         QCOMPARE(clients[i]->received(), expected);
     }
     // Ids are distinct.
@@ -301,15 +301,15 @@ void TestEchoServices::tcpClientGoneIsCleanedUp()
     EchoClient leaving(server.serverPort());
     EchoClient stayA(server.serverPort());
     EchoClient stayB(server.serverPort());
-    for (EchoClient *client : { &leaving, &stayA, &stayB })
+    for (EchoClient *client : {&leaving, &stayA, &stayB})
         QVERIFY(client->waitForConnected());
     QTRY_COMPARE(server.clientCount(), 3);
     const quint64 leavingId = idOfPeerPort(connected, leaving.socket().localPort());
     QVERIFY(leavingId != 0);
 
-    for (EchoClient *client : { &leaving, &stayA, &stayB })
+    for (EchoClient *client : {&leaving, &stayA, &stayB})
         client->write("before");
-    for (EchoClient *client : { &leaving, &stayA, &stayB })
+    for (EchoClient *client : {&leaving, &stayA, &stayB})
         QTRY_COMPARE(client->received(), QByteArray("BEFORE"));
 
     if (how.endsWith(QStringLiteral("-pending"))) {
@@ -338,11 +338,11 @@ void TestEchoServices::tcpClientGoneIsCleanedUp()
     QCOMPARE(server.clientCount(), 2);
 
     // The others go on as if nothing happened.
-    for (EchoClient *client : { &stayA, &stayB }) {
+    for (EchoClient *client : {&stayA, &stayB}) {
         client->clear();
         client->write("after");
     }
-    for (EchoClient *client : { &stayA, &stayB })
+    for (EchoClient *client : {&stayA, &stayB})
         QTRY_COMPARE(client->received(), QByteArray("AFTER"));
     QVERIFY(!stayA.isDisconnected());
     QVERIFY(!stayB.isDisconnected());
@@ -383,7 +383,8 @@ void TestEchoServices::tcpLargeInputWithSlowReader()
     const QByteArray input = Test::scrambledBytes(Total);
     client.setPaused(true);
     client.write(input);
-    QVERIFY2(spinUntil([&] { return maxUnsent > EchoTcpServer::MaxUnsentBytes; }, 20s),
+    QVERIFY2(
+        spinUntil([&] { return maxUnsent > EchoTcpServer::MaxUnsentBytes; }, 20s),
         qPrintable(QStringLiteral("unsent never exceeded the limit (max %1, read %2)").arg(maxUnsent).arg(bytesIn)));
     // A short wait to show that nothing more is read while the client reads nothing.
     const qint64 stalledAt = bytesIn;
@@ -397,13 +398,13 @@ void TestEchoServices::tcpLargeInputWithSlowReader()
     client.setPaused(false);
     reader.start(1);
     QVERIFY2(spinUntil([&] { return client.received().size() >= Total; }, 30s),
-        qPrintable(QStringLiteral("received %1 of %2").arg(client.received().size()).arg(Total)));
+             qPrintable(QStringLiteral("received %1 of %2").arg(client.received().size()).arg(Total)));
     reader.stop();
     QCOMPARE(client.received().size(), Total);
     QVERIFY(client.received() == pythonUpper(input)); // QCOMPARE would print 8 MiB
     QCOMPARE(bytesIn, Total);
     QVERIFY2(maxUnsent <= EchoTcpServer::MaxUnsentBytes + EchoTcpServer::SocketReadBufferSize,
-        qPrintable(QString::number(maxUnsent)));
+             qPrintable(QString::number(maxUnsent)));
 }
 
 void TestEchoServices::tcpDisconnectClient()
@@ -702,7 +703,7 @@ void TestEchoServices::udpServesOnAfterBurst()
     for (int i = 0; i < 3; ++i) {
         QVERIFY(peer.send("later", service.localPort()));
         QVERIFY2(spinUntil([&] { return peer.received().size() == Burst + i + 1; }, 5s),
-            qPrintable(QStringLiteral("datagram %1 after the burst was not answered").arg(i)));
+                 qPrintable(QStringLiteral("datagram %1 after the burst was not answered").arg(i)));
         QCOMPARE(peer.received().last().data(), QByteArray("LATER"));
     }
 }
@@ -721,9 +722,10 @@ void TestEchoServices::udpTrafficObserved()
     QCOMPARE(connected.count(), 1);
     const quint64 id = connected.at(0).at(0).value<ClientInfo>().id;
     QCOMPARE(traffic.count(), 4);
-    const QList<std::pair<TrafficDirection, QByteArray>> expected { { TrafficDirection::In, "one" },
-        { TrafficDirection::Out, "ONE" }, { TrafficDirection::In, QByteArray() },
-        { TrafficDirection::Out, QByteArray() } };
+    const QList<std::pair<TrafficDirection, QByteArray>> expected{{TrafficDirection::In, "one"},
+                                                                  {TrafficDirection::Out, "ONE"},
+                                                                  {TrafficDirection::In, QByteArray()},
+                                                                  {TrafficDirection::Out, QByteArray()}};
     for (int i = 0; i < expected.size(); ++i) {
         QCOMPARE(traffic.at(i).at(0).toULongLong(), id);
         QCOMPARE(traffic.at(i).at(1).value<TrafficDirection>(), expected.at(i).first);

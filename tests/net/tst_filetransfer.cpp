@@ -4,9 +4,9 @@
 // flipped byte, a cut connection resumed, every refused path, overwriting,
 // cancel, and transfers sharing one connection with a command.
 #include "net/console/consoleclient.h"
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h"
 #include "net/transfer/filetransfer.h"
+#include "net/wire/consoleprotocol.h"
 #include "nettesthelpers.h"
 
 #include <QCryptographicHash>
@@ -211,7 +211,8 @@ private Q_SLOTS:
         QTRY_COMPARE(serverEnded.count(), 1);
         QCOMPARE(serverEnded.at(0).at(2).toBool(), true);
 
-        const quint64 down = client->download(QStringLiteral("sub/uploaded.bin"), local() + QStringLiteral("/back.bin"));
+        const quint64 down
+            = client->download(QStringLiteral("sub/uploaded.bin"), local() + QStringLiteral("/back.bin"));
         QVERIFY(log.wait(down));
         QVERIFY2(log.finished.contains(down), qPrintable(log.failure(down)));
         QCOMPARE(log.finished.at(down), md5);
@@ -285,8 +286,9 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(directory + QStringLiteral("/copy.bin")));
         QCOMPARE(partialFiles(directory), QStringList());
         // The connection goes on: the same transfer without the fault works.
-        const quint64 again = upload ? client->upload(local() + QStringLiteral("/file.bin"), QStringLiteral("copy.bin"))
-                                     : client->download(QStringLiteral("file.bin"), local() + QStringLiteral("/copy.bin"));
+        const quint64 again = upload
+            ? client->upload(local() + QStringLiteral("/file.bin"), QStringLiteral("copy.bin"))
+            : client->download(QStringLiteral("file.bin"), local() + QStringLiteral("/copy.bin"));
         QVERIFY(log.wait(again));
         QVERIFY2(log.finished.contains(again), qPrintable(log.failure(again)));
         QCOMPARE(readFile(directory + QStringLiteral("/copy.bin")), content);
@@ -306,8 +308,10 @@ private Q_SLOTS:
         QFETCH(bool, upload);
         constexpr qint64 Size = 48 * MiB;
         const QByteArray content = randomBytes(Size);
-        const QString sourcePath = upload ? local() + QStringLiteral("/big.bin") : remote() + QStringLiteral("/big.bin");
-        const QString targetPath = upload ? remote() + QStringLiteral("/big.bin") : local() + QStringLiteral("/big.bin");
+        const QString sourcePath
+            = upload ? local() + QStringLiteral("/big.bin") : remote() + QStringLiteral("/big.bin");
+        const QString targetPath
+            = upload ? remote() + QStringLiteral("/big.bin") : local() + QStringLiteral("/big.bin");
         QVERIFY(writeFile(sourcePath, content));
         const QByteArray md5 = QCryptographicHash::hash(content, QCryptographicHash::Md5).toHex();
 
@@ -396,35 +400,34 @@ private Q_SLOTS:
         for (bool upload : {true, false}) {
             const char *way = upload ? "upload" : "download";
             const QString name = upload ? QStringLiteral("new.txt") : QStringLiteral("secret");
-            QTest::addRow("%s: absolute", way) << upload << QStringLiteral("%O/") + name << false << refused
-                                               << QStringLiteral("absolute");
+            QTest::addRow("%s: absolute", way)
+                << upload << QStringLiteral("%O/") + name << false << refused << QStringLiteral("absolute");
             QTest::addRow("%s: dot dot", way) << upload << QStringLiteral("../outside/") + name << false << refused
                                               << QStringLiteral("out of the session");
-            QTest::addRow("%s: dot dot in the middle", way)
-                << upload << QStringLiteral("sub/../../outside/") + name << false << refused
-                << QStringLiteral("out of the session");
+            QTest::addRow("%s: dot dot in the middle", way) << upload << QStringLiteral("sub/../../outside/") + name
+                                                            << false << refused << QStringLiteral("out of the session");
             QTest::addRow("%s: through a linked directory", way)
                 << upload << QStringLiteral("linkdir/") + name << false << refused << QStringLiteral("symbolic link");
-            QTest::addRow("%s: the session directory itself", way) << upload << QStringLiteral(".") << false << refused
-                                                                   << QStringLiteral("out of the session");
+            QTest::addRow("%s: the session directory itself", way)
+                << upload << QStringLiteral(".") << false << refused << QStringLiteral("out of the session");
             QTest::addRow("%s: empty", way) << upload << QString() << false << refused << QStringLiteral("1 to");
         }
         QTest::newRow("download: a link to a file outside")
             << false << QStringLiteral("linkfile") << false << refused << QStringLiteral("symbolic link");
         QTest::newRow("upload: onto a link to a file outside")
             << true << QStringLiteral("linkfile") << false << refused << QStringLiteral("symbolic link");
-        QTest::newRow("download: missing") << false << QStringLiteral("nope") << false << refused
-                                           << QStringLiteral("does not exist");
-        QTest::newRow("download: a directory") << false << QStringLiteral("sub") << false << refused
-                                               << QStringLiteral("not a regular file");
-        QTest::newRow("download: a device") << false << QStringLiteral("/dev/null") << true << refused
-                                            << QStringLiteral("not a regular file");
-        QTest::newRow("upload: onto a directory") << true << QStringLiteral("sub") << false << refused
-                                                  << QStringLiteral("is a directory");
-        QTest::newRow("upload: into a missing directory") << true << QStringLiteral("nowhere/new.txt") << false
-                                                          << refused << QStringLiteral("does not exist");
-        QTest::newRow("upload: onto an existing file") << true << QStringLiteral("sub/inner") << false << exists
-                                                       << QStringLiteral("not replaced");
+        QTest::newRow("download: missing")
+            << false << QStringLiteral("nope") << false << refused << QStringLiteral("does not exist");
+        QTest::newRow("download: a directory")
+            << false << QStringLiteral("sub") << false << refused << QStringLiteral("not a regular file");
+        QTest::newRow("download: a device")
+            << false << QStringLiteral("/dev/null") << true << refused << QStringLiteral("not a regular file");
+        QTest::newRow("upload: onto a directory")
+            << true << QStringLiteral("sub") << false << refused << QStringLiteral("is a directory");
+        QTest::newRow("upload: into a missing directory")
+            << true << QStringLiteral("nowhere/new.txt") << false << refused << QStringLiteral("does not exist");
+        QTest::newRow("upload: onto an existing file")
+            << true << QStringLiteral("sub/inner") << false << exists << QStringLiteral("not replaced");
     }
 
     void refusedPaths()
@@ -537,8 +540,9 @@ private Q_SLOTS:
         auto client = connectedClient();
         QVERIFY(client);
         TransferLog log(*client);
-        const quint64 id = upload ? client->upload(local() + QStringLiteral("/f.txt"), QStringLiteral("f.txt"), overwrite)
-                                  : client->download(QStringLiteral("f.txt"), local() + QStringLiteral("/f.txt"), overwrite);
+        const quint64 id = upload
+            ? client->upload(local() + QStringLiteral("/f.txt"), QStringLiteral("f.txt"), overwrite)
+            : client->download(QStringLiteral("f.txt"), local() + QStringLiteral("/f.txt"), overwrite);
         QVERIFY(log.wait(id));
         const QString target = upload ? remote() + QStringLiteral("/f.txt") : local() + QStringLiteral("/f.txt");
         if (overwrite) {
@@ -649,7 +653,8 @@ private Q_SLOTS:
         QVERIFY(QFile::exists(partial));
         QVERIFY(!QFile::exists(remote() + QStringLiteral("/s.bin")));
         bool open = false;
-        const QFileInfoList descriptors = QDir(QStringLiteral("/proc/self/fd")).entryInfoList(QDir::System | QDir::Files);
+        const QFileInfoList descriptors
+            = QDir(QStringLiteral("/proc/self/fd")).entryInfoList(QDir::System | QDir::Files);
         for (const QFileInfo &descriptor : descriptors)
             open = open || descriptor.symLinkTarget() == partial;
         QVERIFY(!open);
@@ -721,7 +726,8 @@ private Q_SLOTS:
         QVERIFY(log.wait(missing));
         QCOMPARE(log.failed.at(missing).first, TransferError::LocalFile);
         QVERIFY(writeFile(remote() + QStringLiteral("/r.txt"), "r\n"));
-        const quint64 intoNowhere = client->download(QStringLiteral("r.txt"), local() + QStringLiteral("/no/dir/r.txt"));
+        const quint64 intoNowhere
+            = client->download(QStringLiteral("r.txt"), local() + QStringLiteral("/no/dir/r.txt"));
         QVERIFY(log.wait(intoNowhere));
         QCOMPARE(log.failed.at(intoNowhere).first, TransferError::LocalFile);
         const quint64 ontoDirectory = client->download(QStringLiteral("r.txt"), local());

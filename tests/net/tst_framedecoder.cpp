@@ -48,7 +48,7 @@ Decoded decodePieces(const QList<QByteArrayView> &pieces, qint64 maxPayload = Fr
 
 Decoded decode(QByteArrayView bytes, qint64 maxPayload = FrameLimits::DefaultMaxPayloadSize)
 {
-    return decodePieces({ bytes }, maxPayload);
+    return decodePieces({bytes}, maxPayload);
 }
 
 QByteArray compactJson(const QJsonObject &object)
@@ -82,19 +82,19 @@ struct Stream
 Stream mixedStream()
 {
     const QList<std::pair<QJsonObject, QByteArray>> parts = {
-        { { { QStringLiteral("type"), QStringLiteral("ping") } }, QByteArray() },
-        { { { QStringLiteral("type"), QStringLiteral("output") }, { QStringLiteral("id"), 1 } }, allByteValues() },
-        { { { QStringLiteral("message"), QStringLiteral("你好, wörld ✓") } }, QByteArray(300, '\0') },
-        { { { QStringLiteral("type"), QStringLiteral("exit") }, { QStringLiteral("exit_code"), QJsonValue() } },
-            QByteArrayLiteral("tail") },
-        { {}, QByteArray() },
+        {{{QStringLiteral("type"), QStringLiteral("ping")}}, QByteArray()},
+        {{{QStringLiteral("type"), QStringLiteral("output")}, {QStringLiteral("id"), 1}}, allByteValues()},
+        {{{QStringLiteral("message"), QStringLiteral("你好, wörld ✓")}}, QByteArray(300, '\0')},
+        {{{QStringLiteral("type"), QStringLiteral("exit")}, {QStringLiteral("exit_code"), QJsonValue()}},
+         QByteArrayLiteral("tail")},
+        {{}, QByteArray()},
     };
     Stream stream;
     for (const auto &[header, payload] : parts) {
         stream.bytes += encodeFrame(header, payload);
         QJsonObject expected = header;
         expected.insert(QStringLiteral("total_size"), qint64(payload.size()));
-        stream.frames.append({ expected, payload });
+        stream.frames.append({expected, payload});
     }
     return stream;
 }
@@ -123,14 +123,14 @@ private Q_SLOTS:
         QByteArray expected(4, '\0');
         qToLittleEndian<qint32>(qint32(json.size()), expected.data());
         expected += json + "abc";
-        QCOMPARE(encodeFrame({ { QStringLiteral("type"), QStringLiteral("output") } }, "abc"), expected);
+        QCOMPARE(encodeFrame({{QStringLiteral("type"), QStringLiteral("output")}}, "abc"), expected);
         QCOMPARE(expected.at(0), char(json.size()));
         QCOMPARE(expected.at(3), '\0');
     }
 
     void encodeOverwritesTotalSize()
     {
-        const Decoded decoded = decode(encodeFrame({ { QStringLiteral("total_size"), 99 } }, "abc"));
+        const Decoded decoded = decode(encodeFrame({{QStringLiteral("total_size"), 99}}, "abc"));
         QCOMPARE(decoded.frames.size(), 1);
         QCOMPARE(jsonInteger(decoded.frames.at(0).header, QLatin1StringView("total_size")), std::optional<qint64>(3));
     }
@@ -140,26 +140,25 @@ private Q_SLOTS:
         QTest::addColumn<QJsonObject>("header");
         QTest::addColumn<QByteArray>("payload");
 
-        QTest::newRow("empty payload") << QJsonObject { { QStringLiteral("type"), QStringLiteral("ping") } }
-                                       << QByteArray();
+        QTest::newRow("empty payload") << QJsonObject{{QStringLiteral("type"), QStringLiteral("ping")}} << QByteArray();
         QTest::newRow("no other keys") << QJsonObject() << QByteArray();
-        QTest::newRow("small") << QJsonObject { { QStringLiteral("type"), QStringLiteral("output") },
-            { QStringLiteral("id"), 7 }, { QStringLiteral("stream"), QStringLiteral("stdout") } }
+        QTest::newRow("small") << QJsonObject{{QStringLiteral("type"), QStringLiteral("output")},
+                                              {QStringLiteral("id"), 7},
+                                              {QStringLiteral("stream"), QStringLiteral("stdout")}}
                                << QByteArrayLiteral("hello\n");
-        QTest::newRow("binary with NULs") << QJsonObject { { QStringLiteral("id"), QStringLiteral("b") } }
+        QTest::newRow("binary with NULs") << QJsonObject{{QStringLiteral("id"), QStringLiteral("b")}}
                                           << QByteArray("\0\0x\0\xff\0", 6) + allByteValues();
-        QTest::newRow("1 MiB") << QJsonObject { { QStringLiteral("type"), QStringLiteral("output") } }
+        QTest::newRow("1 MiB") << QJsonObject{{QStringLiteral("type"), QStringLiteral("output")}}
                                << pattern(1024 * 1024);
         QTest::newRow("unicode header values")
-            << QJsonObject { { QStringLiteral("message"), QStringLiteral("你好，世界 — grüße ✓ 🚀") },
-                   { QStringLiteral("clé"), QStringLiteral("värde") },
-                   { QStringLiteral("filename"), QStringLiteral("报告.txt") } }
+            << QJsonObject{{QStringLiteral("message"), QStringLiteral("你好，世界 — grüße ✓ 🚀")},
+                           {QStringLiteral("clé"), QStringLiteral("värde")},
+                           {QStringLiteral("filename"), QStringLiteral("报告.txt")}}
             << QByteArray("\xe4\xbd\xa0\xe5\xa5\xbd");
-        QTest::newRow("nested and null values") << QJsonObject { { QStringLiteral("filename"), QJsonValue() },
-            { QStringLiteral("list"),
-                QJsonArray { 1, QStringLiteral("two"), QJsonObject { { QStringLiteral("x"), true } } } },
-            { QStringLiteral("exit_code"), -1 } }
-                                                << QByteArrayLiteral("x");
+        QTest::newRow("nested and null values") << QJsonObject{
+            {QStringLiteral("filename"), QJsonValue()},
+            {QStringLiteral("list"), QJsonArray{1, QStringLiteral("two"), QJsonObject{{QStringLiteral("x"), true}}}},
+            {QStringLiteral("exit_code"), -1}} << QByteArrayLiteral("x");
     }
 
     void roundTrip()
@@ -177,12 +176,12 @@ private Q_SLOTS:
         QCOMPARE(whole.status, Status::NeedMore);
         QVERIFY2(whole.error.isEmpty(), qPrintable(whole.error));
         QCOMPARE(whole.buffered, 0);
-        compareFrames(whole.frames, { { expectedHeader, payload } });
+        compareFrames(whole.frames, {{expectedHeader, payload}});
 
         // Header and payload arriving separately (the large-payload path).
         const Decoded split = decodePieces(
-            { QByteArrayView(bytes).first(4 + headerLength), QByteArrayView(bytes).sliced(4 + headerLength) });
-        compareFrames(split.frames, { { expectedHeader, payload } });
+            {QByteArrayView(bytes).first(4 + headerLength), QByteArrayView(bytes).sliced(4 + headerLength)});
+        compareFrames(split.frames, {{expectedHeader, payload}});
     }
 
     void everySplitPointGivesTheSameFrames()
@@ -190,7 +189,7 @@ private Q_SLOTS:
         const Stream stream = mixedStream();
         const QByteArrayView bytes(stream.bytes);
         for (qsizetype cut = 0; cut <= bytes.size(); ++cut) {
-            const Decoded decoded = decodePieces({ bytes.first(cut), bytes.sliced(cut) });
+            const Decoded decoded = decodePieces({bytes.first(cut), bytes.sliced(cut)});
             compareFrames(decoded.frames, stream.frames);
             if (QTest::currentTestFailed())
                 QFAIL(qPrintable(QStringLiteral("split at byte %1 of %2").arg(cut).arg(bytes.size())));
@@ -203,11 +202,11 @@ private Q_SLOTS:
     {
         // Three pieces: cuts inside the prefix, header and payload all at once.
         const QByteArray bytes
-            = encodeFrame({ { QStringLiteral("id"), QStringLiteral("x") } }, "payload") + encodeFrame({}, "z");
+            = encodeFrame({{QStringLiteral("id"), QStringLiteral("x")}}, "payload") + encodeFrame({}, "z");
         const QByteArrayView view(bytes);
         for (qsizetype a = 0; a <= view.size(); ++a) {
             for (qsizetype b = a; b <= view.size(); ++b) {
-                const Decoded decoded = decodePieces({ view.first(a), view.sliced(a, b - a), view.sliced(b) });
+                const Decoded decoded = decodePieces({view.first(a), view.sliced(a, b - a), view.sliced(b)});
                 QCOMPARE(decoded.frames.size(), 2);
                 QCOMPARE(decoded.frames.at(0).payload, QByteArrayLiteral("payload"));
                 QCOMPARE(decoded.frames.at(1).payload, QByteArrayLiteral("z"));
@@ -233,7 +232,7 @@ private Q_SLOTS:
         QList<QByteArray> payloads;
         for (int i = 0; i < 6; ++i) {
             payloads.append(pattern(300 * 1024 + i * 4099));
-            bytes += encodeFrame({ { QStringLiteral("n"), i } }, payloads.last());
+            bytes += encodeFrame({{QStringLiteral("n"), i}}, payloads.last());
         }
         QRandomGenerator random(20240601);
         for (int round = 0; round < 20; ++round) {
@@ -257,7 +256,7 @@ private Q_SLOTS:
         constexpr int Count = 20000;
         QByteArray bytes;
         for (int i = 0; i < Count; ++i)
-            bytes += encodeFrame({ { QStringLiteral("n"), i } }, QByteArray::number(i));
+            bytes += encodeFrame({{QStringLiteral("n"), i}}, QByteArray::number(i));
         FrameDecoder decoder;
         QCOMPARE(decoder.feed(bytes), Status::FrameReady);
         int n = 0;
@@ -339,7 +338,8 @@ private Q_SLOTS:
         QTest::newRow("NaN literal") << header(R"({"total_size":NaN})") << cap << QStringLiteral("JSON");
         // Not an object.
         QTest::newRow("array") << header(R"([{"total_size":0}])") << cap << QStringLiteral("object");
-        QTest::newRow("top-level string") << header(R"("total_size")") << cap << QStringLiteral("must be a JSON object");
+        QTest::newRow("top-level string")
+            << header(R"("total_size")") << cap << QStringLiteral("must be a JSON object");
         QTest::newRow("top-level number") << header("0") << cap << QStringLiteral("must be a JSON object");
         QTest::newRow("top-level null") << header("null") << cap << QStringLiteral("must be a JSON object");
         QTest::newRow("two scalars") << header("1,2") << cap << QStringLiteral("not valid JSON");
@@ -533,8 +533,8 @@ private Q_SLOTS:
         QTest::newRow("bool") << QJsonValue(true) << false << qint64(0);
         QTest::newRow("null") << QJsonValue() << false << qint64(0);
         QTest::newRow("undefined") << QJsonValue(QJsonValue::Undefined) << false << qint64(0);
-        QTest::newRow("array") << QJsonValue(QJsonArray { 1 }) << false << qint64(0);
-        QTest::newRow("object") << QJsonValue(QJsonObject { { QStringLiteral("v"), 1 } }) << false << qint64(0);
+        QTest::newRow("array") << QJsonValue(QJsonArray{1}) << false << qint64(0);
+        QTest::newRow("object") << QJsonValue(QJsonObject{{QStringLiteral("v"), 1}}) << false << qint64(0);
     }
 
     void jsonIntegerEdgeCases()

@@ -11,27 +11,27 @@
 // The console under test has a password and serves no classic clients, so
 // every byte a stranger sends ends in a refusal the protocol can state: the
 // classic refusal reply, or an error frame.
+#include "net/auth/consoleauth.h"
+#include "net/auth/passwordhash.h"
 #include "net/chat/chatendpoint.h"
 #include "net/chat/chatenvelope.h"
-#include "net/auth/consoleauth.h"
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h"
 #include "net/services/echoservices.h"
+#include "net/services/udpcommandservice.h"
+#include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
 #include "nettesthelpers.h"
-#include "net/auth/passwordhash.h"
 #include "servicetesthelpers.h"
-#include "net/services/udpcommandservice.h"
 
 #include <QCborMap>
 #include <QCborStreamWriter>
 #include <QCryptographicHash>
 #include <QDir>
-#include <QTemporaryDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QNetworkDatagram>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUdpSocket>
@@ -92,8 +92,8 @@ const PasswordHash &testHash()
 
 QByteArray helloFrame()
 {
-    return encodeFrame({{Key::Type, Type::Hello}, {Key::Version, ProtocolVersion},
-                        {Key::Software, QStringLiteral("hostile-test")}});
+    return encodeFrame(
+        {{Key::Type, Type::Hello}, {Key::Version, ProtocolVersion}, {Key::Software, QStringLiteral("hostile-test")}});
 }
 
 QString errorCode(const std::optional<Frame> &frame)
@@ -272,7 +272,8 @@ QByteArray duplicateKeyMessage(const QString &firstType, const QString &secondTy
 // {"type": <head><8-byte length>} with no content: a huge declared length.
 QByteArray hugeLengthCbor(quint8 head)
 {
-    QByteArray cbor = QByteArray::fromHex("a1647479706"  "5"); // map(1), text(4) "type"
+    QByteArray cbor = QByteArray::fromHex("a1647479706"
+                                          "5"); // map(1), text(4) "type"
     cbor.append(char(head));
     cbor.append(QByteArray::fromHex("7fffffffffffffff"));
     cbor.append("abc");
@@ -405,83 +406,82 @@ private Q_SLOTS:
         for (qsizetype cut : {qsizetype(5), qsizetype(6), hello.size() / 2, hello.size() - 1})
             QTest::addRow("hello cut at %d, then silence", int(cut))
                 << hello.first(cut) << ConsoleMode::Hold << false << QString(ErrorCode::Protocol) << noHello;
-        QTest::newRow("connect, then silence") << QByteArray() << ConsoleMode::Hold << false
-                                               << Expect::SilentRefusal
+        QTest::newRow("connect, then silence") << QByteArray() << ConsoleMode::Hold << false << Expect::SilentRefusal
                                                << QStringLiteral("The login did not finish within");
 
         // Lengths outside 1..65536 are no frame at all: the peer is classic.
-        QTest::newRow("header length 2^31-1") << rawFrame(0x7fffffff, "{") << ConsoleMode::Hold << false
-                                              << Expect::ClassicRefusal << QString();
-        QTest::newRow("header length 0") << rawFrame(0, "{}") << ConsoleMode::Hold << false
-                                         << Expect::ClassicRefusal << QString();
-        QTest::newRow("header length 0xFFFFFFFF") << rawFrame(qint32(-1), "{}") << ConsoleMode::Hold << false
-                                                  << Expect::ClassicRefusal << QString();
-        QTest::newRow("header length 1 MiB, then silence") << rawFrame(1024 * 1024, "{") << ConsoleMode::Hold << false
-                                                           << Expect::ClassicRefusal << QString();
-        QTest::newRow("100,000 [ before the login") << rawFrame(QByteArray(100000, '[')) << ConsoleMode::Hold << false
-                                                    << Expect::ClassicRefusal << QString();
+        QTest::newRow("header length 2^31-1")
+            << rawFrame(0x7fffffff, "{") << ConsoleMode::Hold << false << Expect::ClassicRefusal << QString();
+        QTest::newRow("header length 0") << rawFrame(0, "{}") << ConsoleMode::Hold << false << Expect::ClassicRefusal
+                                         << QString();
+        QTest::newRow("header length 0xFFFFFFFF")
+            << rawFrame(qint32(-1), "{}") << ConsoleMode::Hold << false << Expect::ClassicRefusal << QString();
+        QTest::newRow("header length 1 MiB, then silence")
+            << rawFrame(1024 * 1024, "{") << ConsoleMode::Hold << false << Expect::ClassicRefusal << QString();
+        QTest::newRow("100,000 [ before the login")
+            << rawFrame(QByteArray(100000, '[')) << ConsoleMode::Hold << false << Expect::ClassicRefusal << QString();
         QTest::newRow("binary junk") << Test::scrambledBytes(64 * 1024) << ConsoleMode::Hold << false
                                      << Expect::ClassicRefusal << QString();
         // Framed, then the claim is not kept.
         QTest::newRow("header length 4096 claimed, then silence")
             << rawFrame(Limits::PreAuthMaxHeaderSize, "{\"type\":") << ConsoleMode::Hold << false
             << QString(ErrorCode::Protocol) << noHello;
-        QTest::newRow("header length 4097 before the login") << rawFrame(Limits::PreAuthMaxHeaderSize + 1, "{")
-                                                             << ConsoleMode::Hold << false
-                                                             << QString(ErrorCode::Protocol) << limit;
-        QTest::newRow("header length 65537 after the login") << rawFrame(65537, "{") << ConsoleMode::Hold << true
-                                                             << QString(ErrorCode::Protocol) << limit;
-        QTest::newRow("100,000 [ after the login") << rawFrame(QByteArray(100000, '[')) << ConsoleMode::Hold << true
-                                                   << QString(ErrorCode::Protocol) << limit;
+        QTest::newRow("header length 4097 before the login")
+            << rawFrame(Limits::PreAuthMaxHeaderSize + 1, "{") << ConsoleMode::Hold << false
+            << QString(ErrorCode::Protocol) << limit;
+        QTest::newRow("header length 65537 after the login")
+            << rawFrame(65537, "{") << ConsoleMode::Hold << true << QString(ErrorCode::Protocol) << limit;
+        QTest::newRow("100,000 [ after the login")
+            << rawFrame(QByteArray(100000, '[')) << ConsoleMode::Hold << true << QString(ErrorCode::Protocol) << limit;
         // Nesting within the size limits: the JSON parser must refuse it, not recurse.
-        QTest::newRow("4,000 nested [ in a hello") << rawFrame(QByteArray("{\"a\":" + QByteArray(4000, '[')))
-                                                   << ConsoleMode::Hold << false << QString(ErrorCode::Protocol)
-                                                   << QStringLiteral("JSON");
-        QTest::newRow("65,000 nested [ after the login") << rawFrame(QByteArray("{\"a\":" + QByteArray(65000, '[')))
-                                                         << ConsoleMode::Hold << true << QString(ErrorCode::Protocol)
-                                                         << QStringLiteral("JSON");
+        QTest::newRow("4,000 nested [ in a hello")
+            << rawFrame(QByteArray("{\"a\":" + QByteArray(4000, '['))) << ConsoleMode::Hold << false
+            << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
+        QTest::newRow("65,000 nested [ after the login")
+            << rawFrame(QByteArray("{\"a\":" + QByteArray(65000, '['))) << ConsoleMode::Hold << true
+            << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
         QTest::newRow("20,000 nested [] closed, after the login")
-            << rawFrame(QByteArray("{\"a\":" + QByteArray(20000, '[') + QByteArray(20000, ']') + "}")) << ConsoleMode::Hold
-            << true << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
+            << rawFrame(QByteArray("{\"a\":" + QByteArray(20000, '[') + QByteArray(20000, ']') + "}"))
+            << ConsoleMode::Hold << true << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
         // Duplicate keys: Qt's JSON parser keeps the last value, so this
         // message is an exec before the hello.
-        QTest::newRow("duplicate type, exec last") << rawFrame(R"({"type":"hello","version":1,"type":"exec","total_size":0})")
-                                                   << ConsoleMode::Hold << false << QString(ErrorCode::Protocol)
-                                                   << QStringLiteral("hello");
+        QTest::newRow("duplicate type, exec last")
+            << rawFrame(R"({"type":"hello","version":1,"type":"exec","total_size":0})") << ConsoleMode::Hold << false
+            << QString(ErrorCode::Protocol) << QStringLiteral("hello");
         // Non-objects: before the login a header must start with "{" to be
         // framed at all; after it, the decoder says what is wrong.
-        QTest::newRow("header [1] before the login") << rawFrame("[1]") << ConsoleMode::Hold << false
-                                                     << Expect::ClassicRefusal << QString();
-        QTest::newRow("header [1] after the login") << rawFrame("[1]") << ConsoleMode::Hold << true
-                                                    << QString(ErrorCode::Protocol) << QStringLiteral("object");
-        QTest::newRow("header 7 after the login") << rawFrame("7") << ConsoleMode::Hold << true
-                                                  << QString(ErrorCode::Protocol) << QStringLiteral("object");
+        QTest::newRow("header [1] before the login")
+            << rawFrame("[1]") << ConsoleMode::Hold << false << Expect::ClassicRefusal << QString();
+        QTest::newRow("header [1] after the login")
+            << rawFrame("[1]") << ConsoleMode::Hold << true << QString(ErrorCode::Protocol) << QStringLiteral("object");
+        QTest::newRow("header 7 after the login")
+            << rawFrame("7") << ConsoleMode::Hold << true << QString(ErrorCode::Protocol) << QStringLiteral("object");
         // Qt 6.4's JSON parser refuses a bare scalar as invalid JSON.
-        QTest::newRow("header \"x\" after the login") << rawFrame("\"x\"") << ConsoleMode::Hold << true
-                                                      << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
-        QTest::newRow("header null after the login") << rawFrame("null") << ConsoleMode::Hold << true
-                                                     << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
+        QTest::newRow("header \"x\" after the login")
+            << rawFrame("\"x\"") << ConsoleMode::Hold << true << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
+        QTest::newRow("header null after the login")
+            << rawFrame("null") << ConsoleMode::Hold << true << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
         QTest::newRow("invalid UTF-8 in the hello")
             << rawFrame("{\"type\":\"hello\",\"version\":1,\"software\":\"\xff\xfe\xc0\x80\",\"total_size\":0}")
             << ConsoleMode::Hold << false << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
         QTest::newRow("invalid UTF-8 in the type")
             << rawFrame("{\"type\":\"hel\xedlo\",\"version\":1,\"total_size\":0}") << ConsoleMode::Hold << false
             << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
-        QTest::newRow("total_size 2^53+1") << rawFrame(R"({"type":"hello","version":1,"total_size":9007199254740993})")
-                                           << ConsoleMode::Hold << false << QString(ErrorCode::Protocol)
-                                           << QStringLiteral("total_size");
-        QTest::newRow("total_size 1e300") << rawFrame(R"({"type":"hello","version":1,"total_size":1e300})")
-                                          << ConsoleMode::Hold << false << QString(ErrorCode::Protocol)
-                                          << QStringLiteral("total_size");
+        QTest::newRow("total_size 2^53+1")
+            << rawFrame(R"({"type":"hello","version":1,"total_size":9007199254740993})") << ConsoleMode::Hold << false
+            << QString(ErrorCode::Protocol) << QStringLiteral("total_size");
+        QTest::newRow("total_size 1e300")
+            << rawFrame(R"({"type":"hello","version":1,"total_size":1e300})") << ConsoleMode::Hold << false
+            << QString(ErrorCode::Protocol) << QStringLiteral("total_size");
         QTest::newRow("total_size -1") << rawFrame(R"({"type":"hello","version":1,"total_size":-1})")
                                        << ConsoleMode::Hold << false << QString(ErrorCode::Protocol)
                                        << QStringLiteral("total_size");
         QTest::newRow("total_size 2^40 after the login")
             << rawFrame(R"({"type":"exec","id":1,"command":"true","total_size":1099511627776})") << ConsoleMode::Hold
             << true << QString(ErrorCode::Protocol) << limit;
-        QTest::newRow("binary junk after the login") << QByteArray("\x10\x00\x00\x00\xff\xfe", 6) + Test::scrambledBytes(4096)
-                                                     << ConsoleMode::Hold << true << QString(ErrorCode::Protocol)
-                                                     << QStringLiteral("JSON");
+        QTest::newRow("binary junk after the login")
+            << QByteArray("\x10\x00\x00\x00\xff\xfe", 6) + Test::scrambledBytes(4096) << ConsoleMode::Hold << true
+            << QString(ErrorCode::Protocol) << QStringLiteral("JSON");
         // Slowloris: a valid hello, one byte every DripInterval, takes
         // several grace times; the grace time ends it.
         QTest::newRow("slow-drip hello") << hello << ConsoleMode::Drip << false << QString(ErrorCode::Protocol)
@@ -584,11 +584,12 @@ private Q_SLOTS:
 
         // The header verbatim, with the total_size every frame needs put first.
         const auto frame = [](const QByteArray &json, const QByteArray &payload = {}) {
-            return rawFrame(QByteArray("{\"total_size\":" + QByteArray::number(payload.size()) + ',' + json.mid(1)), payload);
+            return rawFrame(QByteArray("{\"total_size\":" + QByteArray::number(payload.size()) + ',' + json.mid(1)),
+                            payload);
         };
         const QByteArray abcMd5 = QCryptographicHash::hash("abc", QCryptographicHash::Md5).toHex();
-        const QByteArray upload3 = frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":3,"md5":")" + abcMd5
-                                         + R"("})");
+        const QByteArray upload3
+            = frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":3,"md5":")" + abcMd5 + R"("})");
         const QString badRequest = QString(ErrorCode::BadRequest);
         const QString badData = QString(ErrorCode::BadData);
 
@@ -607,9 +608,9 @@ private Q_SLOTS:
         QTest::newRow("upload of size \"3\"")
             << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":"3","md5":")" + abcMd5 + R"("})")
             << badRequest << QStringLiteral("file_size");
-        QTest::newRow("md5 of 31 digits")
-            << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":3,"md5":")" + abcMd5.first(31) + R"("})")
-            << badRequest << QStringLiteral("md5");
+        QTest::newRow("md5 of 31 digits") << frame(
+            R"({"type":"upload","transfer":1,"filename":"f","file_size":3,"md5":")" + abcMd5.first(31) + R"("})")
+                                          << badRequest << QStringLiteral("md5");
         QTest::newRow("md5 not hex") << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":3,"md5":")"
                                               + QByteArray(32, 'z') + R"("})")
                                      << badRequest << QStringLiteral("md5");
@@ -619,29 +620,30 @@ private Q_SLOTS:
             << frame(R"({"type":"upload","transfer":1,"filename":5,"file_size":3,"md5":")" + abcMd5 + R"("})")
             << badRequest << QStringLiteral("filename");
         QTest::newRow("filename of 5000 bytes")
-            << frame(R"({"type":"upload","transfer":1,"filename":")" + QByteArray(5000, 'a') + R"(","file_size":3,"md5":")"
-                     + abcMd5 + R"("})")
+            << frame(R"({"type":"upload","transfer":1,"filename":")" + QByteArray(5000, 'a')
+                     + R"(","file_size":3,"md5":")" + abcMd5 + R"("})")
             << badRequest << QStringLiteral("4096");
-        QTest::newRow("no transfer id")
-            << frame(R"({"type":"upload","filename":"f","file_size":3,"md5":")" + abcMd5 + R"("})") << badRequest
-            << QStringLiteral("transfer");
+        QTest::newRow("no transfer id") << frame(R"({"type":"upload","filename":"f","file_size":3,"md5":")" + abcMd5
+                                                 + R"("})")
+                                        << badRequest << QStringLiteral("transfer");
         QTest::newRow("transfer id of 200 characters")
             << frame(R"({"type":"download","transfer":")" + QByteArray(200, 'x') + R"(","filename":"existing.txt"})")
             << badRequest << QStringLiteral("transfer");
-        QTest::newRow("more bytes than announced") << upload3 + frame(R"({"type":"data","transfer":1,"offset":0})", "abcd")
-                                                   << badData << QStringLiteral("More bytes");
+        QTest::newRow("more bytes than announced")
+            << upload3 + frame(R"({"type":"data","transfer":1,"offset":0})", "abcd") << badData
+            << QStringLiteral("More bytes");
         QTest::newRow("data out of order")
             << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":6,"md5":")" + abcMd5 + R"("})")
-                   + frame(R"({"type":"data","transfer":1,"offset":0})", "abc")
-                   + frame(R"({"type":"data","transfer":1,"offset":5})", "def")
+                + frame(R"({"type":"data","transfer":1,"offset":0})", "abc")
+                + frame(R"({"type":"data","transfer":1,"offset":5})", "def")
             << badData << QStringLiteral("out of order");
-        QTest::newRow("first data at 2") << upload3 + frame(R"({"type":"data","transfer":1,"offset":2})", "c") << badData
-                                         << QStringLiteral("must start at 0");
+        QTest::newRow("first data at 2") << upload3 + frame(R"({"type":"data","transfer":1,"offset":2})", "c")
+                                         << badData << QStringLiteral("must start at 0");
         QTest::newRow("data without an offset") << upload3 + frame(R"({"type":"data","transfer":1})", "abc") << badData
                                                 << QStringLiteral("must start at 0");
         QTest::newRow("a chunk of 64 KiB + 1")
             << frame(R"({"type":"upload","transfer":1,"filename":"f","file_size":100000,"md5":")" + abcMd5 + R"("})")
-                   + frame(R"({"type":"data","transfer":1,"offset":0})", QByteArray(64 * 1024 + 1, 'x'))
+                + frame(R"({"type":"data","transfer":1,"offset":0})", QByteArray(64 * 1024 + 1, 'x'))
             << badData << QStringLiteral("at most 65536");
         QTest::newRow("bytes that do not have the md5")
             << upload3 + frame(R"({"type":"data","transfer":1,"offset":0})", "abd")
@@ -649,36 +651,38 @@ private Q_SLOTS:
         QTest::newRow("transfer_ready for an upload")
             << upload3 + frame(R"({"type":"transfer_ready","transfer":1,"offset":0})") << badData
             << QStringLiteral("not expected");
-        QTest::newRow("transfer_done for an unknown transfer") << frame(R"({"type":"transfer_done","transfer":3})")
-                                                               << QString(ErrorCode::UnknownTransfer) << QStringLiteral("3");
-        QTest::newRow("data for a download")
-            << frame(R"({"type":"download","transfer":1,"filename":"existing.txt"})")
-                   + frame(R"({"type":"data","transfer":1,"offset":0})", "abc")
-            << badData << QStringLiteral("wrong direction");
+        QTest::newRow("transfer_done for an unknown transfer")
+            << frame(R"({"type":"transfer_done","transfer":3})") << QString(ErrorCode::UnknownTransfer)
+            << QStringLiteral("3");
+        QTest::newRow("data for a download") << frame(R"({"type":"download","transfer":1,"filename":"existing.txt"})")
+                + frame(R"({"type":"data","transfer":1,"offset":0})", "abc")
+                                             << badData << QStringLiteral("wrong direction");
         QTest::newRow("transfer_ready before the offer")
             << frame(R"({"type":"download","transfer":1,"filename":"existing.txt"})")
-                   + frame(R"({"type":"transfer_ready","transfer":1,"offset":1000})")
+                + frame(R"({"type":"transfer_ready","transfer":1,"offset":1000})")
             << badData << QStringLiteral("not expected");
-        QTest::newRow("duplicate transfer id")
-            << upload3 + frame(R"({"type":"upload","transfer":1,"filename":"g","file_size":3,"md5":")" + abcMd5 + R"("})")
-            << QString(ErrorCode::DuplicateTransfer) << QStringLiteral("1");
+        QTest::newRow("duplicate transfer id") << upload3
+                + frame(R"({"type":"upload","transfer":1,"filename":"g","file_size":3,"md5":")" + abcMd5 + R"("})")
+                                               << QString(ErrorCode::DuplicateTransfer) << QStringLiteral("1");
         QByteArray nine;
         for (int i = 1; i <= Limits::MaxConcurrentTransfers + 1; ++i)
             nine += frame(QByteArray(R"({"type":"upload","transfer":)" + QByteArray::number(i) + R"(,"filename":"f)"
                                      + QByteArray::number(i) + R"(","file_size":3,"md5":")" + abcMd5 + R"("})"));
         QTest::newRow("nine transfers at once") << nine << QString(ErrorCode::TooManyTransfers) << QStringLiteral("8");
         QTest::newRow("two writers of one file")
-            << upload3 + frame(R"({"type":"upload","transfer":2,"filename":"./f","file_size":3,"md5":")" + abcMd5 + R"("})")
+            << upload3
+                + frame(R"({"type":"upload","transfer":2,"filename":"./f","file_size":3,"md5":")" + abcMd5 + R"("})")
             << QString(ErrorCode::TransferBusy) << QStringLiteral("one transfer at a time");
         QTest::newRow("absolute path") << frame(R"({"type":"download","transfer":1,"filename":"/etc/passwd"})")
                                        << QString(ErrorCode::PathRefused) << QStringLiteral("absolute");
         QTest::newRow("dot dot") << frame(R"({"type":"download","transfer":1,"filename":"../../etc/passwd"})")
                                  << QString(ErrorCode::PathRefused) << QStringLiteral("out of the session");
         QTest::newRow("NUL in the name") << frame("{\"type\":\"upload\",\"transfer\":1,\"filename\":\"a\\u0000b\","
-                                                  "\"file_size\":3,\"md5\":\"" + abcMd5 + "\"}")
+                                                  "\"file_size\":3,\"md5\":\""
+                                                  + abcMd5 + "\"}")
                                          << badRequest << QStringLiteral("NUL");
-        QTest::newRow("cancel of an unknown transfer") << frame(R"({"type":"transfer_cancel","transfer":5})") << QString()
-                                                       << QString();
+        QTest::newRow("cancel of an unknown transfer")
+            << frame(R"({"type":"transfer_cancel","transfer":5})") << QString() << QString();
     }
 
     void consoleTransfers()
@@ -774,8 +778,8 @@ private Q_SLOTS:
     void chat_data()
     {
         QTest::addColumn<QList<QByteArray>>("datagrams");
-        QTest::addColumn<QString>("rejection");  // part of each datagramRejected reason; empty: none
-        QTest::addColumn<int>("messages");       // messageReceived expected
+        QTest::addColumn<QString>("rejection");   // part of each datagramRejected reason; empty: none
+        QTest::addColumn<int>("messages");        // messageReceived expected
         QTest::addColumn<QString>("messageText"); // the text of the last one
 
         const auto one = [](const QByteArray &bytes) { return QList<QByteArray>{bytes}; };
@@ -783,43 +787,41 @@ private Q_SLOTS:
 
         QTest::newRow("marker only") << one(QByteArray(1, Chat::Marker)) << QStringLiteral("Truncated Tincan datagram")
                                      << 0 << QString();
-        QTest::newRow("marker, version, garbage") << one(envelopeBytes(Test::scrambledBytes(512))) << malformed << 0
-                                                  << QString();
-        QTest::newRow("marker, garbage") << one(QByteArray(1, Chat::Marker) + QByteArray("\x7f") + Test::scrambledBytes(512))
+        QTest::newRow("marker, version, garbage")
+            << one(envelopeBytes(Test::scrambledBytes(512))) << malformed << 0 << QString();
+        QTest::newRow("marker, garbage") << one(QByteArray(1, Chat::Marker) + QByteArray("\x7f")
+                                                + Test::scrambledBytes(512))
                                          << QStringLiteral("Unsupported Tincan envelope version 127") << 0 << QString();
         QTest::newRow("version 2") << one(envelopeBytes(messageMap(QStringLiteral("v2")).toCborValue().toCbor(), 2))
                                    << QStringLiteral("Unsupported Tincan envelope version 2") << 0 << QString();
         QTest::newRow("version 0") << one(envelopeBytes(messageMap(QStringLiteral("v0")).toCborValue().toCbor(), 0))
                                    << QStringLiteral("Unsupported Tincan envelope version 0") << 0 << QString();
-        QTest::newRow("text string of 2^63-1 bytes") << one(envelopeBytes(hugeLengthCbor(0x7b))) << malformed << 0
-                                                     << QString();
-        QTest::newRow("byte string of 2^63-1 bytes") << one(envelopeBytes(hugeLengthCbor(0x5b))) << malformed << 0
-                                                     << QString();
-        QTest::newRow("array of 2^63-1 items") << one(envelopeBytes(hugeLengthCbor(0x9b))) << malformed << 0
-                                               << QString();
-        QTest::newRow("map of 2^63-1 pairs") << one(envelopeBytes(hugeLengthCbor(0xbb))) << malformed << 0
-                                             << QString();
+        QTest::newRow("text string of 2^63-1 bytes")
+            << one(envelopeBytes(hugeLengthCbor(0x7b))) << malformed << 0 << QString();
+        QTest::newRow("byte string of 2^63-1 bytes")
+            << one(envelopeBytes(hugeLengthCbor(0x5b))) << malformed << 0 << QString();
+        QTest::newRow("array of 2^63-1 items")
+            << one(envelopeBytes(hugeLengthCbor(0x9b))) << malformed << 0 << QString();
+        QTest::newRow("map of 2^63-1 pairs") << one(envelopeBytes(hugeLengthCbor(0xbb))) << malformed << 0 << QString();
         QTest::newRow("map of 2^32-1 pairs, top level")
-            << one(envelopeBytes(QByteArray(QByteArray::fromHex("baffffffff") + QByteArray(16, '\0')))) << malformed << 0
-            << QString();
-        QTest::newRow("65,000 nested arrays") << one(envelopeBytes(QByteArray(QByteArray(65000, '\x81') + '\x00'))) << malformed
-                                              << 0 << QString();
-        QTest::newRow("30,000 nested maps")
-            << one(envelopeBytes([]() -> QByteArray {
-                   QByteArray cbor;
-                   for (int i = 0; i < 30000; ++i)
-                       cbor += QByteArray::fromHex("a100"); // {0: ...
-                   return cbor + QByteArray(1, '\x00');
-               }()))
-            << malformed << 0 << QString();
-        QTest::newRow("65,000 nested indefinite arrays") << one(envelopeBytes(QByteArray(65000, '\x9f'))) << malformed
-                                                         << 0 << QString();
+            << one(envelopeBytes(QByteArray(QByteArray::fromHex("baffffffff") + QByteArray(16, '\0')))) << malformed
+            << 0 << QString();
+        QTest::newRow("65,000 nested arrays")
+            << one(envelopeBytes(QByteArray(QByteArray(65000, '\x81') + '\x00'))) << malformed << 0 << QString();
+        QTest::newRow("30,000 nested maps") << one(envelopeBytes([]() -> QByteArray {
+            QByteArray cbor;
+            for (int i = 0; i < 30000; ++i)
+                cbor += QByteArray::fromHex("a100"); // {0: ...
+            return cbor + QByteArray(1, '\x00');
+        }())) << malformed << 0 << QString();
+        QTest::newRow("65,000 nested indefinite arrays")
+            << one(envelopeBytes(QByteArray(65000, '\x9f'))) << malformed << 0 << QString();
         // RFC 8949, section 5.6: a map with duplicate keys is not valid CBOR,
         // and a decoder that picks one of them is open to confusion.
-        QTest::newRow("duplicate keys, ack then msg") << one(duplicateKeyMessage(QStringLiteral("ack"), QStringLiteral("msg")))
-                                                      << malformed << 0 << QString();
-        QTest::newRow("duplicate keys, msg twice") << one(duplicateKeyMessage(QStringLiteral("msg"), QStringLiteral("msg")))
-                                                   << malformed << 0 << QString();
+        QTest::newRow("duplicate keys, ack then msg")
+            << one(duplicateKeyMessage(QStringLiteral("ack"), QStringLiteral("msg"))) << malformed << 0 << QString();
+        QTest::newRow("duplicate keys, msg twice")
+            << one(duplicateKeyMessage(QStringLiteral("msg"), QStringLiteral("msg"))) << malformed << 0 << QString();
         QTest::newRow("text over the limit")
             << one(envelopeBytes(messageMap(QString(Chat::MaxTextBytes + 1, u'a')).toCborValue().toCbor()))
             << QStringLiteral("the text is longer than %1 bytes").arg(Chat::MaxTextBytes) << 0 << QString();
@@ -845,8 +847,8 @@ private Q_SLOTS:
             messageFlood.append(envelopeBytes(messageMap(QStringLiteral("flood %1").arg(i)).toCborValue().toCbor()));
         }
         QTest::newRow("10,000 malformed datagrams") << junkFlood << malformed << 0 << QString();
-        QTest::newRow("10,000 valid messages") << messageFlood << QString() << FloodDatagrams
-                                               << QStringLiteral("flood %1").arg(FloodDatagrams - 1);
+        QTest::newRow("10,000 valid messages")
+            << messageFlood << QString() << FloodDatagrams << QStringLiteral("flood %1").arg(FloodDatagrams - 1);
     }
 
     void chat()
@@ -877,13 +879,16 @@ private Q_SLOTS:
         QVERIFY(stranger.bind(Local, 0));
         const int perDatagram = rejection.isEmpty() ? 0 : 1;
         for (qsizetype i = 0; i < datagrams.size(); ++i) {
-            QCOMPARE(stranger.writeDatagram(datagrams.at(i), Local, target.localPort()), qint64(datagrams.at(i).size()));
+            QCOMPARE(stranger.writeDatagram(datagrams.at(i), Local, target.localPort()),
+                     qint64(datagrams.at(i).size()));
             // Each batch is handled before the next goes (see FloodBatch).
             if ((i + 1) % FloodBatch == 0 || i + 1 == datagrams.size()) {
                 const qsizetype sent = i + 1;
                 QVERIFY2(Test::spinUntil([&] { return handled() >= sent; }, RowTimeout),
                          qPrintable(QStringLiteral("after %1: %2 rejected, %3 received")
-                                        .arg(sent).arg(rejected.count()).arg(received.count())));
+                                        .arg(sent)
+                                        .arg(rejected.count())
+                                        .arg(received.count())));
             }
         }
         // Nothing more than expected trickles in.
@@ -907,7 +912,8 @@ private Q_SLOTS:
         QVERIFY(good.bind(Local, 0, false));
         QSignalSpy goodStates(&good, &ChatEndpoint::deliveryStateChanged);
         QString error;
-        const QUuid id = good.send({Local, target.localPort()}, QStringLiteral("still here"), ChatProtocol::Tincan, &error);
+        const QUuid id
+            = good.send({Local, target.localPort()}, QStringLiteral("still here"), ChatProtocol::Tincan, &error);
         QVERIFY2(!id.isNull(), qPrintable(error));
         QVERIFY(Test::spinUntil(
             [&] {
@@ -1014,7 +1020,8 @@ private Q_SLOTS:
         // receive buffer; nothing else.
         const qint64 bound = EchoTcpServer::MaxUnsentBytes + EchoTcpServer::SocketReadBufferSize + maxTcpSendBuffer()
             + 2 * client.receiveBuffer();
-        QVERIFY2(taken <= bound, qPrintable(QStringLiteral("took %1 of %2 pushed; bound %3").arg(taken).arg(pushed).arg(bound)));
+        QVERIFY2(taken <= bound,
+                 qPrintable(QStringLiteral("took %1 of %2 pushed; bound %3").arg(taken).arg(pushed).arg(bound)));
         QVERIFY(taken > EchoTcpServer::MaxUnsentBytes);
         qInfo("the server took %lld bytes of the %lld the client pushed before it stalled (bound %lld)", taken, pushed,
               bound);
@@ -1039,7 +1046,8 @@ private Q_SLOTS:
         // Commands are UTF-8: invalid bytes reach the shell as U+FFFD, as
         // everywhere else where Tincan shows a stranger's text.
         QTest::newRow("invalid UTF-8") << QByteArray("printf '%s\\n' '\xff\xfe'; printf '\xc0\x80' >&2")
-                                       << QByteArray("\xef\xbf\xbd\xef\xbf\xbd") << QByteArray("\xef\xbf\xbd\xef\xbf\xbd\n");
+                                       << QByteArray("\xef\xbf\xbd\xef\xbf\xbd")
+                                       << QByteArray("\xef\xbf\xbd\xef\xbf\xbd\n");
     }
 
     void udpCommand()

@@ -243,32 +243,32 @@ void TestKnownHosts::problems_data()
     QTest::addColumn<QString>("reason"); // in the first problem
 
     const QByteArray a = canonical("a");
-    QTest::newRow("clean") << ("# c\n\nexample.org:8082 " + a + "\n[::1]:1 " + a + '\n') << 2 << QList<int> {} << "";
-    QTest::newRow("one field") << QByteArray("example.org:8082\n") << 0 << QList<int> { 1 } << "host:port fingerprint";
-    QTest::newRow("three fields") << ("example.org:8082 " + a + " extra\n") << 0 << QList<int> { 1 }
+    QTest::newRow("clean") << ("# c\n\nexample.org:8082 " + a + "\n[::1]:1 " + a + '\n') << 2 << QList<int>{} << "";
+    QTest::newRow("one field") << QByteArray("example.org:8082\n") << 0 << QList<int>{1} << "host:port fingerprint";
+    QTest::newRow("three fields") << ("example.org:8082 " + a + " extra\n") << 0 << QList<int>{1}
                                   << "host:port fingerprint";
-    QTest::newRow("no port") << ("example.org " + a + '\n') << 0 << QList<int> { 1 } << "has no port";
-    QTest::newRow("empty port") << ("example.org: " + a + '\n') << 0 << QList<int> { 1 } << "not a port number";
-    QTest::newRow("port 0") << ("example.org:0 " + a + '\n') << 0 << QList<int> { 1 } << "not a port number";
-    QTest::newRow("port too big") << ("example.org:65536 " + a + '\n') << 0 << QList<int> { 1 } << "not a port";
-    QTest::newRow("signed port") << ("example.org:+22 " + a + '\n') << 0 << QList<int> { 1 } << "not a port";
-    QTest::newRow("long port") << ("example.org:000022 " + a + '\n') << 0 << QList<int> { 1 } << "not a port";
-    QTest::newRow("bare IPv6") << ("::1:8082 " + a + '\n') << 0 << QList<int> { 1 } << "in brackets";
-    QTest::newRow("unclosed bracket") << ("[::1:8082 " + a + '\n') << 0 << QList<int> { 1 } << "[address]:port";
-    QTest::newRow("bracket without port") << ("[::1] " + a + '\n') << 0 << QList<int> { 1 } << "[address]:port";
-    QTest::newRow("bad host") << ("exa_mple..org:1 " + a + '\n') << 0 << QList<int> { 1 } << "not a host name";
-    QTest::newRow("bad fingerprint") << QByteArray("example.org:1 SHA256:abc\n") << 0 << QList<int> { 1 }
+    QTest::newRow("no port") << ("example.org " + a + '\n') << 0 << QList<int>{1} << "has no port";
+    QTest::newRow("empty port") << ("example.org: " + a + '\n') << 0 << QList<int>{1} << "not a port number";
+    QTest::newRow("port 0") << ("example.org:0 " + a + '\n') << 0 << QList<int>{1} << "not a port number";
+    QTest::newRow("port too big") << ("example.org:65536 " + a + '\n') << 0 << QList<int>{1} << "not a port";
+    QTest::newRow("signed port") << ("example.org:+22 " + a + '\n') << 0 << QList<int>{1} << "not a port";
+    QTest::newRow("long port") << ("example.org:000022 " + a + '\n') << 0 << QList<int>{1} << "not a port";
+    QTest::newRow("bare IPv6") << ("::1:8082 " + a + '\n') << 0 << QList<int>{1} << "in brackets";
+    QTest::newRow("unclosed bracket") << ("[::1:8082 " + a + '\n') << 0 << QList<int>{1} << "[address]:port";
+    QTest::newRow("bracket without port") << ("[::1] " + a + '\n') << 0 << QList<int>{1} << "[address]:port";
+    QTest::newRow("bad host") << ("exa_mple..org:1 " + a + '\n') << 0 << QList<int>{1} << "not a host name";
+    QTest::newRow("bad fingerprint") << QByteArray("example.org:1 SHA256:abc\n") << 0 << QList<int>{1}
                                      << "not a SHA-256 fingerprint";
-    QTest::newRow("invalid UTF-8") << ("ex\xff\xfe.org:1 " + a + '\n') << 0 << QList<int> { 1 } << "UTF-8";
-    QTest::newRow("NUL in a line") << QByteArray("example.org:1\0 x\n", 17) << 0 << QList<int> { 1 } << "";
-    QTest::newRow("line too long") << (QByteArray(KnownHostsList::MaxLineLength + 1, 'x') + '\n') << 0
-                                   << QList<int> { 1 } << "longer than";
-    QTest::newRow("long comment") << ('#' + QByteArray(KnownHostsList::MaxLineLength, 'x') + '\n') << 0
-                                  << QList<int> { 1 } << "longer than";
+    QTest::newRow("invalid UTF-8") << ("ex\xff\xfe.org:1 " + a + '\n') << 0 << QList<int>{1} << "UTF-8";
+    QTest::newRow("NUL in a line") << QByteArray("example.org:1\0 x\n", 17) << 0 << QList<int>{1} << "";
+    QTest::newRow("line too long") << (QByteArray(KnownHostsList::MaxLineLength + 1, 'x') + '\n') << 0 << QList<int>{1}
+                                   << "longer than";
+    QTest::newRow("long comment") << ('#' + QByteArray(KnownHostsList::MaxLineLength, 'x') + '\n') << 0 << QList<int>{1}
+                                  << "longer than";
     QTest::newRow("repeat") << ("example.org:1 " + a + "\nx.org:2 " + a + "\nEXAMPLE.org:1 " + a + '\n') << 3
-                            << QList<int> { 3 } << "already pinned on line 1";
+                            << QList<int>{3} << "already pinned on line 1";
     QTest::newRow("mixed") << ("junk\nexample.org:1 " + a + "\nmore junk\n\n# ok\nx:99999 " + a + '\n') << 1
-                           << QList<int> { 1, 3, 6 } << "host:port fingerprint";
+                           << QList<int>{1, 3, 6} << "host:port fingerprint";
 }
 
 void TestKnownHosts::problems()
@@ -349,7 +349,7 @@ void TestKnownHosts::rememberAppendsOrReplacesInPlace()
     // New: appended in canonical form, IPv6 in brackets.
     QVERIFY(list.remember(u"FE80::1", 8082, fingerprint("c")));
     QCOMPARE(list.serialize(),
-        "# mine\nfirst.org:1 " + a + "\nlast.org:2 " + hexA + "  # lab\n[fe80::1]:8082 " + canonical("c") + '\n');
+             "# mine\nfirst.org:1 " + a + "\nlast.org:2 " + hexA + "  # lab\n[fe80::1]:8082 " + canonical("c") + '\n');
 
     // Same fingerprint again: nothing changes, not even the spelling.
     const QByteArray before = list.serialize();
@@ -359,7 +359,7 @@ void TestKnownHosts::rememberAppendsOrReplacesInPlace()
     // Changed: rewritten where it was.
     QVERIFY(list.remember(u"first.org", 1, fingerprint("b")));
     QCOMPARE(list.serialize(),
-        "# mine\nfirst.org:1 " + b + "\nlast.org:2 " + hexA + "  # lab\n[fe80::1]:8082 " + canonical("c") + '\n');
+             "# mine\nfirst.org:1 " + b + "\nlast.org:2 " + hexA + "  # lab\n[fe80::1]:8082 " + canonical("c") + '\n');
     QCOMPARE(list.entryCount(), 3);
 
     // Repeats of the entry go; the first place stays.
@@ -435,7 +435,7 @@ void TestKnownHosts::rememberWritesOwnerOnlyFile()
     QCOMPARE(hosts.lookup(u"example.org", 8082, fingerprint("a")).status, Status::Match);
     // No temporary or lock file is left behind.
     QCOMPARE(QDir(QFileInfo(path).absolutePath()).entryList(QDir::Files | QDir::Hidden),
-        QStringList { QStringLiteral("known_hosts") });
+             QStringList{QStringLiteral("known_hosts")});
 
     // Another instance (another process, later) sees the pin.
     KnownHosts again(path);

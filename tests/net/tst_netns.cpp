@@ -9,10 +9,10 @@
 // them every test is skipped with the reason. The namespace and the veth pair
 // are named after this process, and removed in cleanupTestCase whatever
 // happened.
-#include "net/wire/consoleprotocol.h"
-#include "net/console/consoleserver.h"
 #include "net/auth/passwordhash.h"
+#include "net/console/consoleserver.h"
 #include "net/services/udpcommandservice.h"
+#include "net/wire/consoleprotocol.h"
 
 #include <QCoreApplication>
 #include <QDir>
@@ -111,7 +111,8 @@ private:
     // Runs `program arguments` inside the namespace.
     Run inNamespace(const QString &program, const QStringList &arguments)
     {
-        return runProcess(m_ip, QStringList{QStringLiteral("netns"), QStringLiteral("exec"), m_netns, program} + arguments,
+        return runProcess(m_ip,
+                          QStringList{QStringLiteral("netns"), QStringLiteral("exec"), m_netns, program} + arguments,
                           ClientTimeout);
     }
 
@@ -173,8 +174,13 @@ private:
     QStringList execArguments(quint16 port) const
     {
         // A fresh pin file each time: the first connection trusts the server, as a user would once.
-        return {QStringLiteral("exec"), QStringLiteral("--host"), HostAddress, QStringLiteral("--port"),
-                QString::number(port), QStringLiteral("--accept-new"), QStringLiteral("--known-hosts"),
+        return {QStringLiteral("exec"),
+                QStringLiteral("--host"),
+                HostAddress,
+                QStringLiteral("--port"),
+                QString::number(port),
+                QStringLiteral("--accept-new"),
+                QStringLiteral("--known-hosts"),
                 m_dir.filePath(QStringLiteral("known_hosts-%1").arg(port))};
     }
 
@@ -188,8 +194,9 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         m_cli = qEnvironmentVariable("TINCAN_CLI");
         QVERIFY2(QFile::exists(m_cli), "TINCAN_CLI must name tincan-cli (CTest sets it)");
-        m_ip = QStandardPaths::findExecutable(QStringLiteral("ip"), {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin"),
-                                                                      QStringLiteral("/usr/bin"), QStringLiteral("/bin")});
+        m_ip = QStandardPaths::findExecutable(
+            QStringLiteral("ip"),
+            {QStringLiteral("/usr/sbin"), QStringLiteral("/sbin"), QStringLiteral("/usr/bin"), QStringLiteral("/bin")});
         if (m_ip.isEmpty()) {
             m_skipReason = QStringLiteral("`ip` (iproute2) is not installed");
             return;
@@ -219,18 +226,22 @@ private Q_SLOTS:
         QVERIFY2(ipOk({QStringLiteral("link"), QStringLiteral("set"), m_nsVeth, QStringLiteral("netns"), ns}, &why),
                  qPrintable(why));
         QVERIFY2(ipOk({QStringLiteral("addr"), QStringLiteral("add"), HostAddress + prefix, QStringLiteral("dev"),
-                       m_hostVeth}, &why),
+                       m_hostVeth},
+                      &why),
                  qPrintable(why));
         QVERIFY2(ipOk({QStringLiteral("link"), QStringLiteral("set"), m_hostVeth, QStringLiteral("up")}, &why),
                  qPrintable(why));
         QVERIFY2(ipOk({QStringLiteral("-n"), ns, QStringLiteral("addr"), QStringLiteral("add"),
-                       NamespaceAddress + prefix, QStringLiteral("dev"), m_nsVeth}, &why),
+                       NamespaceAddress + prefix, QStringLiteral("dev"), m_nsVeth},
+                      &why),
                  qPrintable(why));
         QVERIFY2(ipOk({QStringLiteral("-n"), ns, QStringLiteral("link"), QStringLiteral("set"), m_nsVeth,
-                       QStringLiteral("up")}, &why),
+                       QStringLiteral("up")},
+                      &why),
                  qPrintable(why));
         QVERIFY2(ipOk({QStringLiteral("-n"), ns, QStringLiteral("link"), QStringLiteral("set"), QStringLiteral("lo"),
-                       QStringLiteral("up")}, &why),
+                       QStringLiteral("up")},
+                      &why),
                  qPrintable(why));
         // The address is usable once duplicate address detection (none for
         // IPv4) and the link are up: a socket can bind to it.
@@ -259,8 +270,9 @@ private Q_SLOTS:
     // The namespace really is another host: its address is not this one's.
     void namespaceIsAnotherAddress()
     {
-        const Run run = inNamespace(QStringLiteral("ip"), {QStringLiteral("-4"), QStringLiteral("-o"),
-                                                           QStringLiteral("addr"), QStringLiteral("show")});
+        const Run run
+            = inNamespace(QStringLiteral("ip"),
+                          {QStringLiteral("-4"), QStringLiteral("-o"), QStringLiteral("addr"), QStringLiteral("show")});
         QCOMPARE(run.exitCode, 0);
         QVERIFY2(run.out.contains(NamespaceAddress.toLatin1()), run.out.constData());
         QVERIFY2(!run.out.contains(QByteArray(HostAddress.toLatin1() + '/')), run.out.constData());
@@ -276,9 +288,10 @@ private Q_SLOTS:
         QSignalSpy refused(server.get(), &ConsoleServer::connectionRefused);
         QSignalSpy started(server.get(), &ConsoleServer::commandStarted);
         QVERIFY(!server->acceptsClassicFrom(QHostAddress(NamespaceAddress)));
-        const Run run = inNamespace(m_cli, execArguments(server->serverPort())
-                                               + QStringList{QStringLiteral("--classic"), QStringLiteral("--"),
-                                                             QStringLiteral("echo classic-ran")});
+        const Run run = inNamespace(
+            m_cli,
+            execArguments(server->serverPort())
+                + QStringList{QStringLiteral("--classic"), QStringLiteral("--"), QStringLiteral("echo classic-ran")});
         QVERIFY(run.finished);
         QCOMPARE(run.exitCode, ExecRefusedExit);
         QVERIFY2(!run.out.contains("classic-ran"), run.out.constData());
@@ -309,10 +322,11 @@ private Q_SLOTS:
         QVERIFY(run.out.size() > 4);
         QVERIFY2(run.out.contains("\"refused\":true"), run.out.constData());
         QVERIFY2(run.out.contains("\"exit_code\":126"), run.out.constData());
-        QVERIFY2(run.out.contains(QByteArray("tincan: refused: this server runs classic (unauthenticated) commands only "
-                                             "for clients on its own machine, and "
-                                             + NamespaceAddress.toLatin1() + " is not one.")),
-                 run.out.constData());
+        QVERIFY2(
+            run.out.contains(QByteArray("tincan: refused: this server runs classic (unauthenticated) commands only "
+                                        "for clients on its own machine, and "
+                                        + NamespaceAddress.toLatin1() + " is not one.")),
+            run.out.constData());
     }
 
     void tincanClientWithThePassword()
@@ -322,9 +336,10 @@ private Q_SLOTS:
         QSignalSpy succeeded(server.get(), &ConsoleServer::authenticationSucceeded);
         const QString file = passwordFile(QStringLiteral("right"), Password);
         QVERIFY(!file.isEmpty());
-        const Run run = inNamespace(m_cli, execArguments(server->serverPort())
-                                               + QStringList{QStringLiteral("--password-file"), file,
-                                                             QStringLiteral("--"), QStringLiteral("echo netns-ok")});
+        const Run run = inNamespace(m_cli,
+                                    execArguments(server->serverPort())
+                                        + QStringList{QStringLiteral("--password-file"), file, QStringLiteral("--"),
+                                                      QStringLiteral("echo netns-ok")});
         QVERIFY(run.finished);
         QVERIFY2(run.exitCode == 0, run.err.constData());
         QVERIFY2(run.out.startsWith("netns-ok\n"), run.out.constData());
@@ -340,9 +355,10 @@ private Q_SLOTS:
         QSignalSpy started(server.get(), &ConsoleServer::commandStarted);
         const QString file = passwordFile(QStringLiteral("wrong"), WrongPassword);
         QVERIFY(!file.isEmpty());
-        const Run run = inNamespace(m_cli, execArguments(server->serverPort())
-                                               + QStringList{QStringLiteral("--password-file"), file,
-                                                             QStringLiteral("--"), QStringLiteral("echo never")});
+        const Run run = inNamespace(m_cli,
+                                    execArguments(server->serverPort())
+                                        + QStringList{QStringLiteral("--password-file"), file, QStringLiteral("--"),
+                                                      QStringLiteral("echo never")});
         QVERIFY(run.finished);
         QCOMPARE(run.exitCode, ExecRefusedExit);
         QVERIFY2(!run.out.contains("never"), run.out.constData());
@@ -361,11 +377,12 @@ private Q_SLOTS:
         QSignalSpy started(&service, &UdpCommandService::commandStarted);
         // dd reads one datagram per block; both replies are non-empty, since
         // an empty datagram would read as the end of input.
-        const QString script = QStringLiteral("exec 3<>/dev/udp/%1/%2 && printf 'echo out-netns; echo err-netns >&2' >&3 "
-                                              "&& timeout %3 dd bs=65536 count=2 status=none <&3")
-                                   .arg(HostAddress)
-                                   .arg(service.localPort())
-                                   .arg(UdpReplySeconds);
+        const QString script
+            = QStringLiteral("exec 3<>/dev/udp/%1/%2 && printf 'echo out-netns; echo err-netns >&2' >&3 "
+                             "&& timeout %3 dd bs=65536 count=2 status=none <&3")
+                  .arg(HostAddress)
+                  .arg(service.localPort())
+                  .arg(UdpReplySeconds);
         const Run run = inNamespace(QStringLiteral("bash"), {QStringLiteral("-c"), script});
         QVERIFY(run.finished);
         QVERIFY2(run.exitCode == 0, run.err.constData());
@@ -379,8 +396,9 @@ private Q_SLOTS:
         UdpCommandService service;
         QVERIFY(!service.bind(QHostAddress(HostAddress), 0, false));
         QVERIFY(!service.isBound());
-        QVERIFY2(service.errorString().contains(QStringLiteral("Refusing to serve UDP commands on %1").arg(HostAddress)),
-                 qPrintable(service.errorString()));
+        QVERIFY2(
+            service.errorString().contains(QStringLiteral("Refusing to serve UDP commands on %1").arg(HostAddress)),
+            qPrintable(service.errorString()));
     }
 };
 

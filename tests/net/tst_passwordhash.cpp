@@ -61,10 +61,11 @@ private Q_SLOTS:
         QTest::newRow("CRLF") << KnownHash + QStringLiteral("\r\n") << 1000;
         QTest::newRow("surrounding spaces") << QStringLiteral("  ") + KnownHash + QStringLiteral("  ") << 1000;
         QTest::newRow("maximum iterations") << hashText(QStringLiteral("1000000")) << 1000000;
-        QTest::newRow("default iterations") << hashText(QString::number(PasswordHash::DefaultIterations))
-                                            << PasswordHash::DefaultIterations;
+        QTest::newRow("default iterations")
+            << hashText(QString::number(PasswordHash::DefaultIterations)) << PasswordHash::DefaultIterations;
         QTest::newRow("8-byte salt") << hashText(QStringLiteral("1000"), QStringLiteral("AAECAwQFBgc=")) << 1000;
-        QTest::newRow("64-byte salt") << hashText(QStringLiteral("1000"), QString::fromLatin1(QByteArray(64, 'x').toBase64()))
+        QTest::newRow("64-byte salt") << hashText(QStringLiteral("1000"),
+                                                  QString::fromLatin1(QByteArray(64, 'x').toBase64()))
                                       << 1000;
     }
 
@@ -111,20 +112,28 @@ private Q_SLOTS:
         QTest::newRow("iterations empty") << hashText(QString());
         QTest::newRow("salt empty") << hashText(QStringLiteral("1000"), QString());
         QTest::newRow("salt 7 bytes") << hashText(QStringLiteral("1000"), QStringLiteral("AAECAwQFBg=="));
-        QTest::newRow("salt 65 bytes") << hashText(QStringLiteral("1000"), QString::fromLatin1(QByteArray(65, 'x').toBase64()));
+        QTest::newRow("salt 65 bytes") << hashText(QStringLiteral("1000"),
+                                                   QString::fromLatin1(QByteArray(65, 'x').toBase64()));
         QTest::newRow("salt not base64") << hashText(QStringLiteral("1000"), QStringLiteral("not*base64!!"));
-        QTest::newRow("salt without padding") << hashText(QStringLiteral("1000"), QStringLiteral("AAECAwQFBgcICQoLDA0ODw"));
+        QTest::newRow("salt without padding")
+            << hashText(QStringLiteral("1000"), QStringLiteral("AAECAwQFBgcICQoLDA0ODw"));
         QTest::newRow("salt url-safe alphabet") << hashText(QStringLiteral("1000"), QStringLiteral("-_-_-_-_-_-_"));
-        QTest::newRow("salt non-canonical bits") << hashText(QStringLiteral("1000"), QStringLiteral("AAECAwQFBgcICQoLDA0ODx=="));
-        QTest::newRow("salt non-ASCII") << hashText(QStringLiteral("1000"), QStringLiteral("AAECAwQFBgcICQoLDA0OD\u00e9="));
-        QTest::newRow("key 31 bytes") << hashText(QStringLiteral("1000"), SaltB64, QString::fromLatin1(QByteArray(31, 'k').toBase64()));
-        QTest::newRow("key 33 bytes") << hashText(QStringLiteral("1000"), SaltB64, QString::fromLatin1(QByteArray(33, 'k').toBase64()));
+        QTest::newRow("salt non-canonical bits")
+            << hashText(QStringLiteral("1000"), QStringLiteral("AAECAwQFBgcICQoLDA0ODx=="));
+        QTest::newRow("salt non-ASCII") << hashText(QStringLiteral("1000"),
+                                                    QStringLiteral("AAECAwQFBgcICQoLDA0OD\u00e9="));
+        QTest::newRow("key 31 bytes") << hashText(QStringLiteral("1000"), SaltB64,
+                                                  QString::fromLatin1(QByteArray(31, 'k').toBase64()));
+        QTest::newRow("key 33 bytes") << hashText(QStringLiteral("1000"), SaltB64,
+                                                  QString::fromLatin1(QByteArray(33, 'k').toBase64()));
         QTest::newRow("key empty") << hashText(QStringLiteral("1000"), SaltB64, QString());
-        QTest::newRow("key hex") << hashText(QStringLiteral("1000"), SaltB64, QString::fromLatin1(QByteArray(32, 'k').toHex()));
+        QTest::newRow("key hex") << hashText(QStringLiteral("1000"), SaltB64,
+                                             QString::fromLatin1(QByteArray(32, 'k').toHex()));
         QTest::newRow("NUL inside") << KnownHash.left(20) + QChar(0) + KnownHash.mid(20);
         QTest::newRow("newline inside") << KnownHash.left(20) + u'\n' + KnownHash.mid(20);
         QTest::newRow("second line") << KnownHash + u'\n' + KnownHash;
-        QTest::newRow("longer than the limit") << KnownHash + QString(PasswordHash::MaxTextSize, u' ').replace(u' ', u'A');
+        QTest::newRow("longer than the limit")
+            << KnownHash + QString(PasswordHash::MaxTextSize, u' ').replace(u' ', u'A');
         QTest::newRow("huge") << QString(1 << 20, u'$');
     }
 
@@ -182,8 +191,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("iterations");
         QTest::newRow("empty password") << QString() << PasswordHash::MinIterations;
         QTest::newRow("too long") << QString(PasswordHash::MaxPasswordSize + 1, u'p') << PasswordHash::MinIterations;
-        QTest::newRow("too long in UTF-8") << QString(PasswordHash::MaxPasswordSize / 2, QChar(0x4e00))
-                                           << PasswordHash::MinIterations;
+        QTest::newRow("too long in UTF-8")
+            << QString(PasswordHash::MaxPasswordSize / 2, QChar(0x4e00)) << PasswordHash::MinIterations;
         QTest::newRow("too few iterations") << KnownPassword << PasswordHash::MinIterations - 1;
         QTest::newRow("too many iterations") << KnownPassword << PasswordHash::MaxIterations + 1;
         QTest::newRow("negative iterations") << KnownPassword << -5;
@@ -290,8 +299,10 @@ private Q_SLOTS:
         QTest::addColumn<bool>("valid");
         const QString nonce = QString::fromLatin1(QByteArray(32, 'n').toBase64());
         QTest::newRow("32 bytes") << QJsonValue(nonce) << 32 << 32 << true;
-        QTest::newRow("31 bytes") << QJsonValue(QString::fromLatin1(QByteArray(31, 'n').toBase64())) << 32 << 32 << false;
-        QTest::newRow("33 bytes") << QJsonValue(QString::fromLatin1(QByteArray(33, 'n').toBase64())) << 32 << 32 << false;
+        QTest::newRow("31 bytes") << QJsonValue(QString::fromLatin1(QByteArray(31, 'n').toBase64())) << 32 << 32
+                                  << false;
+        QTest::newRow("33 bytes") << QJsonValue(QString::fromLatin1(QByteArray(33, 'n').toBase64())) << 32 << 32
+                                  << false;
         QTest::newRow("in range") << QJsonValue(QStringLiteral("AAECAwQFBgc=")) << 8 << 64 << true;
         QTest::newRow("number") << QJsonValue(42) << 1 << 64 << false;
         QTest::newRow("null") << QJsonValue() << 1 << 64 << false;

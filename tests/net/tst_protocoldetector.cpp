@@ -1,10 +1,10 @@
 // ProtocolDetector: a framed client is never taken for a classic one (or the
 // other way round), at any number of bytes received so far.
-#include "net/wire/consoleprotocol.h"
 #include "net/console/consoleserver.h" // Q_DECLARE_METATYPE(WireProtocol)
+#include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
-#include "nettesthelpers.h"
 #include "net/wire/protocoldetector.h"
+#include "nettesthelpers.h"
 
 #include <QJsonObject>
 #include <QRandomGenerator>
@@ -42,20 +42,19 @@ private Q_SLOTS:
         const auto classic = WireProtocol::Classic;
 
         // Real frames, as ConsoleClient sends them.
-        QTest::newRow("hello frame") << encodeFrame({ { Key::Type, Type::Hello }, { Key::Version, ProtocolVersion } })
-                                     << 5 << framed;
-        QTest::newRow("hello with software") << encodeFrame({ { Key::Type, Type::Hello },
-            { Key::Version, ProtocolVersion }, { Key::Software, QStringLiteral("Tincan 0.1.0 ✓") } })
+        QTest::newRow("hello frame") << encodeFrame({{Key::Type, Type::Hello}, {Key::Version, ProtocolVersion}}) << 5
+                                     << framed;
+        QTest::newRow("hello with software") << encodeFrame({{Key::Type, Type::Hello},
+                                                             {Key::Version, ProtocolVersion},
+                                                             {Key::Software, QStringLiteral("Tincan 0.1.0 ✓")}})
                                              << 5 << framed;
         QTest::newRow("exec frame") << encodeFrame(
-            { { Key::Type, Type::Exec }, { Key::Id, 1 }, { Key::Command, QStringLiteral("ls") } })
+            {{Key::Type, Type::Exec}, {Key::Id, 1}, {Key::Command, QStringLiteral("ls")}})
                                     << 5 << framed;
         QTest::newRow("header of 255 bytes")
-            << encodeFrame({ { Key::Type, Type::Hello }, { QStringLiteral("pad"), QString(255 - 44, u'x') } }) << 5
-            << framed;
+            << encodeFrame({{Key::Type, Type::Hello}, {QStringLiteral("pad"), QString(255 - 44, u'x')}}) << 5 << framed;
         QTest::newRow("header of 4000 bytes")
-            << encodeFrame({ { Key::Type, Type::Hello }, { QStringLiteral("pad"), QString(4000, u'x') } }) << 5
-            << framed;
+            << encodeFrame({{Key::Type, Type::Hello}, {QStringLiteral("pad"), QString(4000, u'x')}}) << 5 << framed;
 
         // Classic commands: bare text, decided as soon as there are 3 bytes.
         QTest::newRow("ls") << QByteArray("ls") << Never << classic;
@@ -154,8 +153,8 @@ private Q_SLOTS:
         // bytes can be mistaken for the start of a frame.
         for (int a = 0x09; a < 0x100; ++a) {
             for (int b = 0x09; b < 0x100; ++b) {
-                for (int c : { 0x09, 0x0a, 0x20, 0x41, 0x7b, 0x7e, 0x80, 0xbf, 0xe4 }) {
-                    const char text[3] = { char(a), char(b), char(c) };
+                for (int c : {0x09, 0x0a, 0x20, 0x41, 0x7b, 0x7e, 0x80, 0xbf, 0xe4}) {
+                    const char text[3] = {char(a), char(b), char(c)};
                     if (ProtocolDetector::detect(QByteArrayView(text, 3)) != WireProtocol::Classic)
                         QFAIL(qPrintable(QStringLiteral("%1 %2 %3 not classic").arg(a).arg(b).arg(c)));
                 }

@@ -1,7 +1,7 @@
 // ShellProcess: output, exit status, working directory, flow control, and
 // that nothing a command starts outlives it.
-#include "nettesthelpers.h"
 #include "net/process/shellprocess.h"
+#include "nettesthelpers.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>
@@ -33,8 +33,9 @@ struct Run
     Run()
     {
         QObject::connect(process.get(), &ShellProcess::outputRead, process.get(),
-            [this](
-                OutputStream stream, const QByteArray &data) { (stream == OutputStream::Stdout ? out : err) += data; });
+                         [this](OutputStream stream, const QByteArray &data) {
+                             (stream == OutputStream::Stdout ? out : err) += data;
+                         });
         QObject::connect(process.get(), &ShellProcess::finished, process.get(), [this](ProcessExit e) {
             exit = e;
             outAtFinish = out.size();

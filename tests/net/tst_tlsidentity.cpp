@@ -68,8 +68,8 @@ QString certificatePath(const QString &directory)
 }
 
 // Writes a key and certificate, owner-only, into a new directory `name`.
-QString writeIdentityFiles(
-    const QTemporaryDir &temp, const QString &name, const QByteArray &key, const QByteArray &certificate)
+QString writeIdentityFiles(const QTemporaryDir &temp, const QString &name, const QByteArray &key,
+                           const QByteArray &certificate)
 {
     const QString directory = temp.filePath(name);
     if (!QDir().mkdir(directory) || !setMode(directory, 0700) || !writeFile(keyPath(directory), key)
@@ -176,8 +176,8 @@ void TestTlsIdentity::certificateContents()
     const QSslCertificate certificate = m_server.certificate();
     QVERIFY(certificate.isSelfSigned());
     QCOMPARE(certificate.version(), QByteArray("3"));
-    QCOMPARE(certificate.subjectInfo(QSslCertificate::CommonName), QStringList { TlsIdentity::commonName() });
-    QCOMPARE(certificate.issuerInfo(QSslCertificate::CommonName), QStringList { TlsIdentity::commonName() });
+    QCOMPARE(certificate.subjectInfo(QSslCertificate::CommonName), QStringList{TlsIdentity::commonName()});
+    QCOMPARE(certificate.issuerInfo(QSslCertificate::CommonName), QStringList{TlsIdentity::commonName()});
     QVERIFY(TlsIdentity::commonName().startsWith(QStringLiteral("Tincan console")));
     QVERIFY(TlsIdentity::commonName().size() <= 64);
 
@@ -190,10 +190,10 @@ void TestTlsIdentity::certificateContents()
     const QDateTime now = QDateTime::currentDateTimeUtc();
     const qint64 backdate = certificate.effectiveDate().secsTo(now);
     QVERIFY2(backdate >= TlsIdentity::BackdateSeconds - 3600 && backdate <= TlsIdentity::BackdateSeconds + 3600,
-        qPrintable(QString::number(backdate)));
+             qPrintable(QString::number(backdate)));
     const qint64 validDays = now.daysTo(certificate.expiryDate());
     QVERIFY2(validDays >= TlsIdentity::ValidityDays - 1 && validDays <= TlsIdentity::ValidityDays,
-        qPrintable(QString::number(validDays)));
+             qPrintable(QString::number(validDays)));
 
     // A random serial of 16 bytes, positive.
     const QList<QByteArray> serial = certificate.serialNumber().split(':');
@@ -447,7 +447,7 @@ void TestTlsIdentity::refusesFilesOfAnotherUser()
     if (::geteuid() != 0)
         QSKIP("Giving a file to another user needs root.");
     constexpr uid_t Nobody = 65534;
-    for (const QString &which : { QStringLiteral("directory"), QStringLiteral("key"), QStringLiteral("certificate") }) {
+    for (const QString &which : {QStringLiteral("directory"), QStringLiteral("key"), QStringLiteral("certificate")}) {
         QTemporaryDir temp;
         const QString directory = temp.filePath(QStringLiteral("identity"));
         TlsIdentity created;
@@ -459,7 +459,7 @@ void TestTlsIdentity::refusesFilesOfAnotherUser()
         TlsIdentity identity;
         QVERIFY2(!identity.loadOrCreate(directory), qPrintable(which));
         QVERIFY2(identity.errorString().contains(QStringLiteral("belongs to another user")),
-            qPrintable(identity.errorString()));
+                 qPrintable(identity.errorString()));
     }
 }
 
@@ -472,7 +472,7 @@ void TestTlsIdentity::reportsUnwritableDirectory()
     TlsIdentity identity;
     QVERIFY(!identity.loadOrCreate(file + QStringLiteral("/identity")));
     QVERIFY2(identity.errorString().contains(QStringLiteral("Could not create the directory")),
-        qPrintable(identity.errorString()));
+             qPrintable(identity.errorString()));
 
     QVERIFY(!identity.loadOrCreate(file));
     QVERIFY2(identity.errorString().contains(QStringLiteral("is not a directory")), qPrintable(identity.errorString()));
@@ -508,8 +508,8 @@ void TestTlsIdentity::fingerprintKnownVectors()
     QVERIFY(empty);
     QCOMPARE(empty->toString(), QStringLiteral("SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU"));
     QCOMPARE(empty->toHexString(),
-        QStringLiteral("E3:B0:C4:42:98:FC:1C:14:9A:FB:F4:C8:99:6F:B9:24:27:AE:41:E4:64:9B:"
-                       "93:4C:A4:95:99:1B:78:52:B8:55"));
+             QStringLiteral("E3:B0:C4:42:98:FC:1C:14:9A:FB:F4:C8:99:6F:B9:24:27:AE:41:E4:64:9B:"
+                            "93:4C:A4:95:99:1B:78:52:B8:55"));
 
     QVERIFY(!TlsFingerprint::fromDigest(QByteArray(31, 'x')));
     QVERIFY(!TlsFingerprint::fromDigest(QByteArray(33, 'x')));
@@ -593,7 +593,7 @@ void TestTlsIdentity::fingerprintParsing()
 void TestTlsIdentity::pinDecision_data()
 {
     QTest::addColumn<QList<QSslError>>("errors");
-    QTest::addColumn<QString>("peer"); // "server", "other" or "none"
+    QTest::addColumn<QString>("peer");     // "server", "other" or "none"
     QTest::addColumn<QString>("expected"); // "server", "other" or "none"
     QTest::addColumn<TlsPinning::Outcome>("outcome");
 
@@ -603,40 +603,38 @@ void TestTlsIdentity::pinDecision_data()
     const QSslError hostName(QSslError::HostNameMismatch, server);
     using O = TlsPinning::Outcome;
 
-    QTest::newRow("pinned, the usual two errors") << QList<QSslError> { hostName, selfSigned } << "server"
+    QTest::newRow("pinned, the usual two errors") << QList<QSslError>{hostName, selfSigned} << "server"
                                                   << "server" << O::Accepted;
-    QTest::newRow("pinned, no errors") << QList<QSslError> {} << "server"
+    QTest::newRow("pinned, no errors") << QList<QSslError>{} << "server"
                                        << "server" << O::Accepted;
     QTest::newRow("pinned, error without a certificate")
-        << QList<QSslError> { QSslError(QSslError::SelfSignedCertificate) } << "server"
+        << QList<QSslError>{QSslError(QSslError::SelfSignedCertificate)} << "server"
         << "server" << O::Accepted;
-    QTest::newRow("pinned, expired") << QList<QSslError> { selfSigned,
-        QSslError(QSslError::CertificateExpired, server) }
+    QTest::newRow("pinned, expired") << QList<QSslError>{selfSigned, QSslError(QSslError::CertificateExpired, server)}
                                      << "server"
                                      << "server" << O::CertificateRejected;
     QTest::newRow("pinned, not yet valid")
-        << QList<QSslError> { QSslError(QSslError::CertificateNotYetValid, server) } << "server"
+        << QList<QSslError>{QSslError(QSslError::CertificateNotYetValid, server)} << "server"
         << "server" << O::CertificateRejected;
     QTest::newRow("pinned, bad signature")
-        << QList<QSslError> { QSslError(QSslError::CertificateSignatureFailed, server) } << "server"
+        << QList<QSslError>{QSslError(QSslError::CertificateSignatureFailed, server)} << "server"
         << "server" << O::CertificateRejected;
     QTest::newRow("pinned, issued by an unknown authority")
-        << QList<QSslError> { QSslError(QSslError::UnableToGetLocalIssuerCertificate, server) } << "server"
+        << QList<QSslError>{QSslError(QSslError::UnableToGetLocalIssuerCertificate, server)} << "server"
         << "server" << O::CertificateRejected;
     QTest::newRow("pinned, self-signed error about another certificate")
-        << QList<QSslError> { hostName, QSslError(QSslError::SelfSignedCertificate, other) } << "server"
+        << QList<QSslError>{hostName, QSslError(QSslError::SelfSignedCertificate, other)} << "server"
         << "server" << O::CertificateRejected;
-    QTest::newRow("pinned, unspecified") << QList<QSslError> { QSslError(QSslError::UnspecifiedError, server) }
-                                         << "server"
+    QTest::newRow("pinned, unspecified") << QList<QSslError>{QSslError(QSslError::UnspecifiedError, server)} << "server"
                                          << "server" << O::CertificateRejected;
-    QTest::newRow("another certificate") << QList<QSslError> { QSslError(QSslError::SelfSignedCertificate, other) }
+    QTest::newRow("another certificate") << QList<QSslError>{QSslError(QSslError::SelfSignedCertificate, other)}
                                          << "other"
                                          << "server" << O::Mismatch;
-    QTest::newRow("another certificate, no errors") << QList<QSslError> {} << "other"
+    QTest::newRow("another certificate, no errors") << QList<QSslError>{} << "other"
                                                     << "server" << O::Mismatch;
-    QTest::newRow("nothing pinned") << QList<QSslError> { selfSigned } << "server"
+    QTest::newRow("nothing pinned") << QList<QSslError>{selfSigned} << "server"
                                     << "none" << O::Unpinned;
-    QTest::newRow("no certificate") << QList<QSslError> { QSslError(QSslError::NoPeerCertificate) } << "none"
+    QTest::newRow("no certificate") << QList<QSslError>{QSslError(QSslError::NoPeerCertificate)} << "none"
                                     << "server" << O::NoCertificate;
 }
 
@@ -685,8 +683,8 @@ struct PinTestServer
     explicit PinTestServer(const TlsIdentity &identity) { server.setSslConfiguration(identity.serverConfiguration()); }
 
     QSslServer server;
-    QSignalSpy pending { &server, &QTcpServer::pendingConnectionAvailable };
-    QSignalSpy errors { &server, &QSslServer::errorOccurred };
+    QSignalSpy pending{&server, &QTcpServer::pendingConnectionAvailable};
+    QSignalSpy errors{&server, &QSslServer::errorOccurred};
 };
 
 // The kinds of errors, sorted.
@@ -735,7 +733,8 @@ void TestTlsIdentity::handshake()
 
     QSslSocket client;
     auto *verifier = new TlsPeerVerifier(&client, expected,
-        trustOnFirstUse ? TlsPeerVerifier::UnknownServer::TrustOnFirstUse : TlsPeerVerifier::UnknownServer::Refuse);
+                                         trustOnFirstUse ? TlsPeerVerifier::UnknownServer::TrustOnFirstUse
+                                                         : TlsPeerVerifier::UnknownServer::Refuse);
     QCOMPARE(verifier->parent(), &client);
     QSignalSpy verified(verifier, &TlsPeerVerifier::peerVerified);
     QSignalSpy rejected(verifier, &TlsPeerVerifier::peerRejected);
@@ -747,7 +746,7 @@ void TestTlsIdentity::handshake()
     // A self-signed certificate always reports its errors, however it ends.
     QTRY_COMPARE(sslErrors.count(), 1);
     QCOMPARE(errorKinds(sslErrors.first().first().value<QList<QSslError>>()),
-        errorKinds({ QSslError(QSslError::SelfSignedCertificate), QSslError(QSslError::HostNameMismatch) }));
+             errorKinds({QSslError(QSslError::SelfSignedCertificate), QSslError(QSslError::HostNameMismatch)}));
 
     if (outcome == TlsPinning::Outcome::Accepted) {
         QTRY_COMPARE(verified.count(), 1);
@@ -789,8 +788,8 @@ void TestTlsIdentity::handshake()
         QCOMPARE(rejected.first().at(0).toString(), verifier->errorString());
         QVERIFY(verifier->errorString().contains(m_server.fingerprint().toString()));
         QVERIFY(!socketErrors.isEmpty());
-        QCOMPARE(
-            socketErrors.first().at(0).value<QAbstractSocket::SocketError>(), QAbstractSocket::SslHandshakeFailedError);
+        QCOMPARE(socketErrors.first().at(0).value<QAbstractSocket::SocketError>(),
+                 QAbstractSocket::SslHandshakeFailedError);
         // The server saw the handshake fail and never handed the connection out.
         QTRY_VERIFY(!server.errors.isEmpty());
         QCOMPARE(server.pending.count(), 0);
@@ -865,7 +864,7 @@ void TestTlsIdentity::pinCheckedEvenWhenNoErrorsAreReported()
     QSslSocket trusting;
     auto *trustingVerifier = new TlsPeerVerifier(&trusting, m_other.fingerprint());
     QSslConfiguration configuration = trusting.sslConfiguration();
-    configuration.setCaCertificates({ m_server.certificate() });
+    configuration.setCaCertificates({m_server.certificate()});
     trusting.setSslConfiguration(configuration);
     trusting.setPeerVerifyName(TlsIdentity::commonName());
     QSignalSpy trustingRejected(trustingVerifier, &TlsPeerVerifier::peerRejected);

@@ -1,9 +1,9 @@
 // The UDP command service over loopback, with real shell commands and a
 // client written from the tutorial's description: one datagram holds the
 // command; two come back, stderr first and then stdout, even when empty.
+#include "net/services/udpcommandservice.h"
 #include "nettesthelpers.h"
 #include "servicetesthelpers.h"
-#include "net/services/udpcommandservice.h"
 
 #include <QDir>
 #include <QFile>
@@ -56,7 +56,7 @@ std::optional<Cut> cutOf(const QByteArray &datagram)
     const QRegularExpressionMatch match = TruncationNotice.match(tail);
     if (!match.hasMatch())
         return std::nullopt;
-    return Cut { match.captured(1).toLongLong(), match.captured(2).toLongLong() };
+    return Cut{match.captured(1).toLongLong(), match.captured(2).toLongLong()};
 }
 
 } // namespace
@@ -77,7 +77,7 @@ private:
             return std::nullopt;
         if (!spinUntil([&] { return peer.received().size() >= before + 2; }, std::chrono::milliseconds(ReplyTimeoutMs)))
             return std::nullopt;
-        return std::pair { peer.payload(before), peer.payload(before + 1) };
+        return std::pair{peer.payload(before), peer.payload(before + 1)};
     }
 
 private Q_SLOTS:
@@ -209,8 +209,8 @@ void TestUdpCommandService::trafficObserved()
     const QByteArray command("echo out; echo err >&2");
     QVERIFY(run(peer, command));
     QCOMPARE(traffic.count(), 3);
-    const QList<std::pair<TrafficDirection, QByteArray>> expected { { TrafficDirection::In, command },
-        { TrafficDirection::Out, "err\n" }, { TrafficDirection::Out, "out\n" } };
+    const QList<std::pair<TrafficDirection, QByteArray>> expected{
+        {TrafficDirection::In, command}, {TrafficDirection::Out, "err\n"}, {TrafficDirection::Out, "out\n"}};
     for (int i = 0; i < expected.size(); ++i) {
         QCOMPARE(traffic.at(i).at(1).value<TrafficDirection>(), expected.at(i).first);
         QCOMPARE(traffic.at(i).at(2).toByteArray(), expected.at(i).second);
@@ -332,7 +332,7 @@ void TestUdpCommandService::tooManyCommandsAreRefused()
     QVERIFY(spinUntil(
         [&] {
             return std::all_of(peers.cbegin(), peers.cend(),
-                [](const auto &peer) { return peer->received().size() == 2 * Accepted / Peers; });
+                               [](const auto &peer) { return peer->received().size() == 2 * Accepted / Peers; });
         },
         30s));
     QSet<QByteArray> outputs;

@@ -29,11 +29,16 @@ void TestUdpPeerTable::onePeerPerAddress_data()
     QTest::addColumn<quint16>("secondPort");
     QTest::addColumn<int>("peers");
 
-    QTest::newRow("same") << "127.0.0.1" << "127.0.0.1" << quint16(5000) << 1;
-    QTest::newRow("v4-mapped is v4") << "127.0.0.1" << "::ffff:127.0.0.1" << quint16(5000) << 1;
-    QTest::newRow("other port") << "127.0.0.1" << "127.0.0.1" << quint16(5001) << 2;
-    QTest::newRow("other address") << "127.0.0.1" << "127.0.0.2" << quint16(5000) << 2;
-    QTest::newRow("v6") << "::1" << "::1" << quint16(5000) << 1;
+    QTest::newRow("same") << "127.0.0.1"
+                          << "127.0.0.1" << quint16(5000) << 1;
+    QTest::newRow("v4-mapped is v4") << "127.0.0.1"
+                                     << "::ffff:127.0.0.1" << quint16(5000) << 1;
+    QTest::newRow("other port") << "127.0.0.1"
+                                << "127.0.0.1" << quint16(5001) << 2;
+    QTest::newRow("other address") << "127.0.0.1"
+                                   << "127.0.0.2" << quint16(5000) << 2;
+    QTest::newRow("v6") << "::1"
+                        << "::1" << quint16(5000) << 1;
 }
 
 void TestUdpPeerTable::onePeerPerAddress()

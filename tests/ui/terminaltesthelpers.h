@@ -30,12 +30,8 @@ inline QString describe(const TextAttributes &a)
 {
     QStringList parts;
     const std::pair<TextAttributes::Flag, const char *> flags[] = {
-        { TextAttributes::Bold, "b" },
-        { TextAttributes::Faint, "f" },
-        { TextAttributes::Italic, "i" },
-        { TextAttributes::Underline, "u" },
-        { TextAttributes::Inverse, "r" },
-        { TextAttributes::Strikeout, "s" },
+        {TextAttributes::Bold, "b"},      {TextAttributes::Faint, "f"},   {TextAttributes::Italic, "i"},
+        {TextAttributes::Underline, "u"}, {TextAttributes::Inverse, "r"}, {TextAttributes::Strikeout, "s"},
     };
     for (const auto &[flag, name] : flags) {
         if (a.has(flag))
@@ -69,12 +65,12 @@ public:
             events.last().text.append(text);
             return;
         }
-        events.append({ true, text.toString(), attributes });
+        events.append({true, text.toString(), attributes});
     }
 
     void control(AnsiParser::Control control, int count) override
     {
-        events.append({ false, QString(), TextAttributes(), control, count });
+        events.append({false, QString(), TextAttributes(), control, count});
     }
 
     // The record in the notation above.

@@ -229,8 +229,8 @@ void TestAnsiParser::splitsAnywhere()
         RecordingSink sink;
         parser.feed(QStringView(input).first(cut), sink);
         parser.feed(QStringView(input).sliced(cut), sink);
-        QVERIFY2(
-            sink.events == expected.events, qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(sink.described())));
+        QVERIFY2(sink.events == expected.events,
+                 qPrintable(QStringLiteral("cut at %1: %2").arg(cut).arg(sink.described())));
     }
     // One character at a time: every sequence split at every position.
     AnsiParser parser;
@@ -256,8 +256,8 @@ void TestAnsiParser::replaysLsColorOutput()
     // links bold red on black, executables bold green, archives bold red,
     // images bold magenta, plain files uncoloured.
     QCOMPARE(described,
-        QStringLiteral("{b,fg:1,bg:0}dangling<LF>{b,fg:4}docs<LF>{b,fg:6}link<LF>{}notes.txt<LF>"
-                       "{b,fg:1}pack.tar.gz<LF>{b,fg:5}pic.png<LF>{b,fg:2}run.sh<LF>"));
+             QStringLiteral("{b,fg:1,bg:0}dangling<LF>{b,fg:4}docs<LF>{b,fg:6}link<LF>{}notes.txt<LF>"
+                            "{b,fg:1}pack.tar.gz<LF>{b,fg:5}pic.png<LF>{b,fg:2}run.sh<LF>"));
     QVERIFY(!described.contains(QChar(0x1b)));
 }
 
@@ -274,9 +274,9 @@ void TestAnsiParser::replaysGrepColorOutput()
     // grep: line numbers green, separators cyan, matches bold red, each
     // coloured piece followed by erase-to-end-of-line.
     QCOMPARE(sink.described(),
-        QStringLiteral("<EL0>{fg:2}2<EL0><EL0>{fg:6}:<EL0>{}an <EL0>{b,fg:1}error<EL0>{} here<LF>"
-                       "<EL0>{fg:2}4<EL0><EL0>{fg:6}:<EL0><EL0>{b,fg:1}error<EL0>{}: twice, "
-                       "<EL0>{b,fg:1}error<EL0><LF>"));
+             QStringLiteral("<EL0>{fg:2}2<EL0><EL0>{fg:6}:<EL0>{}an <EL0>{b,fg:1}error<EL0>{} here<LF>"
+                            "<EL0>{fg:2}4<EL0><EL0>{fg:6}:<EL0><EL0>{b,fg:1}error<EL0>{}: twice, "
+                            "<EL0>{b,fg:1}error<EL0><LF>"));
 
     // On a screen, those erases at the end of the line remove nothing.
     Screen screen;
@@ -394,7 +394,7 @@ void TestAnsiParser::survivesRandomInput()
             for (QChar c : event.text) {
                 const char16_t u = c.unicode();
                 QVERIFY2(u >= 0x20 && u != 0x7f && (u < 0x80 || u >= 0xa0),
-                    qPrintable(QStringLiteral("control U+%1 shown as text").arg(u, 4, 16, QLatin1Char('0'))));
+                         qPrintable(QStringLiteral("control U+%1 shown as text").arg(u, 4, 16, QLatin1Char('0'))));
             }
         }
 

@@ -52,28 +52,28 @@ void TestTerminalBuffer::rewritesLines_data()
         text.replace(QLatin1Char('~'), QChar(0x1b));
         QTest::newRow(name) << text << expected;
     };
-    row("plain", "one\ntwo", { QStringLiteral("one"), QStringLiteral("two") });
-    row("progress bar", "a\r50%\r100%\n", { QStringLiteral("100%"), QString() });
-    row("progress keeps the tail", "downloading 10%\rdownloading 9%", { QStringLiteral("downloading 9%%") });
-    row("progress with erase", "downloading 10%\r~[Kdownloading 9%", { QStringLiteral("downloading 9%") });
-    row("erase whole line", "abc~[2K\rX", { QStringLiteral("X") });
-    row("erase line keeps column", "abc~[2KX", { QStringLiteral("   X") });
-    row("erase to start", "abcdef~[3D~[1K", { QStringLiteral("    ef") });
-    row("erase to end", "abcdef\r~[2C~[K", { QStringLiteral("ab") });
-    row("crlf", "one\r\ntwo\r\n", { QStringLiteral("one"), QStringLiteral("two"), QString() });
-    row("overwrite middle", "abcdef\rXY", { QStringLiteral("XYcdef") });
-    row("overwrite past end", "ab\rWXYZ", { QStringLiteral("WXYZ") });
-    row("backspace", "abc\b\bX", { QStringLiteral("aXc") });
-    row("backspace at start", "\b\bab", { QStringLiteral("ab") });
-    row("tab", "a\tb", { QStringLiteral("a       b") });
-    row("tab at stop", "12345678\tX", { QStringLiteral("12345678        X") });
-    row("tab over text", "abcdefghij\r\tX", { QStringLiteral("abcdefghXj") });
-    row("cursor forward pads", "ab~[3CX", { QStringLiteral("ab   X") });
-    row("cursor backward", "abcd~[2DX", { QStringLiteral("abXd") });
-    row("cursor to column", "abcdef~[3GX", { QStringLiteral("abXdef") });
-    row("cursor cannot leave the line", "ab~[99DX", { QStringLiteral("Xb") });
-    row("spinner", "working |\b/\b-\b\\\bdone\n", { QStringLiteral("working done"), QString() });
-    row("colours do not count", "~[32m50%~[0m\r~[1m100%~[0m", { QStringLiteral("100%") });
+    row("plain", "one\ntwo", {QStringLiteral("one"), QStringLiteral("two")});
+    row("progress bar", "a\r50%\r100%\n", {QStringLiteral("100%"), QString()});
+    row("progress keeps the tail", "downloading 10%\rdownloading 9%", {QStringLiteral("downloading 9%%")});
+    row("progress with erase", "downloading 10%\r~[Kdownloading 9%", {QStringLiteral("downloading 9%")});
+    row("erase whole line", "abc~[2K\rX", {QStringLiteral("X")});
+    row("erase line keeps column", "abc~[2KX", {QStringLiteral("   X")});
+    row("erase to start", "abcdef~[3D~[1K", {QStringLiteral("    ef")});
+    row("erase to end", "abcdef\r~[2C~[K", {QStringLiteral("ab")});
+    row("crlf", "one\r\ntwo\r\n", {QStringLiteral("one"), QStringLiteral("two"), QString()});
+    row("overwrite middle", "abcdef\rXY", {QStringLiteral("XYcdef")});
+    row("overwrite past end", "ab\rWXYZ", {QStringLiteral("WXYZ")});
+    row("backspace", "abc\b\bX", {QStringLiteral("aXc")});
+    row("backspace at start", "\b\bab", {QStringLiteral("ab")});
+    row("tab", "a\tb", {QStringLiteral("a       b")});
+    row("tab at stop", "12345678\tX", {QStringLiteral("12345678        X")});
+    row("tab over text", "abcdefghij\r\tX", {QStringLiteral("abcdefghXj")});
+    row("cursor forward pads", "ab~[3CX", {QStringLiteral("ab   X")});
+    row("cursor backward", "abcd~[2DX", {QStringLiteral("abXd")});
+    row("cursor to column", "abcdef~[3GX", {QStringLiteral("abXdef")});
+    row("cursor cannot leave the line", "ab~[99DX", {QStringLiteral("Xb")});
+    row("spinner", "working |\b/\b-\b\\\bdone\n", {QStringLiteral("working done"), QString()});
+    row("colours do not count", "~[32m50%~[0m\r~[1m100%~[0m", {QStringLiteral("100%")});
 }
 
 void TestTerminalBuffer::rewritesLines()
@@ -100,9 +100,9 @@ void TestTerminalBuffer::keepsFormatsPerCharacter()
     screen.feed(QStringLiteral("plain \x1b[1;31mred\x1b[0m\rXX\x1b[4mU"));
     const TerminalBuffer::Update update = screen.buffer.takeUpdate();
     QCOMPARE(update.text, QStringLiteral("XXUin red"));
-    const QStringList expected = { QStringLiteral("{}"), QStringLiteral("{}"), QStringLiteral("{u}"),
-        QStringLiteral("{}"), QStringLiteral("{}"), QStringLiteral("{}"), QStringLiteral("{b,fg:1}"),
-        QStringLiteral("{b,fg:1}"), QStringLiteral("{b,fg:1}") };
+    const QStringList expected = {QStringLiteral("{}"),       QStringLiteral("{}"),       QStringLiteral("{u}"),
+                                  QStringLiteral("{}"),       QStringLiteral("{}"),       QStringLiteral("{}"),
+                                  QStringLiteral("{b,fg:1}"), QStringLiteral("{b,fg:1}"), QStringLiteral("{b,fg:1}")};
     for (qsizetype i = 0; i < update.text.size(); ++i)
         QCOMPARE(describe(screen.attributesAt(update, i)), expected.at(i));
     // Runs are ordered, start inside the text and never repeat a format.
@@ -194,13 +194,13 @@ void TestTerminalBuffer::slicesUpdates_data()
     QTest::addColumn<int>("trailing");
 
     using Sizes = QList<qsizetype>;
-    QTest::newRow("by lines") << QStringLiteral("a\nbb\nccc\nopen") << 2 << 100 << Sizes { 2, 1 } << 2;
-    QTest::newRow("by characters") << QStringLiteral("a\nbb\nccc\nopen") << 10 << 6 << Sizes { 2, 1 } << 1;
-    QTest::newRow("everything fits") << QStringLiteral("a\nbb\nccc\nopen") << 10 << 100 << Sizes { 3 } << 3;
-    QTest::newRow("first line too long") << QStringLiteral("aaaaaaa\nb\n") << 10 << 3 << Sizes { 1, 1 } << 1;
-    QTest::newRow("last line too long") << QStringLiteral("a\nbbbbbbb\n") << 10 << 3 << Sizes { 1, 1 } << 0;
-    QTest::newRow("empty lines") << QStringLiteral("\n\n\nx") << 2 << 100 << Sizes { 2, 1 } << 2;
-    QTest::newRow("no finished line") << QStringLiteral("open") << 10 << 100 << Sizes {} << 0;
+    QTest::newRow("by lines") << QStringLiteral("a\nbb\nccc\nopen") << 2 << 100 << Sizes{2, 1} << 2;
+    QTest::newRow("by characters") << QStringLiteral("a\nbb\nccc\nopen") << 10 << 6 << Sizes{2, 1} << 1;
+    QTest::newRow("everything fits") << QStringLiteral("a\nbb\nccc\nopen") << 10 << 100 << Sizes{3} << 3;
+    QTest::newRow("first line too long") << QStringLiteral("aaaaaaa\nb\n") << 10 << 3 << Sizes{1, 1} << 1;
+    QTest::newRow("last line too long") << QStringLiteral("a\nbbbbbbb\n") << 10 << 3 << Sizes{1, 1} << 0;
+    QTest::newRow("empty lines") << QStringLiteral("\n\n\nx") << 2 << 100 << Sizes{2, 1} << 2;
+    QTest::newRow("no finished line") << QStringLiteral("open") << 10 << 100 << Sizes{} << 0;
 }
 
 void TestTerminalBuffer::slicesUpdates()
@@ -222,7 +222,7 @@ void TestTerminalBuffer::slicesUpdates()
     QCOMPARE(TerminalBuffer::trailingLines(whole, maxLines, maxCharacters), trailing);
 
     // Every line, sliced; then all but the trailing ones.
-    for (const qsizetype take : { whole.finishedLines, whole.finishedLines - trailing }) {
+    for (const qsizetype take : {whole.finishedLines, whole.finishedLines - trailing}) {
         TerminalBuffer::Update rest = whole;
         const QList<TerminalBuffer::Update> taken
             = TerminalBuffer::takeLeadingLines(rest, take, maxLines, maxCharacters);
@@ -236,7 +236,7 @@ void TestTerminalBuffer::slicesUpdates()
             for (qsizetype i = 0; i < slice.text.size(); ++i) {
                 if (slice.text.at(i) != QLatin1Char('\n')) { // a line break's look does not matter
                     QCOMPARE(describe(screen.attributesAt(slice, i)),
-                        describe(screen.attributesAt(whole, joined.size() + i)));
+                             describe(screen.attributesAt(whole, joined.size() + i)));
                 }
             }
             joined += slice.text;
@@ -247,8 +247,8 @@ void TestTerminalBuffer::slicesUpdates()
         QCOMPARE(joined + rest.text, whole.text);
         for (qsizetype i = 0; i < rest.text.size(); ++i) {
             if (rest.text.at(i) != QLatin1Char('\n'))
-                QCOMPARE(
-                    describe(screen.attributesAt(rest, i)), describe(screen.attributesAt(whole, joined.size() + i)));
+                QCOMPARE(describe(screen.attributesAt(rest, i)),
+                         describe(screen.attributesAt(whole, joined.size() + i)));
         }
     }
 }
@@ -356,14 +356,14 @@ void TestTerminalBuffer::finishesLines()
     QVERIFY(!buffer.atLineStart());
     buffer.finishLine(); // the progress line stays, the next text goes below it
     buffer.write(u"done", 1, 1);
-    QCOMPARE(lines(buffer.takeUpdate()), (QStringList { QStringLiteral("50%"), QStringLiteral("done") }));
+    QCOMPARE(lines(buffer.takeUpdate()), (QStringList{QStringLiteral("50%"), QStringLiteral("done")}));
 
     // An erased line is an empty one: nothing to finish, and column 0 again.
     buffer.write(u"abc", 0, 0);
     buffer.erase(TerminalBuffer::Erase::Line, 0);
     buffer.finishLine();
     buffer.write(u"x", 0, 0);
-    QCOMPARE(lines(buffer.takeUpdate()), (QStringList { QStringLiteral("x") }));
+    QCOMPARE(lines(buffer.takeUpdate()), (QStringList{QStringLiteral("x")}));
 }
 
 void TestTerminalBuffer::absorbsProgressFloods()

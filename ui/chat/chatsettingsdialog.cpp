@@ -30,7 +30,7 @@ ChatSettingsDialog::ChatSettingsDialog(QWidget *parent)
     m_name->setMaxLength(int(Chat::MaxNameBytes / 4));
     auto *nameHint = new QLabel(tr("Shown to other Tincans with your messages. Classic chat programs see only "
                                    "your address."),
-        this);
+                                this);
     nameHint->setWordWrap(true);
     nameHint->setForegroundRole(QPalette::PlaceholderText);
 
@@ -94,8 +94,8 @@ void ChatSettingsDialog::setSelfId(const QUuid &id)
     m_id->setText(id.toString(QUuid::WithoutBraces));
     // Wide enough to show the whole id.
     const QMargins margins = m_id->textMargins() + m_id->contentsMargins();
-    m_id->setMinimumWidth(
-        m_id->fontMetrics().horizontalAdvance(m_id->text()) + margins.left() + margins.right() + IdFieldSlack);
+    m_id->setMinimumWidth(m_id->fontMetrics().horizontalAdvance(m_id->text()) + margins.left() + margins.right()
+                          + IdFieldSlack);
 }
 
 void ChatSettingsDialog::setListeningPort(quint16 port)

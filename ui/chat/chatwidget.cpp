@@ -1,12 +1,12 @@
 #include "ui/chat/chatwidget.h"
 
 #include "chat/chatcontroller.h"
+#include "models/chat/conversationlistmodel.h"
+#include "models/chat/conversationmodel.h"
 #include "net/chat/chatenvelope.h"
 #include "ui/chat/chatsettingsdialog.h"
 #include "ui/chat/contactdialog.h"
 #include "ui/chat/conversationlistdelegate.h"
-#include "models/chat/conversationlistmodel.h"
-#include "models/chat/conversationmodel.h"
 #include "ui/chat/messagedelegate.h"
 #include "ui/chat/messageedit.h"
 
@@ -65,7 +65,7 @@ ChatWidget::ChatWidget(ChatController *controller, QWidget *parent)
     m_splitter->setStretchFactor(0, 0);
     m_splitter->setStretchFactor(1, 1);
     const int charWidth = fontMetrics().averageCharWidth();
-    m_splitter->setSizes({ charWidth * ListWidthChars, charWidth * ConversationWidthChars });
+    m_splitter->setSizes({charWidth * ListWidthChars, charWidth * ConversationWidthChars});
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -86,12 +86,12 @@ ChatWidget::ChatWidget(ChatController *controller, QWidget *parent)
     connect(m_controller, &ChatController::statusChanged, this, &ChatWidget::updateBanner);
     connect(m_listModel, &ConversationListModel::totalUnreadChanged, this, &ChatWidget::unreadCountChanged);
     connect(m_listModel, &QAbstractItemModel::modelReset, this, &ChatWidget::reselectAfterReset);
-    connect(
-        m_listModel, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex &from, const QModelIndex &to) {
-            const QModelIndex current = m_conversationList->currentIndex();
-            if (current.isValid() && current.row() >= from.row() && current.row() <= to.row())
-                updateHeader();
-        });
+    connect(m_listModel, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &from, const QModelIndex &to) {
+                const QModelIndex current = m_conversationList->currentIndex();
+                if (current.isValid() && current.row() >= from.row() && current.row() <= to.row())
+                    updateHeader();
+            });
 
     readSettings();
     updateBanner();
@@ -189,8 +189,9 @@ QWidget *ChatWidget::createListPane()
     m_conversationList->setFrameShape(QFrame::NoFrame);
     connect(m_conversationList, &QWidget::customContextMenuRequested, this, &ChatWidget::showListMenu);
     connect(m_conversationList->selectionModel(), &QItemSelectionModel::currentChanged, this,
-        [this](
-            const QModelIndex &current) { showConversation(current.data(ConversationListModel::KeyRole).toString()); });
+            [this](const QModelIndex &current) {
+                showConversation(current.data(ConversationListModel::KeyRole).toString());
+            });
     // A click (or Enter) on a conversation means "I want to write here".
     connect(m_conversationList, &QAbstractItemView::activated, this, [this] { m_input->setFocus(); });
     connect(m_conversationList, &QAbstractItemView::clicked, this, [this] { m_input->setFocus(); });
@@ -209,7 +210,7 @@ QWidget *ChatWidget::createConversationPane()
 
     m_placeholder = new QLabel(tr("Choose a conversation on the left, or add a contact to start one.\n\n"
                                   "Enter sends a message; Shift+Enter starts a new line."),
-        m_conversationStack);
+                               m_conversationStack);
     m_placeholder->setObjectName(QStringLiteral("chatPlaceholder"));
     m_placeholder->setAlignment(Qt::AlignCenter);
     m_placeholder->setWordWrap(true);
@@ -264,7 +265,7 @@ QWidget *ChatWidget::createConversationPane()
     connect(m_messageDelegate, &MessageDelegate::retryClicked, this, &ChatWidget::retry);
     QScrollBar *scrollBar = m_messageView->verticalScrollBar();
     connect(scrollBar, &QScrollBar::valueChanged, this,
-        [this, scrollBar](int value) { m_stickToBottom = value >= scrollBar->maximum() - StickToBottomSlack; });
+            [this, scrollBar](int value) { m_stickToBottom = value >= scrollBar->maximum() - StickToBottomSlack; });
     connect(scrollBar, &QScrollBar::rangeChanged, this, [this, scrollBar](int, int maximum) {
         if (m_stickToBottom)
             scrollBar->setValue(maximum);
@@ -449,8 +450,8 @@ void ChatWidget::onMessageAdded(const StoredMessage &message)
 {
     if (message.outgoing || message.read)
         return;
-    Q_EMIT unreadMessageArrived(
-        message.conversation, m_controller->service()->conversationTitle(message.conversation), message.text);
+    Q_EMIT unreadMessageArrived(message.conversation, m_controller->service()->conversationTitle(message.conversation),
+                                message.text);
 }
 
 void ChatWidget::showInputError(const QString &error)
@@ -527,7 +528,8 @@ void ChatWidget::removeContact()
         return;
     const auto address = m_controller->service()->destination(m_currentKey);
     auto *box = new QMessageBox(QMessageBox::Question, tr("Remove Contact"),
-        tr("Remove “%1” from your contacts?").arg(contact->name), QMessageBox::Yes | QMessageBox::Cancel, this);
+                                tr("Remove “%1” from your contacts?").arg(contact->name),
+                                QMessageBox::Yes | QMessageBox::Cancel, this);
     box->setObjectName(QStringLiteral("removeContactBox"));
     if (address)
         box->setInformativeText(tr("The messages are kept, under the address %1.").arg(address->toString()));

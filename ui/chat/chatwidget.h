@@ -127,7 +127,7 @@ private:
     QAction *m_settingsAction = nullptr;
 
     QString m_currentKey;
-    QString m_sendError; // the last refusal, shown until the text changes
+    QString m_sendError;              // the last refusal, shown until the text changes
     QHash<QString, QString> m_drafts; // unsent text of the conversations not open
     bool m_bannerDismissed = false;
     bool m_stickToBottom = true;

@@ -39,7 +39,7 @@ ContactDialog::ContactDialog(QWidget *parent)
     m_port->setGroupSeparatorShown(false);
     m_protocol = new QComboBox(this);
     m_protocol->setObjectName(QStringLiteral("protocol"));
-    for (ChatProtocol protocol : { ChatProtocol::Auto, ChatProtocol::Tincan, ChatProtocol::Classic })
+    for (ChatProtocol protocol : {ChatProtocol::Auto, ChatProtocol::Tincan, ChatProtocol::Classic})
         m_protocol->addItem(protocolName(protocol), QVariant::fromValue(protocol));
     m_protocolHint = new QLabel(this);
     m_protocolHint->setObjectName(QStringLiteral("protocolHint"));
@@ -77,7 +77,7 @@ ContactDialog::ContactDialog(QWidget *parent)
     connect(m_host, &QLineEdit::textChanged, this, &ContactDialog::validate);
     connect(m_protocol, &QComboBox::currentIndexChanged, this, &ContactDialog::validate);
 
-    setContact(Contact {});
+    setContact(Contact{});
     setHost(QStringLiteral("127.0.0.1"));
     setMinimumWidth(fontMetrics().averageCharWidth() * MinimumWidthChars);
     m_name->setFocus();

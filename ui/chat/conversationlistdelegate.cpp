@@ -10,14 +10,14 @@
 namespace Tincan {
 
 namespace {
-constexpr int Padding = 8; // around the row's content
-constexpr int LineGap = 3; // between the two lines of text
-constexpr int ColumnGap = 8; // between the avatar, the text and the right column
+constexpr int Padding = 8;       // around the row's content
+constexpr int LineGap = 3;       // between the two lines of text
+constexpr int ColumnGap = 8;     // between the avatar, the text and the right column
 constexpr int BadgePaddingX = 6; // inside the unread badge
 constexpr qreal SmallFontScale = 0.85;
 constexpr int MinimumTextWidth = 120;
 // Avatar colours, picked by the name so that a contact keeps its colour.
-constexpr QRgb AvatarColors[] = { 0x1c71d8, 0x26a269, 0xc64600, 0x9141ac, 0x0b7a75, 0xa51d2d, 0x865e3c, 0x3d5a99 };
+constexpr QRgb AvatarColors[] = {0x1c71d8, 0x26a269, 0xc64600, 0x9141ac, 0x0b7a75, 0xa51d2d, 0x865e3c, 0x3d5a99};
 const QColor BadgeColor(0xe0, 0x1b, 0x24);
 const QColor BadgeTextColor(Qt::white);
 const QColor AvatarTextColor(Qt::white);
@@ -63,11 +63,11 @@ QSize ConversationListDelegate::sizeHint(const QStyleOptionViewItem &option, con
 {
     const int lineHeight = QFontMetrics(option.font).height();
     const int height = 2 * Padding + 2 * lineHeight + LineGap;
-    return { height + ColumnGap + MinimumTextWidth, height };
+    return {height + ColumnGap + MinimumTextWidth, height};
 }
 
-void ConversationListDelegate::paint(
-    QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+void ConversationListDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                                     const QModelIndex &index) const
 {
     QStyleOptionViewItem opt = option;
     initStyleOption(&opt, index);
@@ -130,7 +130,7 @@ void ConversationListDelegate::paint(
         painter->setFont(small);
         painter->setPen(dimColor);
         painter->drawText(QRect(content.right() + 1 - width, firstTop, width, metrics.height()),
-            Qt::AlignRight | Qt::AlignVCenter, time);
+                          Qt::AlignRight | Qt::AlignVCenter, time);
         firstRight -= width + ColumnGap;
     }
     int secondRight = content.right();
@@ -163,8 +163,8 @@ void ConversationListDelegate::paint(
         const QString shown = smallMetrics.elidedText(address, Qt::ElideRight, firstRight - x);
         painter->setFont(small);
         painter->setPen(dimColor);
-        painter->drawText(
-            QRect(x, firstTop, firstRight - x, metrics.height()), Qt::AlignLeft | Qt::AlignVCenter, shown);
+        painter->drawText(QRect(x, firstTop, firstRight - x, metrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                          shown);
     }
 
     // Second line: the last message, or why there is none.
@@ -173,7 +173,7 @@ void ConversationListDelegate::paint(
     painter->setFont(font);
     painter->setPen(lastTime.isValid() && unread > 0 ? textColor : dimColor);
     painter->drawText(QRect(textLeft, secondTop, secondWidth, metrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
-        metrics.elidedText(second, Qt::ElideRight, secondWidth));
+                      metrics.elidedText(second, Qt::ElideRight, secondWidth));
     painter->restore();
 }
 

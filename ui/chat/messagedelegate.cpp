@@ -13,16 +13,16 @@
 namespace Tincan {
 
 namespace {
-constexpr int SideMargin = 12; // between the view's edge and a bubble
+constexpr int SideMargin = 12;  // between the view's edge and a bubble
 constexpr int ItemSpacing = 10; // between two messages
-constexpr int HeaderGap = 2; // between the header and the bubble
-constexpr int StatusGap = 2; // between the bubble and the state
+constexpr int HeaderGap = 2;    // between the header and the bubble
+constexpr int StatusGap = 2;    // between the bubble and the state
 constexpr int BubblePaddingX = 10;
 constexpr int BubblePaddingY = 6;
 constexpr qreal BubbleRadius = 10;
 constexpr int MinTextWidth = 40; // even in a very narrow view
 constexpr int RetryPaddingX = 8; // inside the Retry button
-constexpr int RetryGap = 8; // between the Retry button and the state
+constexpr int RetryGap = 8;      // between the Retry button and the state
 constexpr qreal SmallFontScale = 0.85;
 // How much of the highlight colour tints the user's own bubbles, and of the
 // text colour the others'.
@@ -33,7 +33,7 @@ const QColor FailedColor(0xc0, 0x1c, 0x28);
 QColor mix(const QColor &a, const QColor &b, qreal amount)
 {
     return QColor::fromRgbF(a.redF() + (b.redF() - a.redF()) * amount, a.greenF() + (b.greenF() - a.greenF()) * amount,
-        a.blueF() + (b.blueF() - a.blueF()) * amount);
+                            a.blueF() + (b.blueF() - a.blueF()) * amount);
 }
 
 // QTextLayout breaks lines at U+2028, not at "\n".
@@ -60,7 +60,7 @@ QSize wrap(QTextLayout &layout, int width)
         used = std::max(used, line.naturalTextWidth());
     }
     layout.endLayout();
-    return { int(std::ceil(used)), int(std::ceil(height)) };
+    return {int(std::ceil(used)), int(std::ceil(height))};
 }
 
 } // namespace
@@ -86,7 +86,8 @@ int MessageDelegate::viewportWidth(const QStyleOptionViewItem &option) const
 
 QString MessageDelegate::headerText(const QModelIndex &index) const
 {
-    return tr("%1 · %2").arg(index.data(ConversationModel::SenderRole).toString(),
+    return tr("%1 · %2").arg(
+        index.data(ConversationModel::SenderRole).toString(),
         ConversationModel::displayTime(index.data(ConversationModel::TimeRole).toDateTime(), true));
 }
 
@@ -141,7 +142,7 @@ QSize MessageDelegate::sizeHint(const QStyleOptionViewItem &option, const QModel
     initStyleOption(&opt, index);
     opt.rect = QRect(0, 0, viewportWidth(option), 0);
     // Narrower than the viewport, so that no horizontal scroll bar appears.
-    return { std::max(0, viewportWidth(option) - 1), geometry(opt, index).height };
+    return {std::max(0, viewportWidth(option) - 1), geometry(opt, index).height};
 }
 
 void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
@@ -176,12 +177,12 @@ void MessageDelegate::paint(QPainter *painter, const QStyleOptionViewItem &optio
         const bool failed = index.data(ConversationModel::CanRetryRole).toBool();
         painter->setFont(small);
         painter->setPen(failed ? FailedColor : palette.color(QPalette::PlaceholderText));
-        painter->drawText(
-            g.status, Qt::AlignRight | Qt::AlignVCenter, index.data(ConversationModel::StateTextRole).toString());
+        painter->drawText(g.status, Qt::AlignRight | Qt::AlignVCenter,
+                          index.data(ConversationModel::StateTextRole).toString());
         if (!g.retry.isEmpty()) {
             QPainterPath button;
-            button.addRoundedRect(
-                QRectF(g.retry).adjusted(0.5, 0.5, -0.5, -0.5), g.retry.height() / 2.0, g.retry.height() / 2.0);
+            button.addRoundedRect(QRectF(g.retry).adjusted(0.5, 0.5, -0.5, -0.5), g.retry.height() / 2.0,
+                                  g.retry.height() / 2.0);
             painter->fillPath(button, palette.color(QPalette::Button));
             painter->setPen(palette.color(QPalette::Mid));
             painter->drawPath(button);
@@ -204,8 +205,8 @@ QRect MessageDelegate::retryButtonRect(const QModelIndex &index) const
     return geometry(opt, index).retry;
 }
 
-bool MessageDelegate::editorEvent(
-    QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option, const QModelIndex &index)
+bool MessageDelegate::editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option,
+                                  const QModelIndex &index)
 {
     if (event->type() == QEvent::MouseButtonPress || event->type() == QEvent::MouseButtonRelease) {
         auto *mouse = static_cast<QMouseEvent *>(event);

@@ -35,16 +35,16 @@ Q_SIGNALS:
 
 protected:
     bool editorEvent(QEvent *event, QAbstractItemModel *model, const QStyleOptionViewItem &option,
-        const QModelIndex &index) override;
+                     const QModelIndex &index) override;
 
 private:
     struct Geometry
     {
         QRect header; // sender and time
         QRect bubble;
-        QRect text; // inside the bubble
+        QRect text;   // inside the bubble
         QRect status; // own messages: the delivery state
-        QRect retry; // failed own messages
+        QRect retry;  // failed own messages
         int height = 0;
     };
 

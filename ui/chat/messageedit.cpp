@@ -18,12 +18,12 @@ QSize MessageEdit::sizeHint() const
     const QMargins margins = contentsMargins();
     const int height = fontMetrics().lineSpacing() * VisibleLines + int(2 * document()->documentMargin())
         + margins.top() + margins.bottom();
-    return { QPlainTextEdit::sizeHint().width(), height };
+    return {QPlainTextEdit::sizeHint().width(), height};
 }
 
 QSize MessageEdit::minimumSizeHint() const
 {
-    return { QPlainTextEdit::minimumSizeHint().width(), sizeHint().height() };
+    return {QPlainTextEdit::minimumSizeHint().width(), sizeHint().height()};
 }
 
 void MessageEdit::keyPressEvent(QKeyEvent *event)

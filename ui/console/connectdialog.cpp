@@ -63,7 +63,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
                               "not remembered."));
     m_encryption = new QComboBox(this);
     m_encryption->setObjectName(QStringLiteral("encryption"));
-    m_encryption->addItem(tr("Automatic: TLS except to this computer"), QVariant::fromValue(ConsoleClient::TlsMode::Auto));
+    m_encryption->addItem(tr("Automatic: TLS except to this computer"),
+                          QVariant::fromValue(ConsoleClient::TlsMode::Auto));
     m_encryption->addItem(tr("Always TLS"), QVariant::fromValue(ConsoleClient::TlsMode::On));
     m_encryption->addItem(tr("None (plaintext)"), QVariant::fromValue(ConsoleClient::TlsMode::Off));
     m_encryption->setToolTip(tr("A server with a password requires TLS from other computers. The first TLS "
@@ -163,7 +164,7 @@ bool ConnectDialog::isValidHost(const QString &host)
         return true;
     // Dot-separated labels of letters, digits and inner hyphens (RFC 1123).
     static const QRegularExpression hostName(
-        QStringLiteral("^(?=.*[A-Za-z])" // not all digits: that is a bad IPv4
+        QStringLiteral("^(?=.*[A-Za-z])"                               // not all digits: that is a bad IPv4
                        "[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?" // first label
                        "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\\.?$"));
     return hostName.match(bare).hasMatch();
@@ -194,10 +195,10 @@ void ConnectDialog::validate()
     m_password->setEnabled(mode() == ConsoleClient::Mode::Tincan);
     m_encryption->setEnabled(mode() == ConsoleClient::Mode::Tincan);
     m_protocolHint->setText(mode() == ConsoleClient::Mode::Classic
-            ? tr("The socket tutorial's protocol: one command at a time, and cancelling "
-                 "closes the connection.")
-            : tr("Runs several commands at once, streams their output and can cancel "
-                 "them."));
+                                ? tr("The socket tutorial's protocol: one command at a time, and cancelling "
+                                     "closes the connection.")
+                                : tr("Runs several commands at once, streams their output and can cancel "
+                                     "them."));
 }
 
 QString ConnectDialog::password() const
@@ -235,9 +236,10 @@ void ConnectDialog::saveSettings() const
     settings.setValue(PortKey, int(port()));
     settings.setValue(ProtocolKey, mode() == ConsoleClient::Mode::Classic ? ClassicProtocolValue : TincanProtocolValue);
     const ConsoleClient::TlsMode tls = tlsMode();
-    settings.setValue(EncryptionKey, tls == ConsoleClient::TlsMode::On ? AlwaysTlsValue
-                                    : tls == ConsoleClient::TlsMode::Off ? NoTlsValue
-                                                                         : AutoTlsValue);
+    settings.setValue(EncryptionKey,
+                      tls == ConsoleClient::TlsMode::On        ? AlwaysTlsValue
+                          : tls == ConsoleClient::TlsMode::Off ? NoTlsValue
+                                                               : AutoTlsValue);
 }
 
 void ConnectDialog::accept()

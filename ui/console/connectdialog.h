@@ -21,7 +21,7 @@ class ConnectDialog final : public QDialog
     Q_DISABLE_COPY_MOVE(ConnectDialog)
 
 public:
-    static constexpr QLatin1StringView DefaultHost { "127.0.0.1" };
+    static constexpr QLatin1StringView DefaultHost{"127.0.0.1"};
     // Longest name DNS allows.
     static constexpr qsizetype MaxHostLength = 253;
 

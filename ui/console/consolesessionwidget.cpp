@@ -5,24 +5,24 @@
 #include "ui/terminal/terminalview.h"
 
 #include <QActionGroup>
+#include <QCoreApplication>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QInputDialog>
-#include <QMessageBox>
-#include <QMimeData>
-#include <QCoreApplication>
 #include <QHBoxLayout>
+#include <QInputDialog>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QLocale>
 #include <QMenu>
+#include <QMessageBox>
+#include <QMimeData>
 #include <QPainter>
-#include <QResizeEvent>
 #include <QPixmap>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollBar>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -48,7 +48,7 @@ constexpr QRgb ReadyDot = 0x3cb371;
 constexpr QRgb ConnectingDot = 0xe0a030;
 constexpr QRgb FailedDot = 0xd9534f;
 constexpr QRgb DisconnectedDot = 0x9a9a9a;
-constexpr int DotSizes[] = { 16, 32 };
+constexpr int DotSizes[] = {16, 32};
 
 // Spacing around the status line and the input line, in pixels.
 constexpr int SideMargin = 6;
@@ -70,18 +70,10 @@ struct SignalName
     QLatin1StringView name;
 };
 constexpr SignalName PortableSignals[] = {
-    { 1, QLatin1StringView("SIGHUP") },
-    { 2, QLatin1StringView("SIGINT") },
-    { 3, QLatin1StringView("SIGQUIT") },
-    { 4, QLatin1StringView("SIGILL") },
-    { 5, QLatin1StringView("SIGTRAP") },
-    { 6, QLatin1StringView("SIGABRT") },
-    { 8, QLatin1StringView("SIGFPE") },
-    { 9, QLatin1StringView("SIGKILL") },
-    { 11, QLatin1StringView("SIGSEGV") },
-    { 13, QLatin1StringView("SIGPIPE") },
-    { 14, QLatin1StringView("SIGALRM") },
-    { 15, QLatin1StringView("SIGTERM") },
+    {1, QLatin1StringView("SIGHUP")},   {2, QLatin1StringView("SIGINT")},   {3, QLatin1StringView("SIGQUIT")},
+    {4, QLatin1StringView("SIGILL")},   {5, QLatin1StringView("SIGTRAP")},  {6, QLatin1StringView("SIGABRT")},
+    {8, QLatin1StringView("SIGFPE")},   {9, QLatin1StringView("SIGKILL")},  {11, QLatin1StringView("SIGSEGV")},
+    {13, QLatin1StringView("SIGPIPE")}, {14, QLatin1StringView("SIGALRM")}, {15, QLatin1StringView("SIGTERM")},
 };
 
 QLatin1StringView signalName(int number)
@@ -106,8 +98,9 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
     connect(m_pane, &TerminalView::findRequested, this, &ConsoleSessionWidget::showFindBar);
     connect(m_pane, &TerminalView::fontPointSizeChanged, this, &ConsoleSessionWidget::applyTerminalFont);
     // The pane's keys work from anywhere in the session, the input line included.
-    for (TerminalView::Action action : { TerminalView::Action::SelectAll, TerminalView::Action::Find,
-             TerminalView::Action::ZoomIn, TerminalView::Action::ZoomOut, TerminalView::Action::ResetZoom })
+    for (TerminalView::Action action :
+         {TerminalView::Action::SelectAll, TerminalView::Action::Find, TerminalView::Action::ZoomIn,
+          TerminalView::Action::ZoomOut, TerminalView::Action::ResetZoom})
         addAction(m_pane->action(action));
 
     m_findBar = new TerminalFindBar(m_pane, this);
@@ -166,7 +159,7 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
 
     connect(m_client, &ConsoleClient::stateChanged, this, &ConsoleSessionWidget::onStateChanged);
     connect(m_client, &ConsoleClient::commandStarted, this,
-        [this](quint64 requestId, qint64) { onCommandStarted(requestId); });
+            [this](quint64 requestId, qint64) { onCommandStarted(requestId); });
     connect(m_client, &ConsoleClient::outputReceived, this, &ConsoleSessionWidget::onOutputReceived);
     connect(m_client, &ConsoleClient::commandFinished, this, &ConsoleSessionWidget::onCommandFinished);
     connect(m_client, &ConsoleClient::commandFailed, this, &ConsoleSessionWidget::onCommandFailed);
@@ -390,8 +383,8 @@ void ConsoleSessionWidget::cancelLatestCommand()
             && m_client->state() == ConsoleClient::State::Ready && id == m_running.begin()->first;
         if (costsConnection) {
             appendLine(TextKind::Notice,
-                tr("A classic server cannot cancel a command: the connection is closed "
-                   "and opened again."));
+                       tr("A classic server cannot cancel a command: the connection is closed "
+                          "and opened again."));
         }
         m_reconnectAfterCancel = costsConnection;
         // Reports the command's end (and, classic, the disconnect) at once.
@@ -630,8 +623,8 @@ bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
     auto *key = static_cast<QKeyEvent *>(event);
     const QKeyCombination combination = key->keyCombination();
     const bool cancels = combination == CancelKey
-        && std::any_of(
-            m_running.cbegin(), m_running.cend(), [](const auto &entry) { return !entry.second.cancelRequested; });
+        && std::any_of(m_running.cbegin(), m_running.cend(),
+                       [](const auto &entry) { return !entry.second.cancelRequested; });
     const bool copies = combination == CopyKey;
     const bool clears = combination == ClearKey;
     if (cancels || copies || clears) {
@@ -653,8 +646,8 @@ bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
     // Shift+Page Up/Down in the input line scroll the pane, as in a terminal.
     if (watched == m_input && event->type() == QEvent::KeyPress && key->modifiers() == Qt::ShiftModifier
         && (key->key() == Qt::Key_PageUp || key->key() == Qt::Key_PageDown)) {
-        m_pane->verticalScrollBar()->triggerAction(
-            key->key() == Qt::Key_PageUp ? QAbstractSlider::SliderPageStepSub : QAbstractSlider::SliderPageStepAdd);
+        m_pane->verticalScrollBar()->triggerAction(key->key() == Qt::Key_PageUp ? QAbstractSlider::SliderPageStepSub
+                                                                                : QAbstractSlider::SliderPageStepAdd);
         return true;
     }
 
@@ -667,7 +660,6 @@ bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
     }
     return QWidget::eventFilter(watched, event);
 }
-
 
 // ---- file transfers ----------------------------------------------------------
 
@@ -725,12 +717,11 @@ quint64 ConsoleSessionWidget::startUpload(const QString &localPath, bool overwri
                               disconnect(*connection);
                               if (overwrite || error != ConsoleClient::TransferError::Exists)
                                   return;
-                              const bool replace
-                                  = m_overwriteQuestion
-                                        ? m_overwriteQuestion(remotePath)
-                                        : QMessageBox::question(this, tr("Replace File?"),
-                                                                tr("%1 exists on the server. Replace it?").arg(remotePath))
-                                              == QMessageBox::Yes;
+                              const bool replace = m_overwriteQuestion
+                                  ? m_overwriteQuestion(remotePath)
+                                  : QMessageBox::question(this, tr("Replace File?"),
+                                                          tr("%1 exists on the server. Replace it?").arg(remotePath))
+                                      == QMessageBox::Yes;
                               if (replace && self)
                                   startUpload(localPath, true);
                           });

@@ -2,10 +2,10 @@
 // showing what the commands print, and an input line to type commands into.
 #pragma once
 
-#include "net/console/consoleclient.h"
-#include "models/terminal/ansiparser.h"
-#include "ui/terminal/terminalview.h" // terminal() is a QPlainTextEdit to its users
 #include "models/console/transferlistmodel.h"
+#include "models/terminal/ansiparser.h"
+#include "net/console/consoleclient.h"
+#include "ui/terminal/terminalview.h" // terminal() is a QPlainTextEdit to its users
 
 #include <QByteArray>
 #include <QElapsedTimer>
@@ -42,20 +42,21 @@ class ConsoleSessionWidget final : public QWidget
 public:
     // While a command runs, this key in the pane or the input line cancels
     // it; otherwise it keeps its usual meaning (copy).
-    static constexpr QKeyCombination CancelKey { Qt::ControlModifier, Qt::Key_C };
-    static constexpr QKeyCombination CopyKey { Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_C };
-    static constexpr QKeyCombination ClearKey { Qt::ControlModifier, Qt::Key_L };
+    static constexpr QKeyCombination CancelKey{Qt::ControlModifier, Qt::Key_C};
+    static constexpr QKeyCombination CopyKey{Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_C};
+    static constexpr QKeyCombination ClearKey{Qt::ControlModifier, Qt::Key_L};
     // Encodings offered in the pane's Encoding menu, where this Qt can decode them.
-    static constexpr const char *EncodingChoices[] = { "UTF-8", "GB18030", "GBK", "Big5", "Big5-HKSCS", "Shift_JIS",
-        "EUC-JP", "EUC-KR", "ISO-8859-1", "ISO-8859-15", "Windows-1252", "Windows-1251", "KOI8-R" };
+    static constexpr const char *EncodingChoices[]
+        = {"UTF-8",  "GB18030",    "GBK",         "Big5",         "Big5-HKSCS",   "Shift_JIS", "EUC-JP",
+           "EUC-KR", "ISO-8859-1", "ISO-8859-15", "Windows-1252", "Windows-1251", "KOI8-R"};
 
     // What a piece of text in the pane is; each kind has its own format.
     enum class TextKind {
         Stdout,
         Stderr,
-        Prompt, // "host:port $ "
+        Prompt,  // "host:port $ "
         Command, // the command after the prompt
-        Status, // "[exit 0 · 0.12 s]"
+        Status,  // "[exit 0 · 0.12 s]"
         FailedStatus,
         Error,
         Notice, // connected, disconnected, cancelling
@@ -84,7 +85,6 @@ public:
     {
         m_overwriteQuestion = std::move(question);
     }
-
 
     void connectToServer(const QString &host, quint16 port, ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan);
 

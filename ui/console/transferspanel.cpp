@@ -56,9 +56,9 @@ TransfersPanel::TransfersPanel(TransferListModel *model, QWidget *parent)
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->horizontalHeader()->setSectionResizeMode(TransferListModel::NameColumn, QHeaderView::Interactive);
     // Room for "100% of 1023.9 MB" on one line.
-    m_view->horizontalHeader()->resizeSection(TransferListModel::ProgressColumn,
-                                              m_view->fontMetrics().horizontalAdvance(QStringLiteral("100% of 1023.9 MB"))
-                                                  + ProgressTextMargin);
+    m_view->horizontalHeader()->resizeSection(
+        TransferListModel::ProgressColumn,
+        m_view->fontMetrics().horizontalAdvance(QStringLiteral("100% of 1023.9 MB")) + ProgressTextMargin);
     m_cancel->setObjectName(QStringLiteral("cancelTransferButton"));
     m_clear->setObjectName(QStringLiteral("clearTransfersButton"));
     connect(m_cancel, &QPushButton::clicked, this, [this] {

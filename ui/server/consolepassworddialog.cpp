@@ -53,8 +53,7 @@ ConsolePasswordDialog::ConsolePasswordDialog(bool hasPassword, QWidget *parent)
 
     connect(m_password, &QLineEdit::textChanged, this, &ConsolePasswordDialog::validate);
     connect(m_confirm, &QLineEdit::textChanged, this, &ConsolePasswordDialog::validate);
-    connect(&m_hashing, &QFutureWatcher<std::optional<PasswordHash>>::finished, this,
-        &ConsolePasswordDialog::onHashed);
+    connect(&m_hashing, &QFutureWatcher<std::optional<PasswordHash>>::finished, this, &ConsolePasswordDialog::onHashed);
     validate();
 }
 

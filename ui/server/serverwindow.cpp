@@ -1,8 +1,8 @@
 #include "ui/server/serverwindow.h"
 
 #include "chat/chatcontroller.h"
-#include "ui/server/consolepassworddialog.h"
 #include "net/base/privatefiles.h"
+#include "ui/server/consolepassworddialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -31,8 +31,8 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSpinBox>
-#include <QStandardPaths>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTextBlock>
 #include <QTextCursor>
@@ -57,11 +57,11 @@ const QString ClientSplitterKey = QStringLiteral("clientSplitter");
 constexpr int MaxPort = 65535;
 const QSize DefaultSize(1100, 760);
 // Share of the height: services, clients and traffic, log.
-constexpr std::array<int, 3> MainSplitterSizes = { 170, 380, 210 };
-constexpr std::array<int, 2> ClientSplitterSizes = { 640, 460 };
+constexpr std::array<int, 3> MainSplitterSizes = {170, 380, 210};
+constexpr std::array<int, 2> ClientSplitterSizes = {640, 460};
 // Column widths of the clients table, fixed: sizing to contents redoes the
 // measuring on every refresh, which a flood makes frequent.
-constexpr std::array<int, ClientTableModel::ColumnCount - 1> ClientColumnWidths = { 150, 90, 65, 70, 70, 70 };
+constexpr std::array<int, ClientTableModel::ColumnCount - 1> ClientColumnWidths = {150, 90, 65, 70, 70, 70};
 
 const QColor InColor(0x1a, 0x5f, 0xb4);
 const QColor OutColor(0x26, 0x80, 0x4a);
@@ -110,7 +110,7 @@ ServerWindow::ServerWindow(QWidget *parent)
     m_clientSplitter->setObjectName(QStringLiteral("clientSplitter"));
     m_clientSplitter->addWidget(createClientsPanel());
     m_clientSplitter->addWidget(createTrafficPanel());
-    m_clientSplitter->setSizes({ ClientSplitterSizes[0], ClientSplitterSizes[1] });
+    m_clientSplitter->setSizes({ClientSplitterSizes[0], ClientSplitterSizes[1]});
 
     m_mainSplitter = new QSplitter(Qt::Vertical);
     m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
@@ -118,7 +118,7 @@ ServerWindow::ServerWindow(QWidget *parent)
     m_mainSplitter->addWidget(m_clientSplitter);
     m_mainSplitter->addWidget(createLogPanel());
     m_mainSplitter->setStretchFactor(1, 1);
-    m_mainSplitter->setSizes({ MainSplitterSizes[0], MainSplitterSizes[1], MainSplitterSizes[2] });
+    m_mainSplitter->setSizes({MainSplitterSizes[0], MainSplitterSizes[1], MainSplitterSizes[2]});
     setCentralWidget(m_mainSplitter);
     resize(DefaultSize);
 
@@ -169,7 +169,7 @@ QWidget *ServerWindow::createServicesPanel()
     auto *box = new QGroupBox(tr("Services"));
     auto *grid = new QGridLayout(box);
     int column = 0;
-    for (const QString &title : { tr("Service"), tr("Bind address"), tr("Port"), QString(), QString(), tr("State") })
+    for (const QString &title : {tr("Service"), tr("Bind address"), tr("Port"), QString(), QString(), tr("State")})
         grid->addWidget(new QLabel(title), 0, column++);
 
     int gridRow = 1;
@@ -255,7 +255,7 @@ QWidget *ServerWindow::createClientsPanel()
     m_clientsView->setWordWrap(false);
     connect(m_clientsView, &QWidget::customContextMenuRequested, this, &ServerWindow::showClientMenu);
     connect(m_clientsView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-        &ServerWindow::onSelectionChanged);
+            &ServerWindow::onSelectionChanged);
     layout->addWidget(m_clientsView);
 
     auto *buttons = new QHBoxLayout;
@@ -403,12 +403,13 @@ void ServerWindow::loadConsolePassword()
     } else if (file.permissions() & PrivateFiles::GroupAndOther) {
         // Whoever reads the hash can log in (docs/SECURITY.md): refuse a shared one.
         error = tr("it can be read by other users (mode %1)").arg(PrivateFiles::modeString(file.permissions()));
-    } else if (const auto hash = PasswordHash::fromString(
-                   QString::fromUtf8(file.read(PasswordHash::MaxTextSize + 1)), &error)) {
+    } else if (const auto hash
+               = PasswordHash::fromString(QString::fromUtf8(file.read(PasswordHash::MaxTextSize + 1)), &error)) {
         m_consolePassword = *hash;
         return;
     }
-    m_hub->log()->append(EventLogModel::Severity::Error,
+    m_hub->log()->append(
+        EventLogModel::Severity::Error,
         tr("The console password in %1 is not used: %2").arg(QDir::toNativeSeparators(file.fileName()), error));
 }
 
@@ -432,8 +433,8 @@ void ServerWindow::setConsolePassword(const PasswordHash &password)
     }
     m_consolePassword = password;
     m_hub->log()->append(EventLogModel::Severity::Info,
-        password.isNull() ? tr("Console: password removed; it applies from the next start")
-                          : tr("Console: password set; it applies from the next start"));
+                         password.isNull() ? tr("Console: password removed; it applies from the next start")
+                                           : tr("Console: password set; it applies from the next start"));
     updateServiceRow(ServiceKind::Console);
 }
 
@@ -473,7 +474,8 @@ void ServerWindow::updateServiceRow(ServiceKind kind)
     }
     if (kind == ServiceKind::Console && m_passwordButton) {
         m_passwordButton->setText(m_consolePassword.isNull() ? tr("Password…") : tr("Password ✓"));
-        m_passwordButton->setToolTip(m_consolePassword.isNull()
+        m_passwordButton->setToolTip(
+            m_consolePassword.isNull()
                 ? tr("Set a password: clients must then log in, and the console may listen on any address.")
                 : tr("A password is set: Tincan clients must log in. Click to change or remove it."));
     }
@@ -484,7 +486,8 @@ void ServerWindow::updateServiceRow(ServiceKind kind)
     }
     QPalette palette = row.state->palette();
     palette.setColor(QPalette::WindowText,
-        state == ServerHub::State::Failed ? ErrorColor : QApplication::palette().color(QPalette::WindowText));
+                     state == ServerHub::State::Failed ? ErrorColor
+                                                       : QApplication::palette().color(QPalette::WindowText));
     row.state->setPalette(palette);
 }
 
@@ -566,8 +569,8 @@ void ServerWindow::renderTraffic()
     m_trafficView->clear();
     if (!capture) {
         m_trafficView->setPlainText(m_hub->isTrafficObserved()
-                ? tr("No bytes yet.")
-                : tr("Traffic is captured only while this window is open."));
+                                        ? tr("No bytes yet.")
+                                        : tr("Traffic is captured only while this window is open."));
         return;
     }
     const bool bareInput = info->protocol == QLatin1StringView("classic");
@@ -598,8 +601,9 @@ void ServerWindow::copyLogLines()
 
 void ServerWindow::saveLog()
 {
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save the event log"),
-        QStringLiteral("tincan-server.log"), tr("Text files (*.txt *.log);;All files (*)"));
+    const QString path
+        = QFileDialog::getSaveFileName(this, tr("Save the event log"), QStringLiteral("tincan-server.log"),
+                                       tr("Text files (*.txt *.log);;All files (*)"));
     if (path.isEmpty())
         return;
     QSaveFile file(path);
@@ -609,8 +613,8 @@ void ServerWindow::saveLog()
         if (file.commit())
             return;
     }
-    QMessageBox::warning(
-        this, tr("Save the event log"), tr("The log could not be saved to %1: %2").arg(path, file.errorString()));
+    QMessageBox::warning(this, tr("Save the event log"),
+                         tr("The log could not be saved to %1: %2").arg(path, file.errorString()));
 }
 
 void ServerWindow::closeEvent(QCloseEvent *event)

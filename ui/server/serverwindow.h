@@ -35,7 +35,7 @@ class ServerWindow final : public QMainWindow
 
 public:
     // The traffic view is redrawn at most this often.
-    static constexpr std::chrono::milliseconds TrafficRefreshInterval { 200 };
+    static constexpr std::chrono::milliseconds TrafficRefreshInterval{200};
     static const QString SettingsGroup;
 
     // Reads the settings and starts the services that were running when the

@@ -95,8 +95,8 @@ void TerminalFindBar::search()
         m_view->clearFind();
         return;
     }
-    m_view->find(
-        m_field->text(), m_matchCase->isChecked() ? QTextDocument::FindCaseSensitively : QTextDocument::FindFlags());
+    m_view->find(m_field->text(),
+                 m_matchCase->isChecked() ? QTextDocument::FindCaseSensitively : QTextDocument::FindFlags());
 }
 
 QString TerminalFindBar::countText() const

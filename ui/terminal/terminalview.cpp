@@ -130,7 +130,7 @@ TerminalView::TerminalView(QWidget *parent)
     setContextMenuPolicy(Qt::DefaultContextMenu);
 
     QPalette colors = palette();
-    for (QPalette::ColorGroup group : { QPalette::Active, QPalette::Inactive }) {
+    for (QPalette::ColorGroup group : {QPalette::Active, QPalette::Inactive}) {
         colors.setColor(group, QPalette::Base, QColor(Background));
         colors.setColor(group, QPalette::Text, QColor(Foreground));
         colors.setColor(group, QPalette::Highlight, QColor(SelectionBackground));
@@ -175,32 +175,31 @@ void TerminalView::createActions()
     };
     // Copy and Clear share their keys with the main window's actions; the
     // pane takes those keys itself (event()), so they are shown here only.
-    QAction *copyAction = make(Action::Copy, tr("&Copy"), { QKeySequence(CopyKey) }, false);
+    QAction *copyAction = make(Action::Copy, tr("&Copy"), {QKeySequence(CopyKey)}, false);
     copyAction->setShortcutContext(Qt::WidgetShortcut);
     copyAction->setEnabled(false);
     connect(this, &QPlainTextEdit::copyAvailable, copyAction, &QAction::setEnabled);
     connect(copyAction, &QAction::triggered, this, &QPlainTextEdit::copy);
     connect(make(Action::SelectAll, tr("Select &All"),
-                { QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_A) }, true),
-        &QAction::triggered, this, &QPlainTextEdit::selectAll);
-    connect(
-        make(Action::Find, tr("&Find…"), { QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_F) }, true),
-        &QAction::triggered, this, &TerminalView::findRequested);
+                 {QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_A)}, true),
+            &QAction::triggered, this, &QPlainTextEdit::selectAll);
+    connect(make(Action::Find, tr("&Find…"), {QKeySequence(Qt::ControlModifier | Qt::ShiftModifier | Qt::Key_F)}, true),
+            &QAction::triggered, this, &TerminalView::findRequested);
     connect(make(Action::SaveOutput, tr("&Save Output…"), {}, false), &QAction::triggered, this,
-        &TerminalView::saveOutputInteractively);
-    QAction *clearAction = make(Action::Clear, tr("C&lear"), { QKeySequence(ClearKey) }, false);
+            &TerminalView::saveOutputInteractively);
+    QAction *clearAction = make(Action::Clear, tr("C&lear"), {QKeySequence(ClearKey)}, false);
     clearAction->setShortcutContext(Qt::WidgetShortcut);
     connect(clearAction, &QAction::triggered, this, &TerminalView::clearOutput);
     connect(make(Action::ZoomIn, tr("Zoom &In"),
-                { QKeySequence(Qt::ControlModifier | Qt::Key_Equal), QKeySequence(Qt::ControlModifier | Qt::Key_Plus) },
-                true),
-        &QAction::triggered, this, &TerminalView::increaseFontSize);
-    connect(make(Action::ZoomOut, tr("Zoom &Out"), { QKeySequence(Qt::ControlModifier | Qt::Key_Minus) }, true),
-        &QAction::triggered, this, &TerminalView::decreaseFontSize);
-    connect(make(Action::ResetZoom, tr("&Reset Zoom"), { QKeySequence(Qt::ControlModifier | Qt::Key_0) }, true),
-        &QAction::triggered, this, &TerminalView::resetFontSize);
+                 {QKeySequence(Qt::ControlModifier | Qt::Key_Equal), QKeySequence(Qt::ControlModifier | Qt::Key_Plus)},
+                 true),
+            &QAction::triggered, this, &TerminalView::increaseFontSize);
+    connect(make(Action::ZoomOut, tr("Zoom &Out"), {QKeySequence(Qt::ControlModifier | Qt::Key_Minus)}, true),
+            &QAction::triggered, this, &TerminalView::decreaseFontSize);
+    connect(make(Action::ResetZoom, tr("&Reset Zoom"), {QKeySequence(Qt::ControlModifier | Qt::Key_0)}, true),
+            &QAction::triggered, this, &TerminalView::resetFontSize);
     connect(make(Action::Scrollback, tr("Scroll&back…"), {}, false), &QAction::triggered, this,
-        &TerminalView::askScrollbackLines);
+            &TerminalView::askScrollbackLines);
 }
 
 QAction *TerminalView::action(Action which) const
@@ -273,7 +272,7 @@ TerminalBuffer::FormatId TerminalView::formatId(int style, const TextAttributes 
 {
     if (attributes.isDefault())
         return m_styleIds.value(style);
-    const FormatKey key { style, attributes };
+    const FormatKey key{style, attributes};
     if (m_hasLastKey && key == m_lastKey)
         return m_lastId;
     TerminalBuffer::FormatId id = 0;
@@ -418,8 +417,8 @@ void TerminalView::flushOutput(bool complete)
         m_withheld.clear(); // scrolled away for good
     if (update && !complete && m_withheld.isEmpty()) {
         const qsizetype shown = TerminalBuffer::trailingLines(*update, MaxLinesPerFrame, MaxCharactersPerFrame);
-        older = TerminalBuffer::takeLeadingLines(
-            *update, update->finishedLines - shown, MaxLinesPerFrame, MaxCharactersPerFrame);
+        older = TerminalBuffer::takeLeadingLines(*update, update->finishedLines - shown, MaxLinesPerFrame,
+                                                 MaxCharactersPerFrame);
     }
     const qsizetype slices = complete ? m_withheld.size() : std::min<qsizetype>(m_withheld.size(), 1);
     qsizetype lines = update ? update->finishedLines : 0;
@@ -619,12 +618,14 @@ bool TerminalView::saveOutput(const QString &path)
 void TerminalView::saveOutputInteractively()
 {
     const QString folder = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save Output"),
-        QDir(folder).filePath(tr("console-output.txt")), tr("Text files (*.txt);;All files (*)"));
+    const QString path
+        = QFileDialog::getSaveFileName(this, tr("Save Output"), QDir(folder).filePath(tr("console-output.txt")),
+                                       tr("Text files (*.txt);;All files (*)"));
     if (path.isEmpty())
         return;
     if (!saveOutput(path)) {
-        QMessageBox::warning(this, tr("Save Output"),
+        QMessageBox::warning(
+            this, tr("Save Output"),
             tr("The output could not be saved to %1: %2").arg(QDir::toNativeSeparators(path), m_errorString));
     }
 }
@@ -635,7 +636,7 @@ void TerminalView::askScrollbackLines()
     bool ok = false;
     const int lines
         = QInputDialog::getInt(this, tr("Scrollback"), tr("Lines each console pane keeps (older lines are dropped):"),
-            m_scrollbackLines, MinScrollbackLines, MaxScrollbackLines, ScrollbackStep, &ok);
+                               m_scrollbackLines, MinScrollbackLines, MaxScrollbackLines, ScrollbackStep, &ok);
     if (!self || !ok)
         return;
     setScrollbackLines(lines);
@@ -761,9 +762,9 @@ void TerminalView::updateHighlights()
     selections.reserve(m_matches.size() + 1);
     const QTextCharFormat all = matchFormat();
     for (const QTextCursor &match : std::as_const(m_matches))
-        selections.append({ match, all });
+        selections.append({match, all});
     if (m_current >= 0)
-        selections.append({ m_matches.at(m_current), currentMatchFormat() });
+        selections.append({m_matches.at(m_current), currentMatchFormat()});
     setExtraSelections(selections);
 }
 
@@ -795,8 +796,9 @@ void TerminalView::scrollToMatch(const QTextCursor &match)
 
 int TerminalView::matchAtOrAfter(int position) const
 {
-    const auto it = std::lower_bound(m_matches.cbegin(), m_matches.cend(), position,
-        [](const QTextCursor &match, int value) { return match.selectionStart() < value; });
+    const auto it
+        = std::lower_bound(m_matches.cbegin(), m_matches.cend(), position,
+                           [](const QTextCursor &match, int value) { return match.selectionStart() < value; });
     return int(it - m_matches.cbegin());
 }
 

@@ -42,11 +42,11 @@ public:
     // most one flush writes.
     static constexpr qsizetype MaxScrollbackCharacters = TerminalBuffer::DefaultMaxCharacters;
     // Output is written to the document at most this often (~60 Hz)…
-    static constexpr std::chrono::milliseconds FlushInterval { 16 };
+    static constexpr std::chrono::milliseconds FlushInterval{16};
     // …and, when writing it took long, after at least this many times as
     // long again, so that input and painting always get their share.
     static constexpr int FlushBackoffFactor = 2;
-    static constexpr std::chrono::milliseconds MaxFlushInterval { 250 };
+    static constexpr std::chrono::milliseconds MaxFlushInterval{250};
     // A frame writes at most this many lines (and characters): writing a
     // line costs microseconds, a scrollback's worth of them a stutter. The
     // newest lines of a flood come first; the older ones follow above them,
@@ -56,7 +56,7 @@ public:
     // Find highlights at most this many matches (the newest ones).
     static constexpr int MaxHighlightedMatches = 10000;
     // While output arrives, the highlights are brought up to date this often.
-    static constexpr std::chrono::milliseconds FindRefreshInterval { 250 };
+    static constexpr std::chrono::milliseconds FindRefreshInterval{250};
     // An update of more lines than this drops the highlights before the edit
     // (each highlight is a cursor the document moves on every insertion) and
     // finds them again afterwards.
@@ -69,11 +69,11 @@ public:
     static constexpr int MaxFormats = 4096;
 
     // Settings (QSettings) shared by every pane.
-    static constexpr QLatin1StringView ScrollbackSetting { "console/scrollbackLines" };
-    static constexpr QLatin1StringView FontSizeSetting { "console/fontPointSize" };
+    static constexpr QLatin1StringView ScrollbackSetting{"console/scrollbackLines"};
+    static constexpr QLatin1StringView FontSizeSetting{"console/fontPointSize"};
 
-    static constexpr QKeyCombination CopyKey { Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_C };
-    static constexpr QKeyCombination ClearKey { Qt::ControlModifier, Qt::Key_L };
+    static constexpr QKeyCombination CopyKey{Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_C};
+    static constexpr QKeyCombination ClearKey{Qt::ControlModifier, Qt::Key_L};
 
     // The pane is dark whatever the desktop theme.
     static constexpr QRgb Background = 0x1d1f21;
@@ -138,7 +138,7 @@ public:
     // the newest) and makes the newest one above the bottom of the view
     // current. Returns the number of matches highlighted.
     int find(const QString &text, QTextDocument::FindFlags flags = {});
-    void findNext(); // towards the end
+    void findNext();     // towards the end
     void findPrevious(); // towards the start
     void clearFind();
     QString findText() const { return m_findText; }
@@ -186,7 +186,7 @@ private:
         friend size_t qHash(const FormatKey &key, size_t seed = 0) noexcept
         {
             return qHashMulti(seed, key.style, key.attributes.foreground.key(), key.attributes.background.key(),
-                key.attributes.flags);
+                              key.attributes.flags);
         }
     };
 
@@ -220,7 +220,7 @@ private:
     TerminalBuffer m_buffer;
     int m_scrollbackLines = DefaultScrollbackLines;
 
-    QList<QTextCharFormat> m_formats; // indexed by FormatId
+    QList<QTextCharFormat> m_formats;           // indexed by FormatId
     QList<TerminalBuffer::FormatId> m_styleIds; // each style's plain look, by style id
     QHash<FormatKey, TerminalBuffer::FormatId> m_formatIds;
     FormatKey m_lastKey; // one-entry cache: runs mostly repeat the last look
