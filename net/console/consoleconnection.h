@@ -114,7 +114,7 @@ private:
     void closeWhenIdle();
     void maybeClosed();
 
-    // ---- file transfers (consoletransfers.cpp) ----
+    // ---- file transfers ----
     struct Transfer
     {
         enum class Stage {

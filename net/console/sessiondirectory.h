@@ -1,6 +1,6 @@
 // The working directory of one Tincan console session, kept by the server:
 // the built-in `cd` changes it, every other command runs in it. Pure (no
-// socket), so its rules are tested directly. See docs/PROTOCOL.md §4.2.
+// socket), so its rules are tested directly. See docs/PROTOCOL.md §4.3.
 #pragma once
 
 #include <QCoreApplication>

@@ -1,4 +1,4 @@
-// The parts of a console file transfer (docs/PROTOCOL.md §4.3) that both
+// The parts of a console file transfer (docs/PROTOCOL.md §4.4) that both
 // ends share and that touch no socket: hashing a file without blocking the
 // event loop, the receiver's temporary file (resume, MD5 check, rename into
 // place), and the server's rules for which paths a transfer may name.

@@ -35,7 +35,7 @@ inline constexpr QLatin1StringView FileName{"filename"};
 inline constexpr QLatin1StringView Hash{"hash"};
 // The session's working directory (welcome, exit).
 inline constexpr QLatin1StringView Cwd{"cwd"};
-// File transfers (§4.3).
+// File transfers (§4.4).
 inline constexpr QLatin1StringView Transfer{"transfer"};  // the transfer's id, chosen by the client
 inline constexpr QLatin1StringView FileSize{"file_size"}; // the whole file (total_size is the frame's payload)
 inline constexpr QLatin1StringView Md5{"md5"};            // 32 lower-case hex digits
@@ -68,7 +68,7 @@ inline constexpr QLatin1StringView Pong{"pong"};       // either way: answer to 
 inline constexpr QLatin1StringView AuthChallenge{"auth_challenge"};
 // client -> server, answer to auth_challenge: its own nonce and the proof
 inline constexpr QLatin1StringView Auth{"auth"};
-// File transfers (§4.3).
+// File transfers (§4.4).
 inline constexpr QLatin1StringView Upload{"upload"};                  // client -> server: offer of a file
 inline constexpr QLatin1StringView Download{"download"};              // client -> server: asks for a file
 inline constexpr QLatin1StringView File{"file"};                      // server -> client: offer of a file
