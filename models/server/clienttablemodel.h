@@ -3,7 +3,7 @@
 // per client and tells its views at most RefreshInterval apart.
 #pragma once
 
-#include "models/server/servicekind.h"
+#include "host/servicekind.h"
 #include "net/services/serviceevents.h"
 
 #include <QAbstractTableModel>

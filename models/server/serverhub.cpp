@@ -1,292 +1,175 @@
 #include "models/server/serverhub.h"
 
 #include "chat/chatcontroller.h"
+#include "host/hosteventformatter.h"
 #include "net/console/consoleserver.h"
-#include "net/services/echoservices.h"
-#include "net/services/udpcommandservice.h"
-
-#include <type_traits>
 
 namespace Tincan {
 
 using Severity = EventLogModel::Severity;
 
 namespace {
-QString endpoint(const QHostAddress &address, quint16 port)
+constexpr auto Naming = HostEventFormatter::Naming::Window;
+
+Severity severityOf(const HostEvent &event)
 {
-    const QString host = address.toString();
-    return (address.protocol() == QAbstractSocket::IPv6Protocol ? QLatin1Char('[') + host + QLatin1Char(']') : host)
-        + QLatin1Char(':') + QString::number(port);
+    switch (event.severity()) {
+    case HostEvent::Severity::Info:
+        break;
+    case HostEvent::Severity::Warning:
+        return Severity::Warning;
+    case HostEvent::Severity::Error:
+        return Severity::Error;
+    }
+    return Severity::Info;
+}
+
+HostEvent chatEvent(HostEvent::Type type)
+{
+    HostEvent event;
+    event.type = type;
+    event.service = ServiceKind::Chat;
+    return event;
 }
 } // namespace
 
 quint16 ServerHub::defaultPort(ServiceKind kind)
 {
-    switch (kind) {
-    case ServiceKind::Console:
-        return ConsoleServer::Options{}.port;
-    case ServiceKind::Chat:
-        return ChatEndpoint::DefaultPort;
-    case ServiceKind::EchoTcp:
-        return EchoTcpServer::DefaultPort;
-    case ServiceKind::EchoUdp:
-        return EchoUdpService::DefaultPort;
-    case ServiceKind::UdpCommands:
-        return UdpCommandService::DefaultPort;
-    }
-    return 0;
+    return ServiceHost::defaultPort(kind);
 }
 
 bool ServerHub::runsCommands(ServiceKind kind)
 {
-    return kind == ServiceKind::Console || kind == ServiceKind::UdpCommands;
+    return ServiceHost::runsCommands(kind);
 }
 
 ServerHub::ServerHub(QObject *parent)
     : QObject(parent)
+    , m_host(new ServiceHost(this))
     , m_clients(new ClientTableModel(this))
     , m_log(new EventLogModel(this))
 {
     connect(m_clients, &ClientTableModel::clientForgotten, this,
             [this](const ClientRef &ref) { m_traffic.erase(ref); });
+    connect(m_host, &ServiceHost::eventOccurred, this, &ServerHub::onEvent);
+    connect(m_host, &ServiceHost::serviceStarted, this, &ServerHub::follow);
+    connect(m_host, &ServiceHost::stateChanged, this, &ServerHub::stateChanged);
 }
 
 ServerHub::~ServerHub()
 {
     // The services report their clients' disconnection while they are
     // destroyed; by then this object's members are gone, so stop listening first.
-    for (QObject *child : children())
-        if (child != m_clients && child != m_log)
-            child->disconnect(this);
+    for (Service *service : m_host->findChildren<Service *>(Qt::FindDirectChildrenOnly))
+        service->disconnect(this);
+    m_host->disconnect(this);
+    if (m_chat && m_chat->endpoint())
+        m_chat->endpoint()->disconnect(this);
+}
+
+bool ServerHub::setConsolePolicy(const HostSettings &policy)
+{
+    HostSettings checked = policy;
+    checked.services.clear();
+    const QString problem = checked.validationError();
+    if (!problem.isEmpty()) {
+        note(Severity::Error, tr("%1: %2").arg(ServiceNames::name(ServiceKind::Console), problem));
+        return false;
+    }
+    m_policy = checked;
+    return true;
 }
 
 bool ServerHub::start(ServiceKind kind, const ServiceConfig &config)
 {
-    Service &service = m_services[index(kind)];
-    if (service.state == State::Listening)
+    if (state(kind) == State::Listening)
         return true;
-    if (service.state == State::Stopping && service.object) {
-        // The old console finishes its shutdown on its own; its clients keep their old run.
-        service.object = nullptr;
-    }
-    const QString name = ServiceNames::name(kind);
     QHostAddress address;
     if (!address.setAddress(config.address.trimmed())) {
         const QString error = tr("“%1” is not an IP address.").arg(config.address.trimmed());
-        setState(kind, State::Failed, error);
-        note(Severity::Error, tr("%1: %2").arg(name, error));
-        return false;
-    }
-
-    if (kind == ServiceKind::Chat)
-        return startChat(service, address, config.port);
-
-    service.run = m_nextRun++;
-    bool ok = false;
-    switch (kind) {
-    case ServiceKind::Console:
-        ok = startConsole(service, address, config);
-        break;
-    case ServiceKind::Chat:
-        break;
-    case ServiceKind::EchoTcp:
-        ok = startEchoTcp(service, address, config.port);
-        break;
-    case ServiceKind::EchoUdp:
-        ok = startEchoUdp(service, address, config.port);
-        break;
-    case ServiceKind::UdpCommands:
-        ok = startUdpCommands(service, address, config);
-        break;
-    }
-    if (!ok) {
-        note(Severity::Error, tr("%1 could not start: %2").arg(name, service.error));
-        setState(kind, State::Failed, service.error);
-        return false;
-    }
-    service.address = address;
-    connectCommon(kind, service.object, service.run);
-    setState(kind, State::Listening);
-    note(Severity::Info, tr("%1: listening on %2").arg(name, endpoint(address, port(kind))));
-    const bool loggedIn = kind == ServiceKind::Console && !config.password.isNull();
-    if (loggedIn)
-        note(Severity::Info, tr("%1: clients must log in with the console password").arg(name));
-    if (kind == ServiceKind::Console) {
-        const auto *console = static_cast<const ConsoleServer *>(service.object.data());
-        for (const QString &line : console->tlsNotes())
-            note(Severity::Info, tr("%1: %2").arg(name, line));
-        if (console->isTlsEnabled())
-            note(Severity::Info,
-                 tr("%1: TLS fingerprint %2 (clients from other machines must use TLS)")
-                     .arg(name, console->tlsFingerprint().toString()));
-    }
-    if (runsCommands(kind) && !ConsoleServer::isLoopback(address) && !loggedIn) {
-        note(Severity::Warning,
-             tr("WARNING: %1 accepts commands from other machines on %2 with no authentication: anyone who can "
-                "reach this address can run any command as you.")
-                 .arg(name, endpoint(address, port(kind))));
-    }
-    return true;
-}
-
-bool ServerHub::startConsole(Service &service, const QHostAddress &address, const ServiceConfig &config)
-{
-    auto *server = new ConsoleServer(this);
-    ConsoleServer::Options options;
-    options.address = address;
-    options.port = config.port;
-    options.insecure = config.insecure;
-    options.password = config.password;
-    if (!server->listen(options)) {
-        service.error = server->errorString();
-        delete server;
-        return false;
-    }
-    server->setTrafficObserved(m_observeTraffic);
-    const quint64 run = service.run;
-    constexpr auto kind = ServiceKind::Console;
-    connect(server, &ConsoleServer::clientConnected, this,
-            [this, run](quint64 id, const QHostAddress &peer, quint16 peerPort) {
-                ClientInfo info;
-                info.id = id;
-                info.address = peer;
-                info.port = peerPort;
-                info.since = QDateTime::currentDateTime();
-                onClientConnected({kind, run, id}, info);
-            });
-    connect(server, &ConsoleServer::commandStarted, this,
-            [this, run](quint64 id, const QString &requestId, const QString &command, qint64 pid) {
-                note(Severity::Info,
-                     tr("%1: command %2 started (pid %3): %4")
-                         .arg(describe({kind, run, id}), requestId, QString::number(pid), command));
-            });
-    connect(server, &ConsoleServer::commandFinished, this,
-            [this, run](quint64 id, const QString &requestId, const ProcessExit &exit) {
-                note(Severity::Info, tr("%1: command %2 %3").arg(describe({kind, run, id}), requestId, exitText(exit)));
-            });
-    connect(server, &ConsoleServer::transferStarted, this,
-            [this, run](quint64 id, const QString &transferId, bool upload, const QString &path, qint64 size) {
-                note(Severity::Info,
-                     (upload ? tr("%1: transfer %2: receiving %3 (%4 bytes)")
-                             : tr("%1: transfer %2: sending %3 (%4 bytes)"))
-                         .arg(describe({kind, run, id}), transferId, path, QString::number(size)));
-            });
-    connect(server, &ConsoleServer::transferFinished, this,
-            [this, run](quint64 id, const QString &transferId, bool ok, const QString &message) {
-                if (ok)
-                    note(Severity::Info, tr("%1: transfer %2 done").arg(describe({kind, run, id}), transferId));
-                else
-                    note(Severity::Warning,
-                         tr("%1: transfer %2 ended: %3").arg(describe({kind, run, id}), transferId, message));
-            });
-    connect(server, &ConsoleServer::connectionRefused, this,
-            [this, run](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
-                const QString who = id != 0 && m_clients->rowOf({kind, run, id}) >= 0
-                    ? describe({kind, run, id})
-                    : tr("%1 client %2").arg(ServiceNames::name(kind), endpoint(peer, peerPort));
-                note(Severity::Warning, tr("%1: refused: %2").arg(who, reason));
-            });
-    connect(server, &ConsoleServer::authenticationSucceeded, this, [this, run](quint64 id, const QHostAddress &) {
-        note(Severity::Info, tr("%1: logged in").arg(describe({kind, run, id})));
-    });
-    connect(server, &ConsoleServer::authenticationFailed, this,
-            [this, run](quint64 id, const QHostAddress &, const QString &reason, qint64 penaltyMs) {
-                note(Severity::Warning,
-                     penaltyMs > 0 ? tr("%1: login failed (%2); its address now waits %3 s")
-                                         .arg(describe({kind, run, id}), reason)
-                                         .arg(double(penaltyMs) / 1000.0, 0, 'f', 1)
-                                   : tr("%1: login failed (%2)").arg(describe({kind, run, id}), reason));
-            });
-    connect(server, &ConsoleServer::protocolErrorOccurred, this, [this, run](quint64 id, const QString &message) {
-        note(Severity::Warning, tr("%1: protocol error: %2").arg(describe({kind, run, id}), message));
-    });
-    connect(server, &ConsoleServer::shutdownFinished, this, [this, server, run] {
-        server->deleteLater();
-        m_clients->markRunEnded(kind, run);
-        Service &current = m_services[index(kind)];
-        if (current.run == run && current.state == State::Stopping) {
-            current.object = nullptr;
-            setState(kind, State::Stopped);
-            note(Severity::Info, tr("%1: stopped").arg(ServiceNames::name(kind)));
+        if (kind != ServiceKind::Chat) {
+            m_host->fail(kind, error);
+            return false;
         }
+        HostEvent failed = chatEvent(HostEvent::Type::StartFailed);
+        failed.text = error;
+        onEvent(failed);
+        setChatState(State::Failed, error);
+        return false;
+    }
+    if (kind == ServiceKind::Chat)
+        return startChat(address, config.port);
+
+    HostSettings settings = m_policy;
+    settings.services = m_host->settings().services;
+    settings.services[kind] = ListenSettings{address, config.port, config.insecure};
+    settings.password = kind == ServiceKind::Console ? config.password : m_host->settings().password;
+    if (!m_host->setSettings(settings)) {
+        m_host->fail(kind, m_host->errorString());
+        return false;
+    }
+    return m_host->start(kind);
+}
+
+void ServerHub::follow(ServiceKind kind, Service *service)
+{
+    const quint64 run = m_nextRun++;
+    m_runs[index(kind)] = run;
+    connect(service, &Service::clientConnected, this, [this, kind, run](const ClientInfo &info) {
+        onClientConnected({kind, run, info.id}, info);
     });
-    service.object = server;
-    return true;
-}
-
-bool ServerHub::startEchoTcp(Service &service, const QHostAddress &address, quint16 port)
-{
-    auto *server = new EchoTcpServer(this);
-    if (!server->listen(address, port)) {
-        service.error = server->errorString();
-        delete server;
-        return false;
-    }
-    server->setTrafficObserved(m_observeTraffic);
-    service.object = server;
-    return true;
-}
-
-bool ServerHub::startEchoUdp(Service &service, const QHostAddress &address, quint16 port)
-{
-    auto *udp = new EchoUdpService(this);
-    if (!udp->bind(address, port)) {
-        service.error = udp->errorString();
-        delete udp;
-        return false;
-    }
-    udp->setTrafficObserved(m_observeTraffic);
-    service.object = udp;
-    return true;
-}
-
-bool ServerHub::startUdpCommands(Service &service, const QHostAddress &address, const ServiceConfig &config)
-{
-    auto *udp = new UdpCommandService(this);
-    if (!udp->bind(address, config.port, config.insecure)) {
-        service.error = udp->errorString();
-        delete udp;
-        return false;
-    }
-    udp->setTrafficObserved(m_observeTraffic);
-    const quint64 run = service.run;
-    constexpr auto kind = ServiceKind::UdpCommands;
-    connect(udp, &UdpCommandService::commandStarted, this, [this, run](quint64 id, const QString &command, qint64 pid) {
-        note(Severity::Info,
-             tr("%1: command started (pid %2): %3").arg(describe({kind, run, id}), QString::number(pid), command));
+    connect(service, &Service::clientUpdated, this, [this, kind, run](const ClientInfo &info) {
+        const ClientRef ref{kind, run, info.id};
+        if (m_clients->isConnected(ref))
+            m_clients->update(ref, info);
     });
-    connect(udp, &UdpCommandService::commandFinished, this,
-            [this, run](quint64 id, const QString &command, const ProcessExit &exit) {
-                note(Severity::Info, tr("%1: command %2: %3").arg(describe({kind, run, id}), exitText(exit), command));
+    connect(service, &Service::clientDisconnected, this, [this, kind, run](quint64 id) {
+        m_clients->markDisconnected({kind, run, id});
+    });
+    connect(service, &Service::trafficObserved, this,
+            [this, kind, run](quint64 id, TrafficDirection direction, const QByteArray &bytes) {
+                onTraffic({kind, run, id}, direction, bytes);
             });
-    service.object = udp;
-    return true;
+    connect(service, &Service::shutdownFinished, this, [this, kind, run] { m_clients->markRunEnded(kind, run); });
+}
+
+void ServerHub::onClientConnected(const ClientRef &ref, const ClientInfo &info)
+{
+    ClientInfo shown = info;
+    if (!shown.since.isValid())
+        shown.since = QDateTime::currentDateTime();
+    m_clients->update(ref, shown);
+}
+
+void ServerHub::onEvent(const HostEvent &event)
+{
+    note(severityOf(event), HostEventFormatter::format(event, Naming));
 }
 
 void ServerHub::attachChat(ChatController *chat)
 {
-    if (m_chat)
+    if (m_chat) {
         disconnect(m_chat, nullptr, this, nullptr);
-    if (QObject *old = m_services[index(ServiceKind::Chat)].object)
-        old->disconnect(this);
+        if (m_chat->endpoint())
+            m_chat->endpoint()->disconnect(this);
+    }
     m_chat = chat;
-    Service &service = m_services[index(ServiceKind::Chat)];
-    service.object = chat ? chat->endpoint() : nullptr;
+    ChatEndpoint *endpoint = chat ? chat->endpoint() : nullptr;
+    m_host->watch(ServiceKind::Chat, endpoint);
     if (!chat) {
         syncChatState();
         return;
     }
     // The endpoint lives as long as the chat and numbers its peers across
     // rebinds, so one run covers it.
-    service.run = m_nextRun++;
-    ChatEndpoint *endpoint = chat->endpoint();
-    endpoint->setTrafficObserved(m_observeTraffic);
-    connectCommon(ServiceKind::Chat, endpoint, service.run);
+    follow(ServiceKind::Chat, endpoint);
     connect(endpoint, &ChatEndpoint::datagramRejected, this,
             [this](const ChatPeerAddress &from, const QString &reason) {
-                note(Severity::Warning,
-                     tr("%1: protocol error from %2: %3")
-                         .arg(ServiceNames::name(ServiceKind::Chat), from.toString(), reason));
+                HostEvent rejected = chatEvent(HostEvent::Type::ProtocolError);
+                rejected.client.address = from.address;
+                rejected.client.port = from.port;
+                rejected.text = reason;
+                onEvent(rejected);
             });
     connect(chat, &ChatController::statusChanged, this, &ServerHub::syncChatState);
     syncChatState();
@@ -297,13 +180,14 @@ ChatController *ServerHub::chat() const
     return m_chat;
 }
 
-bool ServerHub::startChat(Service &service, const QHostAddress &address, quint16 port)
+bool ServerHub::startChat(const QHostAddress &address, quint16 port)
 {
-    const QString name = ServiceNames::name(ServiceKind::Chat);
     if (!m_chat) {
-        service.error = tr("The chat is not available in this window.");
-        note(Severity::Error, tr("%1 could not start: %2").arg(name, service.error));
-        setState(ServiceKind::Chat, State::Failed, service.error);
+        const QString error = tr("The chat is not available in this window.");
+        HostEvent failed = chatEvent(HostEvent::Type::StartFailed);
+        failed.text = error;
+        onEvent(failed);
+        setChatState(State::Failed, error);
         return false;
     }
     // The chat's default, every interface, shows as 0.0.0.0; it means both
@@ -316,109 +200,51 @@ bool ServerHub::startChat(Service &service, const QHostAddress &address, quint16
 
 void ServerHub::syncChatState()
 {
-    constexpr auto kind = ServiceKind::Chat;
-    Service &service = m_services[index(kind)];
     State state = State::Stopped;
     QString error;
     if (m_chat && m_chat->isListening()) {
         state = State::Listening;
-        service.address = m_chat->endpoint()->localAddress();
+        m_chatAddress = m_chat->endpoint()->localAddress();
     } else if (m_chat && !m_chat->isStopped()) {
         state = State::Failed;
         error = m_chat->bindProblem();
     }
     const quint16 boundPort = m_chat && m_chat->isListening() ? m_chat->endpoint()->localPort() : 0;
-    if (state == service.state && error == service.error && boundPort == m_chatPort)
+    if (state == m_chatState && error == m_chatError && boundPort == m_chatPort)
         return;
     m_chatPort = boundPort;
-    const QString name = ServiceNames::name(kind);
-    if (state == State::Listening)
-        note(Severity::Info, tr("%1: listening on %2").arg(name, endpoint(service.address, boundPort)));
-    else if (state == State::Failed)
-        note(Severity::Error, tr("%1 could not start: %2").arg(name, error));
-    else if (service.state != State::Stopped)
-        note(Severity::Info, tr("%1: stopped").arg(name));
-    setState(kind, state, error);
+    if (state == State::Listening) {
+        HostEvent listening = chatEvent(HostEvent::Type::Listening);
+        listening.address = m_chatAddress;
+        listening.port = boundPort;
+        onEvent(listening);
+    } else if (state == State::Failed) {
+        HostEvent failed = chatEvent(HostEvent::Type::StartFailed);
+        failed.text = error;
+        onEvent(failed);
+    } else if (m_chatState != State::Stopped) {
+        onEvent(chatEvent(HostEvent::Type::Stopped));
+    }
+    setChatState(state, error);
 }
 
-// The signals every service has, with the same meaning.
-void ServerHub::connectCommon(ServiceKind kind, QObject *object, quint64 run)
+void ServerHub::setChatState(State state, const QString &error)
 {
-    const auto wire = [this, kind, run](auto *service) {
-        using ServiceType = std::remove_pointer_t<decltype(service)>;
-        if constexpr (!std::is_same_v<ServiceType, ConsoleServer>) {
-            connect(service, &ServiceType::clientConnected, this, [this, kind, run](const ClientInfo &info) {
-                onClientConnected({kind, run, info.id}, info);
-            });
-        }
-        connect(service, &ServiceType::clientUpdated, this, [this, kind, run](const ClientInfo &info) {
-            const ClientRef ref{kind, run, info.id};
-            if (m_clients->isConnected(ref))
-                m_clients->update(ref, info);
-        });
-        connect(service, &ServiceType::clientDisconnected, this, [this, kind, run](quint64 id) {
-            onClientDisconnected({kind, run, id});
-        });
-        connect(service, &ServiceType::trafficObserved, this,
-                [this, kind, run](quint64 id, TrafficDirection direction, const QByteArray &bytes) {
-                    onTraffic({kind, run, id}, direction, bytes);
-                });
-    };
-    switch (kind) {
-    case ServiceKind::Console:
-        wire(static_cast<ConsoleServer *>(object));
-        break;
-    case ServiceKind::Chat:
-        wire(static_cast<ChatEndpoint *>(object));
-        break;
-    case ServiceKind::EchoTcp:
-        wire(static_cast<EchoTcpServer *>(object));
-        break;
-    case ServiceKind::EchoUdp:
-        wire(static_cast<EchoUdpService *>(object));
-        break;
-    case ServiceKind::UdpCommands:
-        wire(static_cast<UdpCommandService *>(object));
-        break;
-    }
+    m_chatState = state;
+    m_chatError = error;
+    Q_EMIT stateChanged(ServiceKind::Chat);
 }
 
 void ServerHub::stop(ServiceKind kind)
 {
-    Service &service = m_services[index(kind)];
-    if (service.state != State::Listening) {
-        if (service.state == State::Failed)
-            setState(kind, State::Stopped);
+    if (kind != ServiceKind::Chat) {
+        m_host->stop(kind);
         return;
     }
-    const QString name = ServiceNames::name(kind);
-    if (kind == ServiceKind::Chat) {
-        if (m_chat)
-            m_chat->stopListening(); // syncChatState() follows
-        return;
-    }
-    if (kind == ServiceKind::Console) {
-        auto *server = static_cast<ConsoleServer *>(service.object.data());
-        setState(kind, State::Stopping);
-        note(Severity::Info, tr("%1: stopping; running commands are terminated").arg(name));
-        server->shutdown();
-        return;
-    }
-    QObject *object = service.object;
-    service.object = nullptr;
-    if (auto *tcp = qobject_cast<EchoTcpServer *>(object))
-        tcp->close();
-    else if (auto *echo = qobject_cast<EchoUdpService *>(object))
-        echo->close();
-    else if (auto *commands = qobject_cast<UdpCommandService *>(object))
-        commands->close();
-    if (object) {
-        object->disconnect(this);
-        object->deleteLater();
-    }
-    m_clients->markRunEnded(kind, service.run);
-    setState(kind, State::Stopped);
-    note(Severity::Info, tr("%1: stopped").arg(name));
+    if (m_chatState == State::Failed)
+        setChatState(State::Stopped);
+    else if (m_chatState == State::Listening && m_chat)
+        m_chat->stopListening(); // syncChatState() follows
 }
 
 void ServerHub::stopAll()
@@ -429,62 +255,50 @@ void ServerHub::stopAll()
             stop(kind);
 }
 
+ServerHub::State ServerHub::state(ServiceKind kind) const
+{
+    return kind == ServiceKind::Chat ? m_chatState : m_host->state(kind);
+}
+
 QString ServerHub::stateText(ServiceKind kind) const
 {
-    const Service &service = m_services[index(kind)];
-    switch (service.state) {
+    switch (state(kind)) {
     case State::Stopped:
         return tr("Stopped");
-    case State::Listening:
-        if (!consoleFingerprint().isEmpty() && kind == ServiceKind::Console)
-            return tr("Listening on %1 with TLS").arg(endpoint(service.address, port(kind)));
-        return tr("Listening on %1").arg(endpoint(service.address, port(kind)));
+    case State::Listening: {
+        const QHostAddress address = kind == ServiceKind::Chat ? m_chatAddress : m_host->service(kind)->address();
+        const QString where = HostEventFormatter::endpoint(address, port(kind), Naming);
+        if (kind == ServiceKind::Console && !consoleFingerprint().isEmpty())
+            return tr("Listening on %1 with TLS").arg(where);
+        return tr("Listening on %1").arg(where);
+    }
     case State::Stopping:
         return tr("Stopping…");
     case State::Failed:
-        return service.error;
+        return kind == ServiceKind::Chat ? m_chatError : m_host->failure(kind);
     }
     return {};
 }
 
 quint16 ServerHub::port(ServiceKind kind) const
 {
-    const QObject *object = m_services[index(kind)].object;
-    if (!object || state(kind) != State::Listening)
+    if (state(kind) != State::Listening)
         return 0;
-    if (const auto *console = qobject_cast<const ConsoleServer *>(object))
-        return console->serverPort();
-    if (const auto *chat = qobject_cast<const ChatEndpoint *>(object))
-        return chat->localPort();
-    if (const auto *tcp = qobject_cast<const EchoTcpServer *>(object))
-        return tcp->serverPort();
-    if (const auto *echo = qobject_cast<const EchoUdpService *>(object))
-        return echo->localPort();
-    if (const auto *commands = qobject_cast<const UdpCommandService *>(object))
-        return commands->localPort();
-    return 0;
+    if (kind == ServiceKind::Chat)
+        return m_chat ? m_chat->endpoint()->localPort() : 0;
+    const Service *service = m_host->service(kind);
+    return service ? service->port() : 0;
 }
 
 void ServerHub::setTrafficObserved(bool on)
 {
     m_observeTraffic = on;
-    for (const Service &service : m_services) {
-        if (auto *console = qobject_cast<ConsoleServer *>(service.object.data()))
-            console->setTrafficObserved(on);
-        else if (auto *chat = qobject_cast<ChatEndpoint *>(service.object.data()))
-            chat->setTrafficObserved(on);
-        else if (auto *tcp = qobject_cast<EchoTcpServer *>(service.object.data()))
-            tcp->setTrafficObserved(on);
-        else if (auto *echo = qobject_cast<EchoUdpService *>(service.object.data()))
-            echo->setTrafficObserved(on);
-        else if (auto *commands = qobject_cast<UdpCommandService *>(service.object.data()))
-            commands->setTrafficObserved(on);
-    }
+    m_host->setTrafficObserved(on);
 }
 
 QString ServerHub::consoleFingerprint() const
 {
-    const auto *console = qobject_cast<const ConsoleServer *>(m_services[index(ServiceKind::Console)].object.data());
+    const ConsoleServer *console = m_host->console();
     if (!console || state(ServiceKind::Console) != State::Listening || !console->isTlsEnabled())
         return {};
     return console->tlsFingerprint().toString();
@@ -492,7 +306,7 @@ QString ServerHub::consoleFingerprint() const
 
 QString ServerHub::consoleFingerprintHex() const
 {
-    const auto *console = qobject_cast<const ConsoleServer *>(m_services[index(ServiceKind::Console)].object.data());
+    const ConsoleServer *console = m_host->console();
     if (!console || state(ServiceKind::Console) != State::Listening || !console->isTlsEnabled())
         return {};
     return console->tlsFingerprint().toHexString();
@@ -506,18 +320,16 @@ const TrafficCapture *ServerHub::traffic(const ClientRef &ref) const
 
 bool ServerHub::canKill(const ClientRef &ref) const
 {
-    if (ref.service != ServiceKind::Console || !m_clients->isConnected(ref))
-        return false;
-    const Service &service = m_services[index(ref.service)];
-    return service.object && service.run == ref.run;
+    return ref.service == ServiceKind::Console && m_clients->isConnected(ref) && m_host->console()
+        && m_runs[index(ref.service)] == ref.run;
 }
 
 bool ServerHub::canDisconnect(const ClientRef &ref) const
 {
-    if ((ref.service != ServiceKind::Console && ref.service != ServiceKind::EchoTcp) || !m_clients->isConnected(ref))
+    if (ref.service == ServiceKind::Chat || !m_clients->isConnected(ref))
         return false;
-    const Service &service = m_services[index(ref.service)];
-    return service.object && service.run == ref.run;
+    const Service *service = m_host->service(ref.service);
+    return service && service->canDisconnectClients() && m_runs[index(ref.service)] == ref.run;
 }
 
 void ServerHub::killCommands(const ClientRef &ref)
@@ -525,7 +337,7 @@ void ServerHub::killCommands(const ClientRef &ref)
     if (!canKill(ref))
         return;
     note(Severity::Info, tr("%1: killing its running commands").arg(describe(ref)));
-    static_cast<ConsoleServer *>(m_services[index(ref.service)].object.data())->killCommands(ref.id);
+    m_host->console()->killCommands(ref.id);
 }
 
 void ServerHub::disconnectClient(const ClientRef &ref)
@@ -533,34 +345,7 @@ void ServerHub::disconnectClient(const ClientRef &ref)
     if (!canDisconnect(ref))
         return;
     note(Severity::Info, tr("%1: disconnecting").arg(describe(ref)));
-    QObject *object = m_services[index(ref.service)].object;
-    if (auto *console = qobject_cast<ConsoleServer *>(object))
-        console->disconnectClient(ref.id);
-    else if (auto *tcp = qobject_cast<EchoTcpServer *>(object))
-        tcp->disconnectClient(ref.id);
-}
-
-void ServerHub::setState(ServiceKind kind, State state, const QString &error)
-{
-    Service &service = m_services[index(kind)];
-    service.state = state;
-    service.error = error;
-    Q_EMIT stateChanged(kind);
-}
-
-void ServerHub::onClientConnected(const ClientRef &ref, const ClientInfo &info)
-{
-    m_clients->update(ref, info);
-    // A UDP command is a "client" for as long as it runs; its datagram is logged as a command.
-    if (ref.service != ServiceKind::UdpCommands)
-        note(Severity::Info, tr("%1: connected").arg(describe(ref)));
-}
-
-void ServerHub::onClientDisconnected(const ClientRef &ref)
-{
-    if (ref.service != ServiceKind::UdpCommands)
-        note(Severity::Info, tr("%1: disconnected").arg(describe(ref)));
-    m_clients->markDisconnected(ref);
+    m_host->service(ref.service)->disconnectClient(ref.id);
 }
 
 void ServerHub::onTraffic(const ClientRef &ref, TrafficDirection direction, const QByteArray &bytes)
@@ -579,18 +364,9 @@ void ServerHub::onTraffic(const ClientRef &ref, TrafficDirection direction, cons
 
 QString ServerHub::describe(const ClientRef &ref) const
 {
-    const std::optional<ClientInfo> info = m_clients->info(ref);
-    const QString name = ServiceNames::name(ref.service);
-    if (!info)
-        return tr("%1 client %2").arg(name).arg(ref.id);
-    return tr("%1 client %2").arg(name, endpoint(info->address, info->port));
-}
-
-QString ServerHub::exitText(const ProcessExit &exit)
-{
-    if (exit.signal != 0)
-        return tr("killed by signal %1").arg(exit.signal);
-    return tr("exited with code %1").arg(exit.exitCode);
+    ClientInfo info = m_clients->info(ref).value_or(ClientInfo());
+    info.id = ref.id;
+    return HostEventFormatter::describeClient(ref.service, info, Naming);
 }
 
 } // namespace Tincan

@@ -1,12 +1,16 @@
-// The server window's services, kept out of the widgets: it creates, starts and
-// stops the console, the two echo services and the UDP command service, and
-// turns what they report into the clients model, the event log and the
-// captured traffic of each client.
+// The server window's services, kept out of the widgets: a ServiceHost runs
+// the console, the two echo services and the UDP command service (the chat
+// belongs to the main window's ChatController, which this starts and stops);
+// the hub turns what they report into the clients model, the event log (in
+// HostEventFormatter's words) and the captured traffic of each client.
 #pragma once
 
+#include "host/hostevent.h"
+#include "host/hostsettings.h"
+#include "host/servicehost.h"
+#include "host/servicekind.h"
 #include "models/server/clienttablemodel.h"
 #include "models/server/eventlogmodel.h"
-#include "models/server/servicekind.h"
 #include "models/server/trafficcapture.h"
 #include "net/auth/passwordhash.h"
 #include "net/process/shellprocess.h"
@@ -22,10 +26,6 @@
 namespace Tincan {
 
 class ChatController;
-class ConsoleServer;
-class EchoTcpServer;
-class EchoUdpService;
-class UdpCommandService;
 
 class ServerHub final : public QObject
 {
@@ -44,12 +44,7 @@ public:
         PasswordHash password;
     };
 
-    enum class State {
-        Stopped,
-        Listening,
-        Stopping, // the console, while its commands are terminated
-        Failed,
-    };
+    using State = ServiceHost::State;
 
     static quint16 defaultPort(ServiceKind kind);
     // The chat belongs to the main window: the hub starts, stops and watches
@@ -62,13 +57,19 @@ public:
     explicit ServerHub(QObject *parent = nullptr);
     ~ServerHub() override;
 
+    // The console's policy for its next start (HostSettings' console fields;
+    // its services and password are ignored: start() takes those). False,
+    // and logged, when a value cannot be used.
+    bool setConsolePolicy(const HostSettings &policy);
+    const HostSettings &consolePolicy() const { return m_policy; }
+
     // Starts the service; false with stateText() holding the reason.
     bool start(ServiceKind kind, const ServiceConfig &config);
     // Stops it: the console terminates its commands and tells its clients first.
     void stop(ServiceKind kind);
     void stopAll();
 
-    State state(ServiceKind kind) const { return m_services[index(kind)].state; }
+    State state(ServiceKind kind) const;
     bool isRunning(ServiceKind kind) const { return state(kind) == State::Listening; }
     // "Listening on 127.0.0.1:8082", "Stopped", or the error in words.
     QString stateText(ServiceKind kind) const;
@@ -79,6 +80,7 @@ public:
     // The same as colon-separated hex (what `openssl x509 -fingerprint -sha256` prints).
     QString consoleFingerprintHex() const;
 
+    ServiceHost *host() const { return m_host; }
     // Copies every byte for the traffic view; only while someone looks.
     void setTrafficObserved(bool on);
     bool isTrafficObserved() const { return m_observeTraffic; }
@@ -99,38 +101,31 @@ Q_SIGNALS:
     void trafficCaptured(const Tincan::ClientRef &ref);
 
 private:
-    struct Service
-    {
-        State state = State::Stopped;
-        QString error;
-        QHostAddress address;
-        quint64 run = 0;
-        QPointer<QObject> object; // the running service
-    };
     static int index(ServiceKind kind) { return int(kind); }
 
-    bool startConsole(Service &service, const QHostAddress &address, const ServiceConfig &config);
-    bool startEchoTcp(Service &service, const QHostAddress &address, quint16 port);
-    bool startEchoUdp(Service &service, const QHostAddress &address, quint16 port);
-    bool startUdpCommands(Service &service, const QHostAddress &address, const ServiceConfig &config);
-    bool startChat(Service &service, const QHostAddress &address, quint16 port);
+    bool startChat(const QHostAddress &address, quint16 port);
     // Takes the chat's state (it may change outside the hub: the chat's own settings).
     void syncChatState();
-    void connectCommon(ServiceKind kind, QObject *object, quint64 run);
-    void setState(ServiceKind kind, State state, const QString &error = {});
-
+    void setChatState(State state, const QString &error = {});
+    // The table and the traffic view follow a service's clients for one of its runs.
+    void follow(ServiceKind kind, Service *service);
+    void onEvent(const HostEvent &event);
     void onClientConnected(const ClientRef &ref, const ClientInfo &info);
-    void onClientDisconnected(const ClientRef &ref);
     void onTraffic(const ClientRef &ref, TrafficDirection direction, const QByteArray &bytes);
     QString describe(const ClientRef &ref) const;
     void note(EventLogModel::Severity severity, const QString &text) { m_log->append(severity, text); }
-    static QString exitText(const ProcessExit &exit);
 
-    std::array<Service, AllServiceKinds.size()> m_services;
+    ServiceHost *m_host;
+    HostSettings m_policy;
     ClientTableModel *m_clients;
     EventLogModel *m_log;
     std::map<ClientRef, TrafficCapture> m_traffic;
+    // Which start of each service the table's rows belong to.
+    std::array<quint64, AllServiceKinds.size()> m_runs{};
     QPointer<ChatController> m_chat;
+    State m_chatState = State::Stopped;
+    QString m_chatError;
+    QHostAddress m_chatAddress;
     quint16 m_chatPort = 0; // where the chat listened when last synced
     quint64 m_nextRun = 1;
     bool m_observeTraffic = false;

@@ -30,7 +30,7 @@ QString ChatPeerAddress::toString() const
 }
 
 ChatEndpoint::ChatEndpoint(const QUuid &selfId, const QString &selfName, QObject *parent)
-    : QObject(parent)
+    : Service(parent)
     , m_peers(new UdpPeerTable(ClassicProtocolName, this))
     , m_selfId(selfId)
     , m_selfName(selfName)
@@ -53,6 +53,12 @@ void ChatEndpoint::setTrafficObserved(bool on)
 }
 
 ChatEndpoint::~ChatEndpoint() = default;
+
+void ChatEndpoint::shutdown()
+{
+    close();
+    Q_EMIT shutdownFinished();
+}
 
 bool ChatEndpoint::bind(const QHostAddress &address, quint16 port, bool fallbackToFreePort)
 {

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "net/chat/chatenvelope.h"
-#include "net/services/serviceevents.h"
+#include "net/services/service.h"
 
 #include <QDateTime>
 #include <QHostAddress>
@@ -73,7 +73,7 @@ struct OutgoingChatMessage
     qint64 timestamp = 0; // ms since the epoch, UTC
 };
 
-class ChatEndpoint final : public QObject
+class ChatEndpoint final : public Service
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ChatEndpoint)
@@ -109,7 +109,12 @@ public:
     quint16 localPort() const;
     QHostAddress localAddress() const;
     bool boundToFallbackPort() const { return m_fallback; }
-    QString errorString() const { return m_error; }
+    QString errorString() const override { return m_error; }
+    // As a Service: the chat's owner (ChatController) starts it, a host only watches.
+    bool isListening() const override { return isBound(); }
+    QHostAddress address() const override { return localAddress(); }
+    quint16 port() const override { return localPort(); }
+    void shutdown() override;
 
     QUuid selfId() const { return m_selfId; }
     QString selfName() const { return m_selfName; }
@@ -137,7 +142,7 @@ public:
     std::optional<DeliveryState> pendingState(const QUuid &messageId) const;
 
     // Copies every datagram to trafficObserved(); only while someone looks.
-    void setTrafficObserved(bool on);
+    void setTrafficObserved(bool on) override;
 
 Q_SIGNALS:
     void messageReceived(const Tincan::ChatMessage &message);
@@ -148,13 +153,8 @@ Q_SIGNALS:
     void datagramRejected(const Tincan::ChatPeerAddress &from, const QString &reason);
     // A classic message that arrived but could not be stored (it is still shown).
     void storeFailed(const QString &message);
-
-    // The addresses datagrams came from or went to, reported as the server
-    // window's clients ("Tincan" or "classic"); forgotten on close().
-    void clientConnected(const Tincan::ClientInfo &client);
-    void clientUpdated(const Tincan::ClientInfo &client);
-    void clientDisconnected(quint64 clientId);
-    void trafficObserved(quint64 clientId, Tincan::TrafficDirection direction, const QByteArray &bytes);
+    // Service's client signals report the addresses datagrams came from or
+    // went to ("Tincan" or "classic"), forgotten on close().
 
 private:
     struct Pending

@@ -96,7 +96,7 @@ struct ConsoleServer::Pending
 };
 
 ConsoleServer::ConsoleServer(QObject *parent)
-    : QObject(parent)
+    : Service(parent)
 {
     qRegisterMetaType<Tincan::WireProtocol>();
     qRegisterMetaType<Tincan::ProcessExit>();
@@ -478,8 +478,6 @@ void ConsoleServer::dropPending(Pending *p)
 
 void ConsoleServer::serve(QTcpSocket *socket, const QHostAddress &source)
 {
-    const QHostAddress peer = socket->peerAddress();
-    const quint16 peerPort = socket->peerPort();
     const quint64 id = m_nextClientId++;
     // A command's reply is several small frames (started, output, exit): with
     // Nagle's algorithm the last one waits for the client's delayed ACK,
@@ -489,7 +487,7 @@ void ConsoleServer::serve(QTcpSocket *socket, const QHostAddress &source)
     m_connections.emplace(id, Entry{connection, source});
     // Queued: the connection may report closing from inside its own slots.
     connect(connection, &ConsoleConnection::closed, this, &ConsoleServer::onConnectionClosed, Qt::QueuedConnection);
-    Q_EMIT clientConnected(id, peer, peerPort);
+    Q_EMIT clientConnected(connection->info());
     connection->start();
     if (m_shuttingDown)
         connection->shutdown();

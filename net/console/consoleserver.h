@@ -5,7 +5,7 @@
 #include "net/auth/passwordhash.h"
 #include "net/auth/sourcepenalties.h"
 #include "net/process/shellprocess.h"
-#include "net/services/serviceevents.h"
+#include "net/services/service.h"
 #include "net/tls/tlsidentity.h"
 #include "net/wire/consoleprotocol.h"
 #include "net/wire/protocoldetector.h"
@@ -27,7 +27,7 @@ namespace Tincan {
 
 class ConsoleConnection;
 
-class ConsoleServer final : public QObject
+class ConsoleServer final : public Service
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConsoleServer)
@@ -138,10 +138,12 @@ public:
     // Starts listening. False with errorString() set when the address is
     // refused by policy or the port cannot be bound.
     bool listen(const Options &options);
-    bool isListening() const;
+    bool isListening() const override;
     QHostAddress serverAddress() const;
     quint16 serverPort() const;
-    QString errorString() const { return m_error; }
+    QHostAddress address() const override { return serverAddress(); }
+    quint16 port() const override { return serverPort(); }
+    QString errorString() const override { return m_error; }
     const Options &options() const { return m_options; }
     // The encoding the welcome announces (valid while listening).
     QString outputEncoding() const { return m_outputEncoding; }
@@ -156,15 +158,15 @@ public:
     // Terminates a client's running commands (the server window's Kill).
     void killCommands(quint64 clientId);
     // Cuts a client's connection; its commands are terminated.
-    void disconnectClient(quint64 clientId);
-    // Emit trafficObserved (costs a copy of every byte; off by default).
-    void setTrafficObserved(bool on) { m_observeTraffic = on; }
+    bool canDisconnectClients() const override { return true; }
+    void disconnectClient(quint64 clientId) override;
+    void setTrafficObserved(bool on) override { m_observeTraffic = on; }
     int runningCommandCount() const;
 
     // Stops accepting, terminates every running command (SIGTERM, then SIGKILL
     // after a grace), tells the clients, closes their connections, and emits
     // shutdownFinished() once every command is reaped.
-    void shutdown();
+    void shutdown() override;
 
     // True for addresses that only this machine can reach (an IPv4 loopback
     // address seen through a dual-stack socket included).
@@ -189,12 +191,9 @@ public:
     std::chrono::milliseconds penaltyRemaining(const QHostAddress &peer) const;
 
 Q_SIGNALS:
-    void clientConnected(quint64 clientId, const QHostAddress &address, quint16 port);
+    // clientConnected, clientUpdated, clientDisconnected, trafficObserved and
+    // shutdownFinished are Service's.
     void clientProtocolDetected(quint64 clientId, Tincan::WireProtocol protocol);
-    void clientDisconnected(quint64 clientId);
-    // Bytes counted, protocol detected, or the running command changed.
-    void clientUpdated(const Tincan::ClientInfo &client);
-    void trafficObserved(quint64 clientId, Tincan::TrafficDirection direction, const QByteArray &bytes);
     void commandStarted(quint64 clientId, const QString &requestId, const QString &command, qint64 pid);
     void commandFinished(quint64 clientId, const QString &requestId, Tincan::ProcessExit exit);
     void protocolErrorOccurred(quint64 clientId, const QString &message);
@@ -210,7 +209,6 @@ Q_SIGNALS:
     void authenticationSucceeded(quint64 clientId, const QHostAddress &address);
     // A wrong password: the address now waits penaltyMs before it is answered again.
     void authenticationFailed(quint64 clientId, const QHostAddress &address, const QString &reason, qint64 penaltyMs);
-    void shutdownFinished();
 
 private:
     // A connection whose first byte has not been seen yet, or whose TLS

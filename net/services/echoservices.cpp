@@ -9,13 +9,11 @@ namespace Tincan {
 
 namespace {
 QString listenError(QAbstractSocket::SocketError error, const QHostAddress &address, quint16 port,
-                    const QString &detail, bool udp)
+                    const QString &detail)
 {
     if (error == QAbstractSocket::AddressInUseError)
-        return udp ? EchoTcpServer::tr("UDP port %1 on %2 is already in use.").arg(port).arg(address.toString())
-                   : EchoTcpServer::tr("TCP port %1 on %2 is already in use.").arg(port).arg(address.toString());
-    return udp ? EchoTcpServer::tr("Cannot bind UDP port %1 on %2: %3").arg(port).arg(address.toString(), detail)
-               : EchoTcpServer::tr("Cannot listen on TCP port %1 on %2: %3").arg(port).arg(address.toString(), detail);
+        return EchoTcpServer::tr("TCP port %1 on %2 is already in use.").arg(port).arg(address.toString());
+    return EchoTcpServer::tr("Cannot listen on TCP port %1 on %2: %3").arg(port).arg(address.toString(), detail);
 }
 } // namespace
 
@@ -31,10 +29,8 @@ QByteArray asciiUpper(QByteArrayView bytes)
 // ---- TCP --------------------------------------------------------------------
 
 EchoTcpServer::EchoTcpServer(QObject *parent)
-    : QObject(parent)
+    : Service(parent)
 {
-    qRegisterMetaType<Tincan::ClientInfo>();
-    qRegisterMetaType<Tincan::TrafficDirection>();
 }
 
 EchoTcpServer::~EchoTcpServer()
@@ -49,7 +45,7 @@ bool EchoTcpServer::listen(const QHostAddress &address, quint16 port)
     // QTcpServer sets SO_REUSEADDR on Unix: a restart binds again at once
     // even while old connections sit in TIME_WAIT.
     if (!server->listen(address, port)) {
-        m_error = listenError(server->serverError(), address, port, server->errorString(), false);
+        m_error = listenError(server->serverError(), address, port, server->errorString());
         delete server;
         return false;
     }
@@ -71,6 +67,12 @@ void EchoTcpServer::close()
         m_server->deleteLater();
         m_server = nullptr;
     }
+}
+
+void EchoTcpServer::shutdown()
+{
+    close();
+    Q_EMIT shutdownFinished();
 }
 
 bool EchoTcpServer::isListening() const
@@ -150,7 +152,7 @@ void EchoTcpServer::disconnectClient(quint64 clientId)
 // ---- UDP --------------------------------------------------------------------
 
 EchoUdpService::EchoUdpService(QObject *parent)
-    : QObject(parent)
+    : UdpService(parent)
     , m_peers(new UdpPeerTable(QStringLiteral("UDP"), this))
 {
     connect(m_peers, &UdpPeerTable::clientConnected, this, &EchoUdpService::clientConnected);
@@ -166,60 +168,32 @@ EchoUdpService::~EchoUdpService()
 
 bool EchoUdpService::bind(const QHostAddress &address, quint16 port)
 {
-    close();
-    auto *socket = new QUdpSocket(this);
-    if (!socket->bind(address, port, QAbstractSocket::DontShareAddress)) {
-        m_error = listenError(socket->error(), address, port, socket->errorString(), true);
-        delete socket;
-        return false;
-    }
-    m_socket = socket;
-    connect(m_socket, &QUdpSocket::readyRead, this, &EchoUdpService::readDatagrams);
-    return true;
+    return bindSocket(address, port);
 }
 
 void EchoUdpService::close()
 {
     m_peers->clear();
-    if (m_socket) {
-        m_socket->close();
-        m_socket->deleteLater();
-        m_socket = nullptr;
-    }
-}
-
-bool EchoUdpService::isBound() const
-{
-    return m_socket && m_socket->state() == QAbstractSocket::BoundState;
-}
-
-quint16 EchoUdpService::localPort() const
-{
-    return m_socket ? m_socket->localPort() : 0;
-}
-
-QHostAddress EchoUdpService::localAddress() const
-{
-    return m_socket ? m_socket->localAddress() : QHostAddress();
+    UdpService::close();
 }
 
 void EchoUdpService::readDatagrams()
 {
-    for (int handled = 0; m_socket && m_socket->hasPendingDatagrams(); ++handled) {
+    for (int handled = 0; socket() && socket()->hasPendingDatagrams(); ++handled) {
         // The rest wait for the next readyRead, which the socket emits again
         // while datagrams are pending. Reading them from a queued call
         // instead can leave a readyRead with nothing to read behind, after
         // which QUdpSocket never signals again: the service would go deaf.
         if (handled == MaxDatagramsPerWakeup)
             return;
-        const QNetworkDatagram datagram = m_socket->receiveDatagram();
+        const QNetworkDatagram datagram = socket()->receiveDatagram();
         if (!datagram.isValid())
             continue;
         const QByteArray in = datagram.data();
         const QByteArray out = asciiUpper(in);
         const QHostAddress sender = datagram.senderAddress();
         const auto senderPort = quint16(datagram.senderPort());
-        m_socket->writeDatagram(out, sender, senderPort);
+        socket()->writeDatagram(out, sender, senderPort);
         m_peers->recordExchange(sender, senderPort, in, out);
     }
 }

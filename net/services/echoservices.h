@@ -4,8 +4,9 @@
 // ASCII a-z only, every other byte unchanged.
 #pragma once
 
-#include "net/services/serviceevents.h"
+#include "net/services/service.h"
 #include "net/services/udppeertable.h"
+#include "net/services/udpservice.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -21,7 +22,7 @@ namespace Tincan {
 // bytes.upper(): a-z to A-Z, all else (including UTF-8) as it is.
 QByteArray asciiUpper(QByteArrayView bytes);
 
-class EchoTcpServer final : public QObject
+class EchoTcpServer final : public Service
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EchoTcpServer)
@@ -37,21 +38,18 @@ public:
 
     bool listen(const QHostAddress &address, quint16 port);
     void close();
-    bool isListening() const;
+    bool isListening() const override;
     quint16 serverPort() const;
     QHostAddress serverAddress() const;
-    QString errorString() const { return m_error; }
+    QHostAddress address() const override { return serverAddress(); }
+    quint16 port() const override { return serverPort(); }
+    QString errorString() const override { return m_error; }
     int clientCount() const { return int(m_clients.size()); }
+    void shutdown() override;
+    bool canDisconnectClients() const override { return true; }
     // Disconnects one client at once.
-    void disconnectClient(quint64 clientId);
-    // Emit trafficObserved (costs a copy of every byte; off by default).
-    void setTrafficObserved(bool on) { m_observeTraffic = on; }
-
-Q_SIGNALS:
-    void clientConnected(const Tincan::ClientInfo &client);
-    void clientUpdated(const Tincan::ClientInfo &client);
-    void clientDisconnected(quint64 clientId);
-    void trafficObserved(quint64 clientId, Tincan::TrafficDirection direction, const QByteArray &bytes);
+    void disconnectClient(quint64 clientId) override;
+    void setTrafficObserved(bool on) override { m_observeTraffic = on; }
 
 private:
     struct Client
@@ -69,7 +67,7 @@ private:
     QString m_error;
 };
 
-class EchoUdpService final : public QObject
+class EchoUdpService final : public UdpService
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(EchoUdpService)
@@ -83,27 +81,15 @@ public:
     explicit EchoUdpService(QObject *parent = nullptr);
     ~EchoUdpService() override;
 
+    // A sender is a client from its first datagram (UDP has no connections).
     bool bind(const QHostAddress &address, quint16 port);
-    void close();
-    bool isBound() const;
-    quint16 localPort() const;
-    QHostAddress localAddress() const;
-    QString errorString() const { return m_error; }
-    void setTrafficObserved(bool on) { m_peers->setTrafficObserved(on); }
-
-Q_SIGNALS:
-    // A sender heard from for the first time (UDP has no connections).
-    void clientConnected(const Tincan::ClientInfo &client);
-    void clientUpdated(const Tincan::ClientInfo &client);
-    void clientDisconnected(quint64 clientId);
-    void trafficObserved(quint64 clientId, Tincan::TrafficDirection direction, const QByteArray &bytes);
+    void close() override;
+    void setTrafficObserved(bool on) override { m_peers->setTrafficObserved(on); }
 
 private:
-    void readDatagrams();
+    void readDatagrams() override;
 
-    QUdpSocket *m_socket = nullptr;
     UdpPeerTable *m_peers;
-    QString m_error;
 };
 
 } // namespace Tincan

@@ -19,10 +19,8 @@ constexpr qsizetype NoticeReserve = 128;
 } // namespace
 
 UdpCommandService::UdpCommandService(QObject *parent)
-    : QObject(parent)
+    : UdpService(parent)
 {
-    qRegisterMetaType<Tincan::ClientInfo>();
-    qRegisterMetaType<Tincan::TrafficDirection>();
     qRegisterMetaType<Tincan::ProcessExit>();
 }
 
@@ -35,22 +33,12 @@ bool UdpCommandService::bind(const QHostAddress &address, quint16 port, bool ins
 {
     close();
     if (!address.isLoopback() && !insecure) {
-        m_error = tr("Refusing to serve UDP commands on %1: anyone who can send a datagram there could run "
-                     "commands. Use 127.0.0.1, or --insecure on a network you trust.")
-                      .arg(address.toString());
+        setErrorString(tr("Refusing to serve UDP commands on %1: anyone who can send a datagram there could run "
+                          "commands. Use 127.0.0.1, or --insecure on a network you trust.")
+                           .arg(address.toString()));
         return false;
     }
-    auto *socket = new QUdpSocket(this);
-    if (!socket->bind(address, port, QAbstractSocket::DontShareAddress)) {
-        m_error = socket->error() == QAbstractSocket::AddressInUseError
-            ? tr("UDP port %1 on %2 is already in use.").arg(port).arg(address.toString())
-            : tr("Cannot bind UDP port %1 on %2: %3").arg(port).arg(address.toString(), socket->errorString());
-        delete socket;
-        return false;
-    }
-    m_socket = socket;
-    connect(m_socket, &QUdpSocket::readyRead, this, &UdpCommandService::readDatagrams);
-    return true;
+    return bindSocket(address, port);
 }
 
 void UdpCommandService::close()
@@ -61,26 +49,7 @@ void UdpCommandService::close()
         run.process.reset(); // kills the group and reaps
         Q_EMIT clientDisconnected(run.client.id);
     }
-    if (m_socket) {
-        m_socket->close();
-        m_socket->deleteLater();
-        m_socket = nullptr;
-    }
-}
-
-bool UdpCommandService::isBound() const
-{
-    return m_socket && m_socket->state() == QAbstractSocket::BoundState;
-}
-
-quint16 UdpCommandService::localPort() const
-{
-    return m_socket ? m_socket->localPort() : 0;
-}
-
-QHostAddress UdpCommandService::localAddress() const
-{
-    return m_socket ? m_socket->localAddress() : QHostAddress();
+    UdpService::close();
 }
 
 QByteArray UdpCommandService::fitDatagram(const QByteArray &data, qint64 totalSize)
@@ -93,14 +62,14 @@ QByteArray UdpCommandService::fitDatagram(const QByteArray &data, qint64 totalSi
 
 void UdpCommandService::readDatagrams()
 {
-    for (int handled = 0; m_socket && m_socket->hasPendingDatagrams(); ++handled) {
+    for (int handled = 0; socket() && socket()->hasPendingDatagrams(); ++handled) {
         // The rest wait for the next readyRead, which the socket emits again
         // while datagrams are pending. Reading them from a queued call
         // instead can leave a readyRead with nothing to read behind, after
         // which QUdpSocket never signals again: the service would go deaf.
         if (handled == MaxDatagramsPerWakeup)
             return;
-        const QNetworkDatagram datagram = m_socket->receiveDatagram();
+        const QNetworkDatagram datagram = socket()->receiveDatagram();
         if (!datagram.isValid())
             continue;
         const Waiting request{datagram.senderAddress(), quint16(datagram.senderPort()), datagram.data()};
@@ -111,8 +80,8 @@ void UdpCommandService::readDatagrams()
         } else {
             // Still the two datagrams the client waits for.
             const QByteArray busy = tr("tincan: too many commands at once; try again later.\n").toUtf8();
-            m_socket->writeDatagram(busy, request.address, request.port);
-            m_socket->writeDatagram(QByteArray(), request.address, request.port);
+            socket()->writeDatagram(busy, request.address, request.port);
+            socket()->writeDatagram(QByteArray(), request.address, request.port);
         }
     }
 }
@@ -168,11 +137,11 @@ void UdpCommandService::start(const Waiting &request)
 
 void UdpCommandService::reply(Run &run, const QByteArray &err, const QByteArray &out)
 {
-    if (!m_socket)
+    if (!socket())
         return;
     // The tutorial's order: stderr, then stdout, both always sent.
-    m_socket->writeDatagram(err, run.client.address, run.client.port);
-    m_socket->writeDatagram(out, run.client.address, run.client.port);
+    socket()->writeDatagram(err, run.client.address, run.client.port);
+    socket()->writeDatagram(out, run.client.address, run.client.port);
     run.client.bytesOut += err.size() + out.size();
     if (m_observeTraffic) {
         Q_EMIT trafficObserved(run.client.id, TrafficDirection::Out, err);

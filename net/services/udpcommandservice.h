@@ -5,7 +5,7 @@
 #pragma once
 
 #include "net/process/shellprocess.h"
-#include "net/services/serviceevents.h"
+#include "net/services/udpservice.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -19,7 +19,7 @@ class QUdpSocket;
 
 namespace Tincan {
 
-class UdpCommandService final : public QObject
+class UdpCommandService final : public UdpService
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(UdpCommandService)
@@ -41,22 +41,15 @@ public:
 
     // Refuses a non-loopback address unless `insecure`.
     bool bind(const QHostAddress &address, quint16 port, bool insecure = false);
-    void close();
-    bool isBound() const;
-    quint16 localPort() const;
-    QHostAddress localAddress() const;
-    QString errorString() const { return m_error; }
+    // Kills the running commands (their groups, reaped) and closes the socket.
+    void close() override;
     int runningCount() const { return int(m_running.size()); }
-    void setTrafficObserved(bool on) { m_observeTraffic = on; }
+    void setTrafficObserved(bool on) override { m_observeTraffic = on; }
 
     // Cuts `data` to fit one datagram, ending with a notice when cut.
     static QByteArray fitDatagram(const QByteArray &data, qint64 totalSize);
 
 Q_SIGNALS:
-    void clientConnected(const Tincan::ClientInfo &client);
-    void clientUpdated(const Tincan::ClientInfo &client);
-    void clientDisconnected(quint64 clientId);
-    void trafficObserved(quint64 clientId, Tincan::TrafficDirection direction, const QByteArray &bytes);
     void commandStarted(quint64 clientId, const QString &command, qint64 pid);
     void commandFinished(quint64 clientId, const QString &command, Tincan::ProcessExit exit);
 
@@ -78,17 +71,15 @@ private:
         QByteArray command;
     };
 
-    void readDatagrams();
+    void readDatagrams() override;
     void start(const Waiting &request);
     void finish(quint64 key, ProcessExit exit);
     void reply(Run &run, const QByteArray &err, const QByteArray &out);
 
-    QUdpSocket *m_socket = nullptr;
     std::map<quint64, Run> m_running;
     std::deque<Waiting> m_waiting;
     quint64 m_nextId = 1;
     bool m_observeTraffic = false;
-    QString m_error;
 };
 
 } // namespace Tincan

@@ -223,11 +223,11 @@ void ServerWindowTest::consoleTincanClient()
             || dumpedBytes(view, TrafficDirection::In).contains("hello"));
     QVERIFY(view.contains(QStringLiteral("\"type\":\"welcome\"")));
 
-    QTRY_VERIFY(logContains(QStringLiteral("Console client 127.0.0.1:%1: connected").arg(client.localPort())));
-    QTRY_VERIFY(logContains(QStringLiteral("command 1 exited with code 0")));
+    QTRY_VERIFY(logContains(QStringLiteral("Console: client 127.0.0.1:%1 connected").arg(client.localPort())));
+    QTRY_VERIFY(logContains(QStringLiteral("request 1 finished: exit 0")));
     const quint16 localPort = client.localPort();
     client.disconnectFromHost();
-    QTRY_VERIFY(logContains(QStringLiteral("Console client 127.0.0.1:%1: disconnected").arg(localPort)));
+    QTRY_VERIFY(logContains(QStringLiteral("Console: client 127.0.0.1:%1 disconnected").arg(localPort)));
     QTRY_COMPARE(cell(0, ClientTableModel::CommandColumn), QStringLiteral("(disconnected)"));
     // A disconnected client's traffic can still be read.
     QVERIFY(trafficText().contains(QStringLiteral("frame: length")));
@@ -326,10 +326,10 @@ void ServerWindowTest::logFilters()
         QTcpSocket client;
         client.connectToHost(Loopback, port);
         QVERIFY(client.waitForConnected(ConnectTimeoutMs));
-        QTRY_VERIFY(logContains(QStringLiteral(": connected")));
+        QTRY_VERIFY(logContains(QStringLiteral(" connected")));
         client.disconnectFromHost();
     }
-    QTRY_VERIFY(logContains(QStringLiteral(": disconnected")));
+    QTRY_VERIFY(logContains(QStringLiteral(" disconnected")));
 
     auto *filter = m_window->findChild<QLineEdit *>(QStringLiteral("logFilter"));
     auto *view = m_window->findChild<QListView *>(QStringLiteral("logView"));
@@ -337,7 +337,7 @@ void ServerWindowTest::logFilters()
     QVERIFY(all >= 3); // listening, connected, disconnected
     QTest::keyClicks(filter, QStringLiteral("DISCONNECTED"));
     QCOMPARE(view->model()->rowCount(), 1);
-    QVERIFY(view->model()->index(0, 0).data().toString().endsWith(QStringLiteral(": disconnected")));
+    QVERIFY(view->model()->index(0, 0).data().toString().endsWith(QStringLiteral(" disconnected")));
     filter->clear();
     QCOMPARE(view->model()->rowCount(), all);
 }
@@ -387,7 +387,7 @@ void ServerWindowTest::killRunningCommand()
     QTRY_VERIFY_WITH_TIMEOUT(exitFrame().has_value(), KillTimeoutMs);
     QCOMPARE(exitFrame()->header.value(QStringLiteral("id")).toInt(), 7);
     QCOMPARE(exitFrame()->header.value(QStringLiteral("signal")).toInt(), 15);
-    QTRY_VERIFY(logContains(QStringLiteral("command 7 killed by signal 15")));
+    QTRY_VERIFY(logContains(QStringLiteral("request 7 finished: killed by signal 15")));
     QTRY_COMPARE(cell(0, ClientTableModel::CommandColumn), QString());
 }
 
@@ -550,7 +550,7 @@ void ServerWindowTest::chatPeersJoinTheClientsTable()
     QCOMPARE(cell(0, ClientTableModel::ProtocolColumn), QStringLiteral("classic"));
     QCOMPARE(cell(0, ClientTableModel::AddressColumn), QStringLiteral("127.0.0.1:%1").arg(classic.localPort()));
     QTRY_COMPARE(raw(0, ClientTableModel::BytesInColumn), qint64(10));
-    QVERIFY(logContains(QStringLiteral("Chat client 127.0.0.1:%1: connected").arg(classic.localPort())));
+    QVERIFY(logContains(QStringLiteral("Chat: client 127.0.0.1:%1 connected").arg(classic.localPort())));
     clientsView()->selectRow(0);
     QTRY_COMPARE(dumpedBytes(trafficText(), TrafficDirection::In), QByteArray("hello desk"));
 
@@ -716,7 +716,7 @@ void ServerWindowTest::consolePasswordLogin()
     wrong.setPassword(QStringLiteral("guess"));
     wrong.connectToServer(QStringLiteral("127.0.0.1"), port);
     QTRY_COMPARE_WITH_TIMEOUT(wrong.errorKind(), ConsoleClient::ErrorKind::WrongPassword, 10000);
-    QTRY_VERIFY(logContains(QStringLiteral("login failed")));
+    QTRY_VERIFY(logContains(QStringLiteral("failed to log in")));
 
     // The next window reads it back.
     m_window->close();

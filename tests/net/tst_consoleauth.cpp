@@ -1121,7 +1121,7 @@ private Q_SLOTS:
         descendants.append(shell);
         QVERIFY2(descendants.size() >= 3, qPrintable(QString::number(descendants.size())));
         QVERIFY(Test::livingProcessCountInGroup(shell) >= 3);
-        const quint64 clientId = connected.at(0).at(0).toULongLong();
+        const quint64 clientId = connected.at(0).at(0).value<ClientInfo>().id;
 
         if (path == QStringLiteral("cancel"))
             client.sendCancel(1);

@@ -171,7 +171,7 @@ void TestConsoleServerClients::clientsShowsProtocolAndBytes()
     ByteClient client(port());
     QVERIFY(client.waitForConnected());
     QTRY_COMPARE(connected.count(), 1);
-    const quint64 id = connected.at(0).at(0).toULongLong();
+    const quint64 id = connected.at(0).at(0).value<ClientInfo>().id;
     std::optional<ClientInfo> info = onlyClient(*m_server);
     QVERIFY(info);
     QCOMPARE(info->id, id);
@@ -361,7 +361,7 @@ void TestConsoleServerClients::trafficObservedExactlyBothWays()
         QVERIFY(client.waitFor(Type::Exit));
     }
     QTRY_COMPARE(connected.count(), 1);
-    const quint64 id = connected.at(0).at(0).toULongLong();
+    const quint64 id = connected.at(0).at(0).value<ClientInfo>().id;
 
     QByteArray in;
     QByteArray out;

@@ -1,5 +1,6 @@
-// The services of the server window, and how a client of one is named across
-// restarts of its service (a restarted service numbers its clients from 1 again).
+// The services a host runs (and the chat, which the main window owns), and
+// how a client of one is named across restarts of its service (a restarted
+// service numbers its clients from 1 again).
 #pragma once
 
 #include <QCoreApplication>

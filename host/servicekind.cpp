@@ -1,4 +1,4 @@
-#include "models/server/servicekind.h"
+#include "host/servicekind.h"
 
 namespace Tincan {
 
