@@ -25,10 +25,10 @@ struct HostEvent
         StartFailed,      // text: the error
         ClientConnected,
         ClientDisconnected,
-        Refused,        // text: the reason; client.id 0 when it never became a client
-        LoginSucceeded, //
-        LoginFailed,    // text: the reason; count: the address's wait in ms
-        CommandStarted, // tag: the request id (console only); text: the command; count: the pid
+        Refused,          // text: the reason; client.id 0 when it never became a client
+        LoginSucceeded,   //
+        LoginFailed,      // text: the reason; count: the address's wait in ms
+        CommandStarted,   // tag: the request id (console only); text: the command; count: the pid
         CommandFinished,  // tag, text, exit
         TransferStarted,  // tag: the transfer id; upload; text: the path; count: the size
         TransferFinished, // tag; ok; text: the error when not ok

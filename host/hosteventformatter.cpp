@@ -60,7 +60,8 @@ QString HostEventFormatter::describeClient(ServiceKind kind, const ClientInfo &c
     HostEvent event;
     event.service = kind;
     event.client = client;
-    return serviceName(kind, naming) + QStringLiteral(": ") + HostEventFormatter::client(event, Where::Endpoint, naming);
+    return serviceName(kind, naming) + QStringLiteral(": ")
+        + HostEventFormatter::client(event, Where::Endpoint, naming);
 }
 
 QString HostEventFormatter::client(const HostEvent &event, Where where, Naming naming)

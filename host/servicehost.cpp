@@ -290,12 +290,11 @@ void ServiceHost::connectConsole(ConsoleServer *console)
                 finished.text = message;
                 emitEvent(finished);
             });
-    connect(console, &ConsoleServer::protocolErrorOccurred, this,
-            [this, console](quint64 id, const QString &message) {
-                HostEvent error = event(Type::ProtocolError, kind, console, id);
-                error.text = message;
-                emitEvent(error);
-            });
+    connect(console, &ConsoleServer::protocolErrorOccurred, this, [this, console](quint64 id, const QString &message) {
+        HostEvent error = event(Type::ProtocolError, kind, console, id);
+        error.text = message;
+        emitEvent(error);
+    });
     connect(console, &ConsoleServer::connectionRefused, this,
             [this, console](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
                 HostEvent refused = event(Type::Refused, kind, console, id);

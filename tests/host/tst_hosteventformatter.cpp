@@ -93,8 +93,9 @@ void TestHostEventFormatter::format_data()
     failed.text = QStringLiteral("wrong password");
     failed.count = 2000;
     QTest::newRow("login failed")
-        << failed << QStringLiteral("console: client 3 (127.0.0.1) failed to log in: wrong password; that address "
-                                    "waits 2000 ms")
+        << failed
+        << QStringLiteral("console: client 3 (127.0.0.1) failed to log in: wrong password; that address "
+                          "waits 2000 ms")
         << QStringLiteral("Console: client 127.0.0.1:50312 failed to log in: wrong password; that address waits "
                           "2000 ms");
     HostEvent started = withClient(make(Type::CommandStarted));
@@ -162,7 +163,8 @@ void TestHostEventFormatter::format_data()
                                                     "use.")
                                   << QStringLiteral("TCP echo could not start: TCP port 1 on 127.0.0.1 is already in "
                                                     "use.");
-    QTest::newRow("stopping") << make(Type::Stopping) << QStringLiteral("console: stopping; running commands are terminated")
+    QTest::newRow("stopping") << make(Type::Stopping)
+                              << QStringLiteral("console: stopping; running commands are terminated")
                               << QStringLiteral("Console: stopping; running commands are terminated");
     QTest::newRow("stopped") << make(Type::Stopped, ServiceKind::EchoTcp) << QStringLiteral("echo-tcp: stopped")
                              << QStringLiteral("TCP echo: stopped");

@@ -38,16 +38,15 @@ void TestHostSettings::validation_data()
     QTest::addColumn<QString>("problem"); // a part of the sentence; empty: valid
 
     constexpr qint64 Day = HostSettings::MaxDuration.count();
-    QTest::newRow("chat is not the host's") << Change([](HostSettings &s) {
-        s.services[ServiceKind::Chat] = ListenSettings{};
-    }) << QStringLiteral("chat");
+    QTest::newRow("chat is not the host's")
+        << Change([](HostSettings &s) { s.services[ServiceKind::Chat] = ListenSettings{}; }) << QStringLiteral("chat");
     QTest::newRow("null address") << Change([](HostSettings &s) {
         s.services[ServiceKind::EchoTcp] = ListenSettings{QHostAddress(), 0, false};
     }) << QStringLiteral("no address");
     QTest::newRow("no connections") << Change([](HostSettings &s) { s.maxConnections = 0; })
                                     << QStringLiteral("console connections must be from 1");
-    QTest::newRow("negative connections") << Change([](HostSettings &s) { s.maxConnections = -5; })
-                                          << QStringLiteral("not -5");
+    QTest::newRow("negative connections")
+        << Change([](HostSettings &s) { s.maxConnections = -5; }) << QStringLiteral("not -5");
     QTest::newRow("too many connections")
         << Change([](HostSettings &s) { s.maxConnections = HostSettings::MaxConnectionCount + 1; })
         << QStringLiteral("1000000");
@@ -58,13 +57,13 @@ void TestHostSettings::validation_data()
                                       << QStringLiteral("from one address");
     QTest::newRow("no grace") << Change([](HostSettings &s) { s.loginGraceTime = 0ms; })
                               << QStringLiteral("login grace time");
-    QTest::newRow("grace under a second") << Change([](HostSettings &s) { s.loginGraceTime = 999ms; })
-                                          << QStringLiteral("login grace time");
+    QTest::newRow("grace under a second")
+        << Change([](HostSettings &s) { s.loginGraceTime = 999ms; }) << QStringLiteral("login grace time");
     QTest::newRow("grace of a day") << Change([](HostSettings &s) { s.loginGraceTime = HostSettings::MaxDuration; })
                                     << QString();
-    QTest::newRow("grace beyond a day")
-        << Change([](HostSettings &s) { s.loginGraceTime = HostSettings::MaxDuration + 1ms; })
-        << QStringLiteral("to %1 seconds").arg(Day);
+    QTest::newRow("grace beyond a day") << Change([](HostSettings &s) {
+        s.loginGraceTime = HostSettings::MaxDuration + 1ms;
+    }) << QStringLiteral("to %1 seconds").arg(Day);
     QTest::newRow("negative penalty") << Change([](HostSettings &s) { s.penaltyBase = -1ms; })
                                       << QStringLiteral("login penalty");
     QTest::newRow("no penalty") << Change([](HostSettings &s) {
@@ -77,8 +76,8 @@ void TestHostSettings::validation_data()
     }) << QStringLiteral("at least the first one");
     QTest::newRow("huge ceiling") << Change([](HostSettings &s) { s.penaltyMax = std::chrono::milliseconds::max(); })
                                   << QStringLiteral("longest login penalty");
-    QTest::newRow("negative idle timeout") << Change([](HostSettings &s) { s.idleTimeout = -1s; })
-                                           << QStringLiteral("idle timeout");
+    QTest::newRow("negative idle timeout")
+        << Change([](HostSettings &s) { s.idleTimeout = -1s; }) << QStringLiteral("idle timeout");
     QTest::newRow("idle timeout of a day") << Change([](HostSettings &s) { s.idleTimeout = 24h; }) << QString();
     QTest::newRow("negative cap") << Change([](HostSettings &s) { s.classicReplyCap = -1; })
                                   << QStringLiteral("classic reply cap");

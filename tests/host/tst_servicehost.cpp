@@ -59,14 +59,14 @@ void TestServiceHost::startsEveryService()
     ServiceHost host;
     QSignalSpy events(&host, &ServiceHost::eventOccurred);
     QSignalSpy started(&host, &ServiceHost::serviceStarted);
-    QVERIFY(host.setSettings(settingsFor(
-        {ServiceKind::Console, ServiceKind::EchoTcp, ServiceKind::EchoUdp, ServiceKind::UdpCommands})));
+    QVERIFY(host.setSettings(
+        settingsFor({ServiceKind::Console, ServiceKind::EchoTcp, ServiceKind::EchoUdp, ServiceKind::UdpCommands})));
     QVERIFY2(host.startAll(), qPrintable(host.errorString()));
     QCOMPARE(started.count(), 4);
     const QList<HostEvent> listening = eventsOf(events, Type::Listening);
     QCOMPARE(listening.size(), 4);
-    const ServiceKind order[] = {ServiceKind::Console, ServiceKind::EchoTcp, ServiceKind::EchoUdp,
-                                 ServiceKind::UdpCommands};
+    const ServiceKind order[]
+        = {ServiceKind::Console, ServiceKind::EchoTcp, ServiceKind::EchoUdp, ServiceKind::UdpCommands};
     for (int i = 0; i < 4; ++i) {
         QCOMPARE(listening[i].service, order[i]);
         QCOMPARE(listening[i].address, Loopback);
@@ -128,9 +128,8 @@ void TestServiceHost::insecureWarning_data()
     QTest::newRow("echoes only") << QList<ServiceKind>{ServiceKind::EchoTcp} << QStringLiteral("127.0.0.1") << true
                                  << false << -1;
     QTest::newRow("loopback") << both << QStringLiteral("127.0.0.1") << true << false << int(I::NothingYet);
-    QTest::newRow("network, UDP commands") << QList<ServiceKind>{ServiceKind::UdpCommands}
-                                           << QStringLiteral("0.0.0.0") << true << false
-                                           << int(I::CommandsWithoutAuthentication);
+    QTest::newRow("network, UDP commands") << QList<ServiceKind>{ServiceKind::UdpCommands} << QStringLiteral("0.0.0.0")
+                                           << true << false << int(I::CommandsWithoutAuthentication);
     QTest::newRow("network, console with a password")
         << QList<ServiceKind>{ServiceKind::Console} << QStringLiteral("0.0.0.0") << true << true
         << int(I::ClassicWithoutPassword);

@@ -1,5 +1,12 @@
 #include "ui/server/consolepassworddialog.h"
 
+#include "net/base/privatefiles.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+
 #include <QDialogButtonBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -108,6 +115,42 @@ void ConsolePasswordDialog::onHashed()
     m_result = *hash;
     m_removed = false;
     QDialog::accept();
+}
+
+std::optional<PasswordHash> ConsolePasswordDialog::readStored(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.exists())
+        return std::nullopt;
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = file.errorString();
+        return std::nullopt;
+    }
+    if (file.permissions() & PrivateFiles::GroupAndOther) {
+        // Whoever reads the hash can log in (docs/SECURITY.md): refuse a shared one.
+        *error = tr("it can be read by other users (mode %1)").arg(PrivateFiles::modeString(file.permissions()));
+        return std::nullopt;
+    }
+    return PasswordHash::fromString(QString::fromUtf8(file.read(PasswordHash::MaxTextSize + 1)), error);
+}
+
+bool ConsolePasswordDialog::store(const QString &path, const PasswordHash &hash, QString *error)
+{
+    if (hash.isNull()) {
+        if (QFile::exists(path) && !QFile::remove(path)) {
+            *error = tr("%1 could not be removed.").arg(QDir::toNativeSeparators(path));
+            return false;
+        }
+        return true;
+    }
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(PrivateFiles::OwnerOnlyFile)
+        || file.write(hash.toString().toUtf8() + '\n') < 0 || !file.commit()) {
+        *error = file.errorString();
+        return false;
+    }
+    return true;
 }
 
 } // namespace Tincan

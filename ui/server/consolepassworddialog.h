@@ -35,6 +35,14 @@ public:
     // Empty when the fields can be used, else why not.
     QString validationError() const;
 
+    // The hash kept in `path`: nullopt when there is none (error left empty)
+    // or it cannot be used (why in *error: unreadable, malformed, or readable
+    // by others, who could then log in).
+    static std::optional<PasswordHash> readStored(const QString &path, QString *error);
+    // Keeps `hash` in `path`, owner-only, or removes the file for a null hash;
+    // false with *error set.
+    static bool store(const QString &path, const PasswordHash &hash, QString *error);
+
 public Q_SLOTS:
     void accept() override;
 

@@ -1,8 +1,8 @@
 #include "ui/server/serverwindow.h"
 
 #include "chat/chatcontroller.h"
-#include "net/base/privatefiles.h"
 #include "ui/server/consolepassworddialog.h"
+#include "ui/server/consolesettingsdialog.h"
 
 #include <QAction>
 #include <QApplication>
@@ -10,9 +10,7 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QDir>
-#include <QFile>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QFontDatabase>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -202,6 +200,12 @@ QWidget *ServerWindow::createServicesPanel()
                 m_passwordButton->setObjectName(QStringLiteral("console-password"));
                 connect(m_passwordButton, &QPushButton::clicked, this, &ServerWindow::editConsolePassword);
                 consoleOptions->addWidget(m_passwordButton);
+                auto *advanced = new QPushButton(tr("Advanced…"));
+                advanced->setObjectName(QStringLiteral("console-advanced"));
+                advanced->setToolTip(tr("TLS, classic clients, transfer paths, connection caps, logins, idle "
+                                        "timeout, output encoding"));
+                connect(advanced, &QPushButton::clicked, this, &ServerWindow::editConsolePolicy);
+                consoleOptions->addWidget(advanced);
                 consoleOptions->addWidget(row.insecure);
                 grid->addLayout(consoleOptions, gridRow, 3);
             } else {
@@ -394,39 +398,19 @@ QString ServerWindow::consolePasswordPath()
 
 void ServerWindow::loadConsolePassword()
 {
-    QFile file(consolePasswordPath());
-    if (!file.exists())
-        return;
     QString error;
-    if (!file.open(QIODevice::ReadOnly)) {
-        error = file.errorString();
-    } else if (file.permissions() & PrivateFiles::GroupAndOther) {
-        // Whoever reads the hash can log in (docs/SECURITY.md): refuse a shared one.
-        error = tr("it can be read by other users (mode %1)").arg(PrivateFiles::modeString(file.permissions()));
-    } else if (const auto hash
-               = PasswordHash::fromString(QString::fromUtf8(file.read(PasswordHash::MaxTextSize + 1)), &error)) {
+    if (const auto hash = ConsolePasswordDialog::readStored(consolePasswordPath(), &error))
         m_consolePassword = *hash;
-        return;
-    }
-    m_hub->log()->append(
-        EventLogModel::Severity::Error,
-        tr("The console password in %1 is not used: %2").arg(QDir::toNativeSeparators(file.fileName()), error));
+    else if (!error.isEmpty())
+        m_hub->log()->append(EventLogModel::Severity::Error,
+                             tr("The console password in %1 is not used: %2")
+                                 .arg(QDir::toNativeSeparators(consolePasswordPath()), error));
 }
 
 void ServerWindow::setConsolePassword(const PasswordHash &password)
 {
-    const QString path = consolePasswordPath();
     QString error;
-    if (password.isNull()) {
-        if (QFile::exists(path) && !QFile::remove(path))
-            error = tr("%1 could not be removed.").arg(QDir::toNativeSeparators(path));
-    } else {
-        QDir().mkpath(QFileInfo(path).absolutePath());
-        QSaveFile file(path);
-        if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(PrivateFiles::OwnerOnlyFile)
-            || file.write(password.toString().toUtf8() + '\n') < 0 || !file.commit())
-            error = file.errorString();
-    }
+    ConsolePasswordDialog::store(consolePasswordPath(), password, &error);
     if (!error.isEmpty()) {
         QMessageBox::warning(this, tr("Console Password"), tr("The password could not be saved: %1").arg(error));
         return;
@@ -443,6 +427,22 @@ void ServerWindow::editConsolePassword()
     auto *dialog = new ConsolePasswordDialog(!m_consolePassword.isNull(), this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { setConsolePassword(dialog->result()); });
+    dialog->open();
+}
+
+void ServerWindow::setConsolePolicy(const HostSettings &policy)
+{
+    if (!m_hub->setConsolePolicy(policy))
+        return; // the log says why
+    m_hub->log()->append(EventLogModel::Severity::Info,
+                         tr("Console: settings changed; they apply from the next start"));
+}
+
+void ServerWindow::editConsolePolicy()
+{
+    auto *dialog = new ConsoleSettingsDialog(m_hub->consolePolicy(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { setConsolePolicy(dialog->policy()); });
     dialog->open();
 }
 
@@ -651,6 +651,9 @@ void ServerWindow::loadSettings()
         if (row.insecure)
             row.insecure->setChecked(settings.value(settingsKey(kind, InsecureKey), false).toBool());
     }
+    settings.beginGroup(ServiceNames::key(ServiceKind::Console));
+    m_hub->setConsolePolicy(ConsoleSettingsDialog::load(settings));
+    settings.endGroup();
     if (settings.contains(GeometryKey))
         restoreGeometry(settings.value(GeometryKey).toByteArray());
     if (settings.contains(MainSplitterKey))
@@ -673,6 +676,9 @@ void ServerWindow::saveSettings() const
             settings.setValue(settingsKey(kind, InsecureKey), config.insecure);
         settings.setValue(settingsKey(kind, RunningKey), m_hub->isRunning(kind));
     }
+    settings.beginGroup(ServiceNames::key(ServiceKind::Console));
+    ConsoleSettingsDialog::save(settings, m_hub->consolePolicy());
+    settings.endGroup();
     settings.setValue(GeometryKey, saveGeometry());
     settings.setValue(MainSplitterKey, m_mainSplitter->saveState());
     settings.setValue(ClientSplitterKey, m_clientSplitter->saveState());

@@ -61,6 +61,11 @@ public:
     PasswordHash consolePassword() const { return m_consolePassword; }
     static QString consolePasswordPath();
 
+    // The console's policy beyond address and password (every option of
+    // `tincan-cli serve`), remembered in QSettings; it applies from the next start.
+    void setConsolePolicy(const HostSettings &policy);
+    HostSettings consolePolicy() const { return m_hub->consolePolicy(); }
+
     ServerHub *hub() const { return m_hub; }
     // The client whose traffic is shown.
     std::optional<ClientRef> selectedClient() const;
@@ -97,6 +102,7 @@ private:
     void copyLogLines();
     void saveLog();
     void editConsolePassword();
+    void editConsolePolicy();
     void loadConsolePassword();
     // Whether the window keeps the service's address, port and running state.
     static bool ownsSettings(ServiceKind kind);
