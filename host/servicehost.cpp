@@ -42,9 +42,8 @@ ServiceHost::~ServiceHost()
 {
     // The services report their clients' disconnection while they are
     // destroyed; by then this object's members are gone, so stop listening first.
-    for (const Slot &each : m_slots)
-        if (each.service)
-            each.service->disconnect(this);
+    for (Service *service : findChildren<Service *>(Qt::FindDirectChildrenOnly))
+        service->disconnect(this); // a console still stopping included
     for (const QPointer<Service> &watched : m_watched)
         if (watched)
             watched->disconnect(this);

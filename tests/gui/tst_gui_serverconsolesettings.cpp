@@ -28,6 +28,7 @@
 #include <QTest>
 
 #include <functional>
+#include <limits>
 #include <memory>
 
 using namespace Tincan;
@@ -116,8 +117,7 @@ private:
     QTemporaryDir m_tlsDir;
 };
 
-template<typename T>
-T *field(ConsoleSettingsDialog &dialog, const char *name)
+template <typename T> T *field(ConsoleSettingsDialog &dialog, const char *name)
 {
     return dialog.findChild<T *>(QString::fromLatin1(name));
 }
@@ -281,12 +281,25 @@ void ServerConsoleSettingsTest::hostileSettingsFallBackToDefaults()
     settings.setValue(ServerWindow::SettingsGroup + QStringLiteral("/console/tls"), 99);
     settings.setValue(ServerWindow::SettingsGroup + QStringLiteral("/console/idleTimeoutSeconds"),
                       QStringLiteral("soon"));
+    settings.setValue(ServerWindow::SettingsGroup + QStringLiteral("/console/loginGraceSeconds"),
+                      std::numeric_limits<qint64>::max());
     settings.sync();
     m_window = std::make_unique<ServerWindow>();
     const HostSettings policy = m_window->consolePolicy();
     QCOMPARE(policy.maxConnections, HostSettings().maxConnections);
     QCOMPARE(policy.tls, ConsoleServer::TlsPolicy::Auto);
     QCOMPARE(policy.idleTimeout, std::chrono::milliseconds(0));
+    QCOMPARE(policy.loginGraceTime, HostSettings().loginGraceTime);
+    // One bad value and the policy is the default one, not half of each.
+    m_window.reset();
+    settings.clear();
+    settings.setValue(ServerWindow::SettingsGroup + QStringLiteral("/console/classicAllowed"), false);
+    settings.setValue(ServerWindow::SettingsGroup + QStringLiteral("/console/loginPenaltySeconds"), 90);
+    settings.setValue(ServerWindow::SettingsGroup + QStringLiteral("/console/loginPenaltyMaxSeconds"), 30);
+    settings.sync();
+    m_window = std::make_unique<ServerWindow>();
+    QVERIFY(m_window->consolePolicy().classicAllowed);
+    QCOMPARE(m_window->consolePolicy().penaltyBase, HostSettings().penaltyBase);
 }
 
 void ServerConsoleSettingsTest::classicClientsOff_data()

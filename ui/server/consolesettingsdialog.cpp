@@ -13,6 +13,7 @@
 #include <QSpinBox>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <limits>
 
 namespace Tincan {
@@ -32,9 +33,9 @@ const QString IdleKey = QStringLiteral("idleTimeoutSeconds");
 const QString EncodingKey = QStringLiteral("outputEncoding");
 
 // Encodings offered in the list; any other name QStringDecoder knows may be typed.
-const QStringList CommonEncodings{QStringLiteral("UTF-8"), QStringLiteral("GBK"), QStringLiteral("GB18030"),
-                                  QStringLiteral("Big5"), QStringLiteral("Shift_JIS"), QStringLiteral("ISO-8859-1"),
-                                  QStringLiteral("windows-1252")};
+const QStringList CommonEncodings{
+    QStringLiteral("UTF-8"),     QStringLiteral("GBK"),        QStringLiteral("GB18030"),     QStringLiteral("Big5"),
+    QStringLiteral("Shift_JIS"), QStringLiteral("ISO-8859-1"), QStringLiteral("windows-1252")};
 constexpr int MaxSeconds = int(HostSettings::MaxDuration.count());
 
 int seconds(std::chrono::milliseconds value)
@@ -56,8 +57,8 @@ ConsoleSettingsDialog::ConsoleSettingsDialog(const HostSettings &policy, QWidget
     , m_maxPerAddress(new QSpinBox)
     , m_encoding(new QComboBox)
     , m_error(new QLabel)
-    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel
-                                     | QDialogButtonBox::RestoreDefaults))
+    , m_buttons(
+          new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel | QDialogButtonBox::RestoreDefaults))
 {
     setWindowTitle(tr("Console Settings"));
     auto *form = new QFormLayout;
@@ -86,7 +87,8 @@ ConsoleSettingsDialog::ConsoleSettingsDialog(const HostSettings &policy, QWidget
     m_maxPerAddress->setRange(1, HostSettings::MaxConnectionCount);
     form->addRow(tr("Connections from one address:"), m_maxPerAddress);
     form->addRow(tr("Login grace time:"), m_loginGrace = addSeconds(QStringLiteral("loginGraceTime"), 1, {}));
-    form->addRow(tr("Wait after a failed login:"), m_penalty = addSeconds(QStringLiteral("loginPenalty"), 0, tr("none")));
+    form->addRow(tr("Wait after a failed login:"),
+                 m_penalty = addSeconds(QStringLiteral("loginPenalty"), 0, tr("none")));
     m_penalty->setToolTip(tr("Each further failure from the same address doubles it, up to the longest wait."));
     form->addRow(tr("Longest wait:"), m_penaltyMax = addSeconds(QStringLiteral("loginPenaltyMax"), 0, tr("none")));
     form->addRow(tr("Idle timeout:"), m_idleTimeout = addSeconds(QStringLiteral("idleTimeout"), 0, tr("never")));
@@ -195,10 +197,13 @@ HostSettings ConsoleSettingsDialog::load(QSettings &settings)
         const qint64 value = settings.value(key, fallback).toLongLong(&ok);
         return ok ? value : fallback;
     };
+    // Clamped to one past the valid range first, so that converting cannot overflow
+    // and validation still refuses what was out of range.
     const auto duration = [&](const QString &key, std::chrono::milliseconds fallback) {
-        return std::chrono::milliseconds(std::chrono::seconds(number(key, seconds(fallback))));
+        const qint64 value = std::clamp<qint64>(number(key, seconds(fallback)), -1, MaxSeconds + 1);
+        return std::chrono::milliseconds(std::chrono::seconds(value));
     };
-    policy.tls = ConsoleServer::TlsPolicy(number(TlsKey, int(defaults.tls)));
+    policy.tls = ConsoleServer::TlsPolicy(std::clamp<qint64>(number(TlsKey, int(defaults.tls)), -1, 100));
     policy.tlsDirectory = settings.value(TlsDirectoryKey).toString();
     policy.classicAllowed = settings.value(ClassicKey, defaults.classicAllowed).toBool();
     policy.allowAnyPath = settings.value(AnyPathKey, defaults.allowAnyPath).toBool();
