@@ -91,7 +91,7 @@ void ServiceHost::fail(ServiceKind kind, const QString &error)
 {
     m_error = ServiceNames::key(kind) + QStringLiteral(": ") + error;
     setState(kind, State::Failed, error);
-    HostEvent failed = event(Type::StartFailed, kind, nullptr);
+    HostEvent failed = makeEvent(Type::StartFailed, kind, nullptr);
     failed.text = error;
     emitEvent(failed);
 }
@@ -163,7 +163,7 @@ Service *ServiceHost::build(ServiceKind kind, const ListenSettings &listen, bool
 // What a service says once it listens: where, and for the console how clients log in.
 void ServiceHost::announce(ServiceKind kind, Service *service)
 {
-    HostEvent listening = event(Type::Listening, kind, service);
+    HostEvent listening = makeEvent(Type::Listening, kind, service);
     listening.address = service->address();
     listening.port = service->port();
     emitEvent(listening);
@@ -171,17 +171,17 @@ void ServiceHost::announce(ServiceKind kind, Service *service)
     if (!console)
         return;
     if (console->requiresPassword()) {
-        HostEvent password = event(Type::PasswordRequired, kind, service);
+        HostEvent password = makeEvent(Type::PasswordRequired, kind, service);
         password.count = m_settings.password.iterations();
         emitEvent(password);
     }
     for (const QString &note : console->tlsNotes()) {
-        HostEvent tls = event(Type::TlsNote, kind, service);
+        HostEvent tls = makeEvent(Type::TlsNote, kind, service);
         tls.text = note;
         emitEvent(tls);
     }
     if (console->isTlsEnabled()) {
-        HostEvent fingerprint = event(Type::TlsFingerprint, kind, service);
+        HostEvent fingerprint = makeEvent(Type::TlsFingerprint, kind, service);
         fingerprint.text = console->tlsFingerprint().toString();
         emitEvent(fingerprint);
     }
@@ -207,7 +207,7 @@ void ServiceHost::warnIfInsecure(const QList<ServiceKind> &started)
                 : Insecurity::ClassicWithoutPassword;
         if (warning && rank(warning->insecurity) >= rank(level))
             continue;
-        warning = event(Type::InsecureWarning, kind, nullptr);
+        warning = makeEvent(Type::InsecureWarning, kind, nullptr);
         warning->insecurity = level;
         warning->address = listen.address;
     }
@@ -215,7 +215,7 @@ void ServiceHost::warnIfInsecure(const QList<ServiceKind> &started)
         emitEvent(*warning);
 }
 
-HostEvent ServiceHost::event(Type type, ServiceKind kind, const Service *service, quint64 clientId) const
+HostEvent ServiceHost::makeEvent(Type type, ServiceKind kind, const Service *service, quint64 clientId) const
 {
     HostEvent result;
     result.type = type;
@@ -238,7 +238,7 @@ void ServiceHost::connectClients(ServiceKind kind, Service *service)
     connect(service, &Service::clientConnected, this, [this, kind, service, reportClients](const ClientInfo &info) {
         m_clients[service][info.id] = info;
         if (reportClients)
-            emitEvent(event(Type::ClientConnected, kind, service, info.id));
+            emitEvent(makeEvent(Type::ClientConnected, kind, service, info.id));
     });
     connect(service, &Service::clientUpdated, this, [this, service](const ClientInfo &info) {
         Clients &clients = m_clients[service];
@@ -247,7 +247,7 @@ void ServiceHost::connectClients(ServiceKind kind, Service *service)
     });
     connect(service, &Service::clientDisconnected, this, [this, kind, service, reportClients](quint64 id) {
         if (reportClients)
-            emitEvent(event(Type::ClientDisconnected, kind, service, id));
+            emitEvent(makeEvent(Type::ClientDisconnected, kind, service, id));
         m_clients[service].erase(id);
     });
     connect(service, &Service::shutdownFinished, this, [this, kind, service] { onServiceFinished(kind, service); });
@@ -259,7 +259,7 @@ void ServiceHost::connectConsole(ConsoleServer *console)
     constexpr auto kind = ServiceKind::Console;
     connect(console, &ConsoleServer::commandStarted, this,
             [this, console](quint64 id, const QString &request, const QString &command, qint64 pid) {
-                HostEvent started = event(Type::CommandStarted, kind, console, id);
+                HostEvent started = makeEvent(Type::CommandStarted, kind, console, id);
                 started.tag = request;
                 started.text = command;
                 started.count = pid;
@@ -267,14 +267,14 @@ void ServiceHost::connectConsole(ConsoleServer *console)
             });
     connect(console, &ConsoleServer::commandFinished, this,
             [this, console](quint64 id, const QString &request, const ProcessExit &exit) {
-                HostEvent finished = event(Type::CommandFinished, kind, console, id);
+                HostEvent finished = makeEvent(Type::CommandFinished, kind, console, id);
                 finished.tag = request;
                 finished.exit = exit;
                 emitEvent(finished);
             });
     connect(console, &ConsoleServer::transferStarted, this,
             [this, console](quint64 id, const QString &transfer, bool upload, const QString &path, qint64 size) {
-                HostEvent started = event(Type::TransferStarted, kind, console, id);
+                HostEvent started = makeEvent(Type::TransferStarted, kind, console, id);
                 started.tag = transfer;
                 started.upload = upload;
                 started.text = path;
@@ -283,20 +283,20 @@ void ServiceHost::connectConsole(ConsoleServer *console)
             });
     connect(console, &ConsoleServer::transferFinished, this,
             [this, console](quint64 id, const QString &transfer, bool ok, const QString &message) {
-                HostEvent finished = event(Type::TransferFinished, kind, console, id);
+                HostEvent finished = makeEvent(Type::TransferFinished, kind, console, id);
                 finished.tag = transfer;
                 finished.ok = ok;
                 finished.text = message;
                 emitEvent(finished);
             });
     connect(console, &ConsoleServer::protocolErrorOccurred, this, [this, console](quint64 id, const QString &message) {
-        HostEvent error = event(Type::ProtocolError, kind, console, id);
+        HostEvent error = makeEvent(Type::ProtocolError, kind, console, id);
         error.text = message;
         emitEvent(error);
     });
     connect(console, &ConsoleServer::connectionRefused, this,
             [this, console](quint64 id, const QHostAddress &peer, quint16 peerPort, const QString &reason) {
-                HostEvent refused = event(Type::Refused, kind, console, id);
+                HostEvent refused = makeEvent(Type::Refused, kind, console, id);
                 refused.client.address = peer;
                 refused.client.port = peerPort;
                 refused.text = reason;
@@ -304,13 +304,13 @@ void ServiceHost::connectConsole(ConsoleServer *console)
             });
     connect(console, &ConsoleServer::authenticationSucceeded, this,
             [this, console](quint64 id, const QHostAddress &peer) {
-                HostEvent ok = event(Type::LoginSucceeded, kind, console, id);
+                HostEvent ok = makeEvent(Type::LoginSucceeded, kind, console, id);
                 ok.client.address = peer;
                 emitEvent(ok);
             });
     connect(console, &ConsoleServer::authenticationFailed, this,
             [this, console](quint64 id, const QHostAddress &peer, const QString &reason, qint64 penaltyMs) {
-                HostEvent failed = event(Type::LoginFailed, kind, console, id);
+                HostEvent failed = makeEvent(Type::LoginFailed, kind, console, id);
                 failed.client.address = peer;
                 failed.text = reason;
                 failed.count = penaltyMs;
@@ -324,14 +324,14 @@ void ServiceHost::connectUdpCommands(Service *service)
     auto *commands = static_cast<UdpCommandService *>(service);
     connect(commands, &UdpCommandService::commandStarted, this,
             [this, service](quint64 id, const QString &command, qint64 pid) {
-                HostEvent started = event(Type::CommandStarted, kind, service, id);
+                HostEvent started = makeEvent(Type::CommandStarted, kind, service, id);
                 started.text = command;
                 started.count = pid;
                 emitEvent(started);
             });
     connect(commands, &UdpCommandService::commandFinished, this,
             [this, service](quint64 id, const QString &command, const ProcessExit &exit) {
-                HostEvent finished = event(Type::CommandFinished, kind, service, id);
+                HostEvent finished = makeEvent(Type::CommandFinished, kind, service, id);
                 finished.text = command;
                 finished.exit = exit;
                 emitEvent(finished);
@@ -349,14 +349,14 @@ void ServiceHost::stop(ServiceKind kind)
     Service *service = current.service;
     if (kind == ServiceKind::Console) {
         setState(kind, State::Stopping);
-        emitEvent(event(Type::Stopping, kind, service));
+        emitEvent(makeEvent(Type::Stopping, kind, service));
     }
     service->shutdown(); // the others finish at once, in onServiceFinished()
 }
 
 void ServiceHost::shutdown(int signal)
 {
-    HostEvent stopping = event(Type::ShuttingDown, ServiceKind::Console, nullptr);
+    HostEvent stopping = makeEvent(Type::ShuttingDown, ServiceKind::Console, nullptr);
     stopping.count = signal;
     emitEvent(stopping);
     m_shuttingDown = true;
@@ -373,7 +373,7 @@ void ServiceHost::onServiceFinished(ServiceKind kind, Service *service)
         if (current.service == service) {
             current.service = nullptr;
             setState(kind, State::Stopped);
-            emitEvent(event(Type::Stopped, kind, nullptr));
+            emitEvent(makeEvent(Type::Stopped, kind, nullptr));
         }
     }
     if (!m_shuttingDown)
@@ -417,10 +417,10 @@ void ServiceHost::watch(ServiceKind kind, Service *service)
     service->setTrafficObserved(m_observeTraffic);
     connect(service, &Service::clientConnected, this, [this, kind, service](const ClientInfo &info) {
         m_clients[service][info.id] = info;
-        emitEvent(event(Type::ClientConnected, kind, service, info.id));
+        emitEvent(makeEvent(Type::ClientConnected, kind, service, info.id));
     });
     connect(service, &Service::clientDisconnected, this, [this, kind, service](quint64 id) {
-        emitEvent(event(Type::ClientDisconnected, kind, service, id));
+        emitEvent(makeEvent(Type::ClientDisconnected, kind, service, id));
         m_clients[service].erase(id);
     });
     connect(service, &QObject::destroyed, this, [this, service] { m_clients.erase(service); });

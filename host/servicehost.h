@@ -102,7 +102,7 @@ private:
     void connectUdpCommands(Service *service);
     void onServiceFinished(ServiceKind kind, Service *service);
     void setState(ServiceKind kind, State state, const QString &error = {});
-    HostEvent event(HostEvent::Type type, ServiceKind kind, const Service *service, quint64 clientId = 0) const;
+    HostEvent makeEvent(HostEvent::Type type, ServiceKind kind, const Service *service, quint64 clientId = 0) const;
     void emitEvent(const HostEvent &event) { Q_EMIT eventOccurred(event); }
 
     HostSettings m_settings;
