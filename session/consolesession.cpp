@@ -112,8 +112,8 @@ void ConsoleSession::onErrorOccurred(const QString &message)
 {
     Q_EMIT errorOccurred(message);
     const ConsoleClient::ErrorKind kind = m_client->errorKind();
-    const bool asks = (isPasswordError(kind) || (isIdentityError(kind) && !m_client->serverFingerprint().isNull()))
-        && m_prompter;
+    const bool asks
+        = (isPasswordError(kind) || (isIdentityError(kind) && !m_client->serverFingerprint().isNull())) && m_prompter;
     if (!asks) {
         Q_EMIT connectionFailed(kind, message, false);
         return;

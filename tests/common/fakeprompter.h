@@ -55,8 +55,7 @@ public:
     }
 
 private:
-    template<typename T>
-    static T pick(const QList<T> &answers, qsizetype asked, T fallback)
+    template <typename T> static T pick(const QList<T> &answers, qsizetype asked, T fallback)
     {
         if (answers.isEmpty())
             return fallback;
