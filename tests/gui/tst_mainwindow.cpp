@@ -1,6 +1,7 @@
 // MainWindow and ConnectDialog: the empty state, opening and closing session
 // tabs through the dialog and the actions, input validation, and what is
 // remembered between runs.
+#include "net/auth/passwordhash.h"
 #include "net/console/consoleserver.h"
 #include "net/wire/consoleprotocol.h"
 #include "ui/console/connectdialog.h"
@@ -10,6 +11,7 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFile>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -38,6 +40,8 @@ private Q_SLOTS:
 
     void showsEmptyStateWithoutSessions();
     void asksForConsolePassword();
+    void asksToTrustUnknownServer_data();
+    void asksToTrustUnknownServer();
     void connectDialogPassword();
     void connectDialogEncryption();
     void opensSessionThroughDialog();
@@ -202,6 +206,54 @@ void TestMainWindow::asksForConsolePassword()
     QTRY_COMPARE(session->runningCommandCount(), 0);
     session->flushOutput();
     QVERIFY(session->terminal()->toPlainText().contains(QStringLiteral("logged-in")));
+}
+
+void TestMainWindow::asksToTrustUnknownServer_data()
+{
+    QTest::addColumn<bool>("trust");
+    QTest::newRow("trusted") << true;
+    QTest::newRow("cancelled") << false;
+}
+
+void TestMainWindow::asksToTrustUnknownServer()
+{
+    QFETCH(bool, trust);
+    QTemporaryDir tlsDir;
+    QVERIFY(tlsDir.isValid());
+    ConsoleServer server;
+    ConsoleServer::Options options;
+    options.address = QHostAddress(QHostAddress::LocalHost);
+    options.port = 0;
+    options.tls = ConsoleServer::TlsPolicy::RequiredForRemote;
+    options.tlsDirectory = tlsDir.path();
+    QVERIFY2(server.listen(options), qPrintable(server.errorString()));
+    QFile::remove(MainWindow::knownHostsPath()); // nothing pinned from an earlier row
+
+    MainWindow window(chatOptions());
+    window.show();
+    ConsoleSessionWidget *session = window.openSession(QStringLiteral("127.0.0.1"), server.serverPort(),
+                                                       ConsoleClient::Mode::Tincan, {}, ConsoleClient::TlsMode::On);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>(QStringLiteral("serverIdentityDialog"))) && box->isVisible());
+    QVERIFY(box->text().contains(QStringLiteral("cannot be established")));
+    QVERIFY(box->informativeText().contains(server.tlsFingerprint().toString()));
+    QCOMPARE(session->state(), ConsoleClient::State::Disconnected);
+    if (trust) {
+        auto *trustButton = box->findChild<QAbstractButton *>(QStringLiteral("trustNew"));
+        QVERIFY(trustButton);
+        trustButton->click();
+        QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+        QVERIFY(session->client()->isEncrypted());
+        QFile pins(MainWindow::knownHostsPath());
+        QVERIFY(pins.open(QIODevice::ReadOnly));
+        QVERIFY(pins.readAll().contains(server.tlsFingerprint().toString().toUtf8()));
+    } else {
+        box->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(!window.findChild<QMessageBox *>(QStringLiteral("serverIdentityDialog")));
+        QTest::qWait(50);
+        QCOMPARE(session->state(), ConsoleClient::State::Disconnected);
+        QVERIFY(!QFile::exists(MainWindow::knownHostsPath()));
+    }
 }
 
 void TestMainWindow::connectDialogPassword()

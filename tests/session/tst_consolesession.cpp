@@ -59,7 +59,10 @@ struct Outcome
     {
     }
     // Waits until the session is ready or has given up.
-    bool settle() { return QTest::qWaitFor([this] { return !ready.isEmpty() || !failed.isEmpty(); }, TimeoutMs); }
+    bool settle()
+    {
+        return QTest::qWaitFor([this] { return !ready.isEmpty() || !failed.isEmpty(); }, TimeoutMs);
+    }
     ConsoleClient::ErrorKind failedKind() const { return failed.at(0).at(0).value<ConsoleClient::ErrorKind>(); }
     bool failedAsked() const { return failed.at(0).at(2).toBool(); }
 
@@ -182,8 +185,8 @@ private Q_SLOTS:
         QTest::addColumn<bool>("ready");
 
         QTest::newRow("right at once") << QList<std::optional<QString>>{Password} << QList<bool>{false} << true;
-        QTest::newRow("wrong, then right") << QList<std::optional<QString>>{QStringLiteral("nope"), Password}
-                                           << QList<bool>{false, true} << true;
+        QTest::newRow("wrong, then right")
+            << QList<std::optional<QString>>{QStringLiteral("nope"), Password} << QList<bool>{false, true} << true;
         QTest::newRow("cancelled") << QList<std::optional<QString>>{std::nullopt} << QList<bool>{false} << false;
         QTest::newRow("empty") << QList<std::optional<QString>>{QString()} << QList<bool>{false} << false;
         QTest::newRow("wrong, then cancelled")
@@ -223,8 +226,9 @@ private Q_SLOTS:
             QCOMPARE(run(session, QStringLiteral("echo in")).out, QStringLiteral("in\n"));
         } else {
             QCOMPARE(outcome.failed.size(), 1);
-            QCOMPARE(outcome.failedKind(), wrongFlags.constLast() ? ConsoleClient::ErrorKind::WrongPassword
-                                                                  : ConsoleClient::ErrorKind::PasswordRequired);
+            QCOMPARE(outcome.failedKind(),
+                     wrongFlags.constLast() ? ConsoleClient::ErrorKind::WrongPassword
+                                            : ConsoleClient::ErrorKind::PasswordRequired);
             QVERIFY(outcome.failedAsked());
             QCOMPARE(session.state(), ConsoleClient::State::Disconnected);
             // Giving up does not connect again.
@@ -315,8 +319,9 @@ private Q_SLOTS:
             QCOMPARE(outcome.pinned.size(), 1);
             QCOMPARE(outcome.pinned.at(0).at(0).value<TlsFingerprint>(), m_server->tlsFingerprint());
             QVERIFY(outcome.pinned.at(0).at(1).toBool());
-            QCOMPARE(readFile(knownHostsPath()),
-                     QStringLiteral("127.0.0.1:%1 %2\n").arg(port()).arg(m_server->tlsFingerprint().toString()).toUtf8());
+            QCOMPARE(
+                readFile(knownHostsPath()),
+                QStringLiteral("127.0.0.1:%1 %2\n").arg(port()).arg(m_server->tlsFingerprint().toString()).toUtf8());
         } else {
             QCOMPARE(outcome.failed.size(), 1);
             QCOMPARE(outcome.failedKind(), ConsoleClient::ErrorKind::UnknownServer);
