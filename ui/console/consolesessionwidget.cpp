@@ -62,29 +62,6 @@ constexpr int PromptMaxWidthPercent = 40;
 constexpr QRgb ErrorBannerBackground = 0xfdecea;
 constexpr QRgb ErrorBannerText = 0x8a1f11;
 
-// Signals whose numbers POSIX systems share, so a number from a server on
-// another Unix still gets the right name.
-struct SignalName
-{
-    int number;
-    QLatin1StringView name;
-};
-constexpr SignalName PortableSignals[] = {
-    {1, QLatin1StringView("SIGHUP")},   {2, QLatin1StringView("SIGINT")},   {3, QLatin1StringView("SIGQUIT")},
-    {4, QLatin1StringView("SIGILL")},   {5, QLatin1StringView("SIGTRAP")},  {6, QLatin1StringView("SIGABRT")},
-    {8, QLatin1StringView("SIGFPE")},   {9, QLatin1StringView("SIGKILL")},  {11, QLatin1StringView("SIGSEGV")},
-    {13, QLatin1StringView("SIGPIPE")}, {14, QLatin1StringView("SIGALRM")}, {15, QLatin1StringView("SIGTERM")},
-};
-
-QLatin1StringView signalName(int number)
-{
-    for (const SignalName &entry : PortableSignals) {
-        if (entry.number == number)
-            return entry.name;
-    }
-    return {};
-}
-
 } // namespace
 
 ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
@@ -159,6 +136,8 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
 
     setUpFormats();
 
+    // The transcript writes its lines before this widget shows the new status.
+    m_transcript = new ConsoleTranscript(m_session, m_pane, this);
     connectSession();
     updateStatusLine();
 }
@@ -173,32 +152,24 @@ ConsoleSessionWidget::~ConsoleSessionWidget()
 
 void ConsoleSessionWidget::connectSession()
 {
-    ConsoleClient *client = m_session->client();
-    connect(m_session, &ConsoleSession::stateChanged, this, &ConsoleSessionWidget::onStateChanged);
-    connect(m_session, &ConsoleSession::outputDecoded, this, &ConsoleSessionWidget::onOutputDecoded);
-    connect(m_session, &ConsoleSession::commandFinished, this, &ConsoleSessionWidget::onCommandFinished);
-    connect(m_session, &ConsoleSession::commandFailed, this, &ConsoleSessionWidget::onCommandFailed);
-    connect(m_session, &ConsoleSession::cancelling, this,
-            [this](quint64, const QString &command, bool costsConnection) { onCancelling(command, costsConnection); });
+    connect(m_session, &ConsoleSession::stateChanged, this, [this] {
+        updateStatusLine();
+        Q_EMIT statusChanged();
+    });
+    connect(m_session, &ConsoleSession::errorOccurred, this, [this] {
+        updateStatusLine();
+        Q_EMIT statusChanged();
+    });
     connect(m_session, &ConsoleSession::runningCommandCountChanged, this,
             &ConsoleSessionWidget::runningCommandCountChanged);
-    connect(m_session, &ConsoleSession::errorOccurred, this, &ConsoleSessionWidget::onErrorOccurred);
-    connect(m_session, &ConsoleSession::transferAdded, this, &ConsoleSessionWidget::onTransferAdded);
-    connect(m_session, &ConsoleSession::identityNotRemembered, m_dialogPrompter, &DialogPrompter::showNotRemembered);
-    // The pane says how each transfer it started ended; the panel shows the rest.
-    connect(client, &ConsoleClient::transferFinished, this, [this](quint64 id, const QByteArray &md5Hex) {
-        const auto node = m_transferLabels.extract(id);
-        if (!node.empty())
-            appendLine(TextKind::Notice,
-                       tr("Transferred %1: MD5 %2 verified.").arg(node.mapped(), QString::fromLatin1(md5Hex)));
-    });
-    connect(client, &ConsoleClient::transferFailed, this,
-            [this](quint64 id, ConsoleClient::TransferError, const QString &message) {
-                const auto node = m_transferLabels.extract(id);
-                if (!node.empty())
-                    appendLine(TextKind::Error, tr("Transfer of %1 failed: %2").arg(node.mapped(), message));
+    connect(m_session, &ConsoleSession::transferAdded, this,
+            [this](quint64 id, const QString &, const QString &remotePath, bool upload) {
+                if (m_transfers)
+                    m_transfers->addTransfer(client(), id, remotePath, upload);
+                Q_EMIT transferAdded();
             });
-    connect(client, &ConsoleClient::currentDirectoryChanged, this, &ConsoleSessionWidget::updatePromptLabel);
+    connect(m_session, &ConsoleSession::identityNotRemembered, m_dialogPrompter, &DialogPrompter::showNotRemembered);
+    connect(client(), &ConsoleClient::currentDirectoryChanged, this, &ConsoleSessionWidget::updatePromptLabel);
 }
 
 void ConsoleSessionWidget::setPrompter(Prompter *prompter)
@@ -252,16 +223,6 @@ void ConsoleSessionWidget::connectToServer(const QString &host, quint16 port, Co
     Q_EMIT statusChanged();
 }
 
-QString ConsoleSessionWidget::prompt() const
-{
-    // The full path: the client cannot know the server user's home, so it
-    // never abbreviates it to ~.
-    const QString directory = client()->currentDirectory();
-    if (directory.isEmpty())
-        return QStringLiteral("%1 $").arg(address());
-    return QStringLiteral("%1:%2 $").arg(address(), directory);
-}
-
 void ConsoleSessionWidget::updatePromptLabel()
 {
     const QString full = prompt();
@@ -274,26 +235,6 @@ void ConsoleSessionWidget::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     updatePromptLabel();
-}
-
-QString ConsoleSessionWidget::statusText() const
-{
-    switch (client()->state()) {
-    case ConsoleClient::State::Connecting:
-    case ConsoleClient::State::Handshaking:
-        return tr("Connecting to %1…").arg(address());
-    case ConsoleClient::State::Ready:
-        if (client()->mode() == ConsoleClient::Mode::Classic)
-            return tr("Connected to %1 (classic protocol)").arg(address());
-        return tr("Connected to %1 (%2)").arg(address(), client()->serverSoftware());
-    case ConsoleClient::State::Disconnected:
-        break;
-    }
-    if (client()->host().isEmpty())
-        return tr("Not connected");
-    if (!client()->errorString().isEmpty())
-        return tr("Disconnected: %1").arg(client()->errorString());
-    return tr("Disconnected from %1.").arg(address());
 }
 
 QIcon ConsoleSessionWidget::stateIcon(ConsoleClient::State state, bool failed)
@@ -348,13 +289,7 @@ void ConsoleSessionWidget::updateStatusLine()
 
 quint64 ConsoleSessionWidget::runCommand(const QString &command)
 {
-    if (command.trimmed().isEmpty())
-        return 0;
-    startNewLine();
-    appendText(TextKind::Prompt, prompt() + QLatin1Char(' '));
-    appendText(TextKind::Command, command + QLatin1Char('\n'));
-
-    return m_session->exec(command);
+    return m_transcript->runCommand(command);
 }
 
 void ConsoleSessionWidget::reconnect()
@@ -365,16 +300,6 @@ void ConsoleSessionWidget::reconnect()
 void ConsoleSessionWidget::cancelLatestCommand()
 {
     m_session->cancelLatestCommand();
-}
-
-void ConsoleSessionWidget::onCancelling(const QString &command, bool costsConnection)
-{
-    appendLine(TextKind::Notice, tr("^C (cancelling “%1”)").arg(command));
-    if (costsConnection) {
-        appendLine(TextKind::Notice,
-                   tr("A classic server cannot cancel a command: the connection is closed "
-                      "and opened again."));
-    }
 }
 
 void ConsoleSessionWidget::clear()
@@ -388,34 +313,6 @@ void ConsoleSessionWidget::copy()
         m_input->copy();
     else if (m_pane->textCursor().hasSelection())
         m_pane->copy();
-}
-
-void ConsoleSessionWidget::onStateChanged(ConsoleClient::State state)
-{
-    switch (state) {
-    case ConsoleClient::State::Ready:
-        m_wasReady = true;
-        appendLine(TextKind::Notice, statusText());
-        break;
-    case ConsoleClient::State::Disconnected:
-        // A failed attempt is explained by its error line alone; a close the
-        // server announced (shutting down) has no error line, so say why here.
-        if (std::exchange(m_wasReady, false)) {
-            if (!m_errorShown && !client()->errorString().isEmpty())
-                appendLine(TextKind::Notice, tr("Disconnected from %1: %2").arg(address(), client()->errorString()));
-            else
-                appendLine(TextKind::Notice, tr("Disconnected from %1.").arg(address()));
-        }
-        break;
-    case ConsoleClient::State::Connecting:
-        m_errorShown = false;
-        appendLine(TextKind::Notice, tr("Connecting to %1…").arg(address()));
-        break;
-    case ConsoleClient::State::Handshaking:
-        break;
-    }
-    updateStatusLine();
-    Q_EMIT statusChanged();
 }
 
 void ConsoleSessionWidget::addEncodingMenu(QMenu *menu)
@@ -448,81 +345,6 @@ void ConsoleSessionWidget::addEncodingMenu(QMenu *menu)
         group->addAction(choice);
         connect(choice, &QAction::triggered, this, [this, name] { setEncodingOverride(name); });
     }
-}
-
-void ConsoleSessionWidget::onOutputDecoded(quint64 requestId, OutputStream stream, const QString &text)
-{
-    const TextKind kind = stream == OutputStream::Stderr ? TextKind::Stderr : TextKind::Stdout;
-    const std::size_t index = stream == OutputStream::Stderr ? 1 : 0;
-    if (!m_session->command(requestId)) {
-        m_pane->writeOutput(m_strayParsers.at(index), int(kind), text);
-        return;
-    }
-    m_pane->writeOutput(m_parsers[requestId].at(index), int(kind), text);
-}
-
-QString ConsoleSessionWidget::durationText(const ConsoleSession::Command &command)
-{
-    const double seconds = double(command.elapsed.elapsed()) / 1000.0;
-    return tr("%1 s").arg(QLocale().toString(seconds, 'f', 2));
-}
-
-QString ConsoleSessionWidget::exitStatusText(const ConsoleSession::Command &command, ProcessExit exit)
-{
-    if (exit.signal != 0) {
-        const QLatin1StringView name = signalName(exit.signal);
-        if (name.isEmpty())
-            return tr("[killed by signal %1 · %2]").arg(exit.signal).arg(durationText(command));
-        return tr("[killed by signal %1 (%2) · %3]").arg(exit.signal).arg(name).arg(durationText(command));
-    }
-    if (exit.exitCode == -1)
-        return tr("[exit status unknown · classic server]");
-    return tr("[exit %1 · %2]").arg(exit.exitCode).arg(durationText(command));
-}
-
-void ConsoleSessionWidget::onCommandFinished(quint64 requestId, ProcessExit exit)
-{
-    const ConsoleSession::Command *command = m_session->command(requestId);
-    if (!command)
-        return;
-    const bool success = exit.signal == 0 && exit.exitCode == 0;
-    appendLine(success ? TextKind::Status : TextKind::FailedStatus, exitStatusText(*command, exit));
-    m_parsers.erase(requestId);
-}
-
-void ConsoleSessionWidget::onCommandFailed(quint64 requestId, const QString &message)
-{
-    // A command the user cancelled ended as asked, even where that took the
-    // connection (classic) or happened before it was sent.
-    if (const ConsoleSession::Command *command = m_session->command(requestId); command && command->cancelRequested)
-        appendLine(TextKind::FailedStatus, tr("[cancelled · %1]").arg(durationText(*command)));
-    else
-        appendLine(TextKind::Error, message);
-    m_parsers.erase(requestId);
-}
-
-void ConsoleSessionWidget::onErrorOccurred(const QString &message)
-{
-    m_errorShown = true;
-    appendLine(TextKind::Error, message);
-    updateStatusLine();
-    Q_EMIT statusChanged();
-}
-
-void ConsoleSessionWidget::appendText(TextKind kind, const QString &text)
-{
-    m_pane->write(int(kind), text);
-}
-
-void ConsoleSessionWidget::startNewLine()
-{
-    m_pane->startNewLine();
-}
-
-void ConsoleSessionWidget::appendLine(TextKind kind, const QString &text)
-{
-    startNewLine();
-    appendText(kind, text + QLatin1Char('\n'));
 }
 
 void ConsoleSessionWidget::flushOutput()
@@ -624,20 +446,6 @@ quint64 ConsoleSessionWidget::startDownload(const QString &remotePath, const QSt
     if (!m_transfers)
         return 0;
     return m_session->download(remotePath, localPath, overwrite);
-}
-
-void ConsoleSessionWidget::onTransferAdded(quint64 id, const QString &localPath, const QString &remotePath, bool upload)
-{
-    if (m_transfers)
-        m_transfers->addTransfer(client(), id, remotePath, upload);
-    if (upload) {
-        appendLine(TextKind::Notice, tr("Uploading %1 to %2…").arg(localPath, remotePath));
-        m_transferLabels[id] = tr("%1 to %2").arg(localPath, remotePath);
-    } else {
-        appendLine(TextKind::Notice, tr("Downloading %1 to %2…").arg(remotePath, localPath));
-        m_transferLabels[id] = tr("%1 to %2").arg(remotePath, localPath);
-    }
-    Q_EMIT transferAdded();
 }
 
 void ConsoleSessionWidget::askDownload()

@@ -2,8 +2,8 @@
 // showing what the commands print, and an input line to type commands into.
 #pragma once
 
+#include "models/console/consoletranscript.h"
 #include "models/console/transferlistmodel.h"
-#include "models/terminal/ansiparser.h"
 #include "net/console/consoleclient.h"
 #include "session/consolesession.h"
 #include "ui/terminal/terminalview.h" // terminal() is a QPlainTextEdit to its users
@@ -17,7 +17,6 @@
 #include <QWidget>
 
 #include <array>
-#include <map>
 
 class QDragEnterEvent;
 class QDropEvent;
@@ -45,18 +44,8 @@ public:
     static constexpr QKeyCombination ClearKey{Qt::ControlModifier, Qt::Key_L};
 
     // What a piece of text in the pane is; each kind has its own format.
-    enum class TextKind {
-        Stdout,
-        Stderr,
-        Prompt,  // "host:port $ "
-        Command, // the command after the prompt
-        Status,  // "[exit 0 · 0.12 s]"
-        FailedStatus,
-        Error,
-        Notice, // connected, disconnected, cancelling
-    };
-    Q_ENUM(TextKind)
-    static constexpr std::size_t TextKindCount = std::size_t(TextKind::Notice) + 1;
+    using TextKind = ConsoleTranscript::TextKind;
+    static constexpr std::size_t TextKindCount = ConsoleTranscript::TextKindCount;
 
     explicit ConsoleSessionWidget(QWidget *parent = nullptr);
     ~ConsoleSessionWidget() override;
@@ -89,10 +78,10 @@ public:
     QString address() const { return m_session->address(); }
     // "host:port:/remote/dir $", or "host:port $" while the server has told no
     // working directory (classic servers, before the welcome).
-    QString prompt() const;
+    QString prompt() const { return m_transcript->prompt(); }
     // One sentence on the connection, for the session's status line and the
     // window's status bar.
-    QString statusText() const;
+    QString statusText() const { return m_transcript->statusText(); }
     int runningCommandCount() const { return m_session->runningCommandCount(); }
     bool canReconnect() const { return m_session->canReconnect(); }
 
@@ -149,26 +138,13 @@ private:
     void updatePromptLabel();
     void setUpFormats();
     void connectSession();
-    void onStateChanged(ConsoleClient::State state);
-    void onCancelling(const QString &command, bool costsConnection);
-    void onOutputDecoded(quint64 requestId, OutputStream stream, const QString &text);
-    void onCommandFinished(quint64 requestId, ProcessExit exit);
-    void onCommandFailed(quint64 requestId, const QString &message);
-    void onErrorOccurred(const QString &message);
-    void onTransferAdded(quint64 id, const QString &localPath, const QString &remotePath, bool upload);
     void updateStatusLine();
-    static QString durationText(const ConsoleSession::Command &command);
-    static QString exitStatusText(const ConsoleSession::Command &command, ProcessExit exit);
     void addEncodingMenu(QMenu *menu);
     void applyTerminalFont(int points);
 
-    // Queues text for the pane; lines start on a fresh line.
-    void appendText(TextKind kind, const QString &text);
-    void appendLine(TextKind kind, const QString &text);
-    void startNewLine();
-
     ConsoleSession *m_session = nullptr;
     DialogPrompter *m_dialogPrompter = nullptr;
+    ConsoleTranscript *m_transcript = nullptr;
     TerminalView *m_pane = nullptr;
     TerminalFindBar *m_findBar = nullptr;
     QLabel *m_statusIcon = nullptr;
@@ -178,18 +154,7 @@ private:
     CommandLineEdit *m_input = nullptr;
 
     std::array<QTextCharFormat, TextKindCount> m_formats;
-    // One escape-sequence parser per running command and stream, so that a
-    // sequence split between two chunks continues (the session decodes).
-    std::map<quint64, std::array<AnsiParser, 2>> m_parsers;
-    // Output of a request no longer running (late chunks): parsed on its own.
-    std::array<AnsiParser, 2> m_strayParsers;
-    bool m_wasReady = false;
-    // An error line was written for the current connection attempt.
-    bool m_errorShown = false;
     QPointer<TransferListModel> m_transfers;
-    // What the pane said when each transfer started ("big.bin to /tmp/big.bin"),
-    // to say how it ended.
-    std::map<quint64, QString> m_transferLabels;
 };
 
 } // namespace Tincan
