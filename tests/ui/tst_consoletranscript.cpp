@@ -101,8 +101,8 @@ private Q_SLOTS:
         const QString notices = m_output->writtenIn(Kind::Notice);
         QVERIFY2(notices.contains(QStringLiteral("Connecting to %1…\n").arg(address)), qPrintable(notices));
         QVERIFY2(notices.contains(QStringLiteral("Connected to %1 (Tincan").arg(address)), qPrintable(notices));
-        QCOMPARE(m_transcript->statusText(), QStringLiteral("Connected to %1 (%2)")
-                                                 .arg(address, m_session->client()->serverSoftware()));
+        QCOMPARE(m_transcript->statusText(),
+                 QStringLiteral("Connected to %1 (%2)").arg(address, m_session->client()->serverSoftware()));
         m_server.reset();
         QTRY_COMPARE_WITH_TIMEOUT(m_session->state(), ConsoleClient::State::Disconnected, TimeoutMs);
         QVERIFY(m_output->writtenIn(Kind::Notice).contains(QStringLiteral("Disconnected from %1").arg(address)));
@@ -151,9 +151,8 @@ private Q_SLOTS:
         QTest::newRow("stderr between the halves")
             << QStringLiteral("printf '\\033[1'; printf 'plain' >&2; sleep 0.2; printf 'mbold'")
             << QStringLiteral("{b}bold") << QStringLiteral("plain");
-        QTest::newRow("carriage return progress")
-            << QStringLiteral("printf '10%%\\r'; sleep 0.2; printf '99%%\\n'") << QStringLiteral("10%<CR>99%<LF>")
-            << QString();
+        QTest::newRow("carriage return progress") << QStringLiteral("printf '10%%\\r'; sleep 0.2; printf '99%%\\n'")
+                                                  << QStringLiteral("10%<CR>99%<LF>") << QString();
     }
 
     void sequencesContinueAcrossChunks()
