@@ -93,7 +93,8 @@ Q_SIGNALS:
     void ready();
     // Every error of the client, as it happens (a question may follow).
     void errorOccurred(const QString &message);
-    // The connection attempt failed and the session does not try again:
+    // An error the session does not try again after: the connection failed
+    // or broke (or, rarely, the server reported an error on a live one) and
     // nobody was asked, or the answer was no. `asked`: the prompter was
     // asked, so it has told the user what there was to tell.
     void connectionFailed(Tincan::ConsoleClient::ErrorKind kind, const QString &message, bool asked);

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QStringList>
 
+#include <algorithm>
 #include <optional>
 
 namespace Tincan {

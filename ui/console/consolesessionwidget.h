@@ -55,7 +55,7 @@ public:
     void setTransferModel(TransferListModel *model) { m_transfers = model; }
     // Sends a local file into the session's working directory, under its
     // own name (a drop on the session does this). An existing remote file is
-    // replaced only if the overwrite question says yes. Returns the transfer
+    // replaced only if the prompter's replace question says yes. Returns the transfer
     // id, or 0 when it cannot start (not a Tincan session, not a file).
     quint64 startUpload(const QString &localPath, bool overwrite = false);
     // Fetches `remotePath` (relative to the session's directory) into `localPath`.
