@@ -3,6 +3,8 @@
 // remembered between runs.
 #include "net/auth/passwordhash.h"
 #include "net/console/consoleserver.h"
+#include "net/tls/knownhosts.h"
+#include "net/tls/tlsidentity.h"
 #include "net/wire/consoleprotocol.h"
 #include "ui/console/connectdialog.h"
 #include "ui/console/consolesessionwidget.h"
@@ -11,7 +13,9 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -40,8 +44,8 @@ private Q_SLOTS:
 
     void showsEmptyStateWithoutSessions();
     void asksForConsolePassword();
-    void asksToTrustUnknownServer_data();
-    void asksToTrustUnknownServer();
+    void asksWhetherToTrustServer_data();
+    void asksWhetherToTrustServer();
     void connectDialogPassword();
     void connectDialogEncryption();
     void opensSessionThroughDialog();
@@ -208,18 +212,25 @@ void TestMainWindow::asksForConsolePassword()
     QVERIFY(session->terminal()->toPlainText().contains(QStringLiteral("logged-in")));
 }
 
-void TestMainWindow::asksToTrustUnknownServer_data()
+void TestMainWindow::asksWhetherToTrustServer_data()
 {
+    QTest::addColumn<bool>("changed");
     QTest::addColumn<bool>("trust");
-    QTest::newRow("trusted") << true;
-    QTest::newRow("cancelled") << false;
+    QTest::newRow("unknown, trusted") << false << true;
+    QTest::newRow("unknown, cancelled") << false << false;
+    QTest::newRow("changed, the new one trusted") << true << true;
+    QTest::newRow("changed, cancelled") << true << false;
 }
 
-void TestMainWindow::asksToTrustUnknownServer()
+void TestMainWindow::asksWhetherToTrustServer()
 {
+    QFETCH(bool, changed);
     QFETCH(bool, trust);
     QTemporaryDir tlsDir;
     QVERIFY(tlsDir.isValid());
+    QTemporaryDir otherDir;
+    TlsIdentity other;
+    QVERIFY(other.loadOrCreate(otherDir.path()));
     ConsoleServer server;
     ConsoleServer::Options options;
     options.address = QHostAddress(QHostAddress::LocalHost);
@@ -228,6 +239,17 @@ void TestMainWindow::asksToTrustUnknownServer()
     options.tlsDirectory = tlsDir.path();
     QVERIFY2(server.listen(options), qPrintable(server.errorString()));
     QFile::remove(MainWindow::knownHostsPath()); // nothing pinned from an earlier row
+    if (changed) {
+        QDir().mkpath(QFileInfo(MainWindow::knownHostsPath()).absolutePath());
+        KnownHosts knownHosts(MainWindow::knownHostsPath());
+        QVERIFY2(knownHosts.remember(QStringLiteral("127.0.0.1"), server.serverPort(), other.fingerprint()),
+                 qPrintable(knownHosts.errorString()));
+    }
+    const auto pinned = [] {
+        QFile pins(MainWindow::knownHostsPath());
+        return pins.open(QIODevice::ReadOnly) ? pins.readAll() : QByteArray();
+    };
+    const QByteArray before = pinned();
 
     MainWindow window(chatOptions());
     window.show();
@@ -235,8 +257,14 @@ void TestMainWindow::asksToTrustUnknownServer()
                                                        ConsoleClient::Mode::Tincan, {}, ConsoleClient::TlsMode::On);
     QMessageBox *box = nullptr;
     QTRY_VERIFY((box = window.findChild<QMessageBox *>(QStringLiteral("serverIdentityDialog"))) && box->isVisible());
-    QVERIFY(box->text().contains(QStringLiteral("cannot be established")));
+    if (changed) {
+        QVERIFY(box->text().contains(QStringLiteral("has changed")));
+        QVERIFY(box->informativeText().contains(other.fingerprint().toString()));
+    } else {
+        QVERIFY(box->text().contains(QStringLiteral("cannot be established")));
+    }
     QVERIFY(box->informativeText().contains(server.tlsFingerprint().toString()));
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
     QCOMPARE(session->state(), ConsoleClient::State::Disconnected);
     if (trust) {
         auto *trustButton = box->findChild<QAbstractButton *>(QStringLiteral("trustNew"));
@@ -244,15 +272,14 @@ void TestMainWindow::asksToTrustUnknownServer()
         trustButton->click();
         QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
         QVERIFY(session->client()->isEncrypted());
-        QFile pins(MainWindow::knownHostsPath());
-        QVERIFY(pins.open(QIODevice::ReadOnly));
-        QVERIFY(pins.readAll().contains(server.tlsFingerprint().toString().toUtf8()));
+        QVERIFY(pinned().contains(server.tlsFingerprint().toString().toUtf8()));
+        QVERIFY(!pinned().contains(other.fingerprint().toString().toUtf8()));
     } else {
         box->button(QMessageBox::Cancel)->click();
         QTRY_VERIFY(!window.findChild<QMessageBox *>(QStringLiteral("serverIdentityDialog")));
         QTest::qWait(50);
         QCOMPARE(session->state(), ConsoleClient::State::Disconnected);
-        QVERIFY(!QFile::exists(MainWindow::knownHostsPath()));
+        QCOMPARE(pinned(), before); // nothing pinned, nothing forgotten
     }
 }
 
