@@ -67,8 +67,10 @@ private:
     void onSignal(int signal)
     {
         if (!isStarted()) {
-            // Still connecting or logging in: nothing runs yet to stop.
-            finish(signal == SIGINT ? ExecExit::InterruptedTwice : 128 + signal);
+            // Still connecting or logging in: the command was not sent, and
+            // it ends as the client ends a command cancelled in its queue.
+            reportError(QCoreApplication::translate("Tincan::ConsoleClient", "Cancelled before it was sent."));
+            finish(ExecExit::ConnectionFailed);
             return;
         }
         if (signal == SIGINT && !m_interrupted) {
