@@ -16,7 +16,6 @@
 #include <QCloseEvent>
 #include <QDockWidget>
 #include <QHBoxLayout>
-#include <QInputDialog>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -388,88 +387,6 @@ QString MainWindow::knownHostsPath()
     return QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + QStringLiteral("/known_hosts");
 }
 
-void MainWindow::askAboutServerIdentity(ConsoleSessionWidget *session)
-{
-    if (session->property("askingIdentity").toBool())
-        return;
-    ConsoleClient *client = session->client();
-    const TlsFingerprint fingerprint = client->serverFingerprint();
-    if (fingerprint.isNull())
-        return;
-    session->setProperty("askingIdentity", true);
-    const bool changed = client->errorKind() == ConsoleClient::ErrorKind::ServerIdentityChanged;
-    auto *box = new QMessageBox(this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->setObjectName(QStringLiteral("serverIdentityDialog"));
-    box->setWindowTitle(changed ? tr("Server Identity Changed") : tr("Unknown Server"));
-    if (changed) {
-        box->setIcon(QMessageBox::Critical);
-        box->setText(tr("WARNING: the identity of %1 has changed!").arg(session->address()));
-        box->setInformativeText(
-            tr("Someone could be intercepting the connection (a machine-in-the-middle attack), or the server's key was "
-               "replaced. The connection was refused.\n\nExpected fingerprint:\n%1\n\nThe server now presents:\n%2\n\n"
-               "Check the new fingerprint with the server's owner (their server window shows it) before you trust it.")
-                .arg(client->expectedFingerprint().toString(), fingerprint.toString()));
-        QPushButton *forget
-            = box->addButton(tr("Forget the Old Key and Trust the New One"), QMessageBox::DestructiveRole);
-        forget->setObjectName(QStringLiteral("trustNew"));
-        box->addButton(QMessageBox::Cancel);
-        box->setDefaultButton(QMessageBox::Cancel);
-    } else {
-        box->setIcon(QMessageBox::Question);
-        box->setText(tr("The authenticity of %1 cannot be established.").arg(session->address()));
-        box->setInformativeText(tr("Its TLS fingerprint is:\n%1\n\nCompare it with the one the server's window or "
-                                   "`tincan-cli serve` shows. Trust this server and remember it?")
-                                    .arg(fingerprint.toString()));
-        QPushButton *trust = box->addButton(tr("Trust and Connect"), QMessageBox::AcceptRole);
-        trust->setObjectName(QStringLiteral("trustNew"));
-        box->addButton(QMessageBox::Cancel);
-        box->setDefaultButton(QMessageBox::Cancel);
-    }
-    const QPointer<ConsoleSessionWidget> target(session);
-    connect(box, &QMessageBox::buttonClicked, this, [target, box, fingerprint](QAbstractButton *button) {
-        if (!target)
-            return;
-        target->setProperty("askingIdentity", false);
-        if (button->objectName() != QLatin1StringView("trustNew"))
-            return;
-        if (target->client()->acceptServerIdentity(fingerprint))
-            target->reconnect();
-        else
-            QMessageBox::warning(
-                box->parentWidget(), tr("Unknown Server"),
-                tr("The server's fingerprint could not be remembered: %1").arg(target->client()->errorString()));
-    });
-    box->open();
-}
-
-void MainWindow::askPassword(ConsoleSessionWidget *session)
-{
-    if (session->property("askingPassword").toBool())
-        return;
-    session->setProperty("askingPassword", true);
-    auto *dialog = new QInputDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setObjectName(QStringLiteral("passwordDialog"));
-    dialog->setWindowTitle(tr("Console Password"));
-    dialog->setTextEchoMode(QLineEdit::Password);
-    dialog->setLabelText(session->client()->errorKind() == ConsoleClient::ErrorKind::WrongPassword
-                             ? tr("The password for %1 was wrong. Try again:").arg(session->address())
-                             : tr("%1 asks for its console password:").arg(session->address()));
-    const QPointer<ConsoleSessionWidget> target(session);
-    connect(dialog, &QDialog::finished, this, [target] {
-        if (target)
-            target->setProperty("askingPassword", false);
-    });
-    connect(dialog, &QInputDialog::textValueSelected, this, [target](const QString &password) {
-        if (!target || password.isEmpty())
-            return;
-        target->client()->setPassword(password);
-        target->reconnect();
-    });
-    dialog->open();
-}
-
 void MainWindow::newRawSession()
 {
     auto *dialog = new RawConnectDialog(this);
@@ -507,14 +424,7 @@ ConsoleSessionWidget *MainWindow::openSession(const QString &host, quint16 port,
     if (!password.isEmpty())
         session->client()->setPassword(password);
     session->client()->setKnownHostsPath(knownHostsPath());
-    connect(session->client(), &ConsoleClient::errorOccurred, this, [this, session] {
-        const ConsoleClient::ErrorKind kind = session->client()->errorKind();
-        if (kind == ConsoleClient::ErrorKind::PasswordRequired || kind == ConsoleClient::ErrorKind::WrongPassword)
-            askPassword(session);
-        else if (kind == ConsoleClient::ErrorKind::UnknownServer
-                 || kind == ConsoleClient::ErrorKind::ServerIdentityChanged)
-            askAboutServerIdentity(session);
-    });
+    // The session asks for a password or for trust itself, in dialogs over it.
     connect(session, &ConsoleSessionWidget::statusChanged, this, [this, session] {
         updateSessionTab(session);
         updateWindow();

@@ -50,12 +50,6 @@ public:
 
     // The application's icon, at every size it ships in.
     static QIcon applicationIcon();
-    // Asks for the console password when the server wants one (or another);
-    // the session reconnects with it.
-    void askPassword(ConsoleSessionWidget *session);
-    // Asks whether to trust a console server with no pin yet, or whose
-    // identity changed; the session reconnects when the user trusts it.
-    void askAboutServerIdentity(ConsoleSessionWidget *session);
     // Where the desktop app keeps its pins of console servers.
     static QString knownHostsPath();
 

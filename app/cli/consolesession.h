@@ -1,17 +1,18 @@
 // What every command that talks to a console server shares (exec, upload,
-// download): the connection options, a session that logs in and reports the
-// client's troubles with ssh-like exit codes, and the retry loop that asks,
-// at most once each, whether to trust an unknown server and for a password.
+// download): the connection options, and a run of the shared ConsoleSession
+// (session/) whose questions (trust an unknown server? the password?) are
+// asked on the terminal, at most once each, and whose troubles end the run
+// with ssh-like exit codes.
 #pragma once
 
+#include "app/cli/terminalprompter.h"
 #include "net/console/consoleclient.h"
+#include "session/consolesession.h"
 
 #include <QCommandLineOption>
 #include <QObject>
 #include <QString>
 
-#include <functional>
-#include <memory>
 #include <optional>
 
 class QCommandLineParser;
@@ -63,49 +64,40 @@ struct ConsoleOptions
 // The known-hosts file used when --known-hosts is not given.
 QString defaultKnownHostsPath();
 
-// One connection: logs in, reports errors, then start() does the work and
-// calls finish() with the exit status.
-class ConsoleSession : public QObject
+// One run of a command against a console server (exec, upload, download):
+// a ConsoleSession that asks on the terminal, reports the client's troubles
+// with ssh-like exit codes, and calls start() once the session is ready.
+class ConsoleCommand : public QObject
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(ConsoleSession)
+    Q_DISABLE_COPY_MOVE(ConsoleCommand)
 
 public:
-    explicit ConsoleSession(const ConsoleSettings &settings);
-    ~ConsoleSession() override;
+    explicit ConsoleCommand(const ConsoleSettings &settings);
+    ~ConsoleCommand() override;
 
-    // Connects, calls start(), and runs the event loop until finish().
+    // Connects, and runs the event loop until finish(); returns its code.
     int run();
 
-    // The server's TLS identity is unknown and was not accepted.
-    bool unknownServer() const { return m_unknownServer; }
-    TlsFingerprint serverFingerprint() const { return m_client.serverFingerprint(); }
-    // The server asked for a password and none was given.
-    bool passwordRequired() const { return m_passwordRequired; }
-    QString message() const { return m_message; }
-
 protected:
-    // Called once the connection is being made: queue the work.
+    // Called once, when the session is ready (logged in): queue the work.
     virtual void start() = 0;
     void finish(int code);
     bool isFinished() const { return m_finished; }
-    ConsoleClient &client() { return m_client; }
+    bool isStarted() const { return m_started; }
+    ConsoleSession &session() { return m_session; }
+    ConsoleClient &client() { return *m_session.client(); }
     const ConsoleSettings &settings() const { return m_settings; }
 
 private:
+    void onConnectionFailed(ConsoleClient::ErrorKind kind, const QString &message, bool asked);
+
     ConsoleSettings m_settings;
-    ConsoleClient m_client;
-    bool m_passwordRequired = false;
-    bool m_unknownServer = false;
-    QString m_message;
+    TerminalPrompter m_prompter; // before the session, which asks it
+    ConsoleSession m_session;
+    bool m_started = false;
     bool m_finished = false;
 };
-
-// Runs sessions made by `make` until one ends without needing the user: an
-// unknown server is offered for trust on the terminal, and a missing
-// password asked for, once each.
-int runConsoleSession(ConsoleSettings settings,
-                      const std::function<std::unique_ptr<ConsoleSession>(const ConsoleSettings &)> &make);
 
 // "host:port", with brackets around an IPv6 address, as in known_hosts.
 QString serverName(const QString &host, quint16 port);

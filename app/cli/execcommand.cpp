@@ -5,41 +5,37 @@
 #include "app/cli/terminalio.h"
 #include "net/console/consoleclient.h"
 #include "net/process/unixsignalwatcher.h"
-#include "net/tls/knownhosts.h"
 #include "net/wire/consoleprotocol.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QDir>
-#include <QStandardPaths>
 
 #include <csignal>
-#include <cstdio>
 #include <unistd.h>
 
 namespace Tincan::Cli {
 
 namespace {
 
-class ExecSession final : public ConsoleSession
+class ExecCommand final : public ConsoleCommand
 {
     Q_OBJECT
 
 public:
-    ExecSession(const ConsoleSettings &settings, QString command)
-        : ConsoleSession(settings)
+    ExecCommand(const ConsoleSettings &settings, QString command)
+        : ConsoleCommand(settings)
         , m_command(std::move(command))
         , m_signals({SIGINT, SIGTERM, SIGHUP})
     {
-        connect(&client(), &ConsoleClient::outputReceived, this, &ExecSession::onOutput);
-        connect(&client(), &ConsoleClient::commandFinished, this, &ExecSession::onFinished);
+        connect(&client(), &ConsoleClient::outputReceived, this, &ExecCommand::onOutput);
+        connect(&client(), &ConsoleClient::commandFinished, this, &ExecCommand::onFinished);
         connect(&client(), &ConsoleClient::commandFailed, this, [this](quint64, const QString &message) {
             if (isFinished())
                 return;
             reportError(message);
             finish(ExecExit::ConnectionFailed);
         });
-        connect(&m_signals, &UnixSignalWatcher::signalReceived, this, &ExecSession::onSignal);
+        connect(&m_signals, &UnixSignalWatcher::signalReceived, this, &ExecCommand::onSignal);
     }
 
 protected:
@@ -70,6 +66,13 @@ private:
 
     void onSignal(int signal)
     {
+        if (!isStarted()) {
+            // Still connecting or logging in: the command was not sent, and
+            // it ends as the client ends a command cancelled in its queue.
+            reportError(QCoreApplication::translate("Tincan::ConsoleClient", "Cancelled before it was sent."));
+            finish(ExecExit::ConnectionFailed);
+            return;
+        }
         if (signal == SIGINT && !m_interrupted) {
             // First Ctrl+C: ask the server to stop the command; its exit
             // status (128+15) follows. A second one leaves at once.
@@ -135,9 +138,8 @@ int runExec(const QStringList &arguments)
     // Write errors are answered by EPIPE, not by a signal that kills us.
     ::signal(SIGPIPE, SIG_IGN);
     const QString command = words.join(QLatin1Char(' '));
-    return runConsoleSession(settings, [&](const ConsoleSettings &current) -> std::unique_ptr<ConsoleSession> {
-        return std::make_unique<ExecSession>(current, command);
-    });
+    ExecCommand exec(settings, command);
+    return exec.run();
 }
 
 } // namespace Tincan::Cli

@@ -39,13 +39,13 @@ QString clock(qint64 seconds)
     return QStringLiteral("%1:%2").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
 }
 
-class TransferSession final : public ConsoleSession
+class TransferCommand final : public ConsoleCommand
 {
     Q_OBJECT
 
 public:
-    TransferSession(const ConsoleSettings &settings, bool upload, QString localPath, QString remotePath, bool force)
-        : ConsoleSession(settings)
+    TransferCommand(const ConsoleSettings &settings, bool upload, QString localPath, QString remotePath, bool force)
+        : ConsoleCommand(settings)
         , m_upload(upload)
         , m_localPath(std::move(localPath))
         , m_remotePath(std::move(remotePath))
@@ -110,10 +110,12 @@ public:
 protected:
     void start() override
     {
+        // Without --force an existing file is refused: the terminal's
+        // prompter says no to replacing it.
         if (m_upload)
-            client().upload(m_localPath, m_remotePath, m_force);
+            session().upload(m_localPath, m_remotePath, m_force);
         else
-            client().download(m_remotePath, m_localPath, m_force);
+            session().download(m_remotePath, m_localPath, m_force);
     }
 
 private:
@@ -242,9 +244,8 @@ int runTransfer(const QStringList &arguments, bool upload)
     }
     localPath = QDir::cleanPath(QFileInfo(localPath).absoluteFilePath());
     const bool force = parser.isSet(forceOption);
-    return runConsoleSession(settings, [&](const ConsoleSettings &current) -> std::unique_ptr<ConsoleSession> {
-        return std::make_unique<TransferSession>(current, upload, localPath, remotePath, force);
-    });
+    TransferCommand transfer(settings, upload, localPath, remotePath, force);
+    return transfer.run();
 }
 
 } // namespace

@@ -1,7 +1,10 @@
 // MainWindow and ConnectDialog: the empty state, opening and closing session
 // tabs through the dialog and the actions, input validation, and what is
 // remembered between runs.
+#include "net/auth/passwordhash.h"
 #include "net/console/consoleserver.h"
+#include "net/tls/knownhosts.h"
+#include "net/tls/tlsidentity.h"
 #include "net/wire/consoleprotocol.h"
 #include "ui/console/connectdialog.h"
 #include "ui/console/consolesessionwidget.h"
@@ -10,6 +13,9 @@
 #include <QAction>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
@@ -38,6 +44,8 @@ private Q_SLOTS:
 
     void showsEmptyStateWithoutSessions();
     void asksForConsolePassword();
+    void asksWhetherToTrustServer_data();
+    void asksWhetherToTrustServer();
     void connectDialogPassword();
     void connectDialogEncryption();
     void opensSessionThroughDialog();
@@ -202,6 +210,77 @@ void TestMainWindow::asksForConsolePassword()
     QTRY_COMPARE(session->runningCommandCount(), 0);
     session->flushOutput();
     QVERIFY(session->terminal()->toPlainText().contains(QStringLiteral("logged-in")));
+}
+
+void TestMainWindow::asksWhetherToTrustServer_data()
+{
+    QTest::addColumn<bool>("changed");
+    QTest::addColumn<bool>("trust");
+    QTest::newRow("unknown, trusted") << false << true;
+    QTest::newRow("unknown, cancelled") << false << false;
+    QTest::newRow("changed, the new one trusted") << true << true;
+    QTest::newRow("changed, cancelled") << true << false;
+}
+
+void TestMainWindow::asksWhetherToTrustServer()
+{
+    QFETCH(bool, changed);
+    QFETCH(bool, trust);
+    QTemporaryDir tlsDir;
+    QVERIFY(tlsDir.isValid());
+    QTemporaryDir otherDir;
+    TlsIdentity other;
+    QVERIFY(other.loadOrCreate(otherDir.path()));
+    ConsoleServer server;
+    ConsoleServer::Options options;
+    options.address = QHostAddress(QHostAddress::LocalHost);
+    options.port = 0;
+    options.tls = ConsoleServer::TlsPolicy::RequiredForRemote;
+    options.tlsDirectory = tlsDir.path();
+    QVERIFY2(server.listen(options), qPrintable(server.errorString()));
+    QFile::remove(MainWindow::knownHostsPath()); // nothing pinned from an earlier row
+    if (changed) {
+        QDir().mkpath(QFileInfo(MainWindow::knownHostsPath()).absolutePath());
+        KnownHosts knownHosts(MainWindow::knownHostsPath());
+        QVERIFY2(knownHosts.remember(QStringLiteral("127.0.0.1"), server.serverPort(), other.fingerprint()),
+                 qPrintable(knownHosts.errorString()));
+    }
+    const auto pinned = [] {
+        QFile pins(MainWindow::knownHostsPath());
+        return pins.open(QIODevice::ReadOnly) ? pins.readAll() : QByteArray();
+    };
+    const QByteArray before = pinned();
+
+    MainWindow window(chatOptions());
+    window.show();
+    ConsoleSessionWidget *session = window.openSession(QStringLiteral("127.0.0.1"), server.serverPort(),
+                                                       ConsoleClient::Mode::Tincan, {}, ConsoleClient::TlsMode::On);
+    QMessageBox *box = nullptr;
+    QTRY_VERIFY((box = window.findChild<QMessageBox *>(QStringLiteral("serverIdentityDialog"))) && box->isVisible());
+    if (changed) {
+        QVERIFY(box->text().contains(QStringLiteral("has changed")));
+        QVERIFY(box->informativeText().contains(other.fingerprint().toString()));
+    } else {
+        QVERIFY(box->text().contains(QStringLiteral("cannot be established")));
+    }
+    QVERIFY(box->informativeText().contains(server.tlsFingerprint().toString()));
+    QCOMPARE(box->defaultButton(), box->button(QMessageBox::Cancel));
+    QCOMPARE(session->state(), ConsoleClient::State::Disconnected);
+    if (trust) {
+        auto *trustButton = box->findChild<QAbstractButton *>(QStringLiteral("trustNew"));
+        QVERIFY(trustButton);
+        trustButton->click();
+        QTRY_COMPARE(session->state(), ConsoleClient::State::Ready);
+        QVERIFY(session->client()->isEncrypted());
+        QVERIFY(pinned().contains(server.tlsFingerprint().toString().toUtf8()));
+        QVERIFY(!pinned().contains(other.fingerprint().toString().toUtf8()));
+    } else {
+        box->button(QMessageBox::Cancel)->click();
+        QTRY_VERIFY(!window.findChild<QMessageBox *>(QStringLiteral("serverIdentityDialog")));
+        QTest::qWait(50);
+        QCOMPARE(session->state(), ConsoleClient::State::Disconnected);
+        QCOMPARE(pinned(), before); // nothing pinned, nothing forgotten
+    }
 }
 
 void TestMainWindow::connectDialogPassword()

@@ -2,6 +2,7 @@
 // uploaded into the session's directory, Download fetches one, and the
 // transfers model and panel show progress, state, the verified MD5 and
 // Cancel; against a real ConsoleServer in this process, offscreen.
+#include "fakeprompter.h"
 #include "models/console/transferlistmodel.h"
 #include "net/console/consoleserver.h"
 #include "ui/console/consolesessionwidget.h"
@@ -199,16 +200,14 @@ private Q_SLOTS:
         QVERIFY(writeFile(remote() + QStringLiteral("/f.txt"), "old\n"));
         auto session = connectedSession();
         QVERIFY(session);
-        QStringList asked;
-        session->setOverwriteQuestion([&](const QString &path) {
-            asked.append(path);
-            return answer;
-        });
+        FakePrompter prompter;
+        prompter.replaceAnswers = {answer};
+        session->setPrompter(&prompter);
         QVERIFY(drop(session.get(), {local() + QStringLiteral("/f.txt")}));
         QVERIFY(waitEnded(0));
         QCOMPARE(m_model->stateAt(0), State::Failed);
         QVERIFY(m_model->messageAt(0).contains(QStringLiteral("exists")));
-        QCOMPARE(asked, QStringList{QStringLiteral("f.txt")});
+        QCOMPARE(prompter.replaceQuestions, QStringList{QStringLiteral("f.txt")});
         if (answer) {
             QTRY_COMPARE(m_model->rowCount(), 2);
             QVERIFY(waitEnded(1));

@@ -1,6 +1,7 @@
 #include "ui/console/consolesessionwidget.h"
 
 #include "ui/console/commandlineedit.h"
+#include "ui/console/dialogprompter.h"
 #include "ui/terminal/terminalfindbar.h"
 #include "ui/terminal/terminalview.h"
 
@@ -15,20 +16,16 @@
 #include <QInputDialog>
 #include <QKeyEvent>
 #include <QLabel>
-#include <QLocale>
 #include <QMenu>
-#include <QMessageBox>
 #include <QMimeData>
 #include <QPainter>
 #include <QPixmap>
 #include <QPushButton>
 #include <QResizeEvent>
 #include <QScrollBar>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <utility>
 
 namespace Tincan {
 
@@ -62,35 +59,14 @@ constexpr int PromptMaxWidthPercent = 40;
 constexpr QRgb ErrorBannerBackground = 0xfdecea;
 constexpr QRgb ErrorBannerText = 0x8a1f11;
 
-// Signals whose numbers POSIX systems share, so a number from a server on
-// another Unix still gets the right name.
-struct SignalName
-{
-    int number;
-    QLatin1StringView name;
-};
-constexpr SignalName PortableSignals[] = {
-    {1, QLatin1StringView("SIGHUP")},   {2, QLatin1StringView("SIGINT")},   {3, QLatin1StringView("SIGQUIT")},
-    {4, QLatin1StringView("SIGILL")},   {5, QLatin1StringView("SIGTRAP")},  {6, QLatin1StringView("SIGABRT")},
-    {8, QLatin1StringView("SIGFPE")},   {9, QLatin1StringView("SIGKILL")},  {11, QLatin1StringView("SIGSEGV")},
-    {13, QLatin1StringView("SIGPIPE")}, {14, QLatin1StringView("SIGALRM")}, {15, QLatin1StringView("SIGTERM")},
-};
-
-QLatin1StringView signalName(int number)
-{
-    for (const SignalName &entry : PortableSignals) {
-        if (entry.number == number)
-            return entry.name;
-    }
-    return {};
-}
-
 } // namespace
 
 ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
     : QWidget(parent)
-    , m_client(new ConsoleClient(this))
+    , m_session(new ConsoleSession(this))
+    , m_dialogPrompter(new DialogPrompter(this))
 {
+    m_session->setPrompter(m_dialogPrompter);
     m_pane = new TerminalView(this);
     m_pane->setObjectName(QStringLiteral("terminal"));
     m_pane->installEventFilter(this);
@@ -157,35 +133,45 @@ ConsoleSessionWidget::ConsoleSessionWidget(QWidget *parent)
 
     setUpFormats();
 
-    connect(m_client, &ConsoleClient::stateChanged, this, &ConsoleSessionWidget::onStateChanged);
-    connect(m_client, &ConsoleClient::commandStarted, this,
-            [this](quint64 requestId, qint64) { onCommandStarted(requestId); });
-    connect(m_client, &ConsoleClient::outputReceived, this, &ConsoleSessionWidget::onOutputReceived);
-    connect(m_client, &ConsoleClient::commandFinished, this, &ConsoleSessionWidget::onCommandFinished);
-    connect(m_client, &ConsoleClient::commandFailed, this, &ConsoleSessionWidget::onCommandFailed);
-    // The pane says how each transfer it started ended; the panel shows the rest.
-    connect(m_client, &ConsoleClient::transferFinished, this, [this](quint64 id, const QByteArray &md5Hex) {
-        const auto node = m_transferLabels.extract(id);
-        if (!node.empty())
-            appendLine(TextKind::Notice,
-                       tr("Transferred %1: MD5 %2 verified.").arg(node.mapped(), QString::fromLatin1(md5Hex)));
-    });
-    connect(m_client, &ConsoleClient::transferFailed, this,
-            [this](quint64 id, ConsoleClient::TransferError, const QString &message) {
-                const auto node = m_transferLabels.extract(id);
-                if (!node.empty())
-                    appendLine(TextKind::Error, tr("Transfer of %1 failed: %2").arg(node.mapped(), message));
-            });
-    connect(m_client, &ConsoleClient::errorOccurred, this, &ConsoleSessionWidget::onErrorOccurred);
-    connect(m_client, &ConsoleClient::currentDirectoryChanged, this, &ConsoleSessionWidget::updatePromptLabel);
+    // The transcript writes its lines before this widget shows the new status.
+    m_transcript = new ConsoleTranscript(m_session, m_pane, this);
+    connectSession();
     updateStatusLine();
 }
 
 ConsoleSessionWidget::~ConsoleSessionWidget()
 {
-    // The client outlives this part of the object (QObject deletes children
-    // later) and reports its own teardown; nobody here is left to hear it.
-    disconnect(m_client, nullptr, this, nullptr);
+    // The session outlives this part of the object (QObject deletes children
+    // later) and reports its client's teardown; nobody here is left to hear it.
+    disconnect(m_session, nullptr, this, nullptr);
+    disconnect(m_session->client(), nullptr, this, nullptr);
+}
+
+void ConsoleSessionWidget::connectSession()
+{
+    connect(m_session, &ConsoleSession::stateChanged, this, [this] {
+        updateStatusLine();
+        Q_EMIT statusChanged();
+    });
+    connect(m_session, &ConsoleSession::errorOccurred, this, [this] {
+        updateStatusLine();
+        Q_EMIT statusChanged();
+    });
+    connect(m_session, &ConsoleSession::runningCommandCountChanged, this,
+            &ConsoleSessionWidget::runningCommandCountChanged);
+    connect(m_session, &ConsoleSession::transferAdded, this,
+            [this](quint64 id, const QString &, const QString &remotePath, bool upload) {
+                if (m_transfers)
+                    m_transfers->addTransfer(client(), id, remotePath, upload);
+                Q_EMIT transferAdded();
+            });
+    connect(m_session, &ConsoleSession::identityNotRemembered, m_dialogPrompter, &DialogPrompter::showNotRemembered);
+    connect(client(), &ConsoleClient::currentDirectoryChanged, this, &ConsoleSessionWidget::updatePromptLabel);
+}
+
+void ConsoleSessionWidget::setPrompter(Prompter *prompter)
+{
+    m_session->setPrompter(prompter ? prompter : m_dialogPrompter);
 }
 
 void ConsoleSessionWidget::setUpFormats()
@@ -228,21 +214,10 @@ void ConsoleSessionWidget::showFindBar()
 
 void ConsoleSessionWidget::connectToServer(const QString &host, quint16 port, ConsoleClient::Mode mode)
 {
-    m_reconnectAfterCancel = false;
-    m_client->connectToServer(host, port, mode);
+    m_session->connectToServer(host, port, mode);
     updatePromptLabel();
     updateStatusLine();
     Q_EMIT statusChanged();
-}
-
-QString ConsoleSessionWidget::prompt() const
-{
-    // The full path: the client cannot know the server user's home, so it
-    // never abbreviates it to ~.
-    const QString directory = m_client->currentDirectory();
-    if (directory.isEmpty())
-        return QStringLiteral("%1 $").arg(address());
-    return QStringLiteral("%1:%2 $").arg(address(), directory);
 }
 
 void ConsoleSessionWidget::updatePromptLabel()
@@ -257,40 +232,6 @@ void ConsoleSessionWidget::resizeEvent(QResizeEvent *event)
 {
     QWidget::resizeEvent(event);
     updatePromptLabel();
-}
-
-QString ConsoleSessionWidget::address() const
-{
-    const QString host = m_client->host();
-    if (host.isEmpty())
-        return QString();
-    const QString shownHost = host.contains(QLatin1Char(':')) ? QLatin1Char('[') + host + QLatin1Char(']') : host;
-    return shownHost + QLatin1Char(':') + QString::number(m_client->port());
-}
-
-bool ConsoleSessionWidget::canReconnect() const
-{
-    return !m_client->host().isEmpty() && m_client->state() == ConsoleClient::State::Disconnected;
-}
-
-QString ConsoleSessionWidget::statusText() const
-{
-    switch (m_client->state()) {
-    case ConsoleClient::State::Connecting:
-    case ConsoleClient::State::Handshaking:
-        return tr("Connecting to %1…").arg(address());
-    case ConsoleClient::State::Ready:
-        if (m_client->mode() == ConsoleClient::Mode::Classic)
-            return tr("Connected to %1 (classic protocol)").arg(address());
-        return tr("Connected to %1 (%2)").arg(address(), m_client->serverSoftware());
-    case ConsoleClient::State::Disconnected:
-        break;
-    }
-    if (m_client->host().isEmpty())
-        return tr("Not connected");
-    if (!m_client->errorString().isEmpty())
-        return tr("Disconnected: %1").arg(m_client->errorString());
-    return tr("Disconnected from %1.").arg(address());
 }
 
 QIcon ConsoleSessionWidget::stateIcon(ConsoleClient::State state, bool failed)
@@ -327,8 +268,8 @@ QIcon ConsoleSessionWidget::stateIcon(ConsoleClient::State state, bool failed)
 
 void ConsoleSessionWidget::updateStatusLine()
 {
-    const ConsoleClient::State state = m_client->state();
-    const bool failed = state == ConsoleClient::State::Disconnected && !m_client->errorString().isEmpty();
+    const ConsoleClient::State state = client()->state();
+    const bool failed = state == ConsoleClient::State::Disconnected && !client()->errorString().isEmpty();
     const int iconSize = m_statusLabel->fontMetrics().height();
     m_statusIcon->setPixmap(stateIcon(state, failed).pixmap(iconSize, iconSize));
     m_statusLabel->setText(statusText());
@@ -345,54 +286,17 @@ void ConsoleSessionWidget::updateStatusLine()
 
 quint64 ConsoleSessionWidget::runCommand(const QString &command)
 {
-    if (command.trimmed().isEmpty())
-        return 0;
-    startNewLine();
-    appendText(TextKind::Prompt, prompt() + QLatin1Char(' '));
-    appendText(TextKind::Command, command + QLatin1Char('\n'));
-
-    const quint64 id = m_client->exec(command);
-    Running &running = m_running[id];
-    running.command = command;
-    running.elapsed.start();
-    Q_EMIT runningCommandCountChanged(runningCommandCount());
-    return id;
+    return m_transcript->runCommand(command);
 }
 
 void ConsoleSessionWidget::reconnect()
 {
-    if (m_client->host().isEmpty())
-        return;
-    if (m_client->state() != ConsoleClient::State::Disconnected)
-        return; // a live connection would leave its commands unanswered
-    connectToServer(m_client->host(), m_client->port(), m_client->mode());
+    m_session->reconnect();
 }
 
 void ConsoleSessionWidget::cancelLatestCommand()
 {
-    for (auto it = m_running.rbegin(); it != m_running.rend(); ++it) {
-        Running &running = it->second;
-        if (running.cancelRequested)
-            continue;
-        running.cancelRequested = true;
-        const quint64 id = it->first;
-        appendLine(TextKind::Notice, tr("^C (cancelling “%1”)").arg(running.command));
-        // Classic commands run one at a time, oldest first: only that one is
-        // on the server, and stopping it costs the connection.
-        const bool costsConnection = m_client->mode() == ConsoleClient::Mode::Classic
-            && m_client->state() == ConsoleClient::State::Ready && id == m_running.begin()->first;
-        if (costsConnection) {
-            appendLine(TextKind::Notice,
-                       tr("A classic server cannot cancel a command: the connection is closed "
-                          "and opened again."));
-        }
-        m_reconnectAfterCancel = costsConnection;
-        // Reports the command's end (and, classic, the disconnect) at once.
-        m_client->cancel(id);
-        if (m_client->state() != ConsoleClient::State::Disconnected)
-            m_reconnectAfterCancel = false;
-        return;
-    }
+    m_session->cancelLatestCommand();
 }
 
 void ConsoleSessionWidget::clear()
@@ -408,107 +312,25 @@ void ConsoleSessionWidget::copy()
         m_pane->copy();
 }
 
-void ConsoleSessionWidget::onStateChanged(ConsoleClient::State state)
-{
-    switch (state) {
-    case ConsoleClient::State::Ready:
-        m_wasReady = true;
-        appendLine(TextKind::Notice, statusText());
-        break;
-    case ConsoleClient::State::Disconnected:
-        // A failed attempt is explained by its error line alone; a close the
-        // server announced (shutting down) has no error line, so say why here.
-        if (std::exchange(m_wasReady, false)) {
-            if (!m_errorShown && !m_client->errorString().isEmpty())
-                appendLine(TextKind::Notice, tr("Disconnected from %1: %2").arg(address(), m_client->errorString()));
-            else
-                appendLine(TextKind::Notice, tr("Disconnected from %1.").arg(address()));
-        }
-        if (std::exchange(m_reconnectAfterCancel, false))
-            QTimer::singleShot(0, this, &ConsoleSessionWidget::reconnect);
-        break;
-    case ConsoleClient::State::Connecting:
-        m_errorShown = false;
-        appendLine(TextKind::Notice, tr("Connecting to %1…").arg(address()));
-        break;
-    case ConsoleClient::State::Handshaking:
-        break;
-    }
-    updateStatusLine();
-    Q_EMIT statusChanged();
-}
-
-void ConsoleSessionWidget::onCommandStarted(quint64 requestId)
-{
-    // Time the command itself, not its wait in the client's queue.
-    if (auto it = m_running.find(requestId); it != m_running.end())
-        it->second.elapsed.start();
-}
-
-QList<QByteArray> ConsoleSessionWidget::availableEncodings()
-{
-    static const QList<QByteArray> available = [] {
-        QList<QByteArray> names;
-        for (const char *name : EncodingChoices) {
-            if (QStringDecoder(name).isValid())
-                names.append(QByteArray(name));
-        }
-        return names;
-    }();
-    return available;
-}
-
-QByteArray ConsoleSessionWidget::outputEncoding() const
-{
-    if (!m_encodingOverride.isEmpty())
-        return m_encodingOverride;
-    const QByteArray announced = m_client->serverEncoding().toLatin1();
-    if (!announced.isEmpty() && QStringDecoder(announced.constData()).isValid())
-        return announced;
-    return QByteArrayLiteral("UTF-8");
-}
-
-bool ConsoleSessionWidget::setEncodingOverride(const QByteArray &encoding)
-{
-    if (!encoding.isEmpty() && !QStringDecoder(encoding.constData()).isValid())
-        return false;
-    m_encodingOverride = encoding;
-    // New decoders from the next chunk on; a character split across the
-    // switch is lost, which is what switching mid-stream means.
-    for (auto &entry : m_running) {
-        for (std::optional<QStringDecoder> &decoder : entry.second.decoders)
-            decoder.reset();
-    }
-    return true;
-}
-
-QStringDecoder ConsoleSessionWidget::makeDecoder() const
-{
-    QStringDecoder decoder(outputEncoding().constData());
-    if (decoder.isValid())
-        return decoder;
-    return QStringDecoder(QStringDecoder::Utf8);
-}
-
 void ConsoleSessionWidget::addEncodingMenu(QMenu *menu)
 {
     menu->addSeparator();
     QAction *download = menu->addAction(tr("&Download…"));
     download->setObjectName(QStringLiteral("downloadAction"));
-    download->setEnabled(m_client->state() == ConsoleClient::State::Ready
-                         && m_client->mode() == ConsoleClient::Mode::Tincan && m_transfers);
+    download->setEnabled(client()->state() == ConsoleClient::State::Ready
+                         && client()->mode() == ConsoleClient::Mode::Tincan && m_transfers);
     connect(download, &QAction::triggered, this, &ConsoleSessionWidget::askDownload);
     menu->addSeparator();
     QMenu *encodings = menu->addMenu(tr("&Encoding"));
     encodings->setObjectName(QStringLiteral("encodingMenu"));
     auto *group = new QActionGroup(encodings);
-    const QString announced = m_client->serverEncoding();
-    const bool announcedUsable = !announced.isEmpty() && QStringDecoder(announced.toLatin1().constData()).isValid();
+    const QString announced = client()->serverEncoding();
+    const bool announcedUsable = ConsoleSession::canDecode(announced.toLatin1());
     QAction *server
         = encodings->addAction(tr("Server’s (%1)").arg(announcedUsable ? announced : QStringLiteral("UTF-8")));
     server->setObjectName(QStringLiteral("serverEncodingAction"));
     server->setCheckable(true);
-    server->setChecked(m_encodingOverride.isEmpty());
+    server->setChecked(encodingOverride().isEmpty());
     group->addAction(server);
     connect(server, &QAction::triggered, this, [this] { setEncodingOverride({}); });
     encodings->addSeparator();
@@ -516,97 +338,10 @@ void ConsoleSessionWidget::addEncodingMenu(QMenu *menu)
         QAction *choice = encodings->addAction(QString::fromLatin1(name));
         choice->setData(name);
         choice->setCheckable(true);
-        choice->setChecked(m_encodingOverride == name);
+        choice->setChecked(encodingOverride() == name);
         group->addAction(choice);
         connect(choice, &QAction::triggered, this, [this, name] { setEncodingOverride(name); });
     }
-}
-
-void ConsoleSessionWidget::onOutputReceived(quint64 requestId, OutputStream stream, const QByteArray &data)
-{
-    const TextKind kind = stream == OutputStream::Stderr ? TextKind::Stderr : TextKind::Stdout;
-    const std::size_t index = stream == OutputStream::Stderr ? 1 : 0;
-    auto it = m_running.find(requestId);
-    if (it == m_running.end()) {
-        QStringDecoder decoder = makeDecoder();
-        m_pane->writeOutput(m_strayParsers.at(index), int(kind), QString(decoder.decode(data)));
-        return;
-    }
-    Running &running = it->second;
-    std::optional<QStringDecoder> &decoder = running.decoders.at(index);
-    if (!decoder)
-        decoder = makeDecoder();
-    m_pane->writeOutput(running.parsers.at(index), int(kind), QString(decoder->decode(data)));
-}
-
-QString ConsoleSessionWidget::durationText(const Running &running)
-{
-    const double seconds = double(running.elapsed.elapsed()) / 1000.0;
-    return tr("%1 s").arg(QLocale().toString(seconds, 'f', 2));
-}
-
-QString ConsoleSessionWidget::exitStatusText(const Running &running, ProcessExit exit)
-{
-    if (exit.signal != 0) {
-        const QLatin1StringView name = signalName(exit.signal);
-        if (name.isEmpty())
-            return tr("[killed by signal %1 · %2]").arg(exit.signal).arg(durationText(running));
-        return tr("[killed by signal %1 (%2) · %3]").arg(exit.signal).arg(name).arg(durationText(running));
-    }
-    if (exit.exitCode == -1)
-        return tr("[exit status unknown · classic server]");
-    return tr("[exit %1 · %2]").arg(exit.exitCode).arg(durationText(running));
-}
-
-void ConsoleSessionWidget::onCommandFinished(quint64 requestId, ProcessExit exit)
-{
-    auto it = m_running.find(requestId);
-    if (it == m_running.end())
-        return;
-    const bool success = exit.signal == 0 && exit.exitCode == 0;
-    appendLine(success ? TextKind::Status : TextKind::FailedStatus, exitStatusText(it->second, exit));
-    forget(requestId);
-}
-
-void ConsoleSessionWidget::onCommandFailed(quint64 requestId, const QString &message)
-{
-    // A command the user cancelled ended as asked, even where that took the
-    // connection (classic) or happened before it was sent.
-    if (auto it = m_running.find(requestId); it != m_running.end() && it->second.cancelRequested)
-        appendLine(TextKind::FailedStatus, tr("[cancelled · %1]").arg(durationText(it->second)));
-    else
-        appendLine(TextKind::Error, message);
-    forget(requestId);
-}
-
-void ConsoleSessionWidget::onErrorOccurred(const QString &message)
-{
-    m_errorShown = true;
-    appendLine(TextKind::Error, message);
-    updateStatusLine();
-    Q_EMIT statusChanged();
-}
-
-void ConsoleSessionWidget::forget(quint64 requestId)
-{
-    if (m_running.erase(requestId) > 0)
-        Q_EMIT runningCommandCountChanged(runningCommandCount());
-}
-
-void ConsoleSessionWidget::appendText(TextKind kind, const QString &text)
-{
-    m_pane->write(int(kind), text);
-}
-
-void ConsoleSessionWidget::startNewLine()
-{
-    m_pane->startNewLine();
-}
-
-void ConsoleSessionWidget::appendLine(TextKind kind, const QString &text)
-{
-    startNewLine();
-    appendText(kind, text + QLatin1Char('\n'));
 }
 
 void ConsoleSessionWidget::flushOutput()
@@ -622,9 +357,7 @@ bool ConsoleSessionWidget::eventFilter(QObject *watched, QEvent *event)
 
     auto *key = static_cast<QKeyEvent *>(event);
     const QKeyCombination combination = key->keyCombination();
-    const bool cancels = combination == CancelKey
-        && std::any_of(m_running.cbegin(), m_running.cend(),
-                       [](const auto &entry) { return !entry.second.cancelRequested; });
+    const bool cancels = combination == CancelKey && m_session->hasCancellableCommand();
     const bool copies = combination == CopyKey;
     const bool clears = combination == ClearKey;
     if (cancels || copies || clears) {
@@ -679,7 +412,7 @@ QStringList ConsoleSessionWidget::droppedFiles(const QMimeData *mime)
 void ConsoleSessionWidget::dragEnterEvent(QDragEnterEvent *event)
 {
     // Only files, and only where they can go: a Tincan session that is ready.
-    if (m_transfers && m_client->mode() == ConsoleClient::Mode::Tincan && !droppedFiles(event->mimeData()).isEmpty())
+    if (m_transfers && client()->mode() == ConsoleClient::Mode::Tincan && !droppedFiles(event->mimeData()).isEmpty())
         event->acceptProposedAction();
     else
         event->ignore();
@@ -699,53 +432,24 @@ void ConsoleSessionWidget::dropEvent(QDropEvent *event)
 
 quint64 ConsoleSessionWidget::startUpload(const QString &localPath, bool overwrite)
 {
-    if (!m_transfers || m_client->mode() != ConsoleClient::Mode::Tincan)
+    if (!m_transfers)
         return 0;
-    const QString remotePath = QFileInfo(localPath).fileName();
-    const quint64 id = m_client->upload(localPath, remotePath, overwrite);
-    m_transfers->addTransfer(m_client, id, remotePath, true);
-    appendLine(TextKind::Notice, tr("Uploading %1 to %2…").arg(localPath, remotePath));
-    m_transferLabels[id] = tr("%1 to %2").arg(localPath, remotePath);
-    // An existing file: ask, then send it again to replace it.
-    const QPointer<ConsoleSessionWidget> self(this);
-    auto connection = std::make_shared<QMetaObject::Connection>();
-    *connection = connect(m_client, &ConsoleClient::transferFailed, this,
-                          [this, self, id, localPath, remotePath, overwrite,
-                           connection](quint64 failed, ConsoleClient::TransferError error, const QString &) {
-                              if (failed != id)
-                                  return;
-                              disconnect(*connection);
-                              if (overwrite || error != ConsoleClient::TransferError::Exists)
-                                  return;
-                              const bool replace = m_overwriteQuestion
-                                  ? m_overwriteQuestion(remotePath)
-                                  : QMessageBox::question(this, tr("Replace File?"),
-                                                          tr("%1 exists on the server. Replace it?").arg(remotePath))
-                                      == QMessageBox::Yes;
-                              if (replace && self)
-                                  startUpload(localPath, true);
-                          });
-    Q_EMIT transferAdded();
-    return id;
+    // An existing file is asked about and sent again by the session.
+    return m_session->upload(localPath, QFileInfo(localPath).fileName(), overwrite);
 }
 
 quint64 ConsoleSessionWidget::startDownload(const QString &remotePath, const QString &localPath, bool overwrite)
 {
-    if (!m_transfers || m_client->mode() != ConsoleClient::Mode::Tincan)
+    if (!m_transfers)
         return 0;
-    const quint64 id = m_client->download(remotePath, localPath, overwrite);
-    m_transfers->addTransfer(m_client, id, remotePath, false);
-    appendLine(TextKind::Notice, tr("Downloading %1 to %2…").arg(remotePath, localPath));
-    m_transferLabels[id] = tr("%1 to %2").arg(remotePath, localPath);
-    Q_EMIT transferAdded();
-    return id;
+    return m_session->download(remotePath, localPath, overwrite);
 }
 
 void ConsoleSessionWidget::askDownload()
 {
     bool ok = false;
     const QString remotePath = QInputDialog::getText(
-        this, tr("Download"), tr("File on the server (relative to %1):").arg(m_client->currentDirectory()),
+        this, tr("Download"), tr("File on the server (relative to %1):").arg(client()->currentDirectory()),
         QLineEdit::Normal, QString(), &ok);
     if (!ok || remotePath.trimmed().isEmpty())
         return;

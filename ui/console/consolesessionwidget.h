@@ -2,25 +2,21 @@
 // showing what the commands print, and an input line to type commands into.
 #pragma once
 
+#include "models/console/consoletranscript.h"
 #include "models/console/transferlistmodel.h"
-#include "models/terminal/ansiparser.h"
 #include "net/console/consoleclient.h"
+#include "session/consolesession.h"
 #include "ui/terminal/terminalview.h" // terminal() is a QPlainTextEdit to its users
 
 #include <QByteArray>
-#include <QElapsedTimer>
 #include <QIcon>
 #include <QKeyCombination>
 #include <QList>
 #include <QPointer>
-#include <QStringDecoder>
 #include <QTextCharFormat>
 #include <QWidget>
 
 #include <array>
-#include <functional>
-#include <map>
-#include <optional>
 
 class QDragEnterEvent;
 class QDropEvent;
@@ -32,6 +28,7 @@ class QPushButton;
 namespace Tincan {
 
 class CommandLineEdit;
+class DialogPrompter;
 class TerminalFindBar;
 
 class ConsoleSessionWidget final : public QWidget
@@ -45,24 +42,10 @@ public:
     static constexpr QKeyCombination CancelKey{Qt::ControlModifier, Qt::Key_C};
     static constexpr QKeyCombination CopyKey{Qt::ControlModifier | Qt::ShiftModifier, Qt::Key_C};
     static constexpr QKeyCombination ClearKey{Qt::ControlModifier, Qt::Key_L};
-    // Encodings offered in the pane's Encoding menu, where this Qt can decode them.
-    static constexpr const char *EncodingChoices[]
-        = {"UTF-8",  "GB18030",    "GBK",         "Big5",         "Big5-HKSCS",   "Shift_JIS", "EUC-JP",
-           "EUC-KR", "ISO-8859-1", "ISO-8859-15", "Windows-1252", "Windows-1251", "KOI8-R"};
 
     // What a piece of text in the pane is; each kind has its own format.
-    enum class TextKind {
-        Stdout,
-        Stderr,
-        Prompt,  // "host:port $ "
-        Command, // the command after the prompt
-        Status,  // "[exit 0 · 0.12 s]"
-        FailedStatus,
-        Error,
-        Notice, // connected, disconnected, cancelling
-    };
-    Q_ENUM(TextKind)
-    static constexpr std::size_t TextKindCount = std::size_t(TextKind::Notice) + 1;
+    using TextKind = ConsoleTranscript::TextKind;
+    static constexpr std::size_t TextKindCount = ConsoleTranscript::TextKindCount;
 
     explicit ConsoleSessionWidget(QWidget *parent = nullptr);
     ~ConsoleSessionWidget() override;
@@ -72,53 +55,50 @@ public:
     void setTransferModel(TransferListModel *model) { m_transfers = model; }
     // Sends a local file into the session's working directory, under its
     // own name (a drop on the session does this). An existing remote file is
-    // replaced only if the overwrite question says yes. Returns the transfer
+    // replaced only if the prompter's replace question says yes. Returns the transfer
     // id, or 0 when it cannot start (not a Tincan session, not a file).
     quint64 startUpload(const QString &localPath, bool overwrite = false);
     // Fetches `remotePath` (relative to the session's directory) into `localPath`.
     quint64 startDownload(const QString &remotePath, const QString &localPath, bool overwrite);
     // Asks for a remote path and where to save it, then downloads ("Download…").
     void askDownload();
-    // How the session asks whether to replace an existing remote file
-    // (default: a message box). Tests answer without a dialog.
-    void setOverwriteQuestion(std::function<bool(const QString &remotePath)> question)
-    {
-        m_overwriteQuestion = std::move(question);
-    }
+    // Who answers the session's questions (password, trust, replacing a
+    // file); not owned. Default: dialogs over this widget. Null: the default.
+    void setPrompter(Prompter *prompter);
 
     void connectToServer(const QString &host, quint16 port, ConsoleClient::Mode mode = ConsoleClient::Mode::Tincan);
 
-    ConsoleClient *client() const { return m_client; }
-    QString host() const { return m_client->host(); }
-    quint16 port() const { return m_client->port(); }
-    ConsoleClient::Mode mode() const { return m_client->mode(); }
-    ConsoleClient::State state() const { return m_client->state(); }
+    ConsoleSession *session() const { return m_session; }
+    ConsoleClient *client() const { return m_session->client(); }
+    QString host() const { return client()->host(); }
+    quint16 port() const { return client()->port(); }
+    ConsoleClient::Mode mode() const { return client()->mode(); }
+    ConsoleClient::State state() const { return client()->state(); }
     // "host:port", with brackets around an IPv6 address.
-    QString address() const;
+    QString address() const { return m_session->address(); }
     // "host:port:/remote/dir $", or "host:port $" while the server has told no
     // working directory (classic servers, before the welcome).
-    QString prompt() const;
+    QString prompt() const { return m_transcript->prompt(); }
     // One sentence on the connection, for the session's status line and the
     // window's status bar.
-    QString statusText() const;
-    int runningCommandCount() const { return int(m_running.size()); }
-    bool canReconnect() const;
+    QString statusText() const { return m_transcript->statusText(); }
+    int runningCommandCount() const { return m_session->runningCommandCount(); }
+    bool canReconnect() const { return m_session->canReconnect(); }
 
     TerminalView *terminal() const { return m_pane; }
     TerminalFindBar *findBar() const { return m_findBar; }
     CommandLineEdit *commandLine() const { return m_input; }
     QTextCharFormat textFormat(TextKind kind) const { return m_formats.at(std::size_t(kind)); }
 
-    // The encoding output is decoded with: the override, else the one the
-    // server announced, else UTF-8.
-    QByteArray outputEncoding() const;
+    // The session's output encoding (ConsoleSession::outputEncoding()).
+    QByteArray outputEncoding() const { return m_session->outputEncoding(); }
     // Empty: the server's.
-    QByteArray encodingOverride() const { return m_encodingOverride; }
+    QByteArray encodingOverride() const { return m_session->encodingOverride(); }
     // Applies from the next output on (commands running now included). An
     // encoding this Qt cannot decode is refused.
-    bool setEncodingOverride(const QByteArray &encoding);
-    // EncodingChoices that this Qt can decode.
-    static QList<QByteArray> availableEncodings();
+    bool setEncodingOverride(const QByteArray &encoding) { return m_session->setEncodingOverride(encoding); }
+    // The encodings offered in the pane's Encoding menu.
+    static QList<QByteArray> availableEncodings() { return ConsoleSession::availableEncodings(); }
 
     // A small coloured dot for the state, used on tabs and the status line.
     static QIcon stateIcon(ConsoleClient::State state, bool failed);
@@ -156,38 +136,15 @@ private:
     // Sets the prompt label, elided in the middle when the directory is long
     // (the whole prompt is its tooltip).
     void updatePromptLabel();
-    struct Running
-    {
-        QString command;
-        QElapsedTimer elapsed;
-        bool cancelRequested = false;
-        // One stateful decoder and escape-sequence parser per stream, so that
-        // a character or a sequence split between two chunks comes out whole.
-        std::array<std::optional<QStringDecoder>, 2> decoders;
-        std::array<AnsiParser, 2> parsers;
-    };
-
     void setUpFormats();
-    void onStateChanged(ConsoleClient::State state);
-    void onCommandStarted(quint64 requestId);
-    void onOutputReceived(quint64 requestId, OutputStream stream, const QByteArray &data);
-    void onCommandFinished(quint64 requestId, ProcessExit exit);
-    void onCommandFailed(quint64 requestId, const QString &message);
-    void onErrorOccurred(const QString &message);
-    void forget(quint64 requestId);
+    void connectSession();
     void updateStatusLine();
-    static QString durationText(const Running &running);
-    static QString exitStatusText(const Running &running, ProcessExit exit);
-    QStringDecoder makeDecoder() const;
     void addEncodingMenu(QMenu *menu);
     void applyTerminalFont(int points);
 
-    // Queues text for the pane; lines start on a fresh line.
-    void appendText(TextKind kind, const QString &text);
-    void appendLine(TextKind kind, const QString &text);
-    void startNewLine();
-
-    ConsoleClient *m_client = nullptr;
+    ConsoleSession *m_session = nullptr;
+    DialogPrompter *m_dialogPrompter = nullptr;
+    ConsoleTranscript *m_transcript = nullptr;
     TerminalView *m_pane = nullptr;
     TerminalFindBar *m_findBar = nullptr;
     QLabel *m_statusIcon = nullptr;
@@ -197,19 +154,7 @@ private:
     CommandLineEdit *m_input = nullptr;
 
     std::array<QTextCharFormat, TextKindCount> m_formats;
-    std::map<quint64, Running> m_running; // ordered by request id, so by age
-    // Output of a request no longer running (late chunks): parsed on its own.
-    std::array<AnsiParser, 2> m_strayParsers;
-    QByteArray m_encodingOverride;
-    bool m_wasReady = false;
-    // An error line was written for the current connection attempt.
-    bool m_errorShown = false;
-    bool m_reconnectAfterCancel = false;
     QPointer<TransferListModel> m_transfers;
-    // What the pane said when each transfer started ("big.bin to /tmp/big.bin"),
-    // to say how it ended.
-    std::map<quint64, QString> m_transferLabels;
-    std::function<bool(const QString &)> m_overwriteQuestion;
 };
 
 } // namespace Tincan

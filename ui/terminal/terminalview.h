@@ -7,6 +7,7 @@
 
 #include "models/terminal/ansiparser.h"
 #include "models/terminal/terminalbuffer.h"
+#include "models/terminal/terminaloutput.h"
 
 #include <QElapsedTimer>
 #include <QHash>
@@ -27,7 +28,7 @@ class QMenu;
 
 namespace Tincan {
 
-class TerminalView final : public QPlainTextEdit
+class TerminalView final : public QPlainTextEdit, public TerminalOutput
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TerminalView)
@@ -104,13 +105,10 @@ public:
     int addStyle(const QTextCharFormat &format);
     QTextCharFormat style(int id) const { return m_formats.value(m_styleIds.value(id)); }
 
-    // Literal text in a style: '\n' ends a line, nothing else is interpreted.
-    void write(int style, QStringView text);
-    // Program output: escape sequences, carriage returns and the like are
-    // interpreted by `parser`, which keeps its state between chunks.
-    void writeOutput(AnsiParser &parser, int style, QStringView text);
-    // Ends the last line unless it is empty.
-    void startNewLine();
+    // TerminalOutput: text is buffered and written at the next frame.
+    void write(int style, QStringView text) override;
+    void writeOutput(AnsiParser &parser, int style, QStringView text) override;
+    void startNewLine() override;
     // Whether everything written so far ends at the start of a line.
     bool atLineStart() const { return m_buffer.atLineStart(); }
     // Whether written text waits for a flush.
