@@ -234,10 +234,9 @@ void Endpoint::retryPending()
     }
     scheduleRetry();
     for (const auto &[packetNo, to] : failed)
-        Q_EMIT messageFailed(to, packetNo,
-                             tr("%1 did not confirm the message after %2 tries.")
-                                 .arg(to.address.toString())
-                                 .arg(MaxAttempts));
+        Q_EMIT messageFailed(
+            to, packetNo,
+            tr("%1 did not confirm the message after %2 tries.").arg(to.address.toString()).arg(MaxAttempts));
 }
 
 QList<Peer> Endpoint::peers() const
@@ -256,19 +255,22 @@ std::optional<Peer> Endpoint::peer(const PeerAddress &address) const
 void Endpoint::readDatagrams()
 {
     for (int handled = 0; m_socket && m_socket->hasPendingDatagrams(); ++handled) {
-        if (handled == MaxDatagramsPerTurn) {
-            // Let everything else run, then go on where this turn stopped.
-            QTimer::singleShot(0, this, &Endpoint::readDatagrams);
+        // Let everything else run: the socket signals again while datagrams wait. (Reading the
+        // rest from a queued call instead can take the datagrams of a pending readyRead and leave
+        // the socket silent.)
+        if (handled == MaxDatagramsPerTurn)
             return;
-        }
         const qint64 size = m_socket->pendingDatagramSize();
         // One byte more than the limit is enough to tell an oversized datagram.
-        const QNetworkDatagram datagram = m_socket->receiveDatagram(qMin<qint64>(size, MaxDatagramSize + 1));
+        const QNetworkDatagram datagram = m_socket->receiveDatagram(MaxDatagramSize + 1);
+        if (!datagram.isValid())
+            continue;
         const PeerAddress from{normalized(datagram.senderAddress()), quint16(datagram.senderPort())};
         if (size > MaxDatagramSize) {
-            Q_EMIT datagramRejected(from, tr("The datagram is %1 bytes long; an IP Messenger packet has at most %2.")
-                                              .arg(size)
-                                              .arg(MaxDatagramSize));
+            Q_EMIT datagramRejected(from,
+                                    tr("The datagram is %1 bytes long; an IP Messenger packet has at most %2.")
+                                        .arg(size)
+                                        .arg(MaxDatagramSize));
             continue;
         }
         const auto known = m_peers.constFind(from);
@@ -333,8 +335,9 @@ void Endpoint::handle(const PeerAddress &from, const Packet &packet)
         break;
     case Mode::GetAbsenceInfo:
         // IP Messenger's own answer when not away.
-        send(from, makePacket(Mode::SendAbsenceInfo,
-                              m_away ? m_identity.absenceText : QStringLiteral("Not absence mode"), &from));
+        send(from,
+             makePacket(Mode::SendAbsenceInfo, m_away ? m_identity.absenceText : QStringLiteral("Not absence mode"),
+                        &from));
         break;
     default:
         break; // unknown, or not implemented (file transfers, lists, keys): ignored

@@ -81,8 +81,8 @@ public:
         QString user = QStringLiteral("tincan");     // the login name in every header
         QString host = QStringLiteral("localhost");  // the machine's name in every header
         QString nickname = QStringLiteral("Tincan"); // what peers list
-        QString group;                                // the group peers list it under
-        QString absenceText;                          // shown to GETABSENCEINFO while away
+        QString group;                               // the group peers list it under
+        QString absenceText;                         // shown to GETABSENCEINFO while away
     };
 
     explicit Endpoint(QObject *parent = nullptr);

@@ -68,8 +68,7 @@ bool namesUtf8(QByteArrayView name)
 // says CAPUTF8OPT; it is UTF-8 whatever the rest of the packet is written in.
 bool isUtf8Copy(quint32 command, qsizetype extraIndex, QByteArrayView part)
 {
-    return isEntryMode(modeOf(command)) && (command & Option::CapUtf8Opt) && extraIndex >= 1
-        && part.startsWith('\n');
+    return isEntryMode(modeOf(command)) && (command & Option::CapUtf8Opt) && extraIndex >= 1 && part.startsWith('\n');
 }
 } // namespace
 
@@ -213,8 +212,8 @@ std::optional<Packet> PacketCodec::decode(QByteArrayView datagram, QString *erro
     packet.text = *text;
     for (qsizetype i = 1; i < parts.size(); ++i) {
         const qsizetype extraIndex = i - 1;
-        const TextEncoding encoding =
-            isUtf8Copy(packet.command, extraIndex, parts.at(i)) ? TextEncoding::Utf8 : packet.encoding;
+        const TextEncoding encoding
+            = isUtf8Copy(packet.command, extraIndex, parts.at(i)) ? TextEncoding::Utf8 : packet.encoding;
         const auto part = decodeText(parts.at(i), encoding);
         if (!part)
             return encoding == TextEncoding::Utf8 ? fail(tr("The packet's text is not valid UTF-8.")) : invalid();
@@ -230,8 +229,8 @@ std::optional<QByteArray> PacketCodec::encode(const Packet &packet, QString *err
             *error = reason;
         return std::nullopt;
     };
-    const quint32 command = packet.encoding == TextEncoding::Utf8 ? packet.command | Option::Utf8Opt
-                                                                  : packet.command & ~Option::Utf8Opt;
+    const quint32 command
+        = packet.encoding == TextEncoding::Utf8 ? packet.command | Option::Utf8Opt : packet.command & ~Option::Utf8Opt;
     const auto user = encodeText(packet.user, packet.encoding);
     const auto host = encodeText(packet.host, packet.encoding);
     const auto text = encodeText(packet.text, packet.encoding);

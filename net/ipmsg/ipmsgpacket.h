@@ -107,8 +107,8 @@ struct Packet
     QString user; // the login name
     QString host; // the machine's name
     quint32 command = 0;
-    QString text;        // Extra up to its first NUL: the message, a nickname, a packet number
-    QStringList extras;  // the NUL-separated parts after it (an entry's group, attachments…)
+    QString text;       // Extra up to its first NUL: the message, a nickname, a packet number
+    QStringList extras; // the NUL-separated parts after it (an entry's group, attachments…)
     TextEncoding encoding = TextEncoding::Gb18030; // how text was (or will be) written
 
     quint32 mode() const { return modeOf(command); }
@@ -120,8 +120,8 @@ struct Packet
 // fields there (the MAC address is the third); a version without '#' is IP Messenger's or iptux's.
 struct VersionField
 {
-    int protocol = 0;          // the leading number; 0 when there is none
-    QByteArray client;         // after the first '_', up to the first '#'
+    int protocol = 0;           // the leading number; 0 when there is none
+    QByteArray client;          // after the first '_', up to the first '#'
     QList<QByteArray> feiqData; // the '#'-separated fields after the first
     bool isFeiQ() const { return !feiqData.isEmpty(); }
 };

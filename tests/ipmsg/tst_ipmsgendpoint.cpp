@@ -153,6 +153,7 @@ private Q_SLOTS:
     void announcesItsEntryAbsenceAndExit();
     void ignoresBadDatagramsAndKeepsServing_data();
     void ignoresBadDatagramsAndKeepsServing();
+    void keepsThePeerTableBoundedUnderAFlood();
 
 private:
     Endpoint *m_endpoint = nullptr;
@@ -209,8 +210,8 @@ void TestIpMsgEndpoint::answersAnEntryAndListsThePeer_data()
                                << false;
     QTest::newRow("IP Messenger, GBK with a UTF-8 copy")
         << QByteArray("1") << (FakeMessenger::BrEntry | FakeMessenger::CapUtf8Opt)
-        << (hex("c4e3bac3") + '\0' + "?" + '\0' + "\nUN:fake\nHN:fakehost\nNN:" + hex("e4bda0e5a5bd") + "\nGN:"
-            + hex("e5bca0e4b889") + "\n")
+        << (hex("c4e3bac3") + '\0' + "?" + '\0' + "\nUN:fake\nHN:fakehost\nNN:" + hex("e4bda0e5a5bd")
+            + "\nGN:" + hex("e5bca0e4b889") + "\n")
         << u"你好"_s << u"张三"_s << true;
     QTest::newRow("iptux, UTF-8 without UTF8OPT")
         << QByteArray("1_iptux 0.8.3") << (FakeMessenger::BrEntry | FakeMessenger::AbsenceOpt)
@@ -523,9 +524,11 @@ void TestIpMsgEndpoint::ignoresBadDatagramsAndKeepsServing()
     QSignalSpy rejections(m_endpoint, &Endpoint::datagramRejected);
     QUdpSocket hostile;
     QVERIFY(hostile.bind(QHostAddress::LocalHost, 0));
-    QCOMPARE(hostile.writeDatagram(datagram, QHostAddress::LocalHost, m_endpoint->localPort()), qint64(datagram.size()));
+    QCOMPARE(hostile.writeDatagram(datagram, QHostAddress::LocalHost, m_endpoint->localPort()),
+             qint64(datagram.size()));
     // Twice, in a burst.
-    QCOMPARE(hostile.writeDatagram(datagram, QHostAddress::LocalHost, m_endpoint->localPort()), qint64(datagram.size()));
+    QCOMPARE(hostile.writeDatagram(datagram, QHostAddress::LocalHost, m_endpoint->localPort()),
+             qint64(datagram.size()));
     if (rejected)
         QTRY_COMPARE(rejections.size(), 2);
     QTest::qWait(50);
@@ -542,6 +545,34 @@ void TestIpMsgEndpoint::ignoresBadDatagramsAndKeepsServing()
     QTRY_COMPARE(received.size(), 1);
     QCOMPARE(received.at(0).at(0).value<IncomingMessage>().text, u"still there?"_s);
     QVERIFY(!hostile.hasPendingDatagrams());
+}
+
+void TestIpMsgEndpoint::keepsThePeerTableBoundedUnderAFlood()
+{
+    // Entries from more loopback addresses than the table holds (all of 127/8 is loopback).
+    const int forged = int(Endpoint::MaxPeers) + 200;
+    QSignalSpy entered(m_endpoint, &Endpoint::peerEntered);
+    for (int i = 0; i < forged; ++i) {
+        QUdpSocket socket;
+        const QHostAddress from(quint32((127u << 24) | (1u << 16) | quint32(i + 1)));
+        QVERIFY2(socket.bind(from, 0), qPrintable(socket.errorString()));
+        const QByteArray entry = "1:" + QByteArray::number(i + 1) + ":forged:f:1:n" + QByteArray::number(i) + '\0';
+        QCOMPARE(socket.writeDatagram(entry, QHostAddress::LocalHost, m_endpoint->localPort()), qint64(entry.size()));
+        if (i % 100 == 99)
+            QTRY_COMPARE(entered.size(), i + 1); // in step, so that the socket's buffer never overflows
+    }
+    QTRY_COMPARE(entered.size(), forged);
+    QCOMPARE(m_endpoint->peers().size(), Endpoint::MaxPeers);
+    // The oldest went first; the newest are listed.
+    QVERIFY(!m_endpoint->peer({QHostAddress(u"127.1.0.1"_s), 0}).has_value());
+
+    // A real peer heard after the flood is listed and served.
+    FakeMessenger fake(m_endpoint->localPort());
+    fake.send(fake.packet(FakeMessenger::BrEntry, "Real"));
+    QVERIFY(fake.next()); // ANSENTRY
+    QTRY_VERIFY(m_endpoint->peer(fake.address()).has_value());
+    QCOMPARE(m_endpoint->peers().size(), Endpoint::MaxPeers);
+    QCOMPARE(m_endpoint->peer(fake.address())->nickname, u"Real"_s);
 }
 
 QTEST_GUILESS_MAIN(TestIpMsgEndpoint)

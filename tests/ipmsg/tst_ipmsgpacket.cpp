@@ -58,11 +58,10 @@ void TestIpMsgPacket::decodesGoodPackets_data()
     const int gbk = int(TextEncoding::Gb18030);
     const int utf8 = int(TextEncoding::Utf8);
     QTest::newRow("IP Messenger SENDMSG, no trailing NUL")
-        << QByteArray("1:100:alice:ALICE-PC:288:hello") << gbk << QByteArray("1") << 100u << u"alice"_s
-        << u"ALICE-PC"_s << 288u << u"hello"_s << QStringList() << gbk;
-    QTest::newRow("text with colons")
-        << QByteArray("1:7:a:b:32:Time: 12:30:45\0", 25) << gbk << QByteArray("1") << 7u << u"a"_s << u"b"_s << 32u
-        << u"Time: 12:30:45"_s << QStringList() << gbk;
+        << QByteArray("1:100:alice:ALICE-PC:288:hello") << gbk << QByteArray("1") << 100u << u"alice"_s << u"ALICE-PC"_s
+        << 288u << u"hello"_s << QStringList() << gbk;
+    QTest::newRow("text with colons") << QByteArray("1:7:a:b:32:Time: 12:30:45\0", 25) << gbk << QByteArray("1") << 7u
+                                      << u"a"_s << u"b"_s << 32u << u"Time: 12:30:45"_s << QStringList() << gbk;
     QTest::newRow("GBK text without UTF8OPT")
         << (QByteArray("1:5:u:h:32:") + hex("c4e3bac3") + '\0') << gbk << QByteArray("1") << 5u << u"u"_s << u"h"_s
         << 32u << u"你好"_s << QStringList() << gbk;
@@ -70,8 +69,8 @@ void TestIpMsgPacket::decodesGoodPackets_data()
         << (QByteArray("1:5:u:h:8388896:") + hex("e4bda0e5a5bd") + '\0') << gbk << QByteArray("1") << 5u << u"u"_s
         << u"h"_s << 8388896u << u"你好"_s << QStringList() << utf8;
     QTest::newRow("a known UTF-8 writer without UTF8OPT")
-        << (QByteArray("1:5:u:h:32:") + hex("e4bda0e5a5bd")) << utf8 << QByteArray("1") << 5u << u"u"_s << u"h"_s
-        << 32u << u"你好"_s << QStringList() << utf8;
+        << (QByteArray("1:5:u:h:32:") + hex("e4bda0e5a5bd")) << utf8 << QByteArray("1") << 5u << u"u"_s << u"h"_s << 32u
+        << u"你好"_s << QStringList() << utf8;
     QTest::newRow("FeiQ ANSENTRY with GBK user and nickname")
         << (QByteArray("1_lbt4_41#128#24F5AAD7C96A#0#0#0#311c#9:1767153479:") + hex("d5c5c8fd")
             + ":DESKTOP-IOHG15K:6291459:" + hex("b3c2d3e1d0c1") + '\0' + hex("d1d0b7a2b2bf") + '\0')
@@ -97,12 +96,12 @@ void TestIpMsgPacket::decodesGoodPackets_data()
     QTest::newRow("iptux's own command (0xFB) with a NUL-separated tail")
         << QByteArray("1_iptux:3:u:h:251:hi\0\0\0", 23) << gbk << QByteArray("1_iptux") << 3u << u"u"_s << u"h"_s
         << 251u << u"hi"_s << QStringList{QString(), QString()} << gbk;
-    QTest::newRow("largest packet number") << QByteArray("1:4294967295:u:h:32:") << gbk << QByteArray("1")
-                                           << 4294967295u << u"u"_s << u"h"_s << 32u << QString() << QStringList()
-                                           << gbk;
-    QTest::newRow("a byte-order mark is text") << (QByteArray("1:1:u:h:8388640:") + hex("efbbbf") + "x") << gbk
-                                               << QByteArray("1") << 1u << u"u"_s << u"h"_s << 8388640u
-                                               << u"\uFEFFx"_s << QStringList() << utf8;
+    QTest::newRow("largest packet number")
+        << QByteArray("1:4294967295:u:h:32:") << gbk << QByteArray("1") << 4294967295u << u"u"_s << u"h"_s << 32u
+        << QString() << QStringList() << gbk;
+    QTest::newRow("a byte-order mark is text")
+        << (QByteArray("1:1:u:h:8388640:") + hex("efbbbf") + "x") << gbk << QByteArray("1") << 1u << u"u"_s << u"h"_s
+        << 8388640u << u"\uFEFFx"_s << QStringList() << utf8;
     const QByteArray maxText(MaxDatagramSize - QByteArray("1:1:u:h:32:").size(), 'a');
     QTest::newRow("exactly the largest datagram")
         << (QByteArray("1:1:u:h:32:") + maxText) << gbk << QByteArray("1") << 1u << u"u"_s << u"h"_s << 32u
@@ -134,16 +133,17 @@ void TestIpMsgPacket::rejectsBadPackets_data()
     QTest::newRow("empty") << QByteArray() << u"The datagram is empty."_s;
     QTest::newRow("bare text, as the classic chat sends it")
         << QByteArray("hello TOM") << u"The packet is cut short: it has 0 of the 5 fields before Extra."_s;
-    QTest::newRow("four fields") << QByteArray("1:1:u:h") << u"The packet is cut short: it has 3 of the 5 fields before Extra."_s;
+    QTest::newRow("four fields") << QByteArray("1:1:u:h")
+                                 << u"The packet is cut short: it has 3 of the 5 fields before Extra."_s;
     QTest::newRow("no colon after the command")
         << QByteArray("1:1:u:h:32") << u"The packet is cut short: it has 4 of the 5 fields before Extra."_s;
-    QTest::newRow("NUL inside the header") << QByteArray("1:1:u\0x:h:32:hi", 14)
-                                           << u"The packet is cut short: it has 2 of the 5 fields before Extra."_s;
+    QTest::newRow("NUL inside the header")
+        << QByteArray("1:1:u\0x:h:32:hi", 14) << u"The packet is cut short: it has 2 of the 5 fields before Extra."_s;
     QTest::newRow("no version") << QByteArray(":1:u:h:32:hi") << u"The packet has no version."_s;
-    QTest::newRow("empty packet number")
-        << QByteArray("1::u:h:32:hi") << u"The packet number is not a decimal number below 2^32."_s;
-    QTest::newRow("hex packet number")
-        << QByteArray("1:0x10:u:h:32:hi") << u"The packet number is not a decimal number below 2^32."_s;
+    QTest::newRow("empty packet number") << QByteArray("1::u:h:32:hi")
+                                         << u"The packet number is not a decimal number below 2^32."_s;
+    QTest::newRow("hex packet number") << QByteArray("1:0x10:u:h:32:hi")
+                                       << u"The packet number is not a decimal number below 2^32."_s;
     QTest::newRow("negative packet number")
         << QByteArray("1:-5:u:h:32:hi") << u"The packet number is not a decimal number below 2^32."_s;
     QTest::newRow("packet number past 2^32")
@@ -152,11 +152,11 @@ void TestIpMsgPacket::rejectsBadPackets_data()
         << QByteArray("1:00000000001:u:h:32:hi") << u"The packet number is not a decimal number below 2^32."_s;
     QTest::newRow("packet number with a space")
         << QByteArray("1: 5:u:h:32:hi") << u"The packet number is not a decimal number below 2^32."_s;
-    QTest::newRow("non-numeric command")
-        << QByteArray("1:1:u:h:SENDMSG:hi") << u"The command is not a decimal number below 2^32."_s;
+    QTest::newRow("non-numeric command") << QByteArray("1:1:u:h:SENDMSG:hi")
+                                         << u"The command is not a decimal number below 2^32."_s;
     QTest::newRow("empty command") << QByteArray("1:1:u:h::hi") << u"The command is not a decimal number below 2^32."_s;
-    QTest::newRow("command past 2^32")
-        << QByteArray("1:1:u:h:99999999999:hi") << u"The command is not a decimal number below 2^32."_s;
+    QTest::newRow("command past 2^32") << QByteArray("1:1:u:h:99999999999:hi")
+                                       << u"The command is not a decimal number below 2^32."_s;
     QTest::newRow("invalid UTF-8 under UTF8OPT")
         << (QByteArray("1:1:u:h:8388640:") + hex("c328")) << u"The packet's text is not valid UTF-8."_s;
     QTest::newRow("UTF-8 cut in the middle of a character")
@@ -165,12 +165,12 @@ void TestIpMsgPacket::rejectsBadPackets_data()
         << (QByteArray("1:1:u:h:8388640:") + hex("c0ba")) << u"The packet's text is not valid UTF-8."_s;
     QTest::newRow("invalid GBK text") << (QByteArray("1:1:u:h:32:") + hex("8120"))
                                       << u"The packet's text is not valid GB18030 (GBK)."_s;
-    QTest::newRow("GBK cut after a lead byte") << (QByteArray("1:1:u:h:32:ok") + hex("c4"))
-                                               << u"The packet's text is not valid GB18030 (GBK)."_s;
+    QTest::newRow("GBK cut after a lead byte")
+        << (QByteArray("1:1:u:h:32:ok") + hex("c4")) << u"The packet's text is not valid GB18030 (GBK)."_s;
     QTest::newRow("invalid GBK user") << (QByteArray("1:1:") + hex("ff") + ":h:32:hi")
                                       << u"The packet's text is not valid GB18030 (GBK)."_s;
-    QTest::newRow("invalid GBK in a later part") << (QByteArray("1:1:u:h:1:nick\0", 15) + hex("8120"))
-                                                 << u"The packet's text is not valid GB18030 (GBK)."_s;
+    QTest::newRow("invalid GBK in a later part")
+        << (QByteArray("1:1:u:h:1:nick\0", 15) + hex("8120")) << u"The packet's text is not valid GB18030 (GBK)."_s;
     QTest::newRow("a UTF-8 copy that is not UTF-8")
         << (QByteArray("1:1:u:h:16777217:nick\0group\0\nNN:", 32) + hex("ff"))
         << u"The packet's text is not valid UTF-8."_s;
@@ -178,9 +178,8 @@ void TestIpMsgPacket::rejectsBadPackets_data()
                                << u"The datagram is 32779 bytes long; an IP Messenger packet has at most 32768."_s;
     QTest::newRow("over-long user") << QByteArray("1:1:") + QByteArray(MaxHeaderFieldBytes + 1, 'u') + ":h:32:"
                                     << u"A header field is 1025 bytes long; at most 1024 are accepted."_s;
-    QTest::newRow("over-long version")
-        << QByteArray(MaxHeaderFieldBytes + 1, '1') + ":1:u:h:32:"
-        << u"A header field is 1025 bytes long; at most 1024 are accepted."_s;
+    QTest::newRow("over-long version") << QByteArray(MaxHeaderFieldBytes + 1, '1') + ":1:u:h:32:"
+                                       << u"A header field is 1025 bytes long; at most 1024 are accepted."_s;
     QTest::newRow("too many parts") << QByteArray("1:1:u:h:32:") + QByteArray(MaxExtraParts + 1, '\0') + "x"
                                     << u"The packet has more than 32 parts after its text."_s;
     QTest::newRow("all NULs") << QByteArray(4096, '\0')
@@ -209,8 +208,8 @@ void TestIpMsgPacket::parsesTheVersionField_data()
     QTest::newRow("iptux") << QByteArray("1_iptux 0.8.3") << 1 << QByteArray("iptux 0.8.3") << false << QByteArray();
     QTest::newRow("FeiQ 4") << QByteArray("1_lbt4_41#128#24F5AAD7C96A#0#0#0#311c#9") << 1 << QByteArray("lbt4_41")
                             << true << QByteArray("24F5AAD7C96A");
-    QTest::newRow("FeiQ 6") << QByteArray("1_lbt6_0#128#5C60BA7361C6#2425#0#12345") << 1 << QByteArray("lbt6_0")
-                            << true << QByteArray("5C60BA7361C6");
+    QTest::newRow("FeiQ 6") << QByteArray("1_lbt6_0#128#5C60BA7361C6#2425#0#12345") << 1 << QByteArray("lbt6_0") << true
+                            << QByteArray("5C60BA7361C6");
     QTest::newRow("no number") << QByteArray("x_y") << 0 << QByteArray("y") << false << QByteArray();
     QTest::newRow("huge number") << QByteArray("99999999999") << 0 << QByteArray() << false << QByteArray();
     QTest::newRow("just hashes") << QByteArray("###") << 0 << QByteArray() << true << QByteArray();
@@ -237,18 +236,18 @@ void TestIpMsgPacket::readsEntries_data()
 
     const int gbk = int(TextEncoding::Gb18030);
     const int utf8 = int(TextEncoding::Utf8);
-    QTest::newRow("old IP Messenger") << QByteArray("1:1:u:h:1:Nick\0Group\0", 21) << u"Nick"_s << u"Group"_s
-                                      << u"u"_s << false << gbk;
+    QTest::newRow("old IP Messenger") << QByteArray("1:1:u:h:1:Nick\0Group\0", 21) << u"Nick"_s << u"Group"_s << u"u"_s
+                                      << false << gbk;
     QTest::newRow("IP Messenger with CAPUTF8OPT and a UTF-8 copy")
-        << (QByteArray("1:1:wang:PC1:16777217:?\0?\0\nUN:wang2\nHN:PC1\nNN:", 46) + hex("e4bda0e5a5bd") + "\nGN:"
-            + hex("e7a094e58f91e983a8") + "\n")
+        << (QByteArray("1:1:wang:PC1:16777217:?\0?\0\nUN:wang2\nHN:PC1\nNN:", 46) + hex("e4bda0e5a5bd")
+            + "\nGN:" + hex("e7a094e58f91e983a8") + "\n")
         << u"你好"_s << u"研发部"_s << u"wang2"_s << true << gbk;
     QTest::newRow("iptux") << QByteArray("1_iptux:1:bob:b:257:Bob\0Dev\0icon\0utf-8\0", 39) << u"Bob"_s << u"Dev"_s
                            << u"bob"_s << true << utf8;
     QTest::newRow("FeiQ") << (QByteArray("1_lbt4_0#128#AABBCCDDEEFF#0#0#0#4001#9:1:u:h:6291457:") + hex("b3c2d3e1d0c1"))
                           << u"陈俞辛"_s << QString() << u"u"_s << false << gbk;
-    QTest::newRow("ANSENTRY with UTF8OPT") << QByteArray("1:1:u:h:25165827:N\0G", 21) << u"N"_s << u"G"_s << u"u"_s
-                                           << true << gbk;
+    QTest::newRow("ANSENTRY with UTF8OPT")
+        << QByteArray("1:1:u:h:25165827:N\0G", 21) << u"N"_s << u"G"_s << u"u"_s << true << gbk;
 }
 
 void TestIpMsgPacket::readsEntries()
@@ -279,8 +278,8 @@ void TestIpMsgPacket::encodesAndDecodesBack_data()
                                  << QStringList();
     QTest::newRow("UTF-8 message") << (Mode::SendMsg | Option::SendCheckOpt) << utf8 << u"张三"_s << u"你好 😀"_s
                                    << QStringList();
-    QTest::newRow("a character outside GBK, in GB18030") << quint32(Mode::SendMsg) << gbk << u"u"_s << u"😀€"_s
-                                                         << QStringList();
+    QTest::newRow("a character outside GBK, in GB18030")
+        << quint32(Mode::SendMsg) << gbk << u"u"_s << u"😀€"_s << QStringList();
     QTest::newRow("entry with a UTF-8 copy")
         << (Mode::BrEntry | Option::CapUtf8Opt) << gbk << u"u"_s << u"你好"_s
         << QStringList{u"研发部"_s, utf8EntryCopy(u"u"_s, u"h"_s, u"你好"_s, u"研发部"_s)};
@@ -335,8 +334,8 @@ void TestIpMsgPacket::encodesAsTheWireSaysIt()
     packet.version = "1_lbt4_0#128#AABBCCDDEEFF#0#0#0#4001#9";
     packet.extras = {u"x"_s};
     QCOMPARE(PacketCodec::encode(packet, &error).value_or(QByteArray()),
-             QByteArray("1_lbt4_0#128#AABBCCDDEEFF#0#0#0#4001#9:42:") + hex("e5bca0e4b889") + ":pc:8388896:"
-                 + hex("e4bda0e5a5bd") + '\0' + "x" + '\0');
+             QByteArray("1_lbt4_0#128#AABBCCDDEEFF#0#0#0#4001#9:42:") + hex("e5bca0e4b889")
+                 + ":pc:8388896:" + hex("e4bda0e5a5bd") + '\0' + "x" + '\0');
 }
 
 void TestIpMsgPacket::refusesWhatCannotBeEncoded_data()
@@ -346,7 +345,8 @@ void TestIpMsgPacket::refusesWhatCannotBeEncoded_data()
     QTest::addColumn<QStringList>("extras");
     QTest::addColumn<QString>("error");
 
-    QTest::newRow("colon in the user") << u"a:b"_s << u"t"_s << QStringList() << u"A header field holds ':' or a NUL."_s;
+    QTest::newRow("colon in the user") << u"a:b"_s << u"t"_s << QStringList()
+                                       << u"A header field holds ':' or a NUL."_s;
     QTest::newRow("NUL in the user") << u"a\0b"_s << u"t"_s << QStringList() << u"A header field holds ':' or a NUL."_s;
     QTest::newRow("NUL in the text") << u"u"_s << u"a\0b"_s << QStringList() << u"A part of the packet holds a NUL."_s;
     QTest::newRow("NUL in a part") << u"u"_s << u"t"_s << QStringList{u"a\0b"_s}
