@@ -298,11 +298,11 @@ void Endpoint::handle(const PeerAddress &from, const Packet &packet)
         handleEntry(from, packet);
         break;
     case Mode::BrExit:
+        m_seen.forget(from.address, from.port); // its next start may number packets anew
         if (const auto it = m_peers.constFind(from); it != m_peers.constEnd()) {
             const Peer gone = *it;
             m_peers.remove(from);
             m_peerHeard.remove(from);
-            m_seen.forget(from.address, from.port);
             Q_EMIT peerExited(gone);
         }
         break;

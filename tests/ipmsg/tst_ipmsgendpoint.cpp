@@ -149,7 +149,7 @@ private Q_SLOTS:
     void failsAMessageNobodyConfirms();
     void ignoresAForgedConfirmation();
     void sendsAndReceivesReadNotices();
-    void answersGetInfo();
+    void answersGetInfoAndAbsenceInfo();
     void announcesItsEntryAbsenceAndExit();
     void ignoresBadDatagramsAndKeepsServing_data();
     void ignoresBadDatagramsAndKeepsServing();
@@ -463,7 +463,7 @@ void TestIpMsgEndpoint::sendsAndReceivesReadNotices()
     QCOMPARE(answer->parts().value(0), QByteArray::number(noticeNo));
 }
 
-void TestIpMsgEndpoint::answersGetInfo()
+void TestIpMsgEndpoint::answersGetInfoAndAbsenceInfo()
 {
     FakeMessenger fake(m_endpoint->localPort());
     fake.send(fake.packet(FakeMessenger::GetInfo, ""));
@@ -471,6 +471,22 @@ void TestIpMsgEndpoint::answersGetInfo()
     QVERIFY(info);
     QCOMPARE(info->mode(), FakeMessenger::SendInfo);
     QVERIFY(info->parts().value(0).startsWith("Tincan "));
+
+    static constexpr quint32 GetAbsenceInfo = 0x50, SendAbsenceInfo = 0x51;
+    fake.send(fake.packet(GetAbsenceInfo, ""));
+    auto absence = fake.next();
+    QVERIFY(absence);
+    QCOMPARE(absence->mode(), SendAbsenceInfo);
+    QCOMPARE(absence->parts().value(0), QByteArray("Not absence mode"));
+
+    Endpoint::Identity identity = m_endpoint->identity();
+    identity.absenceText = u"午饭"_s;
+    m_endpoint->setIdentity(identity);
+    m_endpoint->setAway(true);
+    fake.send(fake.packet(GetAbsenceInfo, ""));
+    absence = fake.next();
+    QVERIFY(absence);
+    QCOMPARE(absence->parts().value(0), hex("cee7b7b9")); // 午饭 in GBK: the peer never said UTF-8
 }
 
 void TestIpMsgEndpoint::announcesItsEntryAbsenceAndExit()
