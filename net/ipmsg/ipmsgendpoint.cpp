@@ -168,8 +168,10 @@ void Endpoint::announceExit(const QList<PeerAddress> &destinations)
         send(to, exit);
 }
 
-quint32 Endpoint::sendMessage(const PeerAddress &to, const QString &text)
+quint32 Endpoint::sendMessage(const PeerAddress &address, const QString &text)
 {
+    // Peers are known, and their answers matched, by the plain IPv4 address.
+    const PeerAddress to{normalized(address.address), address.port};
     if (!m_socket) {
         m_error = tr("The IP Messenger endpoint is not bound to a port.");
         return 0;
@@ -193,8 +195,9 @@ quint32 Endpoint::sendMessage(const PeerAddress &to, const QString &text)
     return packet.packetNo;
 }
 
-bool Endpoint::sendReadNotice(const PeerAddress &to, quint32 packetNo)
+bool Endpoint::sendReadNotice(const PeerAddress &address, quint32 packetNo)
 {
+    const PeerAddress to{normalized(address.address), address.port};
     const Packet notice = makePacket(Mode::ReadMsg, QString::number(packetNo), &to);
     return send(to, notice);
 }
