@@ -3,6 +3,7 @@
 #include "net/auth/consoleauth.h"
 #include "net/console/consoleserver.h"
 #include "net/wire/consoleprotocol.h"
+#include "net/wire/requestid.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
@@ -17,8 +18,6 @@ using namespace Console;
 namespace {
 // Client-to-server messages are small; nothing they carry needs more.
 constexpr qint64 MaxRequestPayload = 1024 * 1024;
-// A request id is the client's label, not data.
-constexpr qsizetype MaxRequestIdLength = 128;
 // Bytes that settle the protocol (see ProtocolDetector).
 constexpr qsizetype DetectionBytes = 5;
 // What the socket may hold unread before TCP pushes back on the client.
@@ -27,15 +26,6 @@ constexpr qint64 SocketReadBufferSize = 256 * 1024;
 // header) twice over, and little more.
 constexpr qint64 PreAuthReadBufferSize = 16 * 1024;
 static_assert(PreAuthReadBufferSize >= 2 * (FrameLimits::PrefixSize + Limits::PreAuthMaxHeaderSize));
-
-QString requestKeyOf(const QJsonValue &id)
-{
-    if (id.isString())
-        return id.toString();
-    if (id.isDouble())
-        return QString::number(qint64(id.toDouble()));
-    return QString();
-}
 
 // Whole seconds, rounded up: "try again in 0 seconds" would be a lie.
 qint64 secondsUp(std::chrono::milliseconds duration)
@@ -97,6 +87,7 @@ ConsoleConnection::ConsoleConnection(quint64 id, QTcpSocket *socket, ConsoleServ
     connect(m_socket, &QTcpSocket::readyRead, this, &ConsoleConnection::onReadyRead);
     connect(m_socket, &QTcpSocket::disconnected, this, &ConsoleConnection::onDisconnected);
     connect(m_socket, &QTcpSocket::bytesWritten, this, &ConsoleConnection::updateFlowControl);
+    connect(&m_transfers, &TransferEngine::ended, this, &ConsoleConnection::onTransferEnded);
 
     m_decisionTimer.setSingleShot(true);
     m_decisionTimer.setInterval(ProtocolDetector::ClassicDecisionDelay);
@@ -427,7 +418,7 @@ void ConsoleConnection::onIdleTimeout()
 {
     if (m_closing)
         return;
-    if (!m_commands.empty() || !m_transfers.empty()) {
+    if (!m_commands.empty() || m_transfers.count() > 0) {
         m_idleTimer.start(); // a running command or transfer is not idleness
         return;
     }
@@ -480,13 +471,10 @@ void ConsoleConnection::refuseClassic()
 void ConsoleConnection::handleExec(const QJsonObject &header)
 {
     const QJsonValue requestId = header.value(Key::Id);
-    const bool idOk
-        = (requestId.isString() && !requestId.toString().isEmpty() && requestId.toString().size() <= MaxRequestIdLength)
-        || (jsonInteger(header, Key::Id).has_value());
-    if (!idOk) {
+    if (!isValidRequestId(requestId)) {
         sendError(ErrorCode::BadRequest,
                   tr("An exec message needs an \"id\": an integer or a string of 1 to %1 characters.")
-                      .arg(MaxRequestIdLength));
+                      .arg(Limits::MaxRequestIdLength));
         return;
     }
     const QJsonValue commandValue = header.value(Key::Command);
@@ -760,7 +748,7 @@ void ConsoleConnection::updateFlowControl()
         for (auto &[key, command] : m_commands)
             command.process->setReadingPaused(paused);
     }
-    sendDownloadChunks();
+    m_transfers.pump();
     if (m_inputPaused && !paused && pending <= Limits::SendLowWater) {
         m_inputPaused = false;
         // What arrived meanwhile is already buffered: no readyRead will come for it.
@@ -827,60 +815,26 @@ void ConsoleConnection::maybeClosed()
 // ---- file transfers ----------------------------------------------------------
 
 namespace {
-bool validRequestId(const QJsonValue &id)
-{
-    return (id.isString() && !id.toString().isEmpty() && id.toString().size() <= MaxRequestIdLength)
-        || jsonInteger(id).has_value();
-}
-
 // A data message's frame, at most: the chunk and a header of a few dozen bytes.
 constexpr qint64 DataFrameBudget = Limits::TransferChunkSize + 1024;
 } // namespace
 
-std::optional<quint64> ConsoleConnection::findTransfer(const QJsonValue &requestId) const
+void ConsoleConnection::sendTransferFrame(const QJsonObject &header, QByteArrayView payload)
 {
-    for (const auto &[key, transfer] : m_transfers)
-        if (transfer.requestId == requestId)
-            return key;
-    return std::nullopt;
+    sendFrame(header, payload);
 }
 
-void ConsoleConnection::sendTransferError(QLatin1StringView code, const QString &message, const QJsonValue &requestId)
+bool ConsoleConnection::canSendData() const
 {
-    QJsonObject header{{Key::Type, Type::Error}, {Key::Code, code}, {Key::Message, message}};
-    if (!requestId.isUndefined() && !requestId.isNull())
-        header.insert(Key::Transfer, requestId);
-    sendFrame(header);
-}
-
-bool ConsoleConnection::acceptNewTransfer(const QJsonValue &requestId)
-{
-    if (!validRequestId(requestId)) {
-        sendTransferError(ErrorCode::BadRequest,
-                          tr("A transfer needs a \"transfer\" id: an integer or a string of 1 to %1 characters.")
-                              .arg(MaxRequestIdLength),
-                          QJsonValue());
-        return false;
-    }
-    if (findTransfer(requestId)) {
-        sendTransferError(ErrorCode::DuplicateTransfer,
-                          tr("A transfer with id %1 is already going on.").arg(requestKeyOf(requestId)), requestId);
-        return false;
-    }
-    if (transferCount() >= Limits::MaxConcurrentTransfers) {
-        sendTransferError(
-            ErrorCode::TooManyTransfers,
-            tr("Too many transfers at once: at most %1 on one connection.").arg(Limits::MaxConcurrentTransfers),
-            requestId);
-        return false;
-    }
-    return true;
+    // Files are read only while the connection has room under the unsent
+    // output bound: a slow client holds the file on disk, not in memory.
+    return !m_socketGone && m_socket->bytesToWrite() + DataFrameBudget <= Limits::SendHighWater;
 }
 
 void ConsoleConnection::handleUpload(const QJsonObject &header)
 {
     const QJsonValue requestId = header.value(Key::Transfer);
-    if (!acceptNewTransfer(requestId))
+    if (!m_transfers.acceptNew(requestId))
         return;
     const QJsonValue nameValue = header.value(Key::FileName);
     const std::optional<qint64> size = jsonInteger(header, Key::FileSize);
@@ -888,10 +842,10 @@ void ConsoleConnection::handleUpload(const QJsonObject &header)
     const QJsonValue overwriteValue = header.value(Key::Overwrite);
     if (!nameValue.isString() || !size || *size < 0 || !md5
         || !(overwriteValue.isUndefined() || overwriteValue.isBool())) {
-        sendTransferError(ErrorCode::BadRequest,
-                          tr("An upload needs a \"filename\" string, a \"file_size\" of 0 to 2^53 bytes, an \"md5\" "
-                             "of 32 hex digits and, optionally, a boolean \"overwrite\"."),
-                          requestId);
+        m_transfers.refuse(ErrorCode::BadRequest,
+                           tr("An upload needs a \"filename\" string, a \"file_size\" of 0 to 2^53 bytes, an \"md5\" "
+                              "of 32 hex digits and, optionally, a boolean \"overwrite\"."),
+                           requestId);
         return;
     }
     const bool overwrite = overwriteValue.toBool(false);
@@ -899,361 +853,63 @@ void ConsoleConnection::handleUpload(const QJsonObject &header)
         = TransferPath::resolve(m_directory.current(), nameValue.toString(), TransferPath::Use::Write,
                                 m_server->options().allowAnyPath, overwrite);
     if (!target.ok()) {
-        sendTransferError(target.code, target.message, requestId);
+        m_transfers.refuse(target.code, target.message, requestId);
         return;
     }
     if (m_server->m_transferTargets.contains(target.path)) {
-        sendTransferError(
+        m_transfers.refuse(
             ErrorCode::TransferBusy,
             tr("%1 is being received already; one transfer at a time may write a file.").arg(nameValue.toString()),
             requestId);
         return;
     }
     const quint64 key = m_nextTransferKey++;
-    Transfer &transfer = m_transfers[key];
-    transfer.requestId = requestId;
-    transfer.requestKey = requestKeyOf(requestId);
-    transfer.upload = true;
-    transfer.name = nameValue.toString();
-    transfer.path = target.path;
-    transfer.size = *size;
-    transfer.md5 = *md5;
-    transfer.overwrite = overwrite;
-    transfer.incoming = std::make_unique<IncomingFile>(target.path, *size, *md5);
+    m_transfers.add(key, TransferEngine::Direction::Receive,
+                    {requestId, nameValue.toString(), target.path, nameValue.toString(), *size, *md5, overwrite});
     m_server->m_transferTargets.insert(target.path);
-    Q_EMIT m_server->transferStarted(m_id, transfer.requestKey, true, target.path, *size);
-
-    const qint64 partial = transfer.incoming->partialSize();
-    if (partial > 0) {
-        // Resume: tell the sender what is here, once we know its MD5.
-        transfer.resumeOffset = partial;
-        transfer.stage = Transfer::Stage::Hashing;
-        startHasher(key, transfer.incoming->partialPath(), partial, true);
-        return;
-    }
-    transfer.stage = Transfer::Stage::Offered;
-    sendFrame({{Key::Type, Type::TransferReady}, {Key::Transfer, requestId}, {Key::Offset, 0}});
+    Q_EMIT m_server->transferStarted(m_id, requestKeyOf(requestId), true, target.path, *size);
+    m_transfers.begin(key);
 }
 
 void ConsoleConnection::handleDownload(const QJsonObject &header)
 {
     const QJsonValue requestId = header.value(Key::Transfer);
-    if (!acceptNewTransfer(requestId))
+    if (!m_transfers.acceptNew(requestId))
         return;
     const QJsonValue nameValue = header.value(Key::FileName);
     if (!nameValue.isString()) {
-        sendTransferError(ErrorCode::BadRequest, tr("A download needs a \"filename\" string."), requestId);
+        m_transfers.refuse(ErrorCode::BadRequest, tr("A download needs a \"filename\" string."), requestId);
         return;
     }
     const TransferPath::Result source = TransferPath::resolve(
         m_directory.current(), nameValue.toString(), TransferPath::Use::Read, m_server->options().allowAnyPath);
     if (!source.ok()) {
-        sendTransferError(source.code, source.message, requestId);
-        return;
-    }
-    auto file = std::make_unique<QFile>(source.path);
-    if (!file->open(QIODevice::ReadOnly)) {
-        sendTransferError(ErrorCode::FileError, tr("Cannot read %1: %2").arg(nameValue.toString(), file->errorString()),
-                          requestId);
+        m_transfers.refuse(source.code, source.message, requestId);
         return;
     }
     const quint64 key = m_nextTransferKey++;
-    Transfer &transfer = m_transfers[key];
-    transfer.requestId = requestId;
-    transfer.requestKey = requestKeyOf(requestId);
-    transfer.upload = false;
-    transfer.name = nameValue.toString();
-    transfer.path = source.path;
-    transfer.size = file->size();
-    transfer.source = std::move(file);
-    transfer.stage = Transfer::Stage::Hashing;
-    Q_EMIT m_server->transferStarted(m_id, transfer.requestKey, false, source.path, transfer.size);
-    // The offer carries the MD5, so the whole file is hashed first.
-    startHasher(key, source.path, transfer.size, false);
+    m_transfers.add(key, TransferEngine::Direction::Send,
+                    {requestId, nameValue.toString(), source.path, nameValue.toString(), 0, {}, false});
+    if (!m_transfers.openSource(key)) {
+        m_transfers.refuse(ErrorCode::FileError, m_transfers.errorString(), requestId);
+        return;
+    }
+    Q_EMIT m_server->transferStarted(m_id, requestKeyOf(requestId), false, source.path, m_transfers.fileSize(key));
+    m_transfers.begin(key);
 }
 
-FileHasher *ConsoleConnection::startHasher(quint64 key, const QString &path, qint64 length, bool keepState)
+void ConsoleConnection::onTransferEnded(const TransferEngine::Ending &ending)
 {
-    Transfer &transfer = m_transfers.at(key);
-    transfer.hasher = std::make_unique<FileHasher>();
-    connect(transfer.hasher.get(), &FileHasher::finished, this, [this, key](bool ok) { onHashed(key, ok); });
-    transfer.hasher->start(path, length, keepState);
-    return transfer.hasher.get();
-}
-
-void ConsoleConnection::onHashed(quint64 key, bool ok)
-{
-    auto it = m_transfers.find(key);
-    if (it == m_transfers.end())
-        return;
-    Transfer &transfer = it->second;
-    // The hasher is emitting this signal: delete it afterwards.
-    FileHasher *hasher = transfer.hasher.release();
-    hasher->deleteLater();
-    if (m_socketGone)
-        return;
-    if (transfer.upload) {
-        // The partial file's MD5: the sender checks its own first bytes against it.
-        transfer.stage = Transfer::Stage::Offered;
-        if (!ok) {
-            transfer.resumeOffset = 0;
-            sendFrame({{Key::Type, Type::TransferReady}, {Key::Transfer, transfer.requestId}, {Key::Offset, 0}});
-            return;
-        }
-        transfer.resumeState = hasher->takeState();
-        sendFrame({{Key::Type, Type::TransferReady},
-                   {Key::Transfer, transfer.requestId},
-                   {Key::Offset, transfer.resumeOffset},
-                   {Key::Md5, QString::fromLatin1(hasher->md5Hex())}});
-        return;
-    }
-    if (!ok) {
-        failTransfer(key, ErrorCode::FileError, hasher->errorString());
-        return;
-    }
-    if (transfer.md5.isEmpty()) {
-        // The whole file: offer it.
-        transfer.md5 = hasher->md5Hex();
-        transfer.stage = Transfer::Stage::Offered;
-        sendFrame({{Key::Type, Type::File},
-                   {Key::Transfer, transfer.requestId},
-                   {Key::FileName, transfer.name},
-                   {Key::FileSize, transfer.size},
-                   {Key::Md5, QString::fromLatin1(transfer.md5)}});
-        return;
-    }
-    // The first resumeOffset bytes, to compare with what the client has.
-    const bool same = hasher->md5Hex() == transfer.resumeClientMd5;
-    transfer.position = same ? transfer.resumeOffset : 0;
-    transfer.stage = Transfer::Stage::Sending;
-    if (!transfer.source->seek(transfer.position)) {
-        failTransfer(key, ErrorCode::FileError,
-                     tr("Cannot read %1: %2").arg(transfer.name, transfer.source->errorString()));
-        return;
-    }
-    sendDownloadChunks();
-}
-
-void ConsoleConnection::handleTransferReady(const QJsonObject &header)
-{
-    const QJsonValue requestId = header.value(Key::Transfer);
-    const std::optional<quint64> key = findTransfer(requestId);
-    if (!key) {
-        sendTransferError(ErrorCode::UnknownTransfer,
-                          tr("No transfer with id %1 is going on.").arg(requestKeyOf(requestId)), requestId);
-        return;
-    }
-    Transfer &transfer = m_transfers.at(*key);
-    if (transfer.upload || transfer.stage != Transfer::Stage::Offered) {
-        failTransfer(*key, ErrorCode::BadData,
-                     tr("\"transfer_ready\" was not expected for transfer %1.").arg(transfer.requestKey));
-        return;
-    }
-    const std::optional<qint64> offset = jsonInteger(header, Key::Offset);
-    if (!offset || *offset < 0 || *offset > transfer.size) {
-        failTransfer(*key, ErrorCode::BadData,
-                     tr("\"transfer_ready\" needs an \"offset\" from 0 to the file's %1 bytes.").arg(transfer.size));
-        return;
-    }
-    const std::optional<QByteArray> md5 = FileTransfer::parseMd5(header.value(Key::Md5).toString());
-    if (*offset > 0 && md5) {
-        // Resume, if the client's bytes are ours: hash our first bytes.
-        transfer.resumeOffset = *offset;
-        transfer.stage = Transfer::Stage::Hashing;
-        transfer.resumeClientMd5 = *md5;
-        startHasher(*key, transfer.path, *offset, false);
-        return;
-    }
-    transfer.position = 0;
-    transfer.stage = Transfer::Stage::Sending;
-    sendDownloadChunks();
-}
-
-void ConsoleConnection::handleData(const Frame &frame)
-{
-    const QJsonValue requestId = frame.header.value(Key::Transfer);
-    const std::optional<quint64> key = findTransfer(requestId);
-    if (!key) {
-        sendTransferError(ErrorCode::UnknownTransfer,
-                          tr("Data for transfer %1, which is not going on.").arg(requestKeyOf(requestId)), requestId);
-        return;
-    }
-    Transfer &transfer = m_transfers.at(*key);
-    if (!transfer.upload
-        || (transfer.stage != Transfer::Stage::Offered && transfer.stage != Transfer::Stage::Receiving)) {
-        failTransfer(*key, ErrorCode::BadData,
-                     tr("Data for transfer %1 arrived before \"transfer_ready\" or in the wrong direction.")
-                         .arg(transfer.requestKey));
-        return;
-    }
-    if (frame.payload.size() > Limits::TransferChunkSize) {
-        failTransfer(*key, ErrorCode::BadData,
-                     tr("A data message carries at most %1 bytes, not %2.")
-                         .arg(Limits::TransferChunkSize)
-                         .arg(frame.payload.size()));
-        return;
-    }
-    const std::optional<qint64> offset = jsonInteger(frame.header, Key::Offset);
-    IncomingFile &incoming = *transfer.incoming;
-    if (transfer.stage == Transfer::Stage::Offered) {
-        // The first data message says where the sender starts: at 0, or at
-        // the offset we offered (it agreed that our bytes are its).
-        const bool fromStart = offset == 0;
-        const bool resumed = transfer.resumeOffset > 0 && offset == transfer.resumeOffset;
-        if (!fromStart && !resumed) {
-            failTransfer(*key, ErrorCode::BadData,
-                         tr("The first data message of transfer %1 must start at 0 or at %2.")
-                             .arg(transfer.requestKey)
-                             .arg(transfer.resumeOffset));
-            return;
-        }
-        if (!incoming.open(*offset, fromStart ? nullptr : std::move(transfer.resumeState))) {
-            failTransfer(*key, ErrorCode::FileError, incoming.errorString());
-            return;
-        }
-        transfer.resumeState.reset();
-        transfer.stage = Transfer::Stage::Receiving;
-    } else if (offset != incoming.position()) {
-        failTransfer(*key, ErrorCode::BadData,
-                     tr("Data of transfer %1 out of order: byte %2 was expected.")
-                         .arg(transfer.requestKey)
-                         .arg(incoming.position()),
-                     true);
-        return;
-    }
-    if (!incoming.write(frame.payload)) {
-        const bool tooMuch = incoming.errorKind() == IncomingFile::Error::TooMuch;
-        failTransfer(*key, tooMuch ? ErrorCode::BadData : ErrorCode::FileError, incoming.errorString(), tooMuch);
-        return;
-    }
-    if (!incoming.isComplete())
-        return;
-    if (!incoming.commit(transfer.overwrite)) {
-        QLatin1StringView code = ErrorCode::FileError;
-        if (incoming.errorKind() == IncomingFile::Error::Mismatch)
-            code = ErrorCode::ChecksumMismatch;
-        else if (incoming.errorKind() == IncomingFile::Error::Exists)
-            code = ErrorCode::FileExists;
-        failTransfer(*key, code, incoming.errorString());
-        return;
-    }
-    sendFrame({{Key::Type, Type::TransferDone},
-               {Key::Transfer, transfer.requestId},
-               {Key::FileName, transfer.name},
-               {Key::FileSize, transfer.size},
-               {Key::Md5, QString::fromLatin1(incoming.actualMd5())}});
-    endTransfer(*key, true, {});
-}
-
-void ConsoleConnection::handleTransferDone(const QJsonObject &header)
-{
-    const QJsonValue requestId = header.value(Key::Transfer);
-    const std::optional<quint64> key = findTransfer(requestId);
-    if (!key) {
-        sendTransferError(ErrorCode::UnknownTransfer,
-                          tr("No transfer with id %1 is going on.").arg(requestKeyOf(requestId)), requestId);
-        return;
-    }
-    const Transfer &transfer = m_transfers.at(*key);
-    if (transfer.upload || transfer.stage != Transfer::Stage::Sent) {
-        failTransfer(*key, ErrorCode::BadData,
-                     tr("\"transfer_done\" for transfer %1 before all of it was sent.").arg(transfer.requestKey));
-        return;
-    }
-    endTransfer(*key, true, {});
-}
-
-void ConsoleConnection::handleTransferCancel(const QJsonObject &header)
-{
-    // A cancel may cross the transfer's end (or its error): nothing to answer.
-    const std::optional<quint64> key = findTransfer(header.value(Key::Transfer));
-    if (!key)
-        return;
-    Transfer &transfer = m_transfers.at(*key);
-    // Given up on purpose, not interrupted: nothing is kept to resume.
-    if (transfer.incoming)
-        transfer.incoming->discard();
-    const QString reason = header.value(Key::Message).toString().left(MaxRequestIdLength * 4);
-    endTransfer(*key, false,
-                reason.isEmpty() ? tr("Cancelled by the client.") : tr("Cancelled by the client: %1").arg(reason));
-}
-
-void ConsoleConnection::failTransfer(quint64 key, QLatin1StringView code, const QString &message, bool discard)
-{
-    auto it = m_transfers.find(key);
-    if (it == m_transfers.end())
-        return;
-    if (discard && it->second.incoming)
-        it->second.incoming->discard();
-    sendTransferError(code, message, it->second.requestId);
-    endTransfer(key, false, message);
-}
-
-void ConsoleConnection::endTransfer(quint64 key, bool ok, const QString &message)
-{
-    auto it = m_transfers.find(key);
-    if (it == m_transfers.end())
-        return;
-    Transfer transfer = std::move(it->second);
-    m_transfers.erase(it);
-    if (transfer.incoming) {
-        transfer.incoming->close(); // an interrupted file stays for a resume
-        m_server->m_transferTargets.remove(transfer.path);
-    }
-    if (transfer.hasher)
-        transfer.hasher.release()->deleteLater(); // it may be the one emitting
-    Q_EMIT m_server->transferFinished(m_id, transfer.requestKey, ok, message);
-    if (m_transfers.empty() && m_commands.empty() && m_idleTimer.isActive())
+    if (ending.direction == TransferEngine::Direction::Receive)
+        m_server->m_transferTargets.remove(ending.path);
+    Q_EMIT m_server->transferFinished(m_id, requestKeyOf(ending.requestId), ending.ok(), ending.message);
+    if (m_transfers.count() == 0 && m_commands.empty() && m_idleTimer.isActive())
         m_idleTimer.start();
-}
-
-void ConsoleConnection::sendDownloadChunks()
-{
-    // Reads the files only while the connection has room under the unsent
-    // output bound: a slow client holds the file on disk, not in memory.
-    if (m_pumping || m_socketGone || m_transfers.empty())
-        return;
-    m_pumping = true;
-    bool sent = true;
-    while (sent && m_socket->bytesToWrite() + DataFrameBudget <= Limits::SendHighWater && !m_socketGone) {
-        sent = false;
-        // One chunk of each transfer in turn, so they share the connection.
-        std::vector<quint64> keys;
-        for (const auto &[key, transfer] : m_transfers)
-            if (transfer.stage == Transfer::Stage::Sending)
-                keys.push_back(key);
-        for (quint64 key : keys) {
-            if (m_socketGone || m_socket->bytesToWrite() + DataFrameBudget > Limits::SendHighWater)
-                break;
-            auto it = m_transfers.find(key);
-            if (it == m_transfers.end())
-                continue;
-            Transfer &transfer = it->second;
-            const qint64 want = std::min<qint64>(Limits::TransferChunkSize, transfer.size - transfer.position);
-            const QByteArray chunk = transfer.source->read(want);
-            if (chunk.size() != want) {
-                failTransfer(key, ErrorCode::FileError,
-                             tr("Cannot read %1: it ended early or could not be read (%2).")
-                                 .arg(transfer.name, transfer.source->errorString()));
-                continue;
-            }
-            const qint64 offset = transfer.position;
-            transfer.position += chunk.size();
-            if (transfer.position == transfer.size) {
-                transfer.stage = Transfer::Stage::Sent;
-                transfer.source->close();
-            }
-            sendFrame({{Key::Type, Type::Data}, {Key::Transfer, transfer.requestId}, {Key::Offset, offset}}, chunk);
-            sent = true;
-        }
-    }
-    m_pumping = false;
 }
 
 void ConsoleConnection::closeTransfers()
 {
-    while (!m_transfers.empty())
-        endTransfer(m_transfers.begin()->first, false, tr("The connection closed before the transfer ended."));
+    m_transfers.endAll(TransferEngine::Outcome::Connection, tr("The connection closed before the transfer ended."));
 }
 
 } // namespace Tincan

@@ -6,7 +6,7 @@
 #include "net/console/sessiondirectory.h"
 #include "net/process/shellprocess.h"
 #include "net/services/serviceevents.h"
-#include "net/transfer/filetransfer.h"
+#include "net/transfer/transferengine.h"
 #include "net/wire/frame.h"
 #include "net/wire/protocoldetector.h"
 
@@ -24,7 +24,7 @@ namespace Tincan {
 
 class ConsoleServer;
 
-class ConsoleConnection final : public QObject
+class ConsoleConnection final : public QObject, private TransferChannel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConsoleConnection)
@@ -41,7 +41,7 @@ public:
     quint64 id() const { return m_id; }
     WireProtocol protocol() const { return m_protocol; }
     int runningCommandCount() const { return int(m_commands.size()); }
-    int transferCount() const { return int(m_transfers.size()); }
+    int transferCount() const { return m_transfers.count(); }
 
     // Server shutdown: terminate commands, report them, then close.
     void shutdown();
@@ -114,51 +114,17 @@ private:
     void closeWhenIdle();
     void maybeClosed();
 
-    // ---- file transfers ----
-    struct Transfer
-    {
-        enum class Stage {
-            Hashing,   // hashing the file (download offer) or a partial/prefix (resume)
-            Offered,   // upload: transfer_ready sent; download: file offer sent
-            Receiving, // upload: data arriving
-            Sending,   // download: data going out as the socket drains
-            Sent,      // download: all data sent, transfer_done awaited
-        };
-        QJsonValue requestId;
-        QString requestKey;
-        bool upload = true;
-        Stage stage = Stage::Hashing;
-        QString name; // as the client named it
-        QString path; // resolved
-        qint64 size = 0;
-        QByteArray md5;
-        bool overwrite = false;
-        qint64 resumeOffset = 0;                         // upload: what transfer_ready offered
-        std::unique_ptr<QCryptographicHash> resumeState; // upload: MD5 of the partial file, to go on with
-        QByteArray resumeClientMd5;                      // download: MD5 of the client's first resumeOffset bytes
-        std::unique_ptr<IncomingFile> incoming;          // upload
-        std::unique_ptr<QFile> source;                   // download
-        qint64 position = 0;                             // download: next byte to send
-        std::unique_ptr<FileHasher> hasher;
-    };
+    // ---- file transfers (the engine does the work; net/transfer/transferengine.h) ----
+    void sendTransferFrame(const QJsonObject &header, QByteArrayView payload) override;
+    bool canSendData() const override;
+    // The server's policy for a new transfer: its path, one writer per file.
     void handleUpload(const QJsonObject &header);
     void handleDownload(const QJsonObject &header);
-    void handleTransferReady(const QJsonObject &header);
-    void handleData(const Frame &frame);
-    void handleTransferDone(const QJsonObject &header);
-    void handleTransferCancel(const QJsonObject &header);
-    // Checks a new transfer's id and the per-connection cap; false after
-    // answering with the error.
-    bool acceptNewTransfer(const QJsonValue &requestId);
-    std::optional<quint64> findTransfer(const QJsonValue &requestId) const;
-    FileHasher *startHasher(quint64 key, const QString &path, qint64 length, bool keepState);
-    void onHashed(quint64 key, bool ok);
-    void sendTransferError(QLatin1StringView code, const QString &message, const QJsonValue &requestId);
-    // Ends a transfer with an error to the client (the partial file stays
-    // unless `discard`).
-    void failTransfer(quint64 key, QLatin1StringView code, const QString &message, bool discard = false);
-    void endTransfer(quint64 key, bool ok, const QString &message);
-    void sendDownloadChunks();
+    void handleTransferReady(const QJsonObject &header) { m_transfers.handleTransferReady(header); }
+    void handleData(const Frame &frame) { m_transfers.handleData(frame); }
+    void handleTransferDone(const QJsonObject &header) { m_transfers.handleTransferDone(header); }
+    void handleTransferCancel(const QJsonObject &header) { m_transfers.handleTransferCancel(header); }
+    void onTransferEnded(const TransferEngine::Ending &ending);
     // The connection is going: close every file (partial files stay for a resume).
     void closeTransfers();
 
@@ -185,9 +151,8 @@ private:
     // The Tincan session's working directory (classic commands run in the
     // server's start directory).
     SessionDirectory m_directory;
-    std::map<quint64, Transfer> m_transfers; // by an internal key
+    TransferEngine m_transfers{TransferEngine::Role::Server, this};
     quint64 m_nextTransferKey = 1;
-    bool m_pumping = false; // in sendDownloadChunks
 };
 
 } // namespace Tincan
