@@ -428,7 +428,7 @@ void ConsoleClient::handleClassicReply(const Frame &frame)
 
 void ConsoleClient::handleFrame(const Frame &frame)
 {
-    const QString type = frame.header.value(Key::Type).toString();
+    const MessageType type = messageTypeFromName(frame.header.value(Key::Type).toString());
     if (m_state == State::Handshaking) {
         handleHandshakeFrame(type, frame);
         return;
@@ -443,16 +443,20 @@ void ConsoleClient::handleFrame(const Frame &frame)
     const bool known = rawId && *rawId > 0 && m_pending.contains(quint64(*rawId));
     const quint64 id = known ? quint64(*rawId) : 0;
 
-    if (type == Type::Output) {
+    switch (type) {
+    case MessageType::Output: {
         if (!known)
             return; // output of a command this client has already given up on
         const QString stream = frame.header.value(Key::Stream).toString();
         Q_EMIT outputReceived(id, stream == StreamName::Stderr ? OutputStream::Stderr : OutputStream::Stdout,
                               frame.payload);
-    } else if (type == Type::Started) {
+        return;
+    }
+    case MessageType::Started:
         if (known)
             Q_EMIT commandStarted(id, jsonInteger(frame.header, Key::Pid).value_or(0));
-    } else if (type == Type::Exit) {
+        return;
+    case MessageType::Exit: {
         if (!known)
             return;
         m_pending.erase(id);
@@ -463,7 +467,9 @@ void ConsoleClient::handleFrame(const Frame &frame)
         // Before commandFinished, so that a prompt shown then is up to date.
         updateCurrentDirectory(frame.header);
         Q_EMIT commandFinished(id, exit);
-    } else if (type == Type::Error) {
+        return;
+    }
+    case MessageType::Error: {
         const QString message = frame.header.value(Key::Message).toString();
         if (known && frame.header.value(Key::Code).toString() == ErrorCode::DuplicateId) {
             // About a second request with a running command's id: that
@@ -477,55 +483,105 @@ void ConsoleClient::handleFrame(const Frame &frame)
         } else if (!frame.header.contains(Key::Id)) {
             Q_EMIT errorOccurred(tr("Server error: %1").arg(message));
         }
-    } else if (type == Type::Ping) {
-        m_socket->write(encodeFrame({{Key::Type, Type::Pong}, {Key::Id, frame.header.value(Key::Id)}}));
+        return;
     }
-    // Unknown types from a newer server are ignored, as PROTOCOL.md asks.
+    case MessageType::Ping:
+        m_socket->write(encodeFrame({{Key::Type, Type::Pong}, {Key::Id, frame.header.value(Key::Id)}}));
+        return;
+    case MessageType::Unknown:
+    // Unknown types from a newer server are ignored, as PROTOCOL.md asks; so
+    // are a pong, a repeated login message, and what only a client sends.
+    case MessageType::Pong:
+    case MessageType::Hello:
+    case MessageType::Welcome:
+    case MessageType::AuthChallenge:
+    case MessageType::Auth:
+    case MessageType::Exec:
+    case MessageType::Cancel:
+    // A transfer message without "transfer" belongs to no transfer.
+    case MessageType::Upload:
+    case MessageType::Download:
+    case MessageType::File:
+    case MessageType::TransferReady:
+    case MessageType::Data:
+    case MessageType::TransferDone:
+    case MessageType::TransferCancel:
+        return;
+    }
 }
 
-void ConsoleClient::handleHandshakeFrame(const QString &type, const Frame &frame)
+void ConsoleClient::handleHandshakeFrame(MessageType type, const Frame &frame)
 {
-    if (type == Type::AuthChallenge) {
+    switch (type) {
+    case MessageType::AuthChallenge:
         answerChallenge(frame.header);
         return;
-    }
-    if (type == Type::Welcome) {
-        if (!m_clientNonce.isEmpty()) {
-            if (!serverProofValid(frame.header)) {
-                // Whoever answered does not hold the password's key: do not
-                // hand it commands (they may carry secrets of their own).
-                fail(tr("%1:%2 accepted the login without proving that it knows the password; it may not be the "
-                        "server you meant. Disconnected.")
-                         .arg(m_host)
-                         .arg(m_port),
-                     ErrorKind::Protocol);
-                return;
-            }
-            m_authenticated = true;
-        }
-        m_timeout.stop();
-        m_serverSoftware = frame.header.value(Key::Software).toString();
-        m_serverEncoding = frame.header.value(Key::Encoding).toString(QStringLiteral("UTF-8"));
-        updateCurrentDirectory(frame.header);
-        setState(State::Ready);
-        Q_EMIT ready();
-        while (!m_queued.isEmpty() && m_state == State::Ready) {
-            const auto [id, command] = m_queued.dequeue();
-            sendExec(id, command);
-        }
-        if (m_state == State::Ready)
-            m_transfers.beginWaiting();
+    case MessageType::Welcome:
+        handleWelcome(frame.header);
+        return;
+    case MessageType::Error:
+        handleLoginError(frame.header);
+        return;
+    case MessageType::Unknown:
+    case MessageType::Hello:
+    case MessageType::Auth:
+    case MessageType::Exec:
+    case MessageType::Cancel:
+    case MessageType::Started:
+    case MessageType::Output:
+    case MessageType::Exit:
+    case MessageType::Ping:
+    case MessageType::Pong:
+    case MessageType::Upload:
+    case MessageType::Download:
+    case MessageType::File:
+    case MessageType::TransferReady:
+    case MessageType::Data:
+    case MessageType::TransferDone:
+    case MessageType::TransferCancel:
+        fail(tr("The server answered with \"%1\" instead of a welcome.")
+                 .arg(frame.header.value(Key::Type).toString().left(64)),
+             ErrorKind::Protocol);
         return;
     }
-    if (type != Type::Error) {
-        fail(tr("The server answered with \"%1\" instead of a welcome.").arg(type.left(64)), ErrorKind::Protocol);
-        return;
+}
+
+void ConsoleClient::handleWelcome(const QJsonObject &header)
+{
+    if (!m_clientNonce.isEmpty()) {
+        if (!serverProofValid(header)) {
+            // Whoever answered does not hold the password's key: do not
+            // hand it commands (they may carry secrets of their own).
+            fail(tr("%1:%2 accepted the login without proving that it knows the password; it may not be the "
+                    "server you meant. Disconnected.")
+                     .arg(m_host)
+                     .arg(m_port),
+                 ErrorKind::Protocol);
+            return;
+        }
+        m_authenticated = true;
     }
-    const QString code = frame.header.value(Key::Code).toString();
-    const QString message = frame.header.value(Key::Message).toString().left(MaxQuotedServerText);
+    m_timeout.stop();
+    m_serverSoftware = header.value(Key::Software).toString();
+    m_serverEncoding = header.value(Key::Encoding).toString(QStringLiteral("UTF-8"));
+    updateCurrentDirectory(header);
+    setState(State::Ready);
+    Q_EMIT ready();
+    while (!m_queued.isEmpty() && m_state == State::Ready) {
+        const auto [id, command] = m_queued.dequeue();
+        sendExec(id, command);
+    }
+    if (m_state == State::Ready)
+        m_transfers.beginWaiting();
+}
+
+void ConsoleClient::handleLoginError(const QJsonObject &header)
+{
+    const QString code = header.value(Key::Code).toString();
+    const QString message = header.value(Key::Message).toString().left(MaxQuotedServerText);
     // A day is longer than any penalty a sane server imposes.
-    const qint64 seconds = std::clamp<qint64>(jsonInteger(frame.header, Key::RetryAfter).value_or(0), 0, 24 * 3600);
-    if (code == ErrorCode::AuthFailed && frame.header.contains(Key::RetryAfter)) {
+    const qint64 seconds = std::clamp<qint64>(jsonInteger(header, Key::RetryAfter).value_or(0), 0, 24 * 3600);
+    if (code == ErrorCode::AuthFailed && header.contains(Key::RetryAfter)) {
         m_retryAfter = std::chrono::seconds(seconds);
         fail(tr("Wrong password for %1:%2. The server answers the next login from this address in %3 s.")
                  .arg(m_host)

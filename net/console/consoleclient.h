@@ -7,6 +7,7 @@
 #include "net/tls/tlspinning.h"
 #include "net/transfer/transferengine.h"
 #include "net/wire/frame.h"
+#include "net/wire/messagetype.h"
 
 #include <QAbstractSocket>
 #include <QHash>
@@ -223,7 +224,10 @@ private:
     void onSocketError(QAbstractSocket::SocketError error);
     void onDisconnected();
     void handleFrame(const Frame &frame);
-    void handleHandshakeFrame(const QString &type, const Frame &frame);
+    void handleHandshakeFrame(Console::MessageType type, const Frame &frame);
+    void handleWelcome(const QJsonObject &header);
+    // An error before the welcome: the login or the connection was refused.
+    void handleLoginError(const QJsonObject &header);
     void answerChallenge(const QJsonObject &challenge);
     bool serverProofValid(const QJsonObject &welcome) const;
     void handleClassicReply(const Frame &frame);

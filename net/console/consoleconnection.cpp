@@ -3,6 +3,7 @@
 #include "net/auth/consoleauth.h"
 #include "net/console/consoleserver.h"
 #include "net/wire/consoleprotocol.h"
+#include "net/wire/messagetype.h"
 #include "net/wire/requestid.h"
 
 #include <QCoreApplication>
@@ -246,15 +247,16 @@ void ConsoleConnection::handleMessage(const Frame &frame)
         return;
     }
     const QString type = typeValue.toString();
+    const MessageType message = messageTypeFromName(type);
     switch (m_stage) {
     case Stage::Greeting:
-        if (type == Type::Hello)
+        if (message == MessageType::Hello)
             handleHello(frame.header);
         else
             protocolError(tr("The first message must be \"hello\", not \"%1\".").arg(type.left(64)));
         return;
     case Stage::Authenticating:
-        if (type == Type::Auth)
+        if (message == MessageType::Auth)
             handleAuth(frame.header);
         else
             refuse(tr("\"%1\" before logging in: the server has a password, and the only message it accepts now "
@@ -265,29 +267,51 @@ void ConsoleConnection::handleMessage(const Frame &frame)
     case Stage::Established:
         break;
     }
-    if (type == Type::Exec)
+    switch (message) {
+    case MessageType::Exec:
         handleExec(frame.header);
-    else if (type == Type::Cancel)
+        return;
+    case MessageType::Cancel:
         handleCancel(frame.header);
-    else if (type == Type::Data)
+        return;
+    case MessageType::Data:
         handleData(frame);
-    else if (type == Type::Upload)
+        return;
+    case MessageType::Upload:
         handleUpload(frame.header);
-    else if (type == Type::Download)
+        return;
+    case MessageType::Download:
         handleDownload(frame.header);
-    else if (type == Type::TransferReady)
+        return;
+    case MessageType::TransferReady:
         handleTransferReady(frame.header);
-    else if (type == Type::TransferDone)
+        return;
+    case MessageType::TransferDone:
         handleTransferDone(frame.header);
-    else if (type == Type::TransferCancel)
+        return;
+    case MessageType::TransferCancel:
         handleTransferCancel(frame.header);
-    else if (type == Type::Ping)
+        return;
+    case MessageType::Ping:
         sendFrame({{Key::Type, Type::Pong}, {Key::Id, frame.header.value(Key::Id)}});
-    else if (type == Type::Pong || type == Type::Hello)
-        ; // a late keep-alive answer or a repeated greeting needs nothing
-    else
+        return;
+    case MessageType::Pong:
+    case MessageType::Hello:
+        return; // a late keep-alive answer or a repeated greeting needs nothing
+    case MessageType::Unknown:
+    // What only a server sends, and a second auth, are not requests: unknown here.
+    case MessageType::Welcome:
+    case MessageType::AuthChallenge:
+    case MessageType::Auth:
+    case MessageType::Started:
+    case MessageType::Output:
+    case MessageType::Exit:
+    case MessageType::Error:
+    case MessageType::File:
         sendError(ErrorCode::UnknownType, tr("Unknown message type \"%1\".").arg(type.left(64)),
                   frame.header.value(Key::Id));
+        return;
+    }
 }
 
 void ConsoleConnection::handleHello(const QJsonObject &header)

@@ -118,7 +118,8 @@ void TransferEngine::refuse(QLatin1StringView code, const QString &message, cons
 
 void TransferEngine::handleTransferReady(const QJsonObject &header)
 {
-    const std::optional<quint64> key = findKnown(header.value(Key::Transfer), tr("No transfer with id %1 is going on."));
+    const std::optional<quint64> key
+        = findKnown(header.value(Key::Transfer), tr("No transfer with id %1 is going on."));
     if (key)
         onReady(*key, m_transfers.at(*key), header);
 }
@@ -142,7 +143,8 @@ void TransferEngine::handleData(const Frame &frame)
 
 void TransferEngine::handleTransferDone(const QJsonObject &header)
 {
-    const std::optional<quint64> key = findKnown(header.value(Key::Transfer), tr("No transfer with id %1 is going on."));
+    const std::optional<quint64> key
+        = findKnown(header.value(Key::Transfer), tr("No transfer with id %1 is going on."));
     if (key)
         onSenderDone(*key, m_transfers.at(*key), header);
 }
@@ -164,7 +166,7 @@ void TransferEngine::handleTransferCancel(const QJsonObject &header)
 
 // ---- the client's messages -------------------------------------------------
 
-void TransferEngine::handleClientFrame(const QString &type, const Frame &frame)
+void TransferEngine::handleClientFrame(MessageType type, const Frame &frame)
 {
     const std::optional<qint64> rawId = jsonInteger(frame.header, Key::Transfer);
     const quint64 key = rawId && *rawId > 0 ? quint64(*rawId) : 0;
@@ -175,7 +177,7 @@ void TransferEngine::handleClientFrame(const QString &type, const Frame &frame)
     const QJsonObject &header = frame.header;
     const bool sending = transfer.direction == Direction::Send;
 
-    if (type == Type::Error) {
+    if (type == MessageType::Error) {
         const QString code = header.value(Key::Code).toString();
         const QString message = header.value(Key::Message).toString().left(MaxQuotedPeerText);
         Outcome outcome = Outcome::Refused;
@@ -184,18 +186,20 @@ void TransferEngine::handleClientFrame(const QString &type, const Frame &frame)
         else if (code == ErrorCode::FileExists)
             outcome = Outcome::Exists;
         end(key, outcome, tr("The server refused the transfer: %1").arg(message));
-    } else if (sending && type == Type::TransferReady && transfer.stage == Stage::Offered) {
+    } else if (sending && type == MessageType::TransferReady && transfer.stage == Stage::Offered) {
         onReady(key, transfer, header);
-    } else if (sending && type == Type::TransferDone && transfer.stage == Stage::Sent) {
+    } else if (sending && type == MessageType::TransferDone && transfer.stage == Stage::Sent) {
         onSenderDone(key, transfer, header);
-    } else if (!sending && type == Type::File && transfer.stage == Stage::Offered) {
+    } else if (!sending && type == MessageType::File && transfer.stage == Stage::Offered) {
         onFileOffer(key, transfer, header);
-    } else if (!sending && type == Type::Data && transfer.incoming) {
+    } else if (!sending && type == MessageType::Data && transfer.incoming) {
         onData(key, transfer, frame);
     } else {
         // Anything else about this transfer is out of place: give it up.
         fail(key, Outcome::BadData,
-             tr("The server sent \"%1\" out of place; the transfer was given up.").arg(type.left(64)), Cancel::Bare);
+             tr("The server sent \"%1\" out of place; the transfer was given up.")
+                 .arg(header.value(Key::Type).toString().left(64)),
+             Cancel::Bare);
     }
 }
 
@@ -297,7 +301,9 @@ void TransferEngine::requestFile(quint64 key, Transfer &transfer)
         return;
     }
     transfer.stage = Stage::Offered;
-    send({{Key::Type, Type::Download}, {Key::Transfer, transfer.request.requestId}, {Key::FileName, transfer.request.name}});
+    send({{Key::Type, Type::Download},
+          {Key::Transfer, transfer.request.requestId},
+          {Key::FileName, transfer.request.name}});
 }
 
 void TransferEngine::onFileOffer(quint64 key, Transfer &transfer, const QJsonObject &header)
@@ -315,7 +321,8 @@ void TransferEngine::onFileOffer(quint64 key, Transfer &transfer, const QJsonObj
 
 void TransferEngine::acceptOffer(quint64 key, Transfer &transfer)
 {
-    transfer.incoming = std::make_unique<IncomingFile>(transfer.request.path, transfer.request.size, transfer.request.md5);
+    transfer.incoming
+        = std::make_unique<IncomingFile>(transfer.request.path, transfer.request.size, transfer.request.md5);
     const qint64 partial = transfer.incoming->partialSize();
     if (partial > 0) {
         // Resume: tell the sender what is here, once we know its MD5.
@@ -551,10 +558,12 @@ void TransferEngine::onData(quint64 key, Transfer &transfer, const Frame &frame)
         if (!startReceiving(key, transfer, offset))
             return;
     } else if (offset != incoming.position()) {
-        fail(key, Outcome::BadData,
-             server ? tr("Data of transfer %1 out of order: byte %2 was expected.").arg(requestKey).arg(incoming.position())
-                    : tr("The server's data came out of order."),
-             Cancel::WithMessage, server);
+        fail(
+            key, Outcome::BadData,
+            server
+                ? tr("Data of transfer %1 out of order: byte %2 was expected.").arg(requestKey).arg(incoming.position())
+                : tr("The server's data came out of order."),
+            Cancel::WithMessage, server);
         return;
     }
     QByteArray data = frame.payload;

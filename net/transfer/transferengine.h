@@ -7,6 +7,7 @@
 
 #include "net/transfer/filetransfer.h"
 #include "net/wire/frame.h"
+#include "net/wire/messagetype.h"
 
 #include <QByteArrayView>
 #include <QCoreApplication>
@@ -127,7 +128,7 @@ public:
     void handleTransferCancel(const QJsonObject &header);
     // Client: every message of the server that names a transfer. One about a
     // transfer we gave up (data in flight after a cancel) is ignored.
-    void handleClientFrame(const QString &type, const Frame &frame);
+    void handleClientFrame(Console::MessageType type, const Frame &frame);
 
     // Client: gives the transfer up (the server is told; the partial file goes).
     void cancel(quint64 key);

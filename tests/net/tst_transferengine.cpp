@@ -6,6 +6,7 @@
 #include "net/transfer/transferengine.h"
 #include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
+#include "net/wire/messagetype.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -151,7 +152,10 @@ struct Link
         };
         toClient.onFrame = [this](const Frame &frame) {
             QMetaObject::invokeMethod(
-                &client, [this, frame] { client.handleClientFrame(frame.header.value(Key::Type).toString(), frame); },
+                &client,
+                [this, frame] {
+                    client.handleClientFrame(messageTypeFromName(frame.header.value(Key::Type).toString()), frame);
+                },
                 Qt::QueuedConnection);
         };
         QObject::connect(&server, &TransferEngine::ended, &server,
@@ -338,8 +342,8 @@ void TestTransferEngine::serverRefusesNewTransfers()
     const QString path = bench.dir.filePath(u"x"_s);
     const auto codeOfLast = [&] { return bench.lastFrame().header.value(Key::Code).toString(); };
 
-    for (const char *bad : {R"({"transfer":""})", R"({"transfer":1.5})", R"({"transfer":true})", R"({})",
-                            R"({"transfer":[1]})"}) {
+    for (const char *bad :
+         {R"({"transfer":""})", R"({"transfer":1.5})", R"({"transfer":true})", R"({})", R"({"transfer":[1]})"}) {
         QVERIFY(!bench.engine.acceptNew(json(bad).value(Key::Transfer)));
         QCOMPARE(codeOfLast(), ErrorCode::BadRequest);
         QVERIFY(!bench.lastFrame().header.contains(Key::Transfer));
@@ -363,42 +367,45 @@ void TestTransferEngine::serverRefusesNewTransfers()
 void TestTransferEngine::serverReceivingHostile_data()
 {
     QTest::addColumn<QList<QByteArray>>("headers"); // data messages, in order (payload after '|')
-    QTest::addColumn<QString>("code");             // the error the server answers
+    QTest::addColumn<QString>("code");              // the error the server answers
     QTest::addColumn<Outcome>("outcome");           // how the transfer ends (Done: it goes on)
     QTest::addColumn<bool>("partialKept");
 
     // The offer: "hello\n", 6 bytes, id 5.
-    QTest::newRow("wrong md5") << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":0}|hellO)" "\n"}
+    QTest::newRow("wrong md5") << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":0}|hellO)"
+                                                    "\n"}
                                << QString(ErrorCode::ChecksumMismatch) << Outcome::Mismatch << false;
-    QTest::newRow("beyond the announced size")
-        << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":0}|hello)" "\n!"} << QString(ErrorCode::BadData)
-        << Outcome::BadData << false;
+    QTest::newRow("beyond the announced size") << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":0}|hello)"
+                                                                    "\n!"}
+                                               << QString(ErrorCode::BadData) << Outcome::BadData << false;
     QTest::newRow("first offset not 0") << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":2}|llo)"}
                                         << QString(ErrorCode::BadData) << Outcome::BadData << false;
     QTest::newRow("no offset") << QList<QByteArray>{R"({"type":"data","transfer":5}|hello)"}
                                << QString(ErrorCode::BadData) << Outcome::BadData << false;
     QTest::newRow("offset a string") << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":"0"}|h)"}
                                      << QString(ErrorCode::BadData) << Outcome::BadData << false;
-    QTest::newRow("out of order")
-        << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":0}|hel)", R"({"type":"data","transfer":5,"offset":4}|o)"}
-        << QString(ErrorCode::BadData) << Outcome::BadData << false;
-    QTest::newRow("repeated chunk")
-        << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":0}|hel)", R"({"type":"data","transfer":5,"offset":0}|hel)"}
-        << QString(ErrorCode::BadData) << Outcome::BadData << false;
+    QTest::newRow("out of order") << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":0}|hel)",
+                                                       R"({"type":"data","transfer":5,"offset":4}|o)"}
+                                  << QString(ErrorCode::BadData) << Outcome::BadData << false;
+    QTest::newRow("repeated chunk") << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":0}|hel)",
+                                                         R"({"type":"data","transfer":5,"offset":0}|hel)"}
+                                    << QString(ErrorCode::BadData) << Outcome::BadData << false;
     QTest::newRow("interrupted: partial file stays")
         << QList<QByteArray>{R"({"type":"data","transfer":5,"offset":0}|hel)"} << QString() << Outcome::Done << true;
-    QTest::newRow("unknown id") << QList<QByteArray>{R"({"type":"data","transfer":6,"offset":0}|hello)" "\n"}
+    QTest::newRow("unknown id") << QList<QByteArray>{R"({"type":"data","transfer":6,"offset":0}|hello)"
+                                                     "\n"}
                                 << QString(ErrorCode::UnknownTransfer) << Outcome::Done << false;
     QTest::newRow("id of another type") << QList<QByteArray>{R"({"type":"data","transfer":"5","offset":0}|h)"}
                                         << QString(ErrorCode::UnknownTransfer) << Outcome::Done << false;
-    QTest::newRow("transfer_ready to the receiver") << QList<QByteArray>{R"({"type":"transfer_ready","transfer":5,"offset":0})"}
-                                                    << QString(ErrorCode::BadData) << Outcome::BadData << false;
+    QTest::newRow("transfer_ready to the receiver")
+        << QList<QByteArray>{R"({"type":"transfer_ready","transfer":5,"offset":0})"} << QString(ErrorCode::BadData)
+        << Outcome::BadData << false;
     QTest::newRow("transfer_done to the receiver") << QList<QByteArray>{R"({"type":"transfer_done","transfer":5})"}
                                                    << QString(ErrorCode::BadData) << Outcome::BadData << false;
     QTest::newRow("transfer_done of an unknown id") << QList<QByteArray>{R"({"type":"transfer_done","transfer":"zz"})"}
                                                     << QString(ErrorCode::UnknownTransfer) << Outcome::Done << false;
-    QTest::newRow("cancel of an unknown id: no answer") << QList<QByteArray>{R"({"type":"transfer_cancel","transfer":9})"}
-                                                        << QString() << Outcome::Done << false;
+    QTest::newRow("cancel of an unknown id: no answer")
+        << QList<QByteArray>{R"({"type":"transfer_cancel","transfer":9})"} << QString() << Outcome::Done << false;
 }
 
 void TestTransferEngine::serverReceivingHostile()
@@ -420,7 +427,8 @@ void TestTransferEngine::serverReceivingHostile()
     const qsizetype before = bench.out.frames.size();
     for (const QByteArray &line : headers) {
         const qsizetype bar = line.indexOf('|');
-        Frame frame{json(line.left(bar < 0 ? line.size() : bar).constData()), bar < 0 ? QByteArray() : line.mid(bar + 1)};
+        Frame frame{json(line.left(bar < 0 ? line.size() : bar).constData()),
+                    bar < 0 ? QByteArray() : line.mid(bar + 1)};
         const QString type = frame.header.value(Key::Type).toString();
         if (type == Type::Data)
             bench.engine.handleData(frame);
@@ -455,22 +463,22 @@ void TestTransferEngine::serverReceivingHostile()
 
 void TestTransferEngine::serverSendingHostile_data()
 {
-    QTest::addColumn<QByteArray>("ready");  // the client's transfer_ready (or anything in its place)
-    QTest::addColumn<QString>("code");      // the error answered; empty: data flows
+    QTest::addColumn<QByteArray>("ready"); // the client's transfer_ready (or anything in its place)
+    QTest::addColumn<QString>("code");     // the error answered; empty: data flows
     QTest::addColumn<qint64>("firstOffset");
 
     const QByteArray prefixMd5 = md5Hex(pattern(3 * Chunk).left(100));
     QTest::newRow("from 0") << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":0})") << QString()
                             << qint64(0);
-    QTest::newRow("resume, same bytes")
-        << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":100,"md5":")" + prefixMd5 + R"("})")
-        << QString() << qint64(100);
+    QTest::newRow("resume, same bytes") << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":100,"md5":")"
+                                                      + prefixMd5 + R"("})")
+                                        << QString() << qint64(100);
     QTest::newRow("resume, same bytes, upper-case md5")
         << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":100,"md5":")" + prefixMd5.toUpper() + R"("})")
         << QString() << qint64(100);
-    QTest::newRow("resume, other bytes: from 0")
-        << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":100,"md5":"00000000000000000000000000000000"})")
-        << QString() << qint64(0);
+    QTest::newRow("resume, other bytes: from 0") << QByteArray(
+        R"({"type":"transfer_ready","transfer":"d","offset":100,"md5":"00000000000000000000000000000000"})")
+                                                 << QString() << qint64(0);
     QTest::newRow("resume without md5: from 0")
         << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":100})") << QString() << qint64(0);
     QTest::newRow("offset negative") << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":-1})")
@@ -478,13 +486,12 @@ void TestTransferEngine::serverSendingHostile_data()
     QTest::newRow("offset beyond the file")
         << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":196609,"md5":")" + prefixMd5 + R"("})")
         << QString(ErrorCode::BadData) << qint64(-1);
-    QTest::newRow("offset past 2^53")
-        << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":1e300})") << QString(ErrorCode::BadData)
-        << qint64(-1);
+    QTest::newRow("offset past 2^53") << QByteArray(R"({"type":"transfer_ready","transfer":"d","offset":1e300})")
+                                      << QString(ErrorCode::BadData) << qint64(-1);
     QTest::newRow("no offset") << QByteArray(R"({"type":"transfer_ready","transfer":"d"})")
                                << QString(ErrorCode::BadData) << qint64(-1);
-    QTest::newRow("transfer_done before the data") << QByteArray(R"({"type":"transfer_done","transfer":"d"})")
-                                                   << QString(ErrorCode::BadData) << qint64(-1);
+    QTest::newRow("transfer_done before the data")
+        << QByteArray(R"({"type":"transfer_done","transfer":"d"})") << QString(ErrorCode::BadData) << qint64(-1);
     QTest::newRow("data for a download") << QByteArray(R"({"type":"data","transfer":"d","offset":0})")
                                          << QString(ErrorCode::BadData) << qint64(-1);
 }
@@ -560,39 +567,47 @@ void TestTransferEngine::serverCancelMidwayRemovesThePartialFile()
 void TestTransferEngine::clientReceivingHostile_data()
 {
     QTest::addColumn<QList<QByteArray>>("frames"); // the server's, in order (payload after '|')
-    QTest::addColumn<QString>("answer");          // the client's last message: "" none, "cancel", "cancel+message"
+    QTest::addColumn<QString>("answer");           // the client's last message: "" none, "cancel", "cancel+message"
     QTest::addColumn<Outcome>("outcome");          // Done: it goes on
 
-    const QByteArray offer = R"({"type":"file","transfer":3,"filename":"f","file_size":6,"md5":")" + md5Hex("hello\n") + R"("})";
+    const QByteArray offer
+        = R"({"type":"file","transfer":3,"filename":"f","file_size":6,"md5":")" + md5Hex("hello\n") + R"("})";
     QTest::newRow("offer without md5") << QList<QByteArray>{R"({"type":"file","transfer":3,"file_size":6})"}
                                        << u"cancel"_s << Outcome::BadData;
-    QTest::newRow("offer with a bad md5") << QList<QByteArray>{R"({"type":"file","transfer":3,"file_size":6,"md5":"xyz"})"}
-                                          << u"cancel"_s << Outcome::BadData;
+    QTest::newRow("offer with a bad md5")
+        << QList<QByteArray>{R"({"type":"file","transfer":3,"file_size":6,"md5":"xyz"})"} << u"cancel"_s
+        << Outcome::BadData;
     QTest::newRow("offer of a negative size")
         << QList<QByteArray>{R"({"type":"file","transfer":3,"file_size":-6,"md5":")" + md5Hex("") + R"("})"}
         << u"cancel"_s << Outcome::BadData;
-    QTest::newRow("data before the offer") << QList<QByteArray>{R"({"type":"data","transfer":3,"offset":0}|hello)"}
-                                           << u"cancel"_s << Outcome::BadData;
+    QTest::newRow("data before the offer")
+        << QList<QByteArray>{R"({"type":"data","transfer":3,"offset":0}|hello)"} << u"cancel"_s << Outcome::BadData;
     QTest::newRow("a second offer") << QList<QByteArray>{offer, offer} << u"cancel"_s << Outcome::BadData;
     QTest::newRow("transfer_ready to the receiver")
         << QList<QByteArray>{offer, R"({"type":"transfer_ready","transfer":3,"offset":0})"} << u"cancel"_s
         << Outcome::BadData;
-    QTest::newRow("wrong md5") << QList<QByteArray>{offer, R"({"type":"data","transfer":3,"offset":0}|hellO)" "\n"}
+    QTest::newRow("wrong md5") << QList<QByteArray>{offer,
+                                                    R"({"type":"data","transfer":3,"offset":0}|hellO)"
+                                                    "\n"}
                                << u"cancel+message"_s << Outcome::Mismatch;
-    QTest::newRow("beyond the announced size")
-        << QList<QByteArray>{offer, R"({"type":"data","transfer":3,"offset":0}|hello)" "\n!"} << u"cancel+message"_s
-        << Outcome::BadData;
+    QTest::newRow("beyond the announced size") << QList<QByteArray>{offer,
+                                                                    R"({"type":"data","transfer":3,"offset":0}|hello)"
+                                                                    "\n!"}
+                                               << u"cancel+message"_s << Outcome::BadData;
     QTest::newRow("first offset not 0") << QList<QByteArray>{offer, R"({"type":"data","transfer":3,"offset":1}|ello)"}
                                         << u"cancel+message"_s << Outcome::BadData;
-    QTest::newRow("out of order")
-        << QList<QByteArray>{offer, R"({"type":"data","transfer":3,"offset":0}|he)", R"({"type":"data","transfer":3,"offset":3}|lo)"}
-        << u"cancel+message"_s << Outcome::BadData;
-    QTest::newRow("error: checksum") << QList<QByteArray>{offer, R"({"type":"error","transfer":3,"code":"checksum_mismatch","message":"m"})"}
-                                     << QString() << Outcome::Mismatch;
-    QTest::newRow("error: exists") << QList<QByteArray>{R"({"type":"error","transfer":3,"code":"file_exists","message":"m"})"}
-                                   << QString() << Outcome::Exists;
-    QTest::newRow("error: other") << QList<QByteArray>{R"({"type":"error","transfer":3,"code":"not_found","message":"m"})"}
-                                  << QString() << Outcome::Refused;
+    QTest::newRow("out of order") << QList<QByteArray>{offer, R"({"type":"data","transfer":3,"offset":0}|he)",
+                                                       R"({"type":"data","transfer":3,"offset":3}|lo)"}
+                                  << u"cancel+message"_s << Outcome::BadData;
+    QTest::newRow("error: checksum")
+        << QList<QByteArray>{offer, R"({"type":"error","transfer":3,"code":"checksum_mismatch","message":"m"})"}
+        << QString() << Outcome::Mismatch;
+    QTest::newRow("error: exists")
+        << QList<QByteArray>{R"({"type":"error","transfer":3,"code":"file_exists","message":"m"})"} << QString()
+        << Outcome::Exists;
+    QTest::newRow("error: other")
+        << QList<QByteArray>{R"({"type":"error","transfer":3,"code":"not_found","message":"m"})"} << QString()
+        << Outcome::Refused;
     QTest::newRow("unknown id: ignored") << QList<QByteArray>{R"({"type":"data","transfer":4,"offset":0}|x)",
                                                               R"({"type":"error","transfer":-3,"code":"x"})",
                                                               R"({"type":"file","transfer":"3"})"}
@@ -616,7 +631,7 @@ void TestTransferEngine::clientReceivingHostile()
         const qsizetype bar = line.indexOf('|');
         const Frame frame{json(line.left(bar < 0 ? line.size() : bar).constData()),
                           bar < 0 ? QByteArray() : line.mid(bar + 1)};
-        bench.engine.handleClientFrame(frame.header.value(Key::Type).toString(), frame);
+        bench.engine.handleClientFrame(messageTypeFromName(frame.header.value(Key::Type).toString()), frame);
     }
     const Frame last = bench.lastFrame();
     const QString lastType = last.header.value(Key::Type).toString();
@@ -640,24 +655,24 @@ void TestTransferEngine::clientReceivingHostile()
 
 void TestTransferEngine::clientSendingHostile_data()
 {
-    QTest::addColumn<QByteArray>("reply"); // the server's answer to the offer
+    QTest::addColumn<QByteArray>("reply");   // the server's answer to the offer
     QTest::addColumn<qint64>("firstOffset"); // -1: no data, the transfer ends
-    QTest::addColumn<Outcome>("outcome");   // with no data
+    QTest::addColumn<Outcome>("outcome");    // with no data
 
     const QByteArray prefixMd5 = md5Hex(pattern(2 * Chunk).left(10));
     QTest::newRow("ready from 0") << QByteArray(R"({"type":"transfer_ready","transfer":9,"offset":0})") << qint64(0)
                                   << Outcome::Done;
-    QTest::newRow("ready to resume")
-        << QByteArray(R"({"type":"transfer_ready","transfer":9,"offset":10,"md5":")" + prefixMd5 + R"("})")
-        << qint64(10) << Outcome::Done;
+    QTest::newRow("ready to resume") << QByteArray(R"({"type":"transfer_ready","transfer":9,"offset":10,"md5":")"
+                                                   + prefixMd5 + R"("})")
+                                     << qint64(10) << Outcome::Done;
     // A client is lenient: an offset it cannot use means from the start.
     QTest::newRow("ready beyond the file: from 0")
         << QByteArray(R"({"type":"transfer_ready","transfer":9,"offset":999999999,"md5":")" + prefixMd5 + R"("})")
         << qint64(0) << Outcome::Done;
-    QTest::newRow("ready negative: from 0") << QByteArray(R"({"type":"transfer_ready","transfer":9,"offset":-4})")
-                                            << qint64(0) << Outcome::Done;
-    QTest::newRow("done before the data") << QByteArray(R"({"type":"transfer_done","transfer":9,"md5":"x"})")
-                                          << qint64(-1) << Outcome::BadData;
+    QTest::newRow("ready negative: from 0")
+        << QByteArray(R"({"type":"transfer_ready","transfer":9,"offset":-4})") << qint64(0) << Outcome::Done;
+    QTest::newRow("done before the data")
+        << QByteArray(R"({"type":"transfer_done","transfer":9,"md5":"x"})") << qint64(-1) << Outcome::BadData;
     QTest::newRow("data to the sender") << QByteArray(R"({"type":"data","transfer":9,"offset":0})") << qint64(-1)
                                         << Outcome::BadData;
     QTest::newRow("refused") << QByteArray(R"({"type":"error","transfer":9,"code":"path_refused","message":"no"})")
@@ -680,7 +695,7 @@ void TestTransferEngine::clientSendingHostile()
     QTRY_COMPARE(bench.out.types(), QStringList{Type::Upload});
     QCOMPARE(bench.lastFrame().header.value(Key::Overwrite).toBool(), true);
     const Frame frame{json(reply.constData()), {}};
-    bench.engine.handleClientFrame(frame.header.value(Key::Type).toString(), frame);
+    bench.engine.handleClientFrame(messageTypeFromName(frame.header.value(Key::Type).toString()), frame);
     if (firstOffset < 0) {
         QCOMPARE(bench.endings.size(), 1);
         QCOMPARE(bench.endings.first().outcome, outcome);
@@ -695,8 +710,9 @@ void TestTransferEngine::clientSendingHostile()
     bench.engine.pump();
     QCOMPARE(bench.endings.size(), 0);
     const qsizetype before = bench.out.frames.size();
-    bench.engine.handleClientFrame(Type::TransferDone,
-                                   {json(R"({"type":"transfer_done","transfer":9,"md5":"00000000000000000000000000000000"})"), {}});
+    bench.engine.handleClientFrame(
+        MessageType::TransferDone,
+        {json(R"({"type":"transfer_done","transfer":9,"md5":"00000000000000000000000000000000"})"), {}});
     QCOMPARE(bench.out.frames.size(), before);
     QCOMPARE(bench.endings.size(), 1);
     QCOMPARE(bench.endings.first().outcome, Outcome::Mismatch);
@@ -725,7 +741,7 @@ void TestTransferEngine::clientCancelsMidway()
     // Data still in flight for the cancelled transfer is ignored.
     link.toClient.room = -1;
     link.server.pump();
-    link.client.handleClientFrame(Type::Data, {json(R"({"type":"data","transfer":2,"offset":65536})"), "x"});
+    link.client.handleClientFrame(MessageType::Data, {json(R"({"type":"data","transfer":2,"offset":65536})"), "x"});
     QCOMPARE(link.clientEndings.size(), 1);
     QCOMPARE(link.toServer.types().last(), Type::TransferCancel);
     // A waiting transfer is cancelled without a word.
@@ -745,8 +761,9 @@ void TestTransferEngine::endAllKeepsPartialFiles()
     bench.engine.add(2, Direction::Send, {qint64(2), u"t"_s, target, target, 0, {}, false});
     bench.engine.begin(1);
     const QByteArray offer = R"({"type":"file","transfer":1,"file_size":65539,"md5":")" + md5Hex(content) + R"("})";
-    bench.engine.handleClientFrame(Type::File, {json(offer.constData()), {}});
-    bench.engine.handleClientFrame(Type::Data, {json(R"({"type":"data","transfer":1,"offset":0})"), content.left(Chunk)});
+    bench.engine.handleClientFrame(MessageType::File, {json(offer.constData()), {}});
+    bench.engine.handleClientFrame(MessageType::Data,
+                                   {json(R"({"type":"data","transfer":1,"offset":0})"), content.left(Chunk)});
 
     // The connection is replaced: what began ends, what waits stays.
     bench.engine.endAll(Outcome::Connection, u"replaced"_s, true);
