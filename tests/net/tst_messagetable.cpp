@@ -50,8 +50,8 @@ QMap<QString, QString> documentedMessages(QString *error)
     for (const QString &line : lines) {
         if (line.startsWith(u'#')) {
             sectionSender = line.contains(QStringLiteral("Client → server")) ? QStringLiteral("client")
-                : line.contains(QStringLiteral("Server → client"))          ? QStringLiteral("server")
-                                                                            : QString();
+                : line.contains(QStringLiteral("Server → client"))           ? QStringLiteral("server")
+                                                                             : QString();
             continue;
         }
         if (!line.startsWith(u'|')) {
