@@ -5,7 +5,6 @@
 #include "net/tls/knownhosts.h"
 #include "net/wire/consoleprotocol.h"
 
-#include <QFileInfo>
 #include <QHostAddress>
 #include <QJsonObject>
 #include <QSslSocket>
@@ -30,6 +29,9 @@ ConsoleClient::ConsoleClient(QObject *parent)
 {
     qRegisterMetaType<Tincan::OutputStream>();
     qRegisterMetaType<Tincan::ProcessExit>();
+    connect(&m_transfers, &TransferEngine::dataStarted, this, &ConsoleClient::transferStarted);
+    connect(&m_transfers, &TransferEngine::progressed, this, &ConsoleClient::transferProgress);
+    connect(&m_transfers, &TransferEngine::ended, this, &ConsoleClient::onTransferEnded);
     m_timeout.setSingleShot(true);
     connect(&m_timeout, &QTimer::timeout, this, [this] {
         if (m_state == State::Connecting)
@@ -87,12 +89,8 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
         const std::set<quint64> lost = std::exchange(m_pending, {});
         for (quint64 id : lost)
             Q_EMIT commandFailed(id, tr("The connection was replaced before the command finished."));
-        std::vector<quint64> running;
-        for (const auto &[id, transfer] : m_transfers)
-            if (transfer.stage != Transfer::Stage::Queued)
-                running.push_back(id);
-        for (quint64 id : running)
-            endTransfer(id, TransferError::Connection, tr("The connection was replaced before the transfer ended."));
+        m_transfers.endAll(TransferEngine::Outcome::Connection,
+                           tr("The connection was replaced before the transfer ended."), true);
     }
     m_host = host;
     m_port = port;
@@ -131,7 +129,7 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
     connect(m_socket, &QTcpSocket::readyRead, this, &ConsoleClient::onReadyRead);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &ConsoleClient::onSocketError);
     connect(m_socket, &QTcpSocket::disconnected, this, &ConsoleClient::onDisconnected);
-    connect(m_socket, &QTcpSocket::bytesWritten, this, &ConsoleClient::pumpUploads);
+    connect(m_socket, &QTcpSocket::bytesWritten, &m_transfers, &TransferEngine::pump);
     setState(State::Connecting);
     m_timeout.start(ConnectTimeout);
     m_socket->connectToHost(host, port);
@@ -208,8 +206,8 @@ void ConsoleClient::startTls()
     connect(socket, &QSslSocket::readyRead, this, &ConsoleClient::onReadyRead);
     connect(socket, &QSslSocket::errorOccurred, this, &ConsoleClient::onSocketError);
     connect(socket, &QSslSocket::disconnected, this, &ConsoleClient::onDisconnected);
-    connect(socket, &QSslSocket::bytesWritten, this, &ConsoleClient::pumpUploads);
-    connect(socket, &QSslSocket::encryptedBytesWritten, this, &ConsoleClient::pumpUploads);
+    connect(socket, &QSslSocket::bytesWritten, &m_transfers, &TransferEngine::pump);
+    connect(socket, &QSslSocket::encryptedBytesWritten, &m_transfers, &TransferEngine::pump);
     m_timeout.start(ConnectTimeout);
     socket->connectToHostEncrypted(m_host, m_port);
 }
@@ -430,14 +428,14 @@ void ConsoleClient::handleClassicReply(const Frame &frame)
 
 void ConsoleClient::handleFrame(const Frame &frame)
 {
-    const QString type = frame.header.value(Key::Type).toString();
+    const MessageType type = messageTypeFromName(frame.header.value(Key::Type).toString());
     if (m_state == State::Handshaking) {
         handleHandshakeFrame(type, frame);
         return;
     }
 
     if (frame.header.contains(Key::Transfer)) {
-        handleTransferFrame(type, frame);
+        m_transfers.handleClientFrame(type, frame);
         return;
     }
 
@@ -445,16 +443,20 @@ void ConsoleClient::handleFrame(const Frame &frame)
     const bool known = rawId && *rawId > 0 && m_pending.contains(quint64(*rawId));
     const quint64 id = known ? quint64(*rawId) : 0;
 
-    if (type == Type::Output) {
+    switch (type) {
+    case MessageType::Output: {
         if (!known)
             return; // output of a command this client has already given up on
         const QString stream = frame.header.value(Key::Stream).toString();
         Q_EMIT outputReceived(id, stream == StreamName::Stderr ? OutputStream::Stderr : OutputStream::Stdout,
                               frame.payload);
-    } else if (type == Type::Started) {
+        return;
+    }
+    case MessageType::Started:
         if (known)
             Q_EMIT commandStarted(id, jsonInteger(frame.header, Key::Pid).value_or(0));
-    } else if (type == Type::Exit) {
+        return;
+    case MessageType::Exit: {
         if (!known)
             return;
         m_pending.erase(id);
@@ -465,7 +467,9 @@ void ConsoleClient::handleFrame(const Frame &frame)
         // Before commandFinished, so that a prompt shown then is up to date.
         updateCurrentDirectory(frame.header);
         Q_EMIT commandFinished(id, exit);
-    } else if (type == Type::Error) {
+        return;
+    }
+    case MessageType::Error: {
         const QString message = frame.header.value(Key::Message).toString();
         if (known && frame.header.value(Key::Code).toString() == ErrorCode::DuplicateId) {
             // About a second request with a running command's id: that
@@ -479,60 +483,105 @@ void ConsoleClient::handleFrame(const Frame &frame)
         } else if (!frame.header.contains(Key::Id)) {
             Q_EMIT errorOccurred(tr("Server error: %1").arg(message));
         }
-    } else if (type == Type::Ping) {
-        m_socket->write(encodeFrame({{Key::Type, Type::Pong}, {Key::Id, frame.header.value(Key::Id)}}));
+        return;
     }
-    // Unknown types from a newer server are ignored, as PROTOCOL.md asks.
+    case MessageType::Ping:
+        m_socket->write(encodeFrame({{Key::Type, Type::Pong}, {Key::Id, frame.header.value(Key::Id)}}));
+        return;
+    case MessageType::Unknown:
+    // Unknown types from a newer server are ignored, as PROTOCOL.md asks; so
+    // are a pong, a repeated login message, and what only a client sends.
+    case MessageType::Pong:
+    case MessageType::Hello:
+    case MessageType::Welcome:
+    case MessageType::AuthChallenge:
+    case MessageType::Auth:
+    case MessageType::Exec:
+    case MessageType::Cancel:
+    // A transfer message without "transfer" belongs to no transfer.
+    case MessageType::Upload:
+    case MessageType::Download:
+    case MessageType::File:
+    case MessageType::TransferReady:
+    case MessageType::Data:
+    case MessageType::TransferDone:
+    case MessageType::TransferCancel:
+        return;
+    }
 }
 
-void ConsoleClient::handleHandshakeFrame(const QString &type, const Frame &frame)
+void ConsoleClient::handleHandshakeFrame(MessageType type, const Frame &frame)
 {
-    if (type == Type::AuthChallenge) {
+    switch (type) {
+    case MessageType::AuthChallenge:
         answerChallenge(frame.header);
         return;
-    }
-    if (type == Type::Welcome) {
-        if (!m_clientNonce.isEmpty()) {
-            if (!serverProofValid(frame.header)) {
-                // Whoever answered does not hold the password's key: do not
-                // hand it commands (they may carry secrets of their own).
-                fail(tr("%1:%2 accepted the login without proving that it knows the password; it may not be the "
-                        "server you meant. Disconnected.")
-                         .arg(m_host)
-                         .arg(m_port),
-                     ErrorKind::Protocol);
-                return;
-            }
-            m_authenticated = true;
-        }
-        m_timeout.stop();
-        m_serverSoftware = frame.header.value(Key::Software).toString();
-        m_serverEncoding = frame.header.value(Key::Encoding).toString(QStringLiteral("UTF-8"));
-        updateCurrentDirectory(frame.header);
-        setState(State::Ready);
-        Q_EMIT ready();
-        while (!m_queued.isEmpty() && m_state == State::Ready) {
-            const auto [id, command] = m_queued.dequeue();
-            sendExec(id, command);
-        }
-        std::vector<quint64> queued;
-        for (const auto &[id, transfer] : m_transfers)
-            if (transfer.stage == Transfer::Stage::Queued)
-                queued.push_back(id);
-        for (quint64 id : queued)
-            if (m_state == State::Ready)
-                beginTransfer(id);
+    case MessageType::Welcome:
+        handleWelcome(frame.header);
+        return;
+    case MessageType::Error:
+        handleLoginError(frame.header);
+        return;
+    case MessageType::Unknown:
+    case MessageType::Hello:
+    case MessageType::Auth:
+    case MessageType::Exec:
+    case MessageType::Cancel:
+    case MessageType::Started:
+    case MessageType::Output:
+    case MessageType::Exit:
+    case MessageType::Ping:
+    case MessageType::Pong:
+    case MessageType::Upload:
+    case MessageType::Download:
+    case MessageType::File:
+    case MessageType::TransferReady:
+    case MessageType::Data:
+    case MessageType::TransferDone:
+    case MessageType::TransferCancel:
+        fail(tr("The server answered with \"%1\" instead of a welcome.")
+                 .arg(frame.header.value(Key::Type).toString().left(64)),
+             ErrorKind::Protocol);
         return;
     }
-    if (type != Type::Error) {
-        fail(tr("The server answered with \"%1\" instead of a welcome.").arg(type.left(64)), ErrorKind::Protocol);
-        return;
+}
+
+void ConsoleClient::handleWelcome(const QJsonObject &header)
+{
+    if (!m_clientNonce.isEmpty()) {
+        if (!serverProofValid(header)) {
+            // Whoever answered does not hold the password's key: do not
+            // hand it commands (they may carry secrets of their own).
+            fail(tr("%1:%2 accepted the login without proving that it knows the password; it may not be the "
+                    "server you meant. Disconnected.")
+                     .arg(m_host)
+                     .arg(m_port),
+                 ErrorKind::Protocol);
+            return;
+        }
+        m_authenticated = true;
     }
-    const QString code = frame.header.value(Key::Code).toString();
-    const QString message = frame.header.value(Key::Message).toString().left(MaxQuotedServerText);
+    m_timeout.stop();
+    m_serverSoftware = header.value(Key::Software).toString();
+    m_serverEncoding = header.value(Key::Encoding).toString(QStringLiteral("UTF-8"));
+    updateCurrentDirectory(header);
+    setState(State::Ready);
+    Q_EMIT ready();
+    while (!m_queued.isEmpty() && m_state == State::Ready) {
+        const auto [id, command] = m_queued.dequeue();
+        sendExec(id, command);
+    }
+    if (m_state == State::Ready)
+        m_transfers.beginWaiting();
+}
+
+void ConsoleClient::handleLoginError(const QJsonObject &header)
+{
+    const QString code = header.value(Key::Code).toString();
+    const QString message = header.value(Key::Message).toString().left(MaxQuotedServerText);
     // A day is longer than any penalty a sane server imposes.
-    const qint64 seconds = std::clamp<qint64>(jsonInteger(frame.header, Key::RetryAfter).value_or(0), 0, 24 * 3600);
-    if (code == ErrorCode::AuthFailed && frame.header.contains(Key::RetryAfter)) {
+    const qint64 seconds = std::clamp<qint64>(jsonInteger(header, Key::RetryAfter).value_or(0), 0, 24 * 3600);
+    if (code == ErrorCode::AuthFailed && header.contains(Key::RetryAfter)) {
         m_retryAfter = std::chrono::seconds(seconds);
         fail(tr("Wrong password for %1:%2. The server answers the next login from this address in %3 s.")
                  .arg(m_host)
@@ -689,8 +738,9 @@ void ConsoleClient::onDisconnected()
     setState(State::Disconnected);
     failAllCommands(m_error.isEmpty() ? tr("The connection was closed before the command finished.")
                                       : tr("The connection was lost: %1").arg(m_error));
-    failAllTransfers(m_error.isEmpty() ? tr("The connection was closed before the transfer ended.")
-                                       : tr("The connection was lost: %1").arg(m_error));
+    m_transfers.endAll(TransferEngine::Outcome::Connection,
+                       m_error.isEmpty() ? tr("The connection was closed before the transfer ended.")
+                                         : tr("The connection was lost: %1").arg(m_error));
     Q_EMIT disconnected();
 }
 
@@ -702,24 +752,35 @@ void ConsoleClient::sendFrame(const QJsonObject &header, QByteArrayView payload)
         m_socket->write(encodeFrame(header, payload));
 }
 
-quint64 ConsoleClient::addTransfer(Transfer transfer)
+void ConsoleClient::sendTransferFrame(const QJsonObject &header, QByteArrayView payload)
+{
+    sendFrame(header, payload);
+}
+
+bool ConsoleClient::canSendData() const
+{
+    // The file stays on disk, not in memory, on a slow link.
+    return m_socket && m_state == State::Ready && m_socket->bytesToWrite() < UploadSendHighWater;
+}
+
+quint64 ConsoleClient::addTransfer(TransferEngine::Direction direction, const QString &localPath,
+                                   const QString &remotePath, bool overwrite)
 {
     const quint64 id = m_nextId++;
-    m_transfers.emplace(id, std::move(transfer));
+    m_transfers.add(id, direction, {qint64(id), remotePath, localPath, localPath, 0, {}, overwrite});
     QMetaObject::invokeMethod(
         this,
         [this, id] {
             // Never from within upload() or download(): the caller has the id first.
-            auto it = m_transfers.find(id);
-            if (it == m_transfers.end() || it->second.stage != Transfer::Stage::Queued)
+            if (!m_transfers.isWaiting(id))
                 return;
             if (m_mode == Mode::Classic)
-                endTransfer(id, TransferError::Refused,
-                            tr("A classic server cannot transfer files; connect with the Tincan protocol."));
+                m_transfers.endWaiting(id, TransferEngine::Outcome::Refused,
+                                       tr("A classic server cannot transfer files; connect with the Tincan protocol."));
             else if (m_state == State::Ready)
-                beginTransfer(id);
+                m_transfers.begin(id);
             else if (m_state == State::Disconnected)
-                endTransfer(id, TransferError::Connection, tr("Not connected."));
+                m_transfers.endWaiting(id, TransferEngine::Outcome::Connection, tr("Not connected."));
         },
         Qt::QueuedConnection);
     return id;
@@ -727,344 +788,32 @@ quint64 ConsoleClient::addTransfer(Transfer transfer)
 
 quint64 ConsoleClient::upload(const QString &localPath, const QString &remotePath, bool overwrite)
 {
-    Transfer transfer;
-    transfer.upload = true;
-    transfer.localPath = localPath;
-    transfer.remotePath = remotePath;
-    transfer.overwrite = overwrite;
-    return addTransfer(std::move(transfer));
+    return addTransfer(TransferEngine::Direction::Send, localPath, remotePath, overwrite);
 }
 
 quint64 ConsoleClient::download(const QString &remotePath, const QString &localPath, bool overwrite)
 {
-    Transfer transfer;
-    transfer.upload = false;
-    transfer.localPath = localPath;
-    transfer.remotePath = remotePath;
-    transfer.overwrite = overwrite;
-    return addTransfer(std::move(transfer));
-}
-
-void ConsoleClient::beginTransfer(quint64 id)
-{
-    Transfer &transfer = m_transfers.at(id);
-    if (transfer.upload) {
-        auto source = std::make_unique<QFile>(transfer.localPath);
-        if (QFileInfo(transfer.localPath).isDir() || !source->open(QIODevice::ReadOnly)) {
-            endTransfer(
-                id, TransferError::LocalFile,
-                tr("Cannot read %1: %2")
-                    .arg(transfer.localPath, source->isOpen() ? tr("it is a directory") : source->errorString()));
-            return;
-        }
-        transfer.size = source->size();
-        transfer.source = std::move(source);
-        // The offer carries the MD5: hash the whole file first.
-        startHashing(id, transfer.localPath, transfer.size, false);
-        return;
-    }
-    const QFileInfo local(transfer.localPath);
-    if (local.isDir()) {
-        endTransfer(id, TransferError::LocalFile, tr("%1 is a directory.").arg(transfer.localPath));
-        return;
-    }
-    if (local.exists() && !transfer.overwrite) {
-        endTransfer(id, TransferError::Exists,
-                    tr("%1 exists and is not replaced unless overwriting is asked for.").arg(transfer.localPath));
-        return;
-    }
-    transfer.stage = Transfer::Stage::Offered;
-    sendFrame({{Key::Type, Type::Download}, {Key::Transfer, qint64(id)}, {Key::FileName, transfer.remotePath}});
-}
-
-void ConsoleClient::startHashing(quint64 id, const QString &path, qint64 length, bool keepState)
-{
-    Transfer &transfer = m_transfers.at(id);
-    transfer.hasher = std::make_unique<FileHasher>();
-    connect(transfer.hasher.get(), &FileHasher::finished, this, [this, id](bool ok) { onTransferHashed(id, ok); });
-    transfer.hasher->start(path, length, keepState);
-    if (transfer.stage != Transfer::Stage::Offered)
-        transfer.stage = Transfer::Stage::Hashing;
-}
-
-void ConsoleClient::onTransferHashed(quint64 id, bool ok)
-{
-    auto it = m_transfers.find(id);
-    if (it == m_transfers.end())
-        return;
-    Transfer &transfer = it->second;
-    FileHasher *hasher = transfer.hasher.release(); // it is emitting: delete it afterwards
-    hasher->deleteLater();
-    if (m_state != State::Ready)
-        return;
-    if (transfer.upload && transfer.stage == Transfer::Stage::Hashing) {
-        if (!ok) {
-            endTransfer(id, TransferError::LocalFile, hasher->errorString());
-            return;
-        }
-        transfer.md5 = hasher->md5Hex();
-        transfer.stage = Transfer::Stage::Offered;
-        sendFrame({{Key::Type, Type::Upload},
-                   {Key::Transfer, qint64(id)},
-                   {Key::FileName, transfer.remotePath},
-                   {Key::FileSize, transfer.size},
-                   {Key::Md5, QString::fromLatin1(transfer.md5)},
-                   {Key::Overwrite, transfer.overwrite}});
-        return;
-    }
-    if (transfer.upload) {
-        // Our first bytes against the server's partial file: the same, and
-        // only the rest is sent.
-        const bool same = ok && hasher->md5Hex() == transfer.resumeMd5;
-        startSending(id, same ? transfer.resumeOffset : 0);
-        return;
-    }
-    // Download: what our partial file holds, for the server to check.
-    if (!ok) {
-        transfer.resumeOffset = 0;
-        sendFrame({{Key::Type, Type::TransferReady}, {Key::Transfer, qint64(id)}, {Key::Offset, 0}});
-        return;
-    }
-    transfer.resumeState = hasher->takeState();
-    sendFrame({{Key::Type, Type::TransferReady},
-               {Key::Transfer, qint64(id)},
-               {Key::Offset, transfer.resumeOffset},
-               {Key::Md5, QString::fromLatin1(hasher->md5Hex())}});
-}
-
-void ConsoleClient::startSending(quint64 id, qint64 from)
-{
-    Transfer &transfer = m_transfers.at(id);
-    if (!transfer.source->seek(from)) {
-        endTransfer(id, TransferError::LocalFile,
-                    tr("Cannot read %1: %2").arg(transfer.localPath, transfer.source->errorString()));
-        return;
-    }
-    transfer.position = from;
-    transfer.stage = Transfer::Stage::Sending;
-    Q_EMIT transferStarted(id, transfer.size, from);
-    pumpUploads();
-}
-
-void ConsoleClient::pumpUploads()
-{
-    if (m_pumpingUploads || !m_socket || m_state != State::Ready)
-        return;
-    m_pumpingUploads = true;
-    bool sent = true;
-    while (sent && m_socket && m_socket->bytesToWrite() < UploadSendHighWater) {
-        sent = false;
-        std::vector<quint64> sending; // one chunk of each in turn
-        for (const auto &[id, transfer] : m_transfers)
-            if (transfer.stage == Transfer::Stage::Sending)
-                sending.push_back(id);
-        for (quint64 id : sending) {
-            if (!m_socket || m_socket->bytesToWrite() >= UploadSendHighWater)
-                break;
-            auto it = m_transfers.find(id);
-            if (it == m_transfers.end())
-                continue;
-            Transfer &transfer = it->second;
-            const qint64 want = std::min<qint64>(Limits::TransferChunkSize, transfer.size - transfer.position);
-            QByteArray chunk = transfer.source->read(want);
-            if (chunk.size() != want) {
-                const QString reason = tr("Cannot read %1: it ended early or could not be read (%2).")
-                                           .arg(transfer.localPath, transfer.source->errorString());
-                sendFrame({{Key::Type, Type::TransferCancel}, {Key::Transfer, qint64(id)}, {Key::Message, reason}});
-                endTransfer(id, TransferError::LocalFile, reason);
-                continue;
-            }
-            const qint64 offset = transfer.position;
-            if (m_faultOffset >= offset && m_faultOffset < offset + chunk.size()) {
-                chunk[qsizetype(m_faultOffset - offset)] = char(chunk.at(qsizetype(m_faultOffset - offset)) ^ 0x01);
-                m_faultOffset = -1;
-            }
-            transfer.position += chunk.size();
-            if (transfer.position == transfer.size) {
-                transfer.stage = Transfer::Stage::Sent;
-                transfer.source->close();
-            }
-            sendFrame({{Key::Type, Type::Data}, {Key::Transfer, qint64(id)}, {Key::Offset, offset}}, chunk);
-            Q_EMIT transferProgress(id, transfer.position, transfer.size);
-            sent = true;
-        }
-    }
-    m_pumpingUploads = false;
-}
-
-void ConsoleClient::handleTransferFrame(const QString &type, const Frame &frame)
-{
-    const std::optional<qint64> rawId = jsonInteger(frame.header, Key::Transfer);
-    auto it = rawId && *rawId > 0 ? m_transfers.find(quint64(*rawId)) : m_transfers.end();
-    if (it == m_transfers.end())
-        return; // about a transfer this client has given up (data in flight after a cancel)
-    const quint64 id = it->first;
-    Transfer &transfer = it->second;
-    const QJsonObject &header = frame.header;
-
-    if (type == Type::Error) {
-        const QString code = header.value(Key::Code).toString();
-        const QString message = header.value(Key::Message).toString().left(MaxQuotedServerText);
-        TransferError error = TransferError::Refused;
-        if (code == ErrorCode::ChecksumMismatch)
-            error = TransferError::Mismatch;
-        else if (code == ErrorCode::FileExists)
-            error = TransferError::Exists;
-        endTransfer(id, error, tr("The server refused the transfer: %1").arg(message));
-        return;
-    }
-    if (transfer.upload && type == Type::TransferReady && transfer.stage == Transfer::Stage::Offered) {
-        const std::optional<qint64> offset = jsonInteger(header, Key::Offset);
-        const std::optional<QByteArray> md5 = FileTransfer::parseMd5(header.value(Key::Md5).toString());
-        if (offset && *offset > 0 && *offset <= transfer.size && md5) {
-            transfer.resumeOffset = *offset;
-            transfer.resumeMd5 = *md5;
-            transfer.stage = Transfer::Stage::Verifying;
-            startHashing(id, transfer.localPath, *offset, false);
-            transfer.stage = Transfer::Stage::Verifying;
-            return;
-        }
-        startSending(id, 0);
-        return;
-    }
-    if (transfer.upload && type == Type::TransferDone && transfer.stage == Transfer::Stage::Sent) {
-        const std::optional<QByteArray> md5 = FileTransfer::parseMd5(header.value(Key::Md5).toString());
-        if (!md5 || *md5 != transfer.md5) {
-            endTransfer(id, TransferError::Mismatch,
-                        tr("The server reports MD5 %1 for the file, not %2.")
-                            .arg(QString::fromLatin1(md5.value_or(QByteArray())), QString::fromLatin1(transfer.md5)));
-            return;
-        }
-        endTransfer(id, TransferError::None, {}, *md5);
-        return;
-    }
-    if (!transfer.upload && type == Type::File && transfer.stage == Transfer::Stage::Offered && !transfer.incoming) {
-        const std::optional<qint64> size = jsonInteger(header, Key::FileSize);
-        const std::optional<QByteArray> md5 = FileTransfer::parseMd5(header.value(Key::Md5).toString());
-        if (!size || *size < 0 || !md5) {
-            sendFrame({{Key::Type, Type::TransferCancel}, {Key::Transfer, qint64(id)}});
-            endTransfer(id, TransferError::Refused, tr("The server offered the file without a valid size or MD5."));
-            return;
-        }
-        transfer.size = *size;
-        transfer.md5 = *md5;
-        transfer.incoming = std::make_unique<IncomingFile>(transfer.localPath, *size, *md5);
-        const qint64 partial = transfer.incoming->partialSize();
-        if (partial > 0) {
-            transfer.resumeOffset = partial;
-            startHashing(id, transfer.incoming->partialPath(), partial, true);
-            return;
-        }
-        sendFrame({{Key::Type, Type::TransferReady}, {Key::Transfer, qint64(id)}, {Key::Offset, 0}});
-        return;
-    }
-    if (!transfer.upload && type == Type::Data && transfer.incoming) {
-        handleDownloadData(id, frame);
-        return;
-    }
-    // Anything else about this transfer is out of place: give it up.
-    sendFrame({{Key::Type, Type::TransferCancel}, {Key::Transfer, qint64(id)}});
-    endTransfer(id, TransferError::Refused,
-                tr("The server sent \"%1\" out of place; the transfer was given up.").arg(type.left(64)));
-}
-
-void ConsoleClient::handleDownloadData(quint64 id, const Frame &frame)
-{
-    Transfer &transfer = m_transfers.at(id);
-    IncomingFile &incoming = *transfer.incoming;
-    const std::optional<qint64> offset = jsonInteger(frame.header, Key::Offset);
-    const auto giveUp = [&](TransferError error, const QString &message) {
-        sendFrame({{Key::Type, Type::TransferCancel}, {Key::Transfer, qint64(id)}, {Key::Message, message}});
-        endTransfer(id, error, message);
-    };
-    if (frame.payload.size() > Limits::TransferChunkSize) {
-        giveUp(TransferError::Refused,
-               tr("The server sent a data message larger than %1 bytes.").arg(Limits::TransferChunkSize));
-        return;
-    }
-    if (!transfer.receiving) {
-        const bool fromStart = offset == 0;
-        const bool resumed = transfer.resumeOffset > 0 && offset == transfer.resumeOffset;
-        if (!fromStart && !resumed) {
-            giveUp(TransferError::Refused,
-                   tr("The server's data did not start at 0 or at %1.").arg(transfer.resumeOffset));
-            return;
-        }
-        if (!incoming.open(*offset, fromStart ? nullptr : std::move(transfer.resumeState))) {
-            giveUp(TransferError::LocalFile, incoming.errorString());
-            return;
-        }
-        transfer.receiving = true;
-        transfer.stage = Transfer::Stage::Receiving;
-        Q_EMIT transferStarted(id, transfer.size, *offset);
-    } else if (offset != incoming.position()) {
-        giveUp(TransferError::Refused, tr("The server's data came out of order."));
-        return;
-    }
-    QByteArray data = frame.payload;
-    const qint64 at = incoming.position();
-    if (m_faultOffset >= at && m_faultOffset < at + data.size()) {
-        data[qsizetype(m_faultOffset - at)] = char(data.at(qsizetype(m_faultOffset - at)) ^ 0x01);
-        m_faultOffset = -1;
-    }
-    if (!incoming.write(data)) {
-        giveUp(incoming.errorKind() == IncomingFile::Error::TooMuch ? TransferError::Refused : TransferError::LocalFile,
-               incoming.errorString());
-        return;
-    }
-    Q_EMIT transferProgress(id, incoming.position(), transfer.size);
-    // A slot may have cancelled it.
-    if (!m_transfers.contains(id) || !incoming.isComplete())
-        return;
-    if (!incoming.commit(transfer.overwrite)) {
-        TransferError error = TransferError::LocalFile;
-        if (incoming.errorKind() == IncomingFile::Error::Mismatch)
-            error = TransferError::Mismatch;
-        else if (incoming.errorKind() == IncomingFile::Error::Exists)
-            error = TransferError::Exists;
-        giveUp(error, incoming.errorString());
-        return;
-    }
-    sendFrame({{Key::Type, Type::TransferDone},
-               {Key::Transfer, qint64(id)},
-               {Key::Md5, QString::fromLatin1(incoming.actualMd5())}});
-    endTransfer(id, TransferError::None, {}, incoming.actualMd5());
+    return addTransfer(TransferEngine::Direction::Receive, localPath, remotePath, overwrite);
 }
 
 void ConsoleClient::cancelTransfer(quint64 transferId)
 {
-    auto it = m_transfers.find(transferId);
-    if (it == m_transfers.end())
-        return;
-    if (it->second.stage != Transfer::Stage::Queued && m_state == State::Ready)
-        sendFrame({{Key::Type, Type::TransferCancel}, {Key::Transfer, qint64(transferId)}});
-    // Given up on purpose: nothing is kept to resume.
-    if (it->second.incoming)
-        it->second.incoming->discard();
-    endTransfer(transferId, TransferError::Cancelled, tr("Cancelled."));
+    m_transfers.cancel(transferId);
 }
 
-void ConsoleClient::endTransfer(quint64 id, TransferError error, const QString &message, const QByteArray &md5)
+void ConsoleClient::onTransferEnded(const TransferEngine::Ending &ending)
 {
-    auto it = m_transfers.find(id);
-    if (it == m_transfers.end())
+    if (ending.ok()) {
+        Q_EMIT transferFinished(ending.key, ending.md5);
         return;
-    Transfer transfer = std::move(it->second);
-    m_transfers.erase(it);
-    if (transfer.incoming)
-        transfer.incoming->close(); // an interrupted download stays for a resume
-    if (transfer.hasher)
-        transfer.hasher.release()->deleteLater();
-    if (error == TransferError::None)
-        Q_EMIT transferFinished(id, md5);
-    else
-        Q_EMIT transferFailed(id, error, message);
-}
-
-void ConsoleClient::failAllTransfers(const QString &message)
-{
-    while (!m_transfers.empty())
-        endTransfer(m_transfers.begin()->first, TransferError::Connection, message);
+    }
+    // By TransferEngine::Outcome: the peer's bad data is a refusal as well.
+    static constexpr TransferError ErrorFor[] = {
+        TransferError::None,     TransferError::Refused, TransferError::Refused,    TransferError::LocalFile,
+        TransferError::Mismatch, TransferError::Exists,  TransferError::Connection, TransferError::Cancelled,
+    };
+    static_assert(std::size(ErrorFor) == std::size_t(TransferEngine::Outcome::Cancelled) + 1);
+    Q_EMIT transferFailed(ending.key, ErrorFor[std::size_t(ending.outcome)], ending.message);
 }
 
 } // namespace Tincan

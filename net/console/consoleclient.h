@@ -5,8 +5,9 @@
 #include "net/process/shellprocess.h"
 #include "net/tls/tlsfingerprint.h"
 #include "net/tls/tlspinning.h"
-#include "net/transfer/filetransfer.h"
+#include "net/transfer/transferengine.h"
 #include "net/wire/frame.h"
+#include "net/wire/messagetype.h"
 
 #include <QAbstractSocket>
 #include <QHash>
@@ -24,7 +25,7 @@ class QTcpSocket;
 
 namespace Tincan {
 
-class ConsoleClient final : public QObject
+class ConsoleClient final : public QObject, private TransferChannel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConsoleClient)
@@ -143,11 +144,11 @@ public:
     quint64 download(const QString &remotePath, const QString &localPath, bool overwrite = false);
     // Gives the transfer up; the server drops it (and its partial file).
     void cancelTransfer(quint64 transferId);
-    int transferCount() const { return int(m_transfers.size()); }
+    int transferCount() const { return m_transfers.count(); }
     // Test seam: flips one byte, at this offset of the file, in the next
     // transfer's data as it is sent (upload) or received (download), so that
     // the receiver's MD5 check can be seen to catch it. -1: off.
-    void setTransferFaultForTesting(qint64 fileOffset) { m_faultOffset = fileOffset; }
+    void setTransferFaultForTesting(qint64 fileOffset) { m_transfers.setFaultForTesting(fileOffset); }
 
     State state() const { return m_state; }
     Mode mode() const { return m_mode; }
@@ -223,50 +224,22 @@ private:
     void onSocketError(QAbstractSocket::SocketError error);
     void onDisconnected();
     void handleFrame(const Frame &frame);
-    void handleHandshakeFrame(const QString &type, const Frame &frame);
+    void handleHandshakeFrame(Console::MessageType type, const Frame &frame);
+    void handleWelcome(const QJsonObject &header);
+    // An error before the welcome: the login or the connection was refused.
+    void handleLoginError(const QJsonObject &header);
     void answerChallenge(const QJsonObject &challenge);
     bool serverProofValid(const QJsonObject &welcome) const;
     void handleClassicReply(const Frame &frame);
     void sendExec(quint64 requestId, const QString &command);
     void updateCurrentDirectory(const QJsonObject &header);
 
-    struct Transfer
-    {
-        enum class Stage {
-            Queued,    // waiting for the connection
-            Hashing,   // upload: the whole file, for the offer; download: the partial file
-            Offered,   // upload: offer sent; download: request or transfer_ready sent
-            Verifying, // upload: hashing our first bytes to compare with the server's partial file
-            Sending,   // upload: data going out as the socket drains
-            Sent,      // upload: all sent, transfer_done awaited
-            Receiving, // download: data arriving
-        };
-        bool upload = true;
-        Stage stage = Stage::Queued;
-        QString localPath;
-        QString remotePath;
-        bool overwrite = false;
-        qint64 size = 0;
-        QByteArray md5;
-        std::unique_ptr<QFile> source; // upload
-        qint64 position = 0;           // upload: next byte to send
-        qint64 resumeOffset = 0;
-        QByteArray resumeMd5;                            // upload: the server's partial file's MD5
-        std::unique_ptr<QCryptographicHash> resumeState; // download: MD5 of our partial file so far
-        std::unique_ptr<IncomingFile> incoming;          // download
-        std::unique_ptr<FileHasher> hasher;
-        bool receiving = false; // download: the first data message arrived
-    };
-    quint64 addTransfer(Transfer transfer);
-    void beginTransfer(quint64 id);
-    void startHashing(quint64 id, const QString &path, qint64 length, bool keepState);
-    void onTransferHashed(quint64 id, bool ok);
-    void startSending(quint64 id, qint64 from);
-    void handleTransferFrame(const QString &type, const Frame &frame);
-    void handleDownloadData(quint64 id, const Frame &frame);
-    void pumpUploads();
-    void endTransfer(quint64 id, TransferError error, const QString &message, const QByteArray &md5 = {});
-    void failAllTransfers(const QString &message);
+    // ---- file transfers (the engine does the work; net/transfer/transferengine.h) ----
+    quint64 addTransfer(TransferEngine::Direction direction, const QString &localPath, const QString &remotePath,
+                        bool overwrite);
+    void sendTransferFrame(const QJsonObject &header, QByteArrayView payload) override;
+    bool canSendData() const override;
+    void onTransferEnded(const TransferEngine::Ending &ending);
     void sendFrame(const QJsonObject &header, QByteArrayView payload = {});
     void sendNextClassic();
     void fail(const QString &message, ErrorKind kind = ErrorKind::Connection);
@@ -318,9 +291,7 @@ private:
     QQueue<std::pair<quint64, QString>> m_queued;
     std::optional<quint64> m_classicInFlight;
     bool m_errorReported = false;
-    std::map<quint64, Transfer> m_transfers; // by id (from the same counter as commands)
-    qint64 m_faultOffset = -1;
-    bool m_pumpingUploads = false;
+    TransferEngine m_transfers{TransferEngine::Role::Client, this}; // by id (from the same counter as commands)
 };
 
 } // namespace Tincan

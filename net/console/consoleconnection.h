@@ -1,18 +1,20 @@
 // One client of the console server, from its first byte to the reaping of
-// its last command. It detects the client's protocol, then speaks either the
-// framed Tincan protocol or the classic one-reply-per-command protocol.
+// its last command: the composition of its transport (socket, frames, flow
+// control), its login, its command runner (framed or classic) and its file
+// transfers. It reports through its own signals, which ConsoleServer forwards.
 #pragma once
 
+#include "net/console/consolelogin.h"
 #include "net/console/sessiondirectory.h"
 #include "net/process/shellprocess.h"
 #include "net/services/serviceevents.h"
-#include "net/transfer/filetransfer.h"
+#include "net/transfer/transferengine.h"
 #include "net/wire/frame.h"
 #include "net/wire/protocoldetector.h"
 
-#include <QElapsedTimer>
 #include <QJsonValue>
 #include <QObject>
+#include <QSet>
 #include <QTimer>
 
 #include <map>
@@ -22,16 +24,32 @@ class QTcpSocket;
 
 namespace Tincan {
 
-class ConsoleServer;
+class CommandRunner;
+class ConsoleTransport;
 
-class ConsoleConnection final : public QObject
+class ConsoleConnection final : public QObject, private TransferChannel
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ConsoleConnection)
 
 public:
-    // The socket stays a QTcpSocket pointer so that a QSslSocket can take its place.
-    ConsoleConnection(quint64 id, QTcpSocket *socket, ConsoleServer *server);
+    // What the server's options say about this connection.
+    struct Settings
+    {
+        ConsoleLogin::Settings login;
+        // Where classic commands run (a Tincan session starts there too).
+        QString startDirectory;
+        qint64 classicReplyCap = 0;
+        // Zero: never closed for idleness.
+        std::chrono::milliseconds idleTimeout{0};
+        bool allowAnyPath = false;
+    };
+
+    // The socket stays a QTcpSocket pointer so that a QSslSocket can take its
+    // place. `penalties` (failed logins) and `transferTargets` (files being
+    // received) are the server's, shared by all its connections.
+    ConsoleConnection(quint64 id, QTcpSocket *socket, Settings settings, SourcePenalties &penalties,
+                      QSet<QString> &transferTargets, QObject *parent);
     ~ConsoleConnection() override;
 
     // Starts the login clock and reads what has already arrived; called once
@@ -39,9 +57,11 @@ public:
     void start();
 
     quint64 id() const { return m_id; }
-    WireProtocol protocol() const { return m_protocol; }
-    int runningCommandCount() const { return int(m_commands.size()); }
-    int transferCount() const { return int(m_transfers.size()); }
+    WireProtocol protocol() const;
+    int runningCommandCount() const;
+    int transferCount() const { return m_transfers.count(); }
+    // Whether trafficObserved() is emitted (copies of every byte).
+    void setTrafficObserved(bool on) { m_observeTraffic = on; }
 
     // Server shutdown: terminate commands, report them, then close.
     void shutdown();
@@ -51,143 +71,79 @@ public:
     void abort();
     const ClientInfo &info() const { return m_info; }
     // Logged in (or, with no password, greeted), or a classic client that is served.
-    bool isEstablished() const { return m_stage == Stage::Established; }
+    bool isEstablished() const { return m_login.isEstablished(); }
 
 Q_SIGNALS:
+    // The same events as ConsoleServer's signals of these names, for this client.
+    void protocolDetected(quint64 clientId, Tincan::WireProtocol protocol);
+    void updated(const Tincan::ClientInfo &client);
+    void trafficObserved(quint64 clientId, Tincan::TrafficDirection direction, const QByteArray &bytes);
+    void commandStarted(quint64 clientId, const QString &requestId, const QString &command, qint64 pid);
+    void commandFinished(quint64 clientId, const QString &requestId, Tincan::ProcessExit exit);
+    void protocolErrorOccurred(quint64 clientId, const QString &message);
+    void transferStarted(quint64 clientId, const QString &transferId, bool upload, const QString &path, qint64 size);
+    void transferFinished(quint64 clientId, const QString &transferId, bool ok, const QString &message);
+    void connectionRefused(quint64 clientId, const QHostAddress &address, quint16 port, const QString &reason);
+    void authenticationSucceeded(quint64 clientId, const QHostAddress &address);
+    void authenticationFailed(quint64 clientId, const QHostAddress &address, const QString &reason, qint64 penaltyMs);
     // The socket is closed and every command has been reaped.
     void closed(quint64 id);
 
 private:
-    enum class Stage {
-        Greeting,       // no hello yet (or, classic: protocol not decided)
-        Authenticating, // auth_challenge sent, waiting for auth
-        Established,    // commands may run
-    };
-
-    struct Command
-    {
-        QJsonValue requestId; // as the client sent it (framed) or null (classic)
-        QString requestKey;   // printable form of requestId, for logs
-        QString commandLine;
-        std::unique_ptr<ShellProcess> process;
-        QElapsedTimer elapsed;
-        // Classic only: the reply is buffered, since its size goes first.
-        QByteArray classicStdout;
-        QByteArray classicStderr;
-        qint64 classicDropped = 0;
-    };
-
-    void onReadyRead();
-    // Reads (at most maxSize bytes, or all) and accounts for them.
-    QByteArray readSocket(qint64 maxSize = -1);
+    void onProtocolDecided(WireProtocol protocol, const QByteArray &firstBytes);
+    void onFrame(const Frame &frame);
+    void onActivity();
+    void onBytes(TrafficDirection direction, const QByteArray &bytes);
     void onDisconnected();
-    void decideProtocol(WireProtocol protocol);
-    void processFramedInput();
-    void handleMessage(const Frame &frame);
-    void handleHello(const QJsonObject &header);
-    void handleAuth(const QJsonObject &header);
-    void sendWelcome(const QByteArray &serverProof = {});
+    // Does what the login said.
+    void apply(const ConsoleLogin::Step &step);
     // Commands may run from now on: roomier limits, the idle clock.
     void enterEstablished();
+    void makeRunner(WireProtocol protocol);
     void onLoginGraceExpired();
     void onIdleTimeout();
+    void onRunningChanged();
     // Turns the client away for policy: reports it, tells a framed client
-    // (with `code` and any extra header fields), closes.
-    void refuse(const QString &reason, QLatin1StringView code = {}, const QJsonObject &extra = {});
-    void refusePenalized(std::chrono::milliseconds wait);
-    void refuseClassic();
-    void handleExec(const QJsonObject &header);
-    void handleCancel(const QJsonObject &header);
-    void processClassicInput();
-    bool startCommand(quint64 key, const QJsonValue &requestId, const QString &commandLine);
-    // A framed command that runs without a process (the built-in cd, or the
-    // refusal when the session's directory is gone): started, output, exit.
-    void finishWithoutProcess(const QJsonValue &requestId, const QString &commandLine,
-                              const SessionDirectory::Outcome &outcome);
-    void onOutput(quint64 key, OutputStream stream, const QByteArray &data);
-    void onFinished(quint64 key, ProcessExit exit);
+    // (`header`, when not empty), closes.
+    void refuse(const QString &reason, const QJsonObject &header = {}, const QByteArray &payload = {});
     void sendFrame(const QJsonObject &header, QByteArrayView payload = {});
     void sendError(QLatin1StringView code, const QString &message, const QJsonValue &requestId = QJsonValue());
     void protocolError(const QString &message);
-    void terminateCommands();
-    void updateFlowControl();
     void closeWhenIdle();
     void maybeClosed();
+    bool socketGone() const;
 
-    // ---- file transfers ----
-    struct Transfer
-    {
-        enum class Stage {
-            Hashing,   // hashing the file (download offer) or a partial/prefix (resume)
-            Offered,   // upload: transfer_ready sent; download: file offer sent
-            Receiving, // upload: data arriving
-            Sending,   // download: data going out as the socket drains
-            Sent,      // download: all data sent, transfer_done awaited
-        };
-        QJsonValue requestId;
-        QString requestKey;
-        bool upload = true;
-        Stage stage = Stage::Hashing;
-        QString name; // as the client named it
-        QString path; // resolved
-        qint64 size = 0;
-        QByteArray md5;
-        bool overwrite = false;
-        qint64 resumeOffset = 0;                         // upload: what transfer_ready offered
-        std::unique_ptr<QCryptographicHash> resumeState; // upload: MD5 of the partial file, to go on with
-        QByteArray resumeClientMd5;                      // download: MD5 of the client's first resumeOffset bytes
-        std::unique_ptr<IncomingFile> incoming;          // upload
-        std::unique_ptr<QFile> source;                   // download
-        qint64 position = 0;                             // download: next byte to send
-        std::unique_ptr<FileHasher> hasher;
-    };
+    // ---- file transfers (the engine does the work; net/transfer/transferengine.h) ----
+    void sendTransferFrame(const QJsonObject &header, QByteArrayView payload) override;
+    bool canSendData() const override;
+    // The server's policy for a new transfer: its path, one writer per file.
     void handleUpload(const QJsonObject &header);
     void handleDownload(const QJsonObject &header);
-    void handleTransferReady(const QJsonObject &header);
-    void handleData(const Frame &frame);
-    void handleTransferDone(const QJsonObject &header);
-    void handleTransferCancel(const QJsonObject &header);
-    // Checks a new transfer's id and the per-connection cap; false after
-    // answering with the error.
-    bool acceptNewTransfer(const QJsonValue &requestId);
-    std::optional<quint64> findTransfer(const QJsonValue &requestId) const;
-    FileHasher *startHasher(quint64 key, const QString &path, qint64 length, bool keepState);
-    void onHashed(quint64 key, bool ok);
-    void sendTransferError(QLatin1StringView code, const QString &message, const QJsonValue &requestId);
-    // Ends a transfer with an error to the client (the partial file stays
-    // unless `discard`).
-    void failTransfer(quint64 key, QLatin1StringView code, const QString &message, bool discard = false);
-    void endTransfer(quint64 key, bool ok, const QString &message);
-    void sendDownloadChunks();
+    void handleTransferReady(const QJsonObject &header) { m_transfers.handleTransferReady(header); }
+    void handleData(const Frame &frame) { m_transfers.handleData(frame); }
+    void handleTransferDone(const QJsonObject &header) { m_transfers.handleTransferDone(header); }
+    void handleTransferCancel(const QJsonObject &header) { m_transfers.handleTransferCancel(header); }
+    void onTransferEnded(const TransferEngine::Ending &ending);
     // The connection is going: close every file (partial files stay for a resume).
     void closeTransfers();
 
     const quint64 m_id;
-    QTcpSocket *m_socket;
-    ConsoleServer *m_server;
-    WireProtocol m_protocol = WireProtocol::Undecided;
-    QByteArray m_detectBuffer;
-    QByteArray m_classicInput;
-    FrameDecoder m_decoder;
-    QTimer m_decisionTimer;
-    QTimer m_graceTimer; // the login must be over before it fires
-    QTimer m_idleTimer;  // only with Options::idleTimeout
-    Stage m_stage = Stage::Greeting;
-    QByteArray m_serverNonce;  // of this connection's challenge; never reused
-    bool m_closing = false;    // no new commands; close once the last is reaped
-    bool m_socketGone = false; // disconnected
-    bool m_outputPaused = false;
-    bool m_inputPaused = false; // client sends faster than it reads
+    const Settings m_settings;
+    ConsoleTransport *m_transport; // a child
+    ConsoleLogin m_login;
+    CommandRunner *m_runner = nullptr; // a child, once the protocol is known
+    QTimer m_graceTimer;               // the login must be over before it fires
+    QTimer m_idleTimer;                // only with Settings::idleTimeout
+    bool m_closing = false;            // no new commands; close once the last is reaped
     bool m_closedEmitted = false;
-    std::map<quint64, Command> m_commands; // by an internal key, in start order
-    quint64 m_nextKey = 1;
+    bool m_observeTraffic = false;
     ClientInfo m_info;
     // The Tincan session's working directory (classic commands run in the
     // server's start directory).
     SessionDirectory m_directory;
-    std::map<quint64, Transfer> m_transfers; // by an internal key
+    QSet<QString> &m_transferTargets; // the server's: files being received, on any connection
+    TransferEngine m_transfers{TransferEngine::Role::Server, this};
     quint64 m_nextTransferKey = 1;
-    bool m_pumping = false; // in sendDownloadChunks
 };
 
 } // namespace Tincan

@@ -56,6 +56,40 @@ bool peerOf(qintptr descriptor, QHostAddress *address, quint16 *port)
     return true;
 }
 
+// The socket that takes over an accepted descriptor, or null (the descriptor
+// is closed then).
+template <typename Socket> Socket *socketFromDescriptor(qintptr descriptor, QObject *parent)
+{
+    auto socket = std::make_unique<Socket>(parent);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        ::close(int(descriptor));
+        return nullptr;
+    }
+    return socket.release();
+}
+
+// What the server's options say about the client at the other end of `socket`.
+ConsoleConnection::Settings connectionSettings(const ConsoleServer &server, const QTcpSocket *socket)
+{
+    const QHostAddress peer = socket->peerAddress();
+    ConsoleConnection::Settings settings;
+    settings.login.peer = peer;
+    if (const auto *tls = qobject_cast<const QSslSocket *>(socket))
+        settings.login.encrypted = tls->isEncrypted();
+    settings.login.tlsRequired = server.requiresTlsFrom(peer);
+    settings.login.classicAccepted = server.acceptsClassicFrom(peer);
+    settings.login.classicAllowed = server.options().classicAllowed;
+    settings.login.password = server.options().password;
+    settings.login.loginGraceTime = server.options().loginGraceTime;
+    settings.login.outputEncoding = server.outputEncoding();
+    settings.login.directory = server.startDirectory();
+    settings.startDirectory = server.startDirectory();
+    settings.classicReplyCap = server.options().classicReplyCap;
+    settings.idleTimeout = server.options().idleTimeout;
+    settings.allowAnyPath = server.options().allowAnyPath;
+    return settings;
+}
+
 QString describeMs(std::chrono::milliseconds duration)
 {
     if (duration.count() % 1000 == 0)
@@ -152,16 +186,6 @@ bool ConsoleServer::acceptsClassicFrom(const QHostAddress &peer) const
 std::chrono::milliseconds ConsoleServer::penaltyRemaining(const QHostAddress &peer) const
 {
     return m_penalties.remaining(peer, SourcePenalties::Clock::now());
-}
-
-std::chrono::milliseconds ConsoleServer::recordAuthenticationFailure(const QHostAddress &peer)
-{
-    return m_penalties.recordFailure(peer, SourcePenalties::Clock::now());
-}
-
-void ConsoleServer::recordAuthenticationSuccess(const QHostAddress &peer)
-{
-    m_penalties.recordSuccess(peer);
 }
 
 bool ConsoleServer::listen(const Options &options)
@@ -311,10 +335,8 @@ void ConsoleServer::acceptDescriptor(qintptr descriptor)
     }
     ++m_connectionsPerAddress[source];
     if (!isTlsEnabled()) {
-        auto *socket = new QTcpSocket(this);
-        if (!socket->setSocketDescriptor(descriptor)) {
-            ::close(int(descriptor));
-            delete socket;
+        QTcpSocket *socket = socketFromDescriptor<QTcpSocket>(descriptor, this);
+        if (!socket) {
             if (--m_connectionsPerAddress[source] <= 0)
                 m_connectionsPerAddress.remove(source);
             return;
@@ -342,13 +364,7 @@ void ConsoleServer::acceptDescriptor(qintptr descriptor)
             return;
         }
         // Silent: not a TLS client. Served in plaintext, as without TLS.
-        auto *socket = new QTcpSocket(this);
-        if (!socket->setSocketDescriptor(std::exchange(p->descriptor, -1))) {
-            delete socket;
-            dropPending(p);
-            return;
-        }
-        servePending(p, socket);
+        servePlaintext(p);
     });
     p->timer->start(std::min(TlsDetectionWindow, m_options.loginGraceTime));
     m_pending.emplace(p, std::move(pending));
@@ -402,20 +418,13 @@ void ConsoleServer::onPendingReadable(Pending *p)
         startTls(p);
         return;
     }
-    auto *socket = new QTcpSocket(this);
-    if (!socket->setSocketDescriptor(std::exchange(p->descriptor, -1))) {
-        delete socket;
-        dropPending(p);
-        return;
-    }
-    servePending(p, socket);
+    servePlaintext(p);
 }
 
 void ConsoleServer::startTls(Pending *p)
 {
-    auto *socket = new QSslSocket(this);
-    if (!socket->setSocketDescriptor(std::exchange(p->descriptor, -1))) {
-        delete socket;
+    QSslSocket *socket = socketFromDescriptor<QSslSocket>(std::exchange(p->descriptor, -1), this);
+    if (!socket) {
         dropPending(p);
         return;
     }
@@ -437,6 +446,16 @@ void ConsoleServer::startTls(Pending *p)
         refusePending(p, tr("The TLS handshake failed: %1").arg(p->tls ? p->tls->errorString() : QString()));
     });
     socket->startServerEncryption();
+}
+
+void ConsoleServer::servePlaintext(Pending *p)
+{
+    QTcpSocket *socket = socketFromDescriptor<QTcpSocket>(std::exchange(p->descriptor, -1), this);
+    if (!socket) {
+        dropPending(p);
+        return;
+    }
+    servePending(p, socket);
 }
 
 void ConsoleServer::servePending(Pending *p, QTcpSocket *socket)
@@ -483,14 +502,36 @@ void ConsoleServer::serve(QTcpSocket *socket, const QHostAddress &source)
     // Nagle's algorithm the last one waits for the client's delayed ACK,
     // about 40 ms a command (bench/console.sh, latency).
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    auto *connection = new ConsoleConnection(id, socket, this);
+    auto *connection
+        = new ConsoleConnection(id, socket, connectionSettings(*this, socket), m_penalties, m_transferTargets, this);
+    connection->setTrafficObserved(m_observeTraffic);
     m_connections.emplace(id, Entry{connection, source});
+    // The connection's reports are the server's, with the client's id in them.
+    connect(connection, &ConsoleConnection::protocolDetected, this, &ConsoleServer::clientProtocolDetected);
+    connect(connection, &ConsoleConnection::updated, this, &ConsoleServer::clientUpdated);
+    connect(connection, &ConsoleConnection::trafficObserved, this, &ConsoleServer::trafficObserved);
+    connect(connection, &ConsoleConnection::commandStarted, this, &ConsoleServer::commandStarted);
+    connect(connection, &ConsoleConnection::commandFinished, this, &ConsoleServer::commandFinished);
+    connect(connection, &ConsoleConnection::protocolErrorOccurred, this, &ConsoleServer::protocolErrorOccurred);
+    connect(connection, &ConsoleConnection::transferStarted, this, &ConsoleServer::transferStarted);
+    connect(connection, &ConsoleConnection::transferFinished, this, &ConsoleServer::transferFinished);
+    connect(connection, &ConsoleConnection::connectionRefused, this, &ConsoleServer::connectionRefused);
+    connect(connection, &ConsoleConnection::authenticationSucceeded, this, &ConsoleServer::authenticationSucceeded);
+    connect(connection, &ConsoleConnection::authenticationFailed, this, &ConsoleServer::authenticationFailed);
     // Queued: the connection may report closing from inside its own slots.
     connect(connection, &ConsoleConnection::closed, this, &ConsoleServer::onConnectionClosed, Qt::QueuedConnection);
     Q_EMIT clientConnected(connection->info());
     connection->start();
     if (m_shuttingDown)
         connection->shutdown();
+}
+
+void ConsoleServer::setTrafficObserved(bool on)
+{
+    m_observeTraffic = on;
+    for (auto &[id, entry] : m_connections)
+        if (entry.connection)
+            entry.connection->setTrafficObserved(on);
 }
 
 void ConsoleServer::onConnectionClosed(quint64 clientId)

@@ -160,7 +160,7 @@ public:
     // Cuts a client's connection; its commands are terminated.
     bool canDisconnectClients() const override { return true; }
     void disconnectClient(quint64 clientId) override;
-    void setTrafficObserved(bool on) override { m_observeTraffic = on; }
+    void setTrafficObserved(bool on) override;
     int runningCommandCount() const;
 
     // Stops accepting, terminates every running command (SIGTERM, then SIGKILL
@@ -217,15 +217,14 @@ private:
     void acceptDescriptor(qintptr descriptor);
     void onPendingReadable(Pending *pending);
     void startTls(Pending *pending);
+    // A pending connection that is not TLS: served in plaintext.
+    void servePlaintext(Pending *pending);
     void servePending(Pending *pending, QTcpSocket *socket);
     void refusePending(Pending *pending, const QString &reason);
     void dropPending(Pending *pending);
     void serve(QTcpSocket *socket, const QHostAddress &source);
     void onConnectionClosed(quint64 clientId);
     void checkShutdownDone();
-    // Called by connections: records the outcome of a login.
-    std::chrono::milliseconds recordAuthenticationFailure(const QHostAddress &peer);
-    void recordAuthenticationSuccess(const QHostAddress &peer);
 
     struct Entry
     {
@@ -233,7 +232,6 @@ private:
         QHostAddress source; // normalised, for the per-address count
     };
 
-    friend class ConsoleConnection;
     QTcpServer *m_listener = nullptr;
     TlsIdentity m_identity;
     TlsPolicy m_tlsPolicy = TlsPolicy::Off;
@@ -254,5 +252,3 @@ private:
 };
 
 } // namespace Tincan
-
-Q_DECLARE_METATYPE(Tincan::WireProtocol)

@@ -152,6 +152,9 @@ inline constexpr int MaxConcurrentTransfers = 8;
 inline constexpr qsizetype TransferChunkSize = 64 * 1024;
 // A transfer's path, in bytes of UTF-8 (Linux's PATH_MAX).
 inline constexpr qsizetype MaxTransferPathSize = 4096;
+// A request id (an exec's "id", a transfer's "transfer") is the client's
+// label, not data: a string of at most this many characters, or an integer.
+inline constexpr qsizetype MaxRequestIdLength = 128;
 } // namespace Limits
 
 } // namespace Tincan::Console

@@ -11,6 +11,8 @@
 // waits ClassicDecisionDelay for more and then treats it as classic.
 #pragma once
 
+#include <QMetaType>
+
 #include <QByteArrayView>
 
 #include <chrono>
@@ -34,3 +36,5 @@ WireProtocol detect(QByteArrayView firstBytes);
 
 } // namespace ProtocolDetector
 } // namespace Tincan
+
+Q_DECLARE_METATYPE(Tincan::WireProtocol)
