@@ -1,6 +1,7 @@
 #include "net/console/consoleconnection.h"
 
 #include "net/auth/consoleauth.h"
+#include "net/base/durationtext.h"
 #include "net/console/consoleserver.h"
 #include "net/wire/consoleprotocol.h"
 
@@ -41,13 +42,6 @@ QString requestKeyOf(const QJsonValue &id)
 qint64 secondsUp(std::chrono::milliseconds duration)
 {
     return std::chrono::ceil<std::chrono::seconds>(duration).count();
-}
-
-QString describeDuration(std::chrono::milliseconds duration)
-{
-    if (duration.count() % 1000 == 0)
-        return ConsoleConnection::tr("%1 s").arg(duration.count() / 1000);
-    return ConsoleConnection::tr("%1 ms").arg(duration.count());
 }
 
 // Wire text for the classic client, so not translated (like the truncation
