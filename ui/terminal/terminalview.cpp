@@ -49,42 +49,7 @@ public:
         m_view.m_buffer.write(text, m_view.formatId(m_style, attributes), m_blank);
     }
 
-    void control(AnsiParser::Control control, int count) override
-    {
-        TerminalBuffer &buffer = m_view.m_buffer;
-        switch (control) {
-        case AnsiParser::Control::LineFeed:
-            buffer.lineFeed();
-            break;
-        case AnsiParser::Control::CarriageReturn:
-            buffer.carriageReturn();
-            break;
-        case AnsiParser::Control::Backspace:
-            buffer.backspace();
-            break;
-        case AnsiParser::Control::Tab:
-            buffer.tab(m_blank);
-            break;
-        case AnsiParser::Control::EraseToEndOfLine:
-            buffer.erase(TerminalBuffer::Erase::ToEnd, m_blank);
-            break;
-        case AnsiParser::Control::EraseToStartOfLine:
-            buffer.erase(TerminalBuffer::Erase::ToStart, m_blank);
-            break;
-        case AnsiParser::Control::EraseLine:
-            buffer.erase(TerminalBuffer::Erase::Line, m_blank);
-            break;
-        case AnsiParser::Control::CursorForward:
-            buffer.moveCursor(count);
-            break;
-        case AnsiParser::Control::CursorBackward:
-            buffer.moveCursor(-qsizetype(count));
-            break;
-        case AnsiParser::Control::CursorToColumn:
-            buffer.setColumn(count - 1);
-            break;
-        }
-    }
+    void control(AnsiParser::Control control, int count) override { m_view.m_buffer.apply(control, count, m_blank); }
 
 private:
     TerminalView &m_view;
