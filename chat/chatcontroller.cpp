@@ -158,14 +158,14 @@ QString ChatController::statusDetails() const
                          : all.join(QLatin1Char('\n'));
 }
 
-bool ChatController::applySettings(const QString &displayName, quint16 port, QString *error)
+Expected<void> ChatController::applySettings(const QString &displayName, quint16 port)
 {
     QSettings settings;
     const QString name = displayName.trimmed();
     settings.setValue(NameSettingsKey, name);
     m_endpoint->setSelfName(name.isEmpty() ? defaultDisplayName() : name);
 
-    bool ok = true;
+    Expected<void> result;
     // The same port is tried again when it was taken at the last attempt. A
     // chat the user stopped stays stopped: the new port is used when it starts.
     if (m_stopped) {
@@ -177,9 +177,7 @@ bool ChatController::applySettings(const QString &displayName, quint16 port, QSt
             m_options.port = port;
             settings.setValue(PortSettingsKey, int(port));
         } else {
-            ok = false;
-            if (error)
-                *error = m_endpoint->errorString();
+            result = Failure{m_endpoint->errorString()};
             // Keep listening where we did.
             if (previous != 0 && bindEndpoint(previous))
                 m_bindProblem.clear();
@@ -187,10 +185,10 @@ bool ChatController::applySettings(const QString &displayName, quint16 port, QSt
         Q_EMIT problemsChanged();
     }
     Q_EMIT statusChanged();
-    return ok;
+    return result;
 }
 
-bool ChatController::listen(const QHostAddress &address, quint16 port, QString *error)
+Expected<void> ChatController::listen(const QHostAddress &address, quint16 port)
 {
     m_endpoint->close();
     const QHostAddress previousAddress = m_options.bindAddress;
@@ -210,12 +208,12 @@ bool ChatController::listen(const QHostAddress &address, quint16 port, QString *
     } else {
         m_stopped = false; // not listening because of the error, which is shown
         m_options.bindAddress = previousAddress;
-        if (error)
-            *error = m_endpoint->errorString();
     }
     Q_EMIT problemsChanged();
     Q_EMIT statusChanged();
-    return bound;
+    if (!bound)
+        return Failure{m_endpoint->errorString()};
+    return {};
 }
 
 void ChatController::stopListening()
@@ -268,38 +266,32 @@ void ChatController::moveInMemory(const QString &from, const QString &to)
                      [](const StoredMessage &a, const StoredMessage &b) { return a.time < b.time; });
 }
 
-QString ChatController::saveAsContact(const QString &key, const QString &name, QString *error)
+Expected<QString> ChatController::saveAsContact(const QString &key, const QString &name)
 {
-    const QString saved = m_service->saveAsContact(key, name, error);
-    if (saved.isEmpty())
+    const Expected<QString> saved = m_service->saveAsContact(key, name);
+    if (!saved)
         return saved;
-    moveInMemory(key, saved);
-    Q_EMIT conversationMoved(key, saved);
+    moveInMemory(key, *saved);
+    Q_EMIT conversationMoved(key, *saved);
     return saved;
 }
 
-bool ChatController::removeContact(qint64 contactId, QString *error)
+Expected<void> ChatController::removeContact(qint64 contactId)
 {
     const auto contact = m_service->contact(contactId);
-    if (!contact) {
-        if (error)
-            *error = tr("There is no such contact.");
-        return false;
-    }
+    if (!contact)
+        return Failure{tr("There is no such contact.")};
     const QString from = ChatService::contactKey(contactId);
     const auto address = m_service->destination(from);
-    if (!m_service->removeContact(contactId)) {
-        if (error)
-            *error = m_history->errorString();
-        return false;
-    }
+    if (!m_service->removeContact(contactId))
+        return Failure{m_history->errorString()};
     // ChatService keeps the messages under the address they were exchanged with.
     if (address) {
         const QString to = ChatService::addressKey(*address);
         moveInMemory(from, to);
         Q_EMIT conversationMoved(from, to);
     }
-    return true;
+    return {};
 }
 
 } // namespace Tincan

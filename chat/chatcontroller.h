@@ -70,9 +70,9 @@ public:
     // Why the chat does not listen, or listens elsewhere; empty when all is well.
     QString bindProblem() const { return m_bindProblem; }
     // Listens on `address`:`port` exactly (no fallback: the server window asked
-    // for that port), remembering both and that the chat runs. False with
-    // *error when it cannot be bound; the chat then stays stopped.
-    bool listen(const QHostAddress &address, quint16 port, QString *error = nullptr);
+    // for that port), remembering both and that the chat runs. Fails with
+    // the socket's error when it cannot be bound; the chat then stays stopped.
+    Expected<void> listen(const QHostAddress &address, quint16 port);
     // Stops receiving (remembered across restarts). Messages still queued are
     // sent again once the chat listens.
     void stopListening();
@@ -82,9 +82,9 @@ public:
 
     QString displayName() const { return m_endpoint->selfName(); }
     // Applies and remembers (QSettings) the display name and port; the chat
-    // moves to a new port at once. False with *error when the port cannot be bound
-    // (the old one is kept then).
-    bool applySettings(const QString &displayName, quint16 port, QString *error = nullptr);
+    // moves to a new port at once. Fails with the socket's error when the port
+    // cannot be bound (the old one is kept then).
+    Expected<void> applySettings(const QString &displayName, quint16 port);
 
     // The conversations the history holds, most recent first.
     QList<ConversationSummary> conversations() const;
@@ -94,8 +94,8 @@ public:
 
     // ChatService's operations that move a conversation to another key; the
     // move is signalled by conversationMoved().
-    QString saveAsContact(const QString &key, const QString &name, QString *error = nullptr);
-    bool removeContact(qint64 contactId, QString *error = nullptr);
+    Expected<QString> saveAsContact(const QString &key, const QString &name);
+    Expected<void> removeContact(qint64 contactId);
 
 Q_SIGNALS:
     void statusChanged();

@@ -99,19 +99,13 @@ std::optional<Contact> ChatService::contactForConversation(const QString &key) c
     return ok ? contact(id) : std::nullopt;
 }
 
-bool ChatService::addContact(Contact &contact, QString *error)
+Expected<void> ChatService::addContact(Contact &contact)
 {
-    if (!parseHost(contact.host)) {
-        if (error)
-            *error = tr("\"%1\" is not an IP address.").arg(contact.host);
-        return false;
-    }
+    if (!parseHost(contact.host))
+        return Failure{tr("\"%1\" is not an IP address.").arg(contact.host)};
     if (m_history->isOpen()) {
-        if (!m_history->addContact(contact)) {
-            if (error)
-                *error = m_history->errorString();
-            return false;
-        }
+        if (!m_history->addContact(contact))
+            return Failure{m_history->errorString()};
     } else {
         // No history: the contact lives for this run only.
         qint64 maxId = 0;
@@ -121,26 +115,20 @@ bool ChatService::addContact(Contact &contact, QString *error)
     }
     m_contacts.append(contact);
     Q_EMIT contactsChanged();
-    return true;
+    return {};
 }
 
-bool ChatService::updateContact(const Contact &contact, QString *error)
+Expected<void> ChatService::updateContact(const Contact &contact)
 {
-    if (!parseHost(contact.host)) {
-        if (error)
-            *error = tr("\"%1\" is not an IP address.").arg(contact.host);
-        return false;
-    }
-    if (m_history->isOpen() && !m_history->updateContact(contact)) {
-        if (error)
-            *error = m_history->errorString();
-        return false;
-    }
+    if (!parseHost(contact.host))
+        return Failure{tr("\"%1\" is not an IP address.").arg(contact.host)};
+    if (m_history->isOpen() && !m_history->updateContact(contact))
+        return Failure{m_history->errorString()};
     for (Contact &c : m_contacts)
         if (c.id == contact.id)
             c = contact;
     Q_EMIT contactsChanged();
-    return true;
+    return {};
 }
 
 bool ChatService::removeContact(qint64 contactId)
@@ -164,14 +152,11 @@ bool ChatService::removeContact(qint64 contactId)
     return true;
 }
 
-QString ChatService::saveAsContact(const QString &conversation, const QString &name, QString *error)
+Expected<QString> ChatService::saveAsContact(const QString &conversation, const QString &name)
 {
     const auto address = destination(conversation);
-    if (!address) {
-        if (error)
-            *error = tr("This conversation has no address to save.");
-        return QString();
-    }
+    if (!address)
+        return Failure{tr("This conversation has no address to save.")};
     Contact c;
     c.name = name;
     c.host = address->address.toString();
@@ -180,8 +165,8 @@ QString ChatService::saveAsContact(const QString &conversation, const QString &n
         c.protocol = ChatProtocol::Tincan;
         c.peerId = QUuid::fromString(conversation.mid(PeerPrefix.size()));
     }
-    if (!addContact(c, error))
-        return QString();
+    if (const Expected<void> added = addContact(c); !added)
+        return Failure{added.error()};
     const QString key = contactKey(c.id);
     if (m_history->isOpen())
         m_history->moveConversation(conversation, key);
@@ -245,14 +230,11 @@ std::optional<ChatPeerAddress> ChatService::destination(const QString &key) cons
     return std::nullopt;
 }
 
-std::optional<StoredMessage> ChatService::send(const QString &conversation, const QString &text, QString *error)
+Expected<StoredMessage> ChatService::send(const QString &conversation, const QString &text)
 {
     const auto to = destination(conversation);
-    if (!to) {
-        if (error)
-            *error = tr("There is no address to send this conversation's messages to.");
-        return std::nullopt;
-    }
+    if (!to)
+        return Failure{tr("There is no address to send this conversation's messages to.")};
     ChatProtocol protocol = ChatProtocol::Auto;
     if (const auto c = contactForConversation(conversation))
         // A contact that has answered as a Tincan peer stays one across restarts.
@@ -261,9 +243,10 @@ std::optional<StoredMessage> ChatService::send(const QString &conversation, cons
         protocol = ChatProtocol::Tincan;
     const ChatProtocol resolved = m_endpoint->resolve(*to, protocol);
 
-    const QUuid id = m_endpoint->send(*to, text, protocol, error);
-    if (id.isNull())
-        return std::nullopt;
+    const Expected<QUuid> sent = m_endpoint->send(*to, text, protocol);
+    if (!sent)
+        return Failure{sent.error()};
+    const QUuid id = *sent;
     m_lastWrittenAt.insert(to->toString(), conversation);
 
     StoredMessage message;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "chat/chathistory.h"
+#include "net/base/expected.h"
 #include "net/chat/chatendpoint.h"
 
 #include <QHash>
@@ -35,11 +36,12 @@ public:
     QList<Contact> contacts() const { return m_contacts; }
     std::optional<Contact> contact(qint64 contactId) const;
     std::optional<Contact> contactForConversation(const QString &key) const;
-    bool addContact(Contact &contact, QString *error = nullptr);
-    bool updateContact(const Contact &contact, QString *error = nullptr);
+    // Adds (and gives an id to) or changes a contact; fails with why not.
+    Expected<void> addContact(Contact &contact);
+    Expected<void> updateContact(const Contact &contact);
     bool removeContact(qint64 contactId);
     // Turns an ip:port (or peer) conversation into a contact; returns its key.
-    QString saveAsContact(const QString &conversation, const QString &name, QString *error = nullptr);
+    Expected<QString> saveAsContact(const QString &conversation, const QString &name);
     // A contact's host as an address: an IP literal or "localhost".
     static std::optional<QHostAddress> parseHost(const QString &host);
 
@@ -49,7 +51,7 @@ public:
     std::optional<ChatPeerAddress> destination(const QString &key) const;
 
     // Sends text to a conversation. The message is stored before it is shown.
-    std::optional<StoredMessage> send(const QString &conversation, const QString &text, QString *error = nullptr);
+    Expected<StoredMessage> send(const QString &conversation, const QString &text);
     bool retry(const QUuid &messageId);
 
     // Messages to the active conversation arrive read.

@@ -254,23 +254,36 @@ void ServiceHost::connectClients(ServiceKind kind, Service *service)
     connect(service, &QObject::destroyed, this, [this, service] { m_clients.erase(service); });
 }
 
+void ServiceHost::emitCommandStarted(ServiceKind kind, const Service *service, quint64 clientId, const QString &tag,
+                                     const QString &command, qint64 pid)
+{
+    HostEvent started = makeEvent(Type::CommandStarted, kind, service, clientId);
+    started.tag = tag;
+    started.text = command;
+    started.count = pid;
+    emitEvent(started);
+}
+
+void ServiceHost::emitCommandFinished(ServiceKind kind, const Service *service, quint64 clientId, const QString &tag,
+                                      const QString &command, const ProcessExit &exit)
+{
+    HostEvent finished = makeEvent(Type::CommandFinished, kind, service, clientId);
+    finished.tag = tag;
+    finished.text = command;
+    finished.exit = exit;
+    emitEvent(finished);
+}
+
 void ServiceHost::connectConsole(ConsoleServer *console)
 {
     constexpr auto kind = ServiceKind::Console;
     connect(console, &ConsoleServer::commandStarted, this,
             [this, console](quint64 id, const QString &request, const QString &command, qint64 pid) {
-                HostEvent started = makeEvent(Type::CommandStarted, kind, console, id);
-                started.tag = request;
-                started.text = command;
-                started.count = pid;
-                emitEvent(started);
+                emitCommandStarted(kind, console, id, request, command, pid);
             });
     connect(console, &ConsoleServer::commandFinished, this,
             [this, console](quint64 id, const QString &request, const ProcessExit &exit) {
-                HostEvent finished = makeEvent(Type::CommandFinished, kind, console, id);
-                finished.tag = request;
-                finished.exit = exit;
-                emitEvent(finished);
+                emitCommandFinished(kind, console, id, request, QString(), exit);
             });
     connect(console, &ConsoleServer::transferStarted, this,
             [this, console](quint64 id, const QString &transfer, bool upload, const QString &path, qint64 size) {
@@ -324,17 +337,11 @@ void ServiceHost::connectUdpCommands(Service *service)
     auto *commands = static_cast<UdpCommandService *>(service);
     connect(commands, &UdpCommandService::commandStarted, this,
             [this, service](quint64 id, const QString &command, qint64 pid) {
-                HostEvent started = makeEvent(Type::CommandStarted, kind, service, id);
-                started.text = command;
-                started.count = pid;
-                emitEvent(started);
+                emitCommandStarted(kind, service, id, QString(), command, pid);
             });
     connect(commands, &UdpCommandService::commandFinished, this,
             [this, service](quint64 id, const QString &command, const ProcessExit &exit) {
-                HostEvent finished = makeEvent(Type::CommandFinished, kind, service, id);
-                finished.text = command;
-                finished.exit = exit;
-                emitEvent(finished);
+                emitCommandFinished(kind, service, id, QString(), command, exit);
             });
 }
 

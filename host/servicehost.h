@@ -104,6 +104,12 @@ private:
     void setState(ServiceKind kind, State state, const QString &error = {});
     HostEvent makeEvent(HostEvent::Type type, ServiceKind kind, const Service *service, quint64 clientId = 0) const;
     void emitEvent(const HostEvent &event) { Q_EMIT eventOccurred(event); }
+    // A command's start and end, from the console (tagged with the request's
+    // id) or the UDP command service (which names the command at both ends).
+    void emitCommandStarted(ServiceKind kind, const Service *service, quint64 clientId, const QString &tag,
+                            const QString &command, qint64 pid);
+    void emitCommandFinished(ServiceKind kind, const Service *service, quint64 clientId, const QString &tag,
+                             const QString &command, const ProcessExit &exit);
 
     HostSettings m_settings;
     std::array<Slot, AllServiceKinds.size()> m_slots;

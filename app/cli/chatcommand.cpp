@@ -178,13 +178,12 @@ private:
             printError(CliText::tr("chat: nobody to reply to yet; write \"@ip:port text\"."));
             return;
         }
-        QString error;
-        const QUuid id = m_endpoint->send(*to, text, ChatProtocol::Auto, &error);
-        if (id.isNull()) {
-            printError(QStringLiteral("chat: ") + error);
+        const Expected<QUuid> id = m_endpoint->send(*to, text, ChatProtocol::Auto);
+        if (!id) {
+            printError(QStringLiteral("chat: ") + id.error());
             return;
         }
-        m_destinations.insert(id, *to);
+        m_destinations.insert(*id, *to);
     }
 
     void onState(const QUuid &id, DeliveryState state)
@@ -279,6 +278,66 @@ int runChat(const QStringList &arguments)
     return QCoreApplication::exec();
 }
 
+namespace {
+// Sends `text` from the bound `endpoint` and runs until it is delivered (and,
+// with waitSeconds > 0, a reply is printed or the wait is over); returns the
+// exit status.
+int sendAndWait(ChatEndpoint &endpoint, const ChatPeerAddress &to, const QString &text, ChatProtocol protocol,
+                double waitSeconds)
+{
+    QTimer replyTimer;
+    replyTimer.setSingleShot(true);
+    bool delivered = false;
+    std::optional<ChatMessage> reply;
+    endpoint.setAcceptor([&](const ChatMessage &message) {
+        if (reply) // only the first reply is ours to print
+            return ChatEndpoint::AcceptResult::Duplicate;
+        reply = message;
+        return ChatEndpoint::AcceptResult::Stored;
+    });
+    const auto finishIfDone = [&] {
+        if (!delivered)
+            return;
+        if (waitSeconds <= 0) {
+            QCoreApplication::exit(0);
+        } else if (reply) {
+            printLine(formatIncoming(*reply));
+            QCoreApplication::exit(0);
+        } else if (!replyTimer.isActive()) {
+            replyTimer.start(int(waitSeconds * 1000));
+        }
+    };
+    QObject::connect(&endpoint, &ChatEndpoint::messageReceived, &endpoint, [&] { finishIfDone(); });
+    QObject::connect(&replyTimer, &QTimer::timeout, &endpoint, [&] {
+        reportError(CliText::tr("send: no reply within %1 seconds.").arg(waitSeconds));
+        QCoreApplication::exit(ChatExit::NoReply);
+    });
+    QObject::connect(&endpoint, &ChatEndpoint::deliveryStateChanged, &endpoint,
+                     [&](const QUuid &, DeliveryState state) {
+                         if (state == DeliveryState::Failed) {
+                             reportError(CliText::tr("send: %1 did not acknowledge the message; it was not "
+                                                     "delivered.")
+                                             .arg(to.toString()));
+                             QCoreApplication::exit(ChatExit::NotDelivered);
+                         } else if (state == DeliveryState::Delivered || state == DeliveryState::Sent) {
+                             delivered = true;
+                             finishIfDone();
+                         }
+                     });
+    UnixSignalWatcher signalWatcher({SIGINT, SIGTERM, SIGHUP});
+    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &endpoint,
+                     [](int signal) { QCoreApplication::exit(128 + signal); });
+
+    const Expected<QUuid> id = endpoint.send(to, text, protocol);
+    if (!id) {
+        reportError(QStringLiteral("send: ") + id.error());
+        return ChatExit::NotDelivered;
+    }
+    return QCoreApplication::exec();
+}
+
+} // namespace
+
 int runSend(const QStringList &arguments)
 {
     QCommandLineParser parser;
@@ -336,57 +395,8 @@ int runSend(const QStringList &arguments)
         return ChatExit::CannotBind;
     }
 
-    QTimer replyTimer;
-    replyTimer.setSingleShot(true);
-    bool delivered = false;
-    std::optional<ChatMessage> reply;
-    endpoint.setAcceptor([&](const ChatMessage &message) {
-        if (reply) // only the first reply is ours to print
-            return ChatEndpoint::AcceptResult::Duplicate;
-        reply = message;
-        return ChatEndpoint::AcceptResult::Stored;
-    });
-    const auto finishIfDone = [&] {
-        if (!delivered)
-            return;
-        if (waitSeconds <= 0) {
-            QCoreApplication::exit(0);
-        } else if (reply) {
-            printLine(formatIncoming(*reply));
-            QCoreApplication::exit(0);
-        } else if (!replyTimer.isActive()) {
-            replyTimer.start(int(waitSeconds * 1000));
-        }
-    };
-    QObject::connect(&endpoint, &ChatEndpoint::messageReceived, &endpoint, [&] { finishIfDone(); });
-    QObject::connect(&replyTimer, &QTimer::timeout, &endpoint, [&] {
-        reportError(CliText::tr("send: no reply within %1 seconds.").arg(waitSeconds));
-        QCoreApplication::exit(ChatExit::NoReply);
-    });
-    QObject::connect(&endpoint, &ChatEndpoint::deliveryStateChanged, &endpoint,
-                     [&](const QUuid &, DeliveryState state) {
-                         if (state == DeliveryState::Failed) {
-                             reportError(CliText::tr("send: %1 did not acknowledge the message; it was not "
-                                                     "delivered.")
-                                             .arg(to->toString()));
-                             QCoreApplication::exit(ChatExit::NotDelivered);
-                         } else if (state == DeliveryState::Delivered || state == DeliveryState::Sent) {
-                             delivered = true;
-                             finishIfDone();
-                         }
-                     });
-    UnixSignalWatcher signalWatcher({SIGINT, SIGTERM, SIGHUP});
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &endpoint,
-                     [](int signal) { QCoreApplication::exit(128 + signal); });
-
-    QString error;
-    const QUuid id = endpoint.send(*to, positional.at(1),
-                                   parser.isSet(classicOption) ? ChatProtocol::Classic : ChatProtocol::Tincan, &error);
-    if (id.isNull()) {
-        reportError(QStringLiteral("send: ") + error);
-        return ChatExit::NotDelivered;
-    }
-    return QCoreApplication::exec();
+    return sendAndWait(endpoint, *to, positional.at(1),
+                       parser.isSet(classicOption) ? ChatProtocol::Classic : ChatProtocol::Tincan, waitSeconds);
 }
 
 } // namespace Tincan::Cli

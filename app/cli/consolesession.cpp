@@ -73,12 +73,12 @@ bool ConsoleOptions::read(const QCommandLineParser &parser, const QString &comma
     settings->acceptNew = parser.isSet(acceptNew);
     settings->knownHostsPath = parser.isSet(knownHosts) ? parser.value(knownHosts) : defaultKnownHostsPath();
     if (parser.isSet(passwordFile)) {
-        QString error;
-        settings->password = readPasswordFile(parser.value(passwordFile), &error);
-        if (!settings->password) {
-            reportError(CliText::tr("%1: %2").arg(command, error));
+        const Expected<QString> password = readPasswordFile(parser.value(passwordFile));
+        if (!password) {
+            reportError(CliText::tr("%1: %2").arg(command, password.error()));
             return false;
         }
+        settings->password = *password;
     } else if (qEnvironmentVariableIsSet(PasswordEnvironmentVariable)) {
         settings->password = qEnvironmentVariable(PasswordEnvironmentVariable);
         if (settings->password->isEmpty())

@@ -113,10 +113,9 @@ int runPasswd(const QStringList &arguments)
     const std::optional<QString> password = readNewPassword(&status);
     if (!password)
         return status;
-    QString error;
-    const std::optional<PasswordHash> hash = PasswordHash::create(*password, iterations, &error);
+    const Expected<PasswordHash> hash = PasswordHash::create(*password, iterations);
     if (!hash) {
-        reportError(CliText::tr("passwd: %1").arg(error));
+        reportError(CliText::tr("passwd: %1").arg(hash.error()));
         return Failed;
     }
     const QByteArray line = hash->toString().toLatin1() + '\n';

@@ -36,34 +36,26 @@ QString stripLineEnd(QByteArray line)
 }
 } // namespace
 
-std::optional<QString> readFirstLine(const QString &path, QString *errorString)
+Expected<QString> readFirstLine(const QString &path)
 {
     QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
-        *errorString = CliText::tr("cannot read %1: %2").arg(path, file.errorString());
-        return std::nullopt;
-    }
+    if (!file.open(QIODevice::ReadOnly))
+        return Failure{CliText::tr("cannot read %1: %2").arg(path, file.errorString())};
     const QByteArray line = file.readLine(MaxLineBytes + 1);
-    if (line.size() > MaxLineBytes) {
-        *errorString = CliText::tr("the first line of %1 is longer than %2 bytes.").arg(path).arg(MaxLineBytes);
-        return std::nullopt;
-    }
+    if (line.size() > MaxLineBytes)
+        return Failure{CliText::tr("the first line of %1 is longer than %2 bytes.").arg(path).arg(MaxLineBytes)};
     const QString text = stripLineEnd(line);
-    if (text.isEmpty()) {
-        *errorString = CliText::tr("the first line of %1 is empty.").arg(path);
-        return std::nullopt;
-    }
+    if (text.isEmpty())
+        return Failure{CliText::tr("the first line of %1 is empty.").arg(path)};
     return text;
 }
 
-std::optional<QString> readPasswordFile(const QString &path, QString *errorString)
+Expected<QString> readPasswordFile(const QString &path)
 {
-    std::optional<QString> password = readFirstLine(path, errorString);
-    if (password && password->toUtf8().size() > PasswordHash::MaxPasswordSize) {
-        *errorString
-            = CliText::tr("the password in %1 is longer than %2 bytes.").arg(path).arg(PasswordHash::MaxPasswordSize);
-        return std::nullopt;
-    }
+    Expected<QString> password = readFirstLine(path);
+    if (password && password->toUtf8().size() > PasswordHash::MaxPasswordSize)
+        return Failure{
+            CliText::tr("the password in %1 is longer than %2 bytes.").arg(path).arg(PasswordHash::MaxPasswordSize)};
     return password;
 }
 

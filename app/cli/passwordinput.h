@@ -3,22 +3,22 @@
 // never printed, logged or sent.
 #pragma once
 
-#include <QString>
+#include "net/base/expected.h"
 
-#include <optional>
+#include <QString>
 
 namespace Tincan::Cli {
 
 // The environment variable `tincan-cli exec` reads a password from.
 inline constexpr char PasswordEnvironmentVariable[] = "TINCAN_PASSWORD";
 
-// The first line of `path`, without its line ending. Nullopt with a reason
+// The first line of `path`, without its line ending. Fails with the reason
 // for an unreadable file or an empty or oversized first line.
-std::optional<QString> readPasswordFile(const QString &path, QString *errorString);
+Expected<QString> readPasswordFile(const QString &path);
 
 // The first line of a file given for a password hash (`serve
 // --password-hash-file`); the caller parses it.
-std::optional<QString> readFirstLine(const QString &path, QString *errorString);
+Expected<QString> readFirstLine(const QString &path);
 
 // True when others than the owner may read `path`: worth a warning, as ssh
 // gives for a private key.

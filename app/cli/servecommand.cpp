@@ -162,6 +162,21 @@ std::optional<qint64> parseCount(const QString &text, qint64 min, qint64 max)
     return value;
 }
 
+// The password hash read from one of the two files, or why it cannot be.
+Expected<PasswordHash> readPasswordHash(const QString &plainFile, const QString &hashFile)
+{
+    if (!plainFile.isEmpty()) {
+        const Expected<QString> password = readPasswordFile(plainFile);
+        if (!password)
+            return Failure{password.error()};
+        return PasswordHash::create(*password, PasswordHash::DefaultIterations);
+    }
+    const Expected<QString> line = readFirstLine(hashFile);
+    if (!line)
+        return Failure{line.error()};
+    return PasswordHash::fromString(*line);
+}
+
 // The console's password, from --password-file (hashed here, in memory) or
 // --password-hash-file. Nullopt after reporting an error; a null hash when
 // neither option is given.
@@ -174,24 +189,16 @@ std::optional<PasswordHash> loadPassword(const QString &plainFile, const QString
         reportError(CliText::tr("serve: give --password-file or --password-hash-file, not both."));
         return std::nullopt;
     }
-    QString error;
-    std::optional<PasswordHash> hash;
-    if (!plainFile.isEmpty()) {
-        const std::optional<QString> password = readPasswordFile(plainFile, &error);
-        if (password)
-            hash = PasswordHash::create(*password, PasswordHash::DefaultIterations, &error);
-    } else if (const std::optional<QString> line = readFirstLine(hashFile, &error)) {
-        hash = PasswordHash::fromString(*line, &error);
-    }
+    const Expected<PasswordHash> hash = readPasswordHash(plainFile, hashFile);
     if (!hash) {
-        reportError(CliText::tr("serve: %1: %2").arg(path, error));
+        reportError(CliText::tr("serve: %1: %2").arg(path, hash.error()));
         return std::nullopt;
     }
     if (isReadableByOthers(path))
         printError(CliText::tr("WARNING: %1 is readable by other users; it lets them log in to this console. "
                                "Make it private: chmod 600 %1")
                        .arg(path));
-    return hash;
+    return *hash;
 }
 
 // The services asked for, on which ports, at which address. False after

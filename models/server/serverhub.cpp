@@ -195,7 +195,7 @@ bool ServerHub::startChat(const QHostAddress &address, quint16 port)
     const QHostAddress bind
         = address == QHostAddress(QHostAddress::AnyIPv4) ? QHostAddress(QHostAddress::Any) : address;
     // The chat reports its new state; syncChatState() logs it.
-    return m_chat->listen(bind, port);
+    return m_chat->listen(bind, port).has_value();
 }
 
 void ServerHub::syncChatState()

@@ -177,6 +177,42 @@ void TerminalBuffer::setColumn(qsizetype column)
     m_column = std::clamp<qsizetype>(column, 0, MaxLineLength);
 }
 
+void TerminalBuffer::apply(AnsiParser::Control control, int count, FormatId blank)
+{
+    switch (control) {
+    case AnsiParser::Control::LineFeed:
+        lineFeed();
+        break;
+    case AnsiParser::Control::CarriageReturn:
+        carriageReturn();
+        break;
+    case AnsiParser::Control::Backspace:
+        backspace();
+        break;
+    case AnsiParser::Control::Tab:
+        tab(blank);
+        break;
+    case AnsiParser::Control::EraseToEndOfLine:
+        erase(Erase::ToEnd, blank);
+        break;
+    case AnsiParser::Control::EraseToStartOfLine:
+        erase(Erase::ToStart, blank);
+        break;
+    case AnsiParser::Control::EraseLine:
+        erase(Erase::Line, blank);
+        break;
+    case AnsiParser::Control::CursorForward:
+        moveCursor(count);
+        break;
+    case AnsiParser::Control::CursorBackward:
+        moveCursor(-qsizetype(count));
+        break;
+    case AnsiParser::Control::CursorToColumn:
+        setColumn(count - 1);
+        break;
+    }
+}
+
 void TerminalBuffer::finishLine()
 {
     if (!m_line.isEmpty())

@@ -10,6 +10,8 @@
 // Pure Qt Core, tested on its own.
 #pragma once
 
+#include "models/terminal/ansiparser.h"
+
 #include <QList>
 #include <QString>
 #include <QStringView>
@@ -77,6 +79,9 @@ public:
     // Moves the cursor within the line (clamped to it), without writing.
     void moveCursor(qsizetype columns);
     void setColumn(qsizetype column);
+    // Does what an AnsiParser control asks (`count` as the parser gives it),
+    // filling with `blank` where a control leaves empty cells.
+    void apply(AnsiParser::Control control, int count, FormatId blank);
     // Ends the open line unless it is empty, so that what follows starts on
     // a line of its own.
     void finishLine();

@@ -1,5 +1,7 @@
 #include "net/auth/consoleauth.h"
 
+#include "net/base/canonicalbase64.h"
+
 #include <QCryptographicHash>
 #include <QMessageAuthenticationCode>
 #include <QRandomGenerator>
@@ -14,12 +16,6 @@ QByteArray proof(QByteArrayView key, QByteArrayView serverNonce, QByteArrayView 
     mac.addData(clientNonce.data(), clientNonce.size());
     mac.addData(context.data(), context.size());
     return mac.result();
-}
-
-// The longest base64 text worth decoding for the sizes asked for.
-constexpr qsizetype base64Length(qsizetype bytes)
-{
-    return (bytes + 2) / 3 * 4;
 }
 } // namespace
 
@@ -46,20 +42,10 @@ std::optional<QByteArray> decodeBase64(const QJsonValue &value, qsizetype minSiz
 {
     if (!value.isString())
         return std::nullopt;
-    const QString text = value.toString();
-    if (text.isEmpty() || text.size() > base64Length(maxSize))
+    std::optional<QByteArray> decoded = decodeCanonicalBase64(value.toString(), maxSize);
+    if (!decoded || decoded->size() < minSize)
         return std::nullopt;
-    for (QChar c : text)
-        if (c.unicode() > 0x7f)
-            return std::nullopt;
-    const QByteArray ascii = text.toLatin1();
-    const auto decoded = QByteArray::fromBase64Encoding(ascii, QByteArray::AbortOnBase64DecodingErrors);
-    // Canonical only: one value, one spelling.
-    if (!decoded || decoded.decoded.toBase64() != ascii)
-        return std::nullopt;
-    if (decoded.decoded.size() < minSize || decoded.decoded.size() > maxSize)
-        return std::nullopt;
-    return decoded.decoded;
+    return decoded;
 }
 
 } // namespace Tincan::ConsoleAuth

@@ -1,5 +1,7 @@
 #include "net/auth/passwordhash.h"
 
+#include "net/base/canonicalbase64.h"
+
 #include <QCryptographicHash>
 #include <QList>
 #include <QPasswordDigestor>
@@ -12,22 +14,6 @@ constexpr QChar FieldSeparator = u'$';
 constexpr qsizetype FieldCount = 4;
 // Enough digits for MaxIterations, and no more: "0000001000" is refused.
 constexpr qsizetype MaxIterationDigits = 7;
-
-// Strict base64: only the canonical encoding of some bytes is accepted, so
-// one hash has exactly one text form.
-std::optional<QByteArray> strictBase64(QStringView text)
-{
-    if (text.isEmpty())
-        return std::nullopt;
-    for (QChar c : text)
-        if (c.unicode() > 0x7f)
-            return std::nullopt;
-    const QByteArray ascii = text.toLatin1();
-    const auto decoded = QByteArray::fromBase64Encoding(ascii, QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded || decoded.decoded.toBase64() != ascii)
-        return std::nullopt;
-    return decoded.decoded;
-}
 } // namespace
 
 bool constantTimeEquals(QByteArrayView a, QByteArrayView b)
@@ -48,20 +34,15 @@ QByteArray PasswordHash::deriveKey(const QString &password, QByteArrayView salt,
                                               quint64(KeySize));
 }
 
-std::optional<PasswordHash> PasswordHash::create(const QString &password, int iterations, QString *errorString)
+Expected<PasswordHash> PasswordHash::create(const QString &password, int iterations)
 {
-    const auto failWith = [errorString](const QString &reason) -> std::optional<PasswordHash> {
-        if (errorString)
-            *errorString = reason;
-        return std::nullopt;
-    };
     if (password.isEmpty())
-        return failWith(tr("The password is empty."));
+        return Failure{tr("The password is empty.")};
     if (password.toUtf8().size() > MaxPasswordSize)
-        return failWith(tr("The password is longer than %1 bytes.").arg(MaxPasswordSize));
+        return Failure{tr("The password is longer than %1 bytes.").arg(MaxPasswordSize)};
     if (!iterationsInRange(iterations))
-        return failWith(
-            tr("The iteration count %1 is outside %2 to %3.").arg(iterations).arg(MinIterations).arg(MaxIterations));
+        return Failure{
+            tr("The iteration count %1 is outside %2 to %3.").arg(iterations).arg(MinIterations).arg(MaxIterations)};
     PasswordHash hash;
     hash.m_iterations = iterations;
     hash.m_salt.resize(SaltSize);
@@ -72,23 +53,18 @@ std::optional<PasswordHash> PasswordHash::create(const QString &password, int it
     return hash;
 }
 
-std::optional<PasswordHash> PasswordHash::fromString(QStringView text, QString *errorString)
+Expected<PasswordHash> PasswordHash::fromString(QStringView text)
 {
-    const auto failWith = [errorString](const QString &reason) -> std::optional<PasswordHash> {
-        if (errorString)
-            *errorString = reason;
-        return std::nullopt;
-    };
     text = text.trimmed();
     if (text.isEmpty())
-        return failWith(tr("The password hash is empty."));
+        return Failure{tr("The password hash is empty.")};
     if (text.size() > MaxTextSize)
-        return failWith(tr("The password hash is longer than %1 characters.").arg(MaxTextSize));
+        return Failure{tr("The password hash is longer than %1 characters.").arg(MaxTextSize)};
     const QList<QStringView> fields = text.split(FieldSeparator);
     if (fields.size() != FieldCount)
-        return failWith(tr("The password hash must have the form %1$ITERATIONS$SALT$KEY.").arg(Scheme));
+        return Failure{tr("The password hash must have the form %1$ITERATIONS$SALT$KEY.").arg(Scheme)};
     if (fields.at(0) != Scheme)
-        return failWith(tr("The password hash does not start with \"%1$\".").arg(Scheme));
+        return Failure{tr("The password hash does not start with \"%1$\".").arg(Scheme)};
 
     const QStringView digits = fields.at(1);
     bool allDigits = !digits.isEmpty() && digits.size() <= MaxIterationDigits && digits.at(0) != u'0';
@@ -96,17 +72,17 @@ std::optional<PasswordHash> PasswordHash::fromString(QStringView text, QString *
         allDigits = allDigits && c >= u'0' && c <= u'9';
     const qint64 iterations = allDigits ? digits.toLongLong() : -1;
     if (!allDigits || !iterationsInRange(iterations))
-        return failWith(tr("The iteration count of the password hash must be a number from %1 to %2.")
-                            .arg(MinIterations)
-                            .arg(MaxIterations));
+        return Failure{tr("The iteration count of the password hash must be a number from %1 to %2.")
+                           .arg(MinIterations)
+                           .arg(MaxIterations)};
 
-    const std::optional<QByteArray> salt = strictBase64(fields.at(2));
+    const std::optional<QByteArray> salt = decodeCanonicalBase64(fields.at(2), MaxSaltSize);
     if (!salt || !saltSizeInRange(salt->size()))
-        return failWith(
-            tr("The salt of the password hash must be %1 to %2 bytes in base64.").arg(MinSaltSize).arg(MaxSaltSize));
-    const std::optional<QByteArray> key = strictBase64(fields.at(3));
+        return Failure{
+            tr("The salt of the password hash must be %1 to %2 bytes in base64.").arg(MinSaltSize).arg(MaxSaltSize)};
+    const std::optional<QByteArray> key = decodeCanonicalBase64(fields.at(3), KeySize);
     if (!key || key->size() != KeySize)
-        return failWith(tr("The key of the password hash must be %1 bytes in base64.").arg(KeySize));
+        return Failure{tr("The key of the password hash must be %1 bytes in base64.").arg(KeySize)};
 
     PasswordHash hash;
     hash.m_iterations = int(iterations);

@@ -8,6 +8,8 @@
 // login, oversized salts, non-canonical base64) instead of guessing.
 #pragma once
 
+#include "net/base/expected.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QCoreApplication>
@@ -49,14 +51,13 @@ public:
     // A null hash: no password.
     PasswordHash() = default;
 
-    // Hashes `password` with a fresh random salt. Nullopt (and the reason in
-    // errorString) for an empty or oversized password or an iteration count
-    // outside [MinIterations, MaxIterations].
-    static std::optional<PasswordHash> create(const QString &password, int iterations = DefaultIterations,
-                                              QString *errorString = nullptr);
+    // Hashes `password` with a fresh random salt. Fails with the reason for an
+    // empty or oversized password or an iteration count outside
+    // [MinIterations, MaxIterations].
+    static Expected<PasswordHash> create(const QString &password, int iterations = DefaultIterations);
     // Parses the text form. Surrounding whitespace (a file's newline) is
     // ignored; anything else out of place is refused with a reason.
-    static std::optional<PasswordHash> fromString(QStringView text, QString *errorString = nullptr);
+    static Expected<PasswordHash> fromString(QStringView text);
 
     // PBKDF2-HMAC-SHA256 of the password (NFC-normalised, UTF-8) with the
     // salt, KeySize bytes. The client derives the same key from the challenge.

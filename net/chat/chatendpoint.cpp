@@ -117,27 +117,22 @@ ChatProtocol ChatEndpoint::resolve(const ChatPeerAddress &to, ChatProtocol proto
     return isTincanPeer(to) ? ChatProtocol::Tincan : ChatProtocol::Classic;
 }
 
-QUuid ChatEndpoint::send(const ChatPeerAddress &to, const QString &text, ChatProtocol protocol, QString *error)
+Expected<QUuid> ChatEndpoint::send(const ChatPeerAddress &to, const QString &text, ChatProtocol protocol)
 {
-    const auto fail = [error](const QString &reason) {
-        if (error)
-            *error = reason;
-        return QUuid();
-    };
     if (!isBound())
-        return fail(tr("The chat endpoint is not bound to a port."));
+        return Failure{tr("The chat endpoint is not bound to a port.")};
     const QByteArray utf8 = text.toUtf8();
     if (utf8.size() > Chat::MaxTextBytes)
-        return fail(tr("The message is %1 bytes long; at most %2 bytes fit in one message.")
-                        .arg(utf8.size())
-                        .arg(Chat::MaxTextBytes));
+        return Failure{tr("The message is %1 bytes long; at most %2 bytes fit in one message.")
+                           .arg(utf8.size())
+                           .arg(Chat::MaxTextBytes)};
 
     const QUuid id = QUuid::createUuid();
     if (resolve(to, protocol) == ChatProtocol::Classic) {
         // Exactly the tutorial's datagram: the bare text, nothing else, ever.
         const qint64 written = m_socket->writeDatagram(utf8, to.address, to.port);
         if (written != utf8.size())
-            return fail(tr("Could not send to %1: %2").arg(to.toString(), m_socket->errorString()));
+            return Failure{tr("Could not send to %1: %2").arg(to.toString(), m_socket->errorString())};
         m_peers->record(to.address, to.port, TrafficDirection::Out, utf8, ClassicProtocolName);
         QMetaObject::invokeMethod(
             this, [this, id] { Q_EMIT deliveryStateChanged(id, DeliveryState::Sent); }, Qt::QueuedConnection);
@@ -288,11 +283,10 @@ void ChatEndpoint::readDatagrams()
             handleClassic(data, from);
             continue;
         }
-        QString error;
-        const auto envelope = Chat::EnvelopeDecoder::decode(data, &error);
+        const Expected<Chat::Envelope> envelope = Chat::EnvelopeDecoder::decode(data);
         m_peers->record(from.address, from.port, TrafficDirection::In, data, envelope ? TincanProtocolName : QString());
         if (!envelope) {
-            Q_EMIT datagramRejected(from, error);
+            Q_EMIT datagramRejected(from, envelope.error());
             continue;
         }
         handleEnvelope(*envelope, from);

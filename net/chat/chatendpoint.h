@@ -6,6 +6,7 @@
 // message, and a Tincan message is acknowledged only once that succeeded.
 #pragma once
 
+#include "net/base/expected.h"
 #include "net/chat/chatenvelope.h"
 #include "net/services/service.h"
 
@@ -127,9 +128,9 @@ public:
     ChatProtocol resolve(const ChatPeerAddress &to, ChatProtocol protocol) const;
     bool isTincanPeer(const ChatPeerAddress &address) const { return m_tincanPeers.contains(address.toString()); }
 
-    // Sends `text`. Returns the message's id, or a null id with *error set
-    // (text too long, socket not bound). State changes are signalled.
-    QUuid send(const ChatPeerAddress &to, const QString &text, ChatProtocol protocol, QString *error = nullptr);
+    // Sends `text`. Returns the message's id, or fails with the reason (text
+    // too long, socket not bound). State changes are signalled.
+    Expected<QUuid> send(const ChatPeerAddress &to, const QString &text, ChatProtocol protocol);
     // Queues again a Tincan message not delivered in an earlier run.
     void resume(const OutgoingChatMessage &message);
     // Tries a failed (or still pending) message again from the first attempt.

@@ -68,37 +68,32 @@ QByteArray encodeEnvelope(const Envelope &envelope)
     return datagram;
 }
 
-std::optional<Envelope> EnvelopeDecoder::decode(QByteArrayView datagram, QString *error)
+Expected<Envelope> EnvelopeDecoder::decode(QByteArrayView datagram)
 {
-    const auto fail = [error](const QString &reason) -> std::optional<Envelope> {
-        if (error)
-            *error = reason;
-        return std::nullopt;
-    };
     if (!isEnvelope(datagram))
-        return fail(tr("Not a Tincan datagram."));
+        return Failure{tr("Not a Tincan datagram.")};
     if (datagram.size() < HeaderSize)
-        return fail(tr("Truncated Tincan datagram: no version byte."));
+        return Failure{tr("Truncated Tincan datagram: no version byte.")};
     const quint8 version = quint8(datagram[1]);
     if (version != EnvelopeVersion)
-        return fail(tr("Unsupported Tincan envelope version %1.").arg(version));
+        return Failure{tr("Unsupported Tincan envelope version %1.").arg(version)};
 
     QCborParserError parseError;
     const QByteArray body = datagram.sliced(HeaderSize).toByteArray();
     const QCborValue value = QCborValue::fromCbor(body, &parseError);
     if (parseError.error != QCborError::NoError)
-        return fail(tr("Malformed envelope: %1.").arg(parseError.errorString()));
+        return Failure{tr("Malformed envelope: %1.").arg(parseError.errorString())};
     if (parseError.offset != body.size())
-        return fail(tr("Malformed envelope: %1 bytes after the end.").arg(body.size() - parseError.offset));
+        return Failure{tr("Malformed envelope: %1 bytes after the end.").arg(body.size() - parseError.offset)};
     if (!value.isMap())
-        return fail(tr("Malformed envelope: not a map."));
+        return Failure{tr("Malformed envelope: not a map.")};
     const QCborMap map = value.toMap();
     // RFC 8949, 5.6: a map with a key twice is not valid CBOR, and taking
     // either value would let two readers see different envelopes.
     QSet<QCborValue> keys;
     for (auto it = map.constBegin(); it != map.constEnd(); ++it) {
         if (keys.contains(it.key()))
-            return fail(tr("Malformed envelope: a key appears twice."));
+            return Failure{tr("Malformed envelope: a key appears twice.")};
         keys.insert(it.key());
     }
 
@@ -109,34 +104,34 @@ std::optional<Envelope> EnvelopeDecoder::decode(QByteArrayView datagram, QString
     else if (type == AckType)
         envelope.type = EnvelopeType::Ack;
     else
-        return fail(tr("Malformed envelope: unknown type \"%1\".").arg(type.left(32)));
+        return Failure{tr("Malformed envelope: unknown type \"%1\".").arg(type.left(32))};
 
     const auto from = uuidFrom(map.value(FromKey));
     if (!from)
-        return fail(tr("Malformed envelope: no valid sender id."));
+        return Failure{tr("Malformed envelope: no valid sender id.")};
     envelope.from = *from;
     const auto id = uuidFrom(map.value(IdKey));
     if (!id)
-        return fail(tr("Malformed envelope: no valid message id."));
+        return Failure{tr("Malformed envelope: no valid message id.")};
     envelope.messageId = *id;
 
     const QCborValue name = map.value(NameKey);
     if (!name.isUndefined() && !name.isString())
-        return fail(tr("Malformed envelope: the name is not text."));
+        return Failure{tr("Malformed envelope: the name is not text.")};
     envelope.name = name.toString();
     if (envelope.name.toUtf8().size() > MaxNameBytes)
-        return fail(tr("Malformed envelope: the name is longer than %1 bytes.").arg(MaxNameBytes));
+        return Failure{tr("Malformed envelope: the name is longer than %1 bytes.").arg(MaxNameBytes)};
 
     if (envelope.type == EnvelopeType::Message) {
         const QCborValue text = map.value(TextKey);
         if (!text.isString())
-            return fail(tr("Malformed envelope: a message without text."));
+            return Failure{tr("Malformed envelope: a message without text.")};
         envelope.text = text.toString();
         if (envelope.text.toUtf8().size() > MaxTextBytes)
-            return fail(tr("Malformed envelope: the text is longer than %1 bytes.").arg(MaxTextBytes));
+            return Failure{tr("Malformed envelope: the text is longer than %1 bytes.").arg(MaxTextBytes)};
         const QCborValue time = map.value(TimeKey);
         if (!time.isInteger())
-            return fail(tr("Malformed envelope: a message without a timestamp."));
+            return Failure{tr("Malformed envelope: a message without a timestamp.")};
         envelope.timestamp = time.toInteger();
     }
     return envelope;

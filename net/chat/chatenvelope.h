@@ -7,6 +7,8 @@
 // no sockets, so every malformed input is tested directly.
 #pragma once
 
+#include "net/base/expected.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QCoreApplication>
@@ -54,8 +56,8 @@ class EnvelopeDecoder
     Q_DECLARE_TR_FUNCTIONS(EnvelopeDecoder)
 
 public:
-    // nullopt with *error set when the datagram is not a valid envelope.
-    static std::optional<Envelope> decode(QByteArrayView datagram, QString *error);
+    // The envelope, or why the datagram is not a valid one.
+    static Expected<Envelope> decode(QByteArrayView datagram);
 };
 
 // Classic text: UTF-8, with invalid sequences shown as U+FFFD, never dropped.

@@ -1,5 +1,6 @@
 #include "net/console/consoleconnection.h"
 
+#include "net/base/durationtext.h"
 #include "net/console/commandrunner.h"
 #include "net/console/consoletransport.h"
 #include "net/wire/consoleprotocol.h"
@@ -271,7 +272,7 @@ void ConsoleConnection::onIdleTimeout()
         return;
     }
     const QString reason
-        = tr("Idle for %1: the connection is closed.").arg(ConsoleLogin::describeDuration(m_settings.idleTimeout));
+        = tr("Idle for %1: the connection is closed.").arg(describeDuration(m_settings.idleTimeout));
     QJsonObject header;
     if (protocol() == WireProtocol::Framed)
         header = {{Key::Type, Type::Error}, {Key::Code, ErrorCode::IdleTimeout}, {Key::Message, reason}};

@@ -1,6 +1,7 @@
 #include "net/console/consolelogin.h"
 
 #include "net/auth/consoleauth.h"
+#include "net/base/durationtext.h"
 #include "net/console/consoleserver.h"
 #include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
@@ -37,13 +38,6 @@ ConsoleLogin::ConsoleLogin(Settings settings, SourcePenalties &penalties)
     : m_settings(std::move(settings))
     , m_penalties(penalties)
 {
-}
-
-QString ConsoleLogin::describeDuration(std::chrono::milliseconds duration)
-{
-    if (duration.count() % 1000 == 0)
-        return tr("%1 s").arg(duration.count() / 1000);
-    return tr("%1 ms").arg(duration.count());
 }
 
 qint64 ConsoleLogin::secondsUp(std::chrono::milliseconds duration)

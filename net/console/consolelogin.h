@@ -92,9 +92,6 @@ public:
         if (m_stage != Stage::Established)
             m_stage = Stage::Over;
     }
-
-    // "10 s", "1500 ms": how the console words a duration.
-    static QString describeDuration(std::chrono::milliseconds duration);
     // Whole seconds, rounded up: "try again in 0 seconds" would be a lie.
     static qint64 secondsUp(std::chrono::milliseconds duration);
 

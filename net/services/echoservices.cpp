@@ -179,23 +179,14 @@ void EchoUdpService::close()
 
 void EchoUdpService::readDatagrams()
 {
-    for (int handled = 0; socket() && socket()->hasPendingDatagrams(); ++handled) {
-        // The rest wait for the next readyRead, which the socket emits again
-        // while datagrams are pending. Reading them from a queued call
-        // instead can leave a readyRead with nothing to read behind, after
-        // which QUdpSocket never signals again: the service would go deaf.
-        if (handled == MaxDatagramsPerWakeup)
-            return;
-        const QNetworkDatagram datagram = socket()->receiveDatagram();
-        if (!datagram.isValid())
-            continue;
+    receivePending(MaxDatagramsPerWakeup, [this](const QNetworkDatagram &datagram) {
         const QByteArray in = datagram.data();
         const QByteArray out = asciiUpper(in);
         const QHostAddress sender = datagram.senderAddress();
         const auto senderPort = quint16(datagram.senderPort());
         socket()->writeDatagram(out, sender, senderPort);
         m_peers->recordExchange(sender, senderPort, in, out);
-    }
+    });
 }
 
 } // namespace Tincan

@@ -62,16 +62,7 @@ QByteArray UdpCommandService::fitDatagram(const QByteArray &data, qint64 totalSi
 
 void UdpCommandService::readDatagrams()
 {
-    for (int handled = 0; socket() && socket()->hasPendingDatagrams(); ++handled) {
-        // The rest wait for the next readyRead, which the socket emits again
-        // while datagrams are pending. Reading them from a queued call
-        // instead can leave a readyRead with nothing to read behind, after
-        // which QUdpSocket never signals again: the service would go deaf.
-        if (handled == MaxDatagramsPerWakeup)
-            return;
-        const QNetworkDatagram datagram = socket()->receiveDatagram();
-        if (!datagram.isValid())
-            continue;
+    receivePending(MaxDatagramsPerWakeup, [this](const QNetworkDatagram &datagram) {
         const Waiting request{datagram.senderAddress(), quint16(datagram.senderPort()), datagram.data()};
         if (int(m_running.size()) < MaxConcurrentCommands) {
             start(request);
@@ -83,7 +74,7 @@ void UdpCommandService::readDatagrams()
             socket()->writeDatagram(busy, request.address, request.port);
             socket()->writeDatagram(QByteArray(), request.address, request.port);
         }
-    }
+    });
 }
 
 void UdpCommandService::start(const Waiting &request)

@@ -1,5 +1,6 @@
 #include "net/services/udpservice.h"
 
+#include <QNetworkDatagram>
 #include <QUdpSocket>
 
 namespace Tincan {
@@ -55,6 +56,19 @@ quint16 UdpService::port() const
 QHostAddress UdpService::address() const
 {
     return m_socket ? m_socket->localAddress() : QHostAddress();
+}
+
+void UdpService::receivePending(int maxDatagrams, const std::function<void(const QNetworkDatagram &)> &handle)
+{
+    // The rest wait for the next readyRead, which the socket emits again
+    // while datagrams are pending. Reading them from a queued call instead
+    // can leave a readyRead with nothing to read behind, after which
+    // QUdpSocket never signals again: the service would go deaf.
+    for (int handled = 0; handled < maxDatagrams && m_socket && m_socket->hasPendingDatagrams(); ++handled) {
+        const QNetworkDatagram datagram = m_socket->receiveDatagram();
+        if (datagram.isValid())
+            handle(datagram);
+    }
 }
 
 } // namespace Tincan

@@ -5,6 +5,9 @@
 
 #include "net/services/service.h"
 
+#include <functional>
+
+class QNetworkDatagram;
 class QUdpSocket;
 
 namespace Tincan {
@@ -38,6 +41,10 @@ protected:
     QUdpSocket *socket() const { return m_socket; }
     // The socket has datagrams (readyRead).
     virtual void readDatagrams() = 0;
+    // Hands the valid datagrams waiting on the socket to `handle`, one by one,
+    // until there are none, the socket is closed (`handle` may close it) or
+    // `maxDatagrams` were read.
+    void receivePending(int maxDatagrams, const std::function<void(const QNetworkDatagram &)> &handle);
 
 private:
     QUdpSocket *m_socket = nullptr;

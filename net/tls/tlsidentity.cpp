@@ -356,62 +356,50 @@ bool TlsIdentity::create()
     return true;
 }
 
+Expected<QByteArray> TlsIdentity::readIdentityFile(const QString &path, bool secret)
+{
+    const QString shown = QDir::toNativeSeparators(path);
+    const QFileInfo info(path);
+    if (!info.isFile())
+        return Failure{tr("%1 is not a regular file.").arg(shown)};
+    if (!isOwnedByCurrentUser(info))
+        return Failure{tr("%1 belongs to another user.").arg(shown)};
+    const QFile::Permissions permissions = info.permissions();
+    if (permissions & GroupAndOther) {
+        if (secret) {
+            // Like ssh: a key others could read may have been copied, and
+            // quietly tightening it would hide that.
+            return Failure{tr("The private key %1 is accessible by other users (mode %2), so it may have been copied. "
+                              "If you are sure it was not, run \"chmod 600 %1\"; otherwise delete it and %3 to make a "
+                              "new identity.")
+                               .arg(shown, modeString(permissions), QDir::toNativeSeparators(m_certificatePath))};
+        }
+        if (!QFile::setPermissions(path, OwnerOnlyFile))
+            return Failure{tr("%1 is open to other users (mode %2) and could not be made owner-only.")
+                               .arg(shown, modeString(permissions))};
+        m_notes.append(tr("Made %1 owner-only (its mode was %2, now 0600).").arg(shown, modeString(permissions)));
+    }
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Failure{tr("Could not read %1: %2").arg(shown, file.errorString())};
+    // Read one byte past the limit rather than trusting size().
+    const QByteArray contents = file.read(MaxPemFileSize + 1);
+    if (contents.size() > MaxPemFileSize)
+        return Failure{
+            tr("%1 is larger than %2 bytes; it is not a PEM key or certificate.").arg(shown).arg(MaxPemFileSize)};
+    if (file.error() != QFileDevice::NoError)
+        return Failure{tr("Could not read %1: %2").arg(shown, file.errorString())};
+    return contents;
+}
+
 bool TlsIdentity::readIdentity()
 {
-    // Reads one of the two files, checking its kind, owner, mode and size.
-    const auto readFile = [this](const QString &path, bool secret) -> std::optional<QByteArray> {
-        const QString shown = QDir::toNativeSeparators(path);
-        const QFileInfo info(path);
-        if (!info.isFile()) {
-            fail(tr("%1 is not a regular file.").arg(shown));
-            return std::nullopt;
-        }
-        if (!isOwnedByCurrentUser(info)) {
-            fail(tr("%1 belongs to another user.").arg(shown));
-            return std::nullopt;
-        }
-        const QFile::Permissions permissions = info.permissions();
-        if (permissions & GroupAndOther) {
-            if (secret) {
-                // Like ssh: a key others could read may have been copied, and
-                // quietly tightening it would hide that.
-                fail(tr("The private key %1 is accessible by other users (mode %2), so it may have been copied. "
-                        "If you are sure it was not, run \"chmod 600 %1\"; otherwise delete it and %3 to make a "
-                        "new identity.")
-                         .arg(shown, modeString(permissions), QDir::toNativeSeparators(m_certificatePath)));
-                return std::nullopt;
-            }
-            if (!QFile::setPermissions(path, OwnerOnlyFile)) {
-                fail(tr("%1 is open to other users (mode %2) and could not be made owner-only.")
-                         .arg(shown, modeString(permissions)));
-                return std::nullopt;
-            }
-            m_notes.append(tr("Made %1 owner-only (its mode was %2, now 0600).").arg(shown, modeString(permissions)));
-        }
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            fail(tr("Could not read %1: %2").arg(shown, file.errorString()));
-            return std::nullopt;
-        }
-        // Read one byte past the limit rather than trusting size().
-        const QByteArray contents = file.read(MaxPemFileSize + 1);
-        if (contents.size() > MaxPemFileSize) {
-            fail(tr("%1 is larger than %2 bytes; it is not a PEM key or certificate.").arg(shown).arg(MaxPemFileSize));
-            return std::nullopt;
-        }
-        if (file.error() != QFileDevice::NoError) {
-            fail(tr("Could not read %1: %2").arg(shown, file.errorString()));
-            return std::nullopt;
-        }
-        return contents;
-    };
-
-    const std::optional<QByteArray> keyPem = readFile(m_keyPath, true);
+    const Expected<QByteArray> keyPem = readIdentityFile(m_keyPath, true);
     if (!keyPem)
-        return false;
-    const std::optional<QByteArray> certificatePem = readFile(m_certificatePath, false);
+        return fail(keyPem.error());
+    const Expected<QByteArray> certificatePem = readIdentityFile(m_certificatePath, false);
     if (!certificatePem)
-        return false;
+        return fail(certificatePem.error());
     const QString keyShown = QDir::toNativeSeparators(m_keyPath);
     const QString certificateShown = QDir::toNativeSeparators(m_certificatePath);
 

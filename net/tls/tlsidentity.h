@@ -4,6 +4,7 @@
 // pins a host key, so no certificate authority is involved. See docs/SECURITY.md.
 #pragma once
 
+#include "net/base/expected.h"
 #include "net/tls/tlsfingerprint.h"
 
 #include <QCoreApplication>
@@ -79,6 +80,8 @@ private:
     bool prepareDirectory(const QString &directory, bool create);
     bool create();
     bool readIdentity();
+    // One of the two files, after checking its kind, owner, mode and size.
+    Expected<QByteArray> readIdentityFile(const QString &path, bool secret);
     bool fail(const QString &reason);
 
     QSslKey m_key;

@@ -275,10 +275,10 @@ private Q_SLOTS:
         QVERIFY(eve);
         QSignalSpy eveStates(eve.get(), &ChatEndpoint::deliveryStateChanged);
         QSignalSpy eveReceived(eve.get(), &ChatEndpoint::messageReceived);
-        QString error;
-        const QUuid id
-            = eve->send({loopback(), port}, QStringLiteral("tincan hi\nsecond line"), ChatProtocol::Tincan, &error);
-        QVERIFY2(!id.isNull(), qPrintable(error));
+        const Expected<QUuid> sent
+            = eve->send({loopback(), port}, QStringLiteral("tincan hi\nsecond line"), ChatProtocol::Tincan);
+        QVERIFY2(sent, qPrintable(sent.error()));
+        const QUuid id = *sent;
         const QString line = QStringLiteral("[%1] eve: tincan hi\\nsecond line\n").arg(addressOf(*eve).toString());
         QTRY_COMPARE_WITH_TIMEOUT(cli.out(), line, ProcessTimeoutMs);
         QTRY_COMPARE(lastStateOf(eveStates, id), DeliveryState::Delivered);

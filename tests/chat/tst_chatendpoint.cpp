@@ -155,9 +155,9 @@ private Q_SLOTS:
         QSignalSpy bobSeen(alice.get(), &ChatEndpoint::peerSeen);
 
         const qint64 before = QDateTime::currentMSecsSinceEpoch();
-        QString error;
-        const QUuid id = alice->send(addressOf(*bob), text, ChatProtocol::Tincan, &error);
-        QVERIFY2(!id.isNull(), qPrintable(error));
+        const Expected<QUuid> sent = alice->send(addressOf(*bob), text, ChatProtocol::Tincan);
+        QVERIFY2(sent, qPrintable(sent.error()));
+        const QUuid id = *sent;
         QCOMPARE(alice->pendingState(id), DeliveryState::Sending);
 
         QTRY_COMPARE(lastStateOf(states, id), DeliveryState::Delivered);
@@ -187,8 +187,9 @@ private Q_SLOTS:
         QCOMPARE(bobSeen.constFirst().at(0).value<QUuid>(), bob->selfId());
 
         // A second message is also shown once, and the first not again.
-        const QUuid second = alice->send(addressOf(*bob), QStringLiteral("second"), ChatProtocol::Auto, &error);
-        QVERIFY2(!second.isNull(), qPrintable(error));
+        const Expected<QUuid> sentSecond = alice->send(addressOf(*bob), QStringLiteral("second"), ChatProtocol::Auto);
+        QVERIFY2(sentSecond, qPrintable(sentSecond.error()));
+        const QUuid second = *sentSecond;
         QTRY_COMPARE(lastStateOf(states, second), DeliveryState::Delivered);
         QCOMPARE(received.size(), 2);
         QCOMPARE(messagesOf(received).at(1).text, QStringLiteral("second"));
@@ -208,9 +209,9 @@ private Q_SLOTS:
         const QString text = QStringLiteral("你好,TOM");
         // Never heard from: Auto means classic.
         QCOMPARE(alice->resolve(server.address(), ChatProtocol::Auto), ChatProtocol::Classic);
-        QString error;
-        const QUuid id = alice->send(server.address(), text, ChatProtocol::Auto, &error);
-        QVERIFY2(!id.isNull(), qPrintable(error));
+        const Expected<QUuid> sent = alice->send(server.address(), text, ChatProtocol::Auto);
+        QVERIFY2(sent, qPrintable(sent.error()));
+        const QUuid id = *sent;
         QTRY_COMPARE(server.received().size(), 1);
         QCOMPARE(server.received().at(0).data, text.toUtf8());
         QCOMPARE(server.received().at(0).from.port, alice->localPort());
@@ -249,8 +250,8 @@ private Q_SLOTS:
         RawPeer server;
         auto alice = makeEndpoint(QStringLiteral("alice"));
         QVERIFY(server.isBound() && alice);
-        QString error;
-        QVERIFY2(!alice->send(server.address(), text, ChatProtocol(protocol), &error).isNull(), qPrintable(error));
+        const Expected<QUuid> sent = alice->send(server.address(), text, ChatProtocol(protocol));
+        QVERIFY2(sent, qPrintable(sent.error()));
         QTRY_COMPARE(server.received().size(), 1);
         QCOMPARE(server.received().at(0).data, text.toUtf8());
     }
@@ -277,9 +278,8 @@ private Q_SLOTS:
         QTest::qWait(absenceWaitMs());
         QCOMPARE(client.received().size(), 0);
 
-        QString error;
-        QVERIFY2(!alice->send(client.address(), QStringLiteral("reply"), ChatProtocol::Auto, &error).isNull(),
-                 qPrintable(error));
+        const Expected<QUuid> sent = alice->send(client.address(), QStringLiteral("reply"), ChatProtocol::Auto);
+        QVERIFY2(sent, qPrintable(sent.error()));
         QTRY_COMPARE(client.received().size(), 1);
         QCOMPARE(client.received().at(0).data, QByteArray("reply"));
     }
@@ -348,9 +348,9 @@ private Q_SLOTS:
         QVERIFY(!alice->isTincanPeer(hostile.address()));
 
         // And the endpoint keeps serving everyone else.
-        QString error;
-        const QUuid id = bob->send(addressOf(*alice), QStringLiteral("still there?"), ChatProtocol::Tincan, &error);
-        QVERIFY2(!id.isNull(), qPrintable(error));
+        const Expected<QUuid> sent = bob->send(addressOf(*alice), QStringLiteral("still there?"), ChatProtocol::Tincan);
+        QVERIFY2(sent, qPrintable(sent.error()));
+        const QUuid id = *sent;
         QTRY_COMPARE(lastStateOf(bobStates, id), DeliveryState::Delivered);
         QCOMPARE(received.size(), 1);
         QCOMPARE(messagesOf(received).constFirst().text, QStringLiteral("still there?"));
@@ -377,13 +377,12 @@ private Q_SLOTS:
         auto alice = makeEndpoint(QStringLiteral("alice"));
         QVERIFY(peer.isBound() && alice);
         QSignalSpy states(alice.get(), &ChatEndpoint::deliveryStateChanged);
-        QString error;
-        const QUuid id = alice->send(peer.address(), text, ChatProtocol(protocol), &error);
-        QVERIFY(id.isNull());
-        QVERIFY2(error.contains(QString::number(Chat::MaxTextBytes)), qPrintable(error));
+        const Expected<QUuid> refused = alice->send(peer.address(), text, ChatProtocol(protocol));
+        QVERIFY(!refused);
+        QVERIFY2(refused.error().contains(QString::number(Chat::MaxTextBytes)), qPrintable(refused.error()));
         QCOMPARE(alice->pendingCount(), 0);
         // Refused before the wire: a following short message is the first datagram.
-        QVERIFY(!alice->send(peer.address(), QStringLiteral("short"), ChatProtocol::Classic, &error).isNull());
+        QVERIFY(alice->send(peer.address(), QStringLiteral("short"), ChatProtocol::Classic));
         QTRY_COMPARE(peer.received().size(), 1);
         QCOMPARE(peer.received().at(0).data, QByteArray("short"));
     }
@@ -392,9 +391,9 @@ private Q_SLOTS:
     {
         ChatEndpoint endpoint(QUuid::createUuid(), QStringLiteral("nobody"));
         QVERIFY(!endpoint.isBound());
-        QString error;
-        QVERIFY(endpoint.send({loopback(), 9}, QStringLiteral("hi"), ChatProtocol::Tincan, &error).isNull());
-        QVERIFY(!error.isEmpty());
+        const Expected<QUuid> refused = endpoint.send({loopback(), 9}, QStringLiteral("hi"), ChatProtocol::Tincan);
+        QVERIFY(!refused);
+        QVERIFY(!refused.error().isEmpty());
         QCOMPARE(endpoint.pendingCount(), 0);
     }
 
@@ -424,9 +423,9 @@ private Q_SLOTS:
         QList<QUuid> ids;
         for (int i = 0; i < Count; ++i) {
             const QString text = QStringLiteral("message %1 给一棵树").arg(i);
-            QString error;
-            const QUuid id = alice->send(relay.facingA(), text, ChatProtocol::Tincan, &error);
-            QVERIFY2(!id.isNull(), qPrintable(error));
+            const Expected<QUuid> sending = alice->send(relay.facingA(), text, ChatProtocol::Tincan);
+            QVERIFY2(sending, qPrintable(sending.error()));
+            const QUuid id = *sending;
             sent.insert(text);
             ids.append(id);
         }
@@ -463,10 +462,10 @@ private Q_SLOTS:
         QVERIFY(alice);
         QSignalSpy states(alice.get(), &ChatEndpoint::deliveryStateChanged);
 
-        QString error;
-        const QUuid id
-            = alice->send({loopback(), bobPort}, QStringLiteral("are you there?"), ChatProtocol::Tincan, &error);
-        QVERIFY2(!id.isNull(), qPrintable(error));
+        const Expected<QUuid> sent
+            = alice->send({loopback(), bobPort}, QStringLiteral("are you there?"), ChatProtocol::Tincan);
+        QVERIFY2(sent, qPrintable(sent.error()));
+        const QUuid id = *sent;
         QTRY_COMPARE(lastStateOf(states, id), DeliveryState::Failed);
         QCOMPARE(statesOf(states, id), (QList<DeliveryState>{DeliveryState::Sending, DeliveryState::Failed}));
         // Failed, but kept.
@@ -478,8 +477,10 @@ private Q_SLOTS:
         QVERIFY(bob);
         QSignalSpy bobReceived(bob.get(), &ChatEndpoint::messageReceived);
         QSignalSpy bobStates(bob.get(), &ChatEndpoint::deliveryStateChanged);
-        const QUuid hello = bob->send(addressOf(*alice), QStringLiteral("I'm back"), ChatProtocol::Tincan, &error);
-        QVERIFY2(!hello.isNull(), qPrintable(error));
+        const Expected<QUuid> sentHello
+            = bob->send(addressOf(*alice), QStringLiteral("I'm back"), ChatProtocol::Tincan);
+        QVERIFY2(sentHello, qPrintable(sentHello.error()));
+        const QUuid hello = *sentHello;
 
         // Hearing from Bob, Alice resends the failed message at once.
         QTRY_COMPARE(lastStateOf(states, id), DeliveryState::Delivered);
@@ -499,9 +500,10 @@ private Q_SLOTS:
         auto alice = makeEndpoint(QStringLiteral("alice"));
         QVERIFY(alice);
         QSignalSpy states(alice.get(), &ChatEndpoint::deliveryStateChanged);
-        QString error;
-        const QUuid id = alice->send({loopback(), bobPort}, QStringLiteral("retry me"), ChatProtocol::Tincan, &error);
-        QVERIFY2(!id.isNull(), qPrintable(error));
+        const Expected<QUuid> sent
+            = alice->send({loopback(), bobPort}, QStringLiteral("retry me"), ChatProtocol::Tincan);
+        QVERIFY2(sent, qPrintable(sent.error()));
+        const QUuid id = *sent;
         QTRY_COMPARE(lastStateOf(states, id), DeliveryState::Failed);
 
         QVERIFY(!alice->retry(QUuid::createUuid())); // unknown id
@@ -526,9 +528,10 @@ private Q_SLOTS:
         auto alice = makeEndpoint(QStringLiteral("alice"));
         QVERIFY(alice && bobPort != 0);
         QSignalSpy states(alice.get(), &ChatEndpoint::deliveryStateChanged);
-        QString error;
-        const QUuid id = alice->send({loopback(), bobPort}, QStringLiteral("never mind"), ChatProtocol::Tincan, &error);
-        QVERIFY(!id.isNull());
+        const Expected<QUuid> sent
+            = alice->send({loopback(), bobPort}, QStringLiteral("never mind"), ChatProtocol::Tincan);
+        QVERIFY(sent);
+        const QUuid id = *sent;
         alice->forget(id);
         QCOMPARE(alice->pendingCount(), 0);
         QVERIFY(!alice->pendingState(id));
@@ -554,9 +557,9 @@ private Q_SLOTS:
                 callsWhenDelivered = calls;
         });
 
-        QString error;
-        const QUuid id = alice->send(addressOf(*bob), QStringLiteral("store me"), ChatProtocol::Tincan, &error);
-        QVERIFY2(!id.isNull(), qPrintable(error));
+        const Expected<QUuid> sent = alice->send(addressOf(*bob), QStringLiteral("store me"), ChatProtocol::Tincan);
+        QVERIFY2(sent, qPrintable(sent.error()));
+        const QUuid id = *sent;
         QTRY_VERIFY(callsWhenDelivered != -1);
         // Not acknowledged while the store failed: the sender had to try again each time.
         QVERIFY2(callsWhenDelivered > Failures, QByteArray::number(callsWhenDelivered).constData());
@@ -581,9 +584,8 @@ private Q_SLOTS:
         // Every copy is acknowledged (an ack may have been lost) ...
         QTRY_COMPARE(replayer.received().size(), Copies);
         for (const RawPeer::Datagram &ack : replayer.received()) {
-            QString error;
-            const auto envelope = Chat::EnvelopeDecoder::decode(ack.data, &error);
-            QVERIFY2(envelope.has_value(), qPrintable(error));
+            const auto envelope = Chat::EnvelopeDecoder::decode(ack.data);
+            QVERIFY2(envelope.has_value(), qPrintable(envelope.error()));
             QCOMPARE(envelope->type, Chat::EnvelopeType::Ack);
             QCOMPARE(envelope->messageId, id);
             QCOMPARE(envelope->from, bob->selfId());
@@ -670,10 +672,11 @@ private Q_SLOTS:
         }
         // It took what the kernel kept, and is still there for others.
         QTRY_VERIFY(received.size() + rejected.size() > 0);
-        QString error;
         QSignalSpy bobStates(bob.get(), &ChatEndpoint::deliveryStateChanged);
-        const QUuid id = bob->send(addressOf(*alice), QStringLiteral("after the flood"), ChatProtocol::Tincan, &error);
-        QVERIFY2(!id.isNull(), qPrintable(error));
+        const Expected<QUuid> sent
+            = bob->send(addressOf(*alice), QStringLiteral("after the flood"), ChatProtocol::Tincan);
+        QVERIFY2(sent, qPrintable(sent.error()));
+        const QUuid id = *sent;
         QTRY_COMPARE_WITH_TIMEOUT(lastStateOf(bobStates, id), DeliveryState::Delivered, 10000);
         QVERIFY(alice->isBound());
         QVERIFY(received.size() + rejected.size() <= Count + 1);

@@ -83,9 +83,9 @@ private Q_SLOTS:
         QVERIFY(alice->isReady() && bob->isReady());
         const QUuid bobId = bob->id();
 
-        QString error;
         Contact bobContact = contactAt(QStringLiteral("Bob"), bob->address().port, ChatProtocol::Tincan);
-        QVERIFY2(alice->service->addContact(bobContact, &error), qPrintable(error));
+        const Expected<void> added = alice->service->addContact(bobContact);
+        QVERIFY2(added, qPrintable(added.error()));
         const QString bobKey = ChatService::contactKey(bobContact.id);
         QCOMPARE(alice->service->conversationTitle(bobKey), QStringLiteral("Bob"));
 
@@ -93,8 +93,8 @@ private Q_SLOTS:
         QSignalSpy aliceAdded(alice->service.get(), &ChatService::messageAdded);
         QSignalSpy bobAdded(bob->service.get(), &ChatService::messageAdded);
 
-        const auto sent = alice->service->send(bobKey, QStringLiteral("hello Bob"), &error);
-        QVERIFY2(sent.has_value(), qPrintable(error));
+        const auto sent = alice->service->send(bobKey, QStringLiteral("hello Bob"));
+        QVERIFY2(sent.has_value(), qPrintable(sent.error()));
         QVERIFY(!sent->classic);
         QCOMPARE(sent->state, DeliveryState::Sending);
         QCOMPARE(sent->conversation, bobKey);
@@ -117,8 +117,8 @@ private Q_SLOTS:
 
         // Bob answers in that conversation: Alice files it under the contact she wrote to,
         // and learns Bob's id.
-        const auto reply = bob->service->send(aliceKey, QStringLiteral("hi Alice"), &error);
-        QVERIFY2(reply.has_value(), qPrintable(error));
+        const auto reply = bob->service->send(aliceKey, QStringLiteral("hi Alice"));
+        QVERIFY2(reply.has_value(), qPrintable(reply.error()));
         QVERIFY(!reply->classic);
         QTRY_COMPARE(aliceAdded.size(), 2);
         QCOMPARE(addedOf(aliceAdded).at(1).conversation, bobKey);
@@ -129,8 +129,9 @@ private Q_SLOTS:
 
         // Bob saves Alice as a contact: the conversation moves with its messages.
         QSignalSpy contactsChanged(bob->service.get(), &ChatService::contactsChanged);
-        const QString aliceContactKey = bob->service->saveAsContact(aliceKey, QStringLiteral("Alice"), &error);
-        QVERIFY2(!aliceContactKey.isEmpty(), qPrintable(error));
+        const Expected<QString> saved = bob->service->saveAsContact(aliceKey, QStringLiteral("Alice"));
+        QVERIFY2(saved && !saved->isEmpty(), qPrintable(saved.error()));
+        const QString aliceContactKey = *saved;
         QCOMPARE(contactsChanged.size(), 1);
         const auto aliceContact = bob->service->contactForConversation(aliceContactKey);
         QVERIFY(aliceContact.has_value());
@@ -148,8 +149,8 @@ private Q_SLOTS:
         QVERIFY(bob->isReady());
         QCOMPARE(bob->id(), bobId);
         QVERIFY(bob->address().port != oldPort);
-        const auto moved = bob->service->send(aliceContactKey, QStringLiteral("new port, same Bob"), &error);
-        QVERIFY2(moved.has_value(), qPrintable(error));
+        const auto moved = bob->service->send(aliceContactKey, QStringLiteral("new port, same Bob"));
+        QVERIFY2(moved.has_value(), qPrintable(moved.error()));
         QVERIFY(!moved->classic);
         QTRY_COMPARE(aliceAdded.size(), 3); // hello Bob (hers), hi Alice, new port
         const StoredMessage fromNewPort = addedOf(aliceAdded).constLast();
@@ -164,17 +165,16 @@ private Q_SLOTS:
         RawPeer server; // a classic server, shared by two contacts as the tutorial's are
         auto alice = std::make_unique<Stack>(dir.filePath(QStringLiteral("alice.sqlite")), QStringLiteral("alice"));
         QVERIFY(dir.isValid() && server.isBound() && alice->isReady());
-        QString error;
         Contact tom = contactAt(QStringLiteral("TOM"), server.address().port);
         Contact jack = contactAt(QStringLiteral("JACK"), server.address().port);
-        QVERIFY(alice->service->addContact(tom, &error));
-        QVERIFY(alice->service->addContact(jack, &error));
+        QVERIFY(alice->service->addContact(tom));
+        QVERIFY(alice->service->addContact(jack));
         const QString tomKey = ChatService::contactKey(tom.id);
         const QString jackKey = ChatService::contactKey(jack.id);
         QSignalSpy added(alice->service.get(), &ChatService::messageAdded);
 
-        const auto toTom = alice->service->send(tomKey, QStringLiteral("你好 TOM"), &error);
-        QVERIFY2(toTom.has_value(), qPrintable(error));
+        const auto toTom = alice->service->send(tomKey, QStringLiteral("你好 TOM"));
+        QVERIFY2(toTom.has_value(), qPrintable(toTom.error()));
         QVERIFY(toTom->classic);
         QCOMPARE(toTom->state, DeliveryState::Sent);
         QTRY_COMPARE(server.received().size(), 1);
@@ -184,8 +184,8 @@ private Q_SLOTS:
         QCOMPARE(addedOf(added).at(1).conversation, tomKey);
         QVERIFY(addedOf(added).at(1).classic);
 
-        const auto toJack = alice->service->send(jackKey, QStringLiteral("hi JACK"), &error);
-        QVERIFY2(toJack.has_value(), qPrintable(error));
+        const auto toJack = alice->service->send(jackKey, QStringLiteral("hi JACK"));
+        QVERIFY2(toJack.has_value(), qPrintable(toJack.error()));
         QTRY_COMPARE(server.received().size(), 2);
         QCOMPARE(server.received().at(1).data, QByteArray("hi JACK"));
         QVERIFY(server.sendTo(alice->address(), QByteArray("JACK here")));
@@ -225,16 +225,16 @@ private Q_SLOTS:
         QCOMPARE(alice->history.conversations().constFirst().unread, 1);
 
         // Answering that conversation answers the stranger, in bare text.
-        QString error;
-        const auto reply = alice->service->send(first.conversation, QStringLiteral("回复"), &error);
-        QVERIFY2(reply.has_value(), qPrintable(error));
+        const auto reply = alice->service->send(first.conversation, QStringLiteral("回复"));
+        QVERIFY2(reply.has_value(), qPrintable(reply.error()));
         QVERIFY(reply->classic);
         QTRY_COMPARE(stranger.received().size(), 1);
         QCOMPARE(stranger.received().at(0).data, QStringLiteral("回复").toUtf8());
 
         // Saved as a contact, the conversation keeps its messages under the new name.
-        const QString key = alice->service->saveAsContact(first.conversation, QStringLiteral("陌生人"), &error);
-        QVERIFY2(!key.isEmpty(), qPrintable(error));
+        const Expected<QString> saved = alice->service->saveAsContact(first.conversation, QStringLiteral("陌生人"));
+        QVERIFY2(saved && !saved->isEmpty(), qPrintable(saved.error()));
+        const QString key = *saved;
         QVERIFY(key.startsWith(QStringLiteral("contact:")));
         QCOMPARE(alice->service->conversationTitle(key), QStringLiteral("陌生人"));
         const auto contact = alice->service->contactForConversation(key);
@@ -265,14 +265,13 @@ private Q_SLOTS:
         QVERIFY(bobPort != 0);
         auto alice = std::make_unique<Stack>(alicePath, QStringLiteral("alice"));
         QVERIFY(alice->isReady());
-        QString error;
         Contact bobContact = contactAt(QStringLiteral("Bob"), bobPort, ChatProtocol::Tincan);
-        QVERIFY(alice->service->addContact(bobContact, &error));
+        QVERIFY(alice->service->addContact(bobContact));
         const QString bobKey = ChatService::contactKey(bobContact.id);
 
         // Bob is offline: the message fails, and the history says so.
-        const auto sent = alice->service->send(bobKey, QStringLiteral("survive a restart, 一棵树"), &error);
-        QVERIFY2(sent.has_value(), qPrintable(error));
+        const auto sent = alice->service->send(bobKey, QStringLiteral("survive a restart, 一棵树"));
+        QVERIFY2(sent.has_value(), qPrintable(sent.error()));
         const QUuid id = sent->messageId;
         QTRY_COMPARE(alice->history.message(id)->state, DeliveryState::Failed);
 
@@ -295,8 +294,7 @@ private Q_SLOTS:
         auto bob = std::make_unique<Stack>(dir.filePath(QStringLiteral("bob.sqlite")), QStringLiteral("bob"), bobPort);
         QVERIFY(bob->isReady());
         QSignalSpy bobAdded(bob->service.get(), &ChatService::messageAdded);
-        QVERIFY(
-            !bob->endpoint->send(alice->address(), QStringLiteral("I'm up"), ChatProtocol::Tincan, &error).isNull());
+        QVERIFY(bob->endpoint->send(alice->address(), QStringLiteral("I'm up"), ChatProtocol::Tincan));
         QTRY_COMPARE(lastStateOf(states, id), DeliveryState::Delivered);
         QTRY_COMPARE(alice->history.message(id)->state, DeliveryState::Delivered);
         QVERIFY(alice->history.undelivered().isEmpty());

@@ -42,12 +42,11 @@ void checkClassicText(QByteArrayView datagram)
 
 EnvelopeOutcome checkChatEnvelope(QByteArrayView input)
 {
-    QString error;
-    const std::optional<Chat::Envelope> decoded = Chat::EnvelopeDecoder::decode(input, &error);
+    const Expected<Chat::Envelope> decoded = Chat::EnvelopeDecoder::decode(input);
     if (!Chat::isEnvelope(input))
         checkClassicText(input);
     if (!decoded) {
-        TINCAN_FUZZ_CHECK(!error.isEmpty(), "a refused datagram comes with a reason");
+        TINCAN_FUZZ_CHECK(!decoded.error().isEmpty(), "a refused datagram comes with a reason");
         return EnvelopeOutcome::Invalid;
     }
     TINCAN_FUZZ_CHECK(Chat::isEnvelope(input) && input.size() >= 2 && quint8(input[1]) == Chat::EnvelopeVersion,
@@ -56,8 +55,7 @@ EnvelopeOutcome checkChatEnvelope(QByteArrayView input)
 
     const QByteArray encoded = Chat::encodeEnvelope(*decoded);
     TINCAN_FUZZ_CHECK(encoded.size() <= Chat::MaxDatagramSize, "an envelope within the limits fits one datagram");
-    QString againError;
-    const std::optional<Chat::Envelope> again = Chat::EnvelopeDecoder::decode(encoded, &againError);
+    const Expected<Chat::Envelope> again = Chat::EnvelopeDecoder::decode(encoded);
     TINCAN_FUZZ_CHECK(again.has_value(), "what was decoded encodes to a valid envelope");
     TINCAN_FUZZ_CHECK(sameEnvelope(*again, *decoded), "the round trip keeps every field");
     TINCAN_FUZZ_CHECK(Chat::encodeEnvelope(*again) == encoded, "the encoding is canonical");

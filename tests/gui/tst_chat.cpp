@@ -174,9 +174,8 @@ QString TestChat::addContact(MainWindow &window, const QString &name, quint16 po
     contact.host = QStringLiteral("127.0.0.1");
     contact.port = port;
     contact.protocol = protocol;
-    QString error;
-    if (!window.chatController()->service()->addContact(contact, &error))
-        qWarning("addContact: %s", qPrintable(error));
+    if (const Expected<void> added = window.chatController()->service()->addContact(contact); !added)
+        qWarning("addContact: %s", qPrintable(added.error()));
     return ChatService::contactKey(contact.id);
 }
 
@@ -690,8 +689,8 @@ void TestChat::saysWhenPortIsTaken()
 
     // Once the port is free, the settings can move the chat there.
     occupant.close();
-    QString error;
-    QVERIFY2(window.chatController()->applySettings(QStringLiteral("alice"), taken, &error), qPrintable(error));
+    const Expected<void> applied = window.chatController()->applySettings(QStringLiteral("alice"), taken);
+    QVERIFY2(applied, qPrintable(applied.error()));
     QCOMPARE(endpoint->localPort(), taken);
     QVERIFY(!endpoint->boundToFallbackPort());
     QCOMPARE(window.findChild<QLabel *>(QStringLiteral("chatStatusLabel"))->text(),

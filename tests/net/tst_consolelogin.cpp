@@ -3,6 +3,7 @@
 // malformed, oversized), the grace time and the per-address penalties, with
 // time passed in and no socket.
 #include "net/auth/consoleauth.h"
+#include "net/base/durationtext.h"
 #include "net/console/consolelogin.h"
 #include "net/wire/consoleprotocol.h"
 #include "net/wire/frame.h"
@@ -382,8 +383,8 @@ void TestConsoleLogin::graceExpired()
 
 void TestConsoleLogin::durations()
 {
-    QCOMPARE(ConsoleLogin::describeDuration(std::chrono::seconds(10)), QStringLiteral("10 s"));
-    QCOMPARE(ConsoleLogin::describeDuration(std::chrono::milliseconds(1500)), QStringLiteral("1500 ms"));
+    QCOMPARE(describeDuration(std::chrono::seconds(10)), QStringLiteral("10 s"));
+    QCOMPARE(describeDuration(std::chrono::milliseconds(1500)), QStringLiteral("1500 ms"));
     QCOMPARE(ConsoleLogin::secondsUp(std::chrono::milliseconds(1)), 1);
     QCOMPARE(ConsoleLogin::secondsUp(std::chrono::milliseconds(2000)), 2);
     QCOMPARE(ConsoleLogin::secondsUp(std::chrono::milliseconds(0)), 0);

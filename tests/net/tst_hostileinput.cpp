@@ -911,10 +911,10 @@ private Q_SLOTS:
         good.setAcceptor([](const ChatMessage &) { return ChatEndpoint::AcceptResult::Stored; });
         QVERIFY(good.bind(Local, 0, false));
         QSignalSpy goodStates(&good, &ChatEndpoint::deliveryStateChanged);
-        QString error;
-        const QUuid id
-            = good.send({Local, target.localPort()}, QStringLiteral("still here"), ChatProtocol::Tincan, &error);
-        QVERIFY2(!id.isNull(), qPrintable(error));
+        const Expected<QUuid> sent
+            = good.send({Local, target.localPort()}, QStringLiteral("still here"), ChatProtocol::Tincan);
+        QVERIFY2(sent, qPrintable(sent.error()));
+        const QUuid id = *sent;
         QVERIFY(Test::spinUntil(
             [&] {
                 return !goodStates.isEmpty()

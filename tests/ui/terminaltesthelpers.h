@@ -169,41 +169,7 @@ public:
         buffer.write(text, TerminalBuffer::FormatId(id), 0);
     }
 
-    void control(AnsiParser::Control control, int count) override
-    {
-        switch (control) {
-        case AnsiParser::Control::LineFeed:
-            buffer.lineFeed();
-            break;
-        case AnsiParser::Control::CarriageReturn:
-            buffer.carriageReturn();
-            break;
-        case AnsiParser::Control::Backspace:
-            buffer.backspace();
-            break;
-        case AnsiParser::Control::Tab:
-            buffer.tab(0);
-            break;
-        case AnsiParser::Control::EraseToEndOfLine:
-            buffer.erase(TerminalBuffer::Erase::ToEnd, 0);
-            break;
-        case AnsiParser::Control::EraseToStartOfLine:
-            buffer.erase(TerminalBuffer::Erase::ToStart, 0);
-            break;
-        case AnsiParser::Control::EraseLine:
-            buffer.erase(TerminalBuffer::Erase::Line, 0);
-            break;
-        case AnsiParser::Control::CursorForward:
-            buffer.moveCursor(count);
-            break;
-        case AnsiParser::Control::CursorBackward:
-            buffer.moveCursor(-qsizetype(count));
-            break;
-        case AnsiParser::Control::CursorToColumn:
-            buffer.setColumn(count - 1);
-            break;
-        }
-    }
+    void control(AnsiParser::Control control, int count) override { buffer.apply(control, count, 0); }
 
     // The attributes of the character at `index` of an update's text.
     TextAttributes attributesAt(const TerminalBuffer::Update &update, qsizetype index) const

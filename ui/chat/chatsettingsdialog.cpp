@@ -1,6 +1,7 @@
 #include "ui/chat/chatsettingsdialog.h"
 
 #include "net/chat/chatenvelope.h"
+#include "ui/dialogfields.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -12,8 +13,6 @@
 namespace Tincan {
 
 namespace {
-constexpr int MinPort = 1;
-constexpr int MaxPort = 65535;
 constexpr int MinimumWidthChars = 60;
 // The frame and cursor of a line edit, besides its text.
 constexpr int IdFieldSlack = 16;
@@ -28,26 +27,16 @@ ChatSettingsDialog::ChatSettingsDialog(QWidget *parent)
     m_name->setObjectName(QStringLiteral("displayName"));
     // The wire limit is in bytes; in characters this is always within it.
     m_name->setMaxLength(int(Chat::MaxNameBytes / 4));
-    auto *nameHint = new QLabel(tr("Shown to other Tincans with your messages. Classic chat programs see only "
-                                   "your address."),
-                                this);
-    nameHint->setWordWrap(true);
-    nameHint->setForegroundRole(QPalette::PlaceholderText);
+    auto *nameHint = DialogFields::hintLabel(
+        this, tr("Shown to other Tincans with your messages. Classic chat programs see only your address."));
 
-    m_port = new QSpinBox(this);
-    m_port->setObjectName(QStringLiteral("port"));
-    m_port->setRange(MinPort, MaxPort);
-    m_port->setGroupSeparatorShown(false);
-    m_portHint = new QLabel(this);
-    m_portHint->setWordWrap(true);
-    m_portHint->setForegroundRole(QPalette::PlaceholderText);
+    m_port = DialogFields::portField(this);
+    m_portHint = DialogFields::hintLabel(this);
 
     m_id = new QLineEdit(this);
     m_id->setObjectName(QStringLiteral("selfId"));
     m_id->setReadOnly(true);
-    auto *idHint = new QLabel(tr("Other Tincans recognise you by this id, whatever your address."), this);
-    idHint->setWordWrap(true);
-    idHint->setForegroundRole(QPalette::PlaceholderText);
+    auto *idHint = DialogFields::hintLabel(this, tr("Other Tincans recognise you by this id, whatever your address."));
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &ChatSettingsDialog::accept);

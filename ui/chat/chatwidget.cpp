@@ -204,6 +204,35 @@ QWidget *ChatWidget::createListPane()
     return pane;
 }
 
+void ChatWidget::createMessageView(QWidget *parent)
+{
+    m_messageView = new QListView(parent);
+    m_messageView->setObjectName(QStringLiteral("messageView"));
+    m_messageView->setModel(m_conversationModel);
+    m_messageDelegate = new MessageDelegate(m_messageView);
+    m_messageView->setItemDelegate(m_messageDelegate);
+    m_messageView->setSelectionMode(QAbstractItemView::NoSelection);
+    m_messageView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_messageView->setFocusPolicy(Qt::NoFocus);
+    m_messageView->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    m_messageView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    // Bubbles wrap to the width: every resize lays them out again.
+    m_messageView->setResizeMode(QListView::Adjust);
+    m_messageView->setUniformItemSizes(false);
+    m_messageView->setWordWrap(true);
+    m_messageView->setFrameShape(QFrame::NoFrame);
+    m_messageView->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_messageView, &QWidget::customContextMenuRequested, this, &ChatWidget::showMessageMenu);
+    connect(m_messageDelegate, &MessageDelegate::retryClicked, this, &ChatWidget::retry);
+    QScrollBar *scrollBar = m_messageView->verticalScrollBar();
+    connect(scrollBar, &QScrollBar::valueChanged, this,
+            [this, scrollBar](int value) { m_stickToBottom = value >= scrollBar->maximum() - StickToBottomSlack; });
+    connect(scrollBar, &QScrollBar::rangeChanged, this, [this, scrollBar](int, int maximum) {
+        if (m_stickToBottom)
+            scrollBar->setValue(maximum);
+    });
+}
+
 QWidget *ChatWidget::createConversationPane()
 {
     m_conversationStack = new QStackedWidget(this);
@@ -245,31 +274,7 @@ QWidget *ChatWidget::createConversationPane()
     separator->setFrameShape(QFrame::HLine);
     separator->setFrameShadow(QFrame::Sunken);
 
-    m_messageView = new QListView(m_conversationPage);
-    m_messageView->setObjectName(QStringLiteral("messageView"));
-    m_messageView->setModel(m_conversationModel);
-    m_messageDelegate = new MessageDelegate(m_messageView);
-    m_messageView->setItemDelegate(m_messageDelegate);
-    m_messageView->setSelectionMode(QAbstractItemView::NoSelection);
-    m_messageView->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_messageView->setFocusPolicy(Qt::NoFocus);
-    m_messageView->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
-    m_messageView->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    // Bubbles wrap to the width: every resize lays them out again.
-    m_messageView->setResizeMode(QListView::Adjust);
-    m_messageView->setUniformItemSizes(false);
-    m_messageView->setWordWrap(true);
-    m_messageView->setFrameShape(QFrame::NoFrame);
-    m_messageView->setContextMenuPolicy(Qt::CustomContextMenu);
-    connect(m_messageView, &QWidget::customContextMenuRequested, this, &ChatWidget::showMessageMenu);
-    connect(m_messageDelegate, &MessageDelegate::retryClicked, this, &ChatWidget::retry);
-    QScrollBar *scrollBar = m_messageView->verticalScrollBar();
-    connect(scrollBar, &QScrollBar::valueChanged, this,
-            [this, scrollBar](int value) { m_stickToBottom = value >= scrollBar->maximum() - StickToBottomSlack; });
-    connect(scrollBar, &QScrollBar::rangeChanged, this, [this, scrollBar](int, int maximum) {
-        if (m_stickToBottom)
-            scrollBar->setValue(maximum);
-    });
+    createMessageView(m_conversationPage);
 
     m_inputError = new QLabel(m_conversationPage);
     m_inputError->setObjectName(QStringLiteral("inputError"));
@@ -469,9 +474,8 @@ void ChatWidget::sendInput()
         updateInputState(); // says why, if there is something to say
         return;
     }
-    QString error;
-    if (!m_controller->service()->send(m_currentKey, text, &error)) {
-        showInputError(error);
+    if (const Expected<StoredMessage> sent = m_controller->service()->send(m_currentKey, text); !sent) {
+        showInputError(sent.error());
         return;
     }
     m_stickToBottom = true;
@@ -494,9 +498,8 @@ void ChatWidget::addContact()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         Contact contact = dialog->contact();
-        QString error;
-        if (!m_controller->service()->addContact(contact, &error)) {
-            QMessageBox::warning(this, tr("Contact Not Added"), error);
+        if (const Expected<void> added = m_controller->service()->addContact(contact); !added) {
+            QMessageBox::warning(this, tr("Contact Not Added"), added.error());
             return;
         }
         openConversation(ChatService::contactKey(contact.id));
@@ -514,9 +517,8 @@ void ChatWidget::editContact()
     dialog->setContact(*contact);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        QString error;
-        if (!m_controller->service()->updateContact(dialog->contact(), &error))
-            QMessageBox::warning(this, tr("Contact Not Saved"), error);
+        if (const Expected<void> updated = m_controller->service()->updateContact(dialog->contact()); !updated)
+            QMessageBox::warning(this, tr("Contact Not Saved"), updated.error());
     });
     dialog->open();
 }
@@ -540,9 +542,8 @@ void ChatWidget::removeContact()
     connect(box, &QMessageBox::finished, this, [this, id, address](int result) {
         if (result != QMessageBox::Yes)
             return;
-        QString error;
-        if (!m_controller->removeContact(id, &error)) {
-            QMessageBox::warning(this, tr("Contact Not Removed"), error);
+        if (const Expected<void> removed = m_controller->removeContact(id); !removed) {
+            QMessageBox::warning(this, tr("Contact Not Removed"), removed.error());
             return;
         }
         if (!address)
@@ -582,12 +583,12 @@ void ChatWidget::saveAsContact()
     const QString key = m_currentKey;
     connect(dialog, &QDialog::accepted, this, [this, dialog, key] {
         const Contact entered = dialog->contact();
-        QString error;
-        const QString saved = m_controller->saveAsContact(key, entered.name, &error);
-        if (saved.isEmpty()) {
-            QMessageBox::warning(this, tr("Contact Not Saved"), error);
+        const Expected<QString> savedKey = m_controller->saveAsContact(key, entered.name);
+        if (!savedKey) {
+            QMessageBox::warning(this, tr("Contact Not Saved"), savedKey.error());
             return;
         }
+        const QString saved = *savedKey;
         if (m_drafts.contains(key))
             m_drafts.insert(saved, m_drafts.take(key));
         // The service picks the protocol from what it knows; the user's choice wins.
@@ -611,9 +612,8 @@ void ChatWidget::showSettings()
     dialog->setListeningPort(listening);
     dialog->setSelfId(m_controller->endpoint()->selfId());
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        QString error;
-        if (!m_controller->applySettings(dialog->displayName(), dialog->port(), &error))
-            QMessageBox::warning(this, tr("Port Not Changed"), error);
+        if (const Expected<void> applied = m_controller->applySettings(dialog->displayName(), dialog->port()); !applied)
+            QMessageBox::warning(this, tr("Port Not Changed"), applied.error());
     });
     dialog->open();
 }

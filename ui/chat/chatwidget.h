@@ -85,6 +85,9 @@ private:
     QWidget *createBanner();
     QWidget *createListPane();
     QWidget *createConversationPane();
+    // m_messageView: the conversation's bubbles, kept scrolled to the bottom
+    // while they are.
+    void createMessageView(QWidget *parent);
     void createActions();
     void showConversation(const QString &key);
     void reselectAfterReset();

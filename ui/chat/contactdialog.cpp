@@ -1,6 +1,7 @@
 #include "ui/chat/contactdialog.h"
 
 #include "chat/chatservice.h"
+#include "ui/dialogfields.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -14,8 +15,6 @@
 namespace Tincan {
 
 namespace {
-constexpr int MinPort = 1;
-constexpr int MaxPort = 65535;
 constexpr int MinimumWidthChars = 60;
 // Enough lines for the longest protocol description, so the dialog does not
 // change its size when another protocol is chosen.
@@ -33,27 +32,17 @@ ContactDialog::ContactDialog(QWidget *parent)
     m_host = new QLineEdit(this);
     m_host->setObjectName(QStringLiteral("host"));
     m_host->setPlaceholderText(QStringLiteral("127.0.0.1"));
-    m_port = new QSpinBox(this);
-    m_port->setObjectName(QStringLiteral("port"));
-    m_port->setRange(MinPort, MaxPort);
-    m_port->setGroupSeparatorShown(false);
+    m_port = DialogFields::portField(this);
     m_protocol = new QComboBox(this);
     m_protocol->setObjectName(QStringLiteral("protocol"));
     for (ChatProtocol protocol : {ChatProtocol::Auto, ChatProtocol::Tincan, ChatProtocol::Classic})
         m_protocol->addItem(protocolName(protocol), QVariant::fromValue(protocol));
-    m_protocolHint = new QLabel(this);
+    m_protocolHint = DialogFields::hintLabel(this);
     m_protocolHint->setObjectName(QStringLiteral("protocolHint"));
-    m_protocolHint->setWordWrap(true);
-    m_protocolHint->setForegroundRole(QPalette::PlaceholderText);
     m_protocolHint->setAlignment(Qt::AlignLeft | Qt::AlignTop);
     m_protocolHint->setMinimumHeight(m_protocolHint->fontMetrics().lineSpacing() * HintLines);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, Qt::red);
-    m_error->setPalette(errorPalette);
+    m_error = DialogFields::errorLabel(this);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Save"));

@@ -47,6 +47,38 @@ QString initialOf(const QString &title, bool named)
     return title.left(length).toUpper();
 }
 
+// A circle of `color` with the initial in it.
+void drawAvatar(QPainter *painter, const QRect &avatar, const QColor &color, const QFont &bold, const QString &initial)
+{
+    painter->setPen(Qt::NoPen);
+    painter->setBrush(color);
+    painter->drawEllipse(avatar);
+    QFont avatarFont = bold;
+    avatarFont.setPixelSize(avatar.height() * 4 / 10);
+    painter->setFont(avatarFont);
+    painter->setPen(AvatarTextColor);
+    painter->drawText(avatar, Qt::AlignCenter, initial);
+}
+
+// The unread count in a pill whose right edge is `right`, centred on the line
+// at `lineTop`; returns the pill's width.
+int drawBadge(QPainter *painter, const QFont &small, const QString &count, int right, int lineTop, int lineHeight)
+{
+    QFont badgeFont = small;
+    badgeFont.setBold(true);
+    const QFontMetrics badgeMetrics(badgeFont);
+    const int height = badgeMetrics.height() + 2;
+    const int width = std::max(height, badgeMetrics.horizontalAdvance(count) + 2 * BadgePaddingX);
+    const QRect badge(right + 1 - width, lineTop + (lineHeight - height) / 2, width, height);
+    QPainterPath pill;
+    pill.addRoundedRect(QRectF(badge), height / 2.0, height / 2.0);
+    painter->fillPath(pill, BadgeColor);
+    painter->setFont(badgeFont);
+    painter->setPen(BadgeTextColor);
+    painter->drawText(badge, Qt::AlignCenter, count);
+    return width;
+}
+
 } // namespace
 
 ConversationListDelegate::ConversationListDelegate(QObject *parent)
@@ -109,14 +141,8 @@ void ConversationListDelegate::paint(QPainter *painter, const QStyleOptionViewIt
     const QRect avatar(content.left(), content.top(), diameter, diameter);
     // A conversation known only by its address has no name to take an initial from.
     const bool named = contact || title != address;
-    painter->setPen(Qt::NoPen);
-    painter->setBrush(named ? QColor(avatarColor(title)) : opt.palette.color(QPalette::Mid));
-    painter->drawEllipse(avatar);
-    QFont avatarFont = bold;
-    avatarFont.setPixelSize(diameter * 4 / 10);
-    painter->setFont(avatarFont);
-    painter->setPen(AvatarTextColor);
-    painter->drawText(avatar, Qt::AlignCenter, initialOf(title, named));
+    drawAvatar(painter, avatar, named ? QColor(avatarColor(title)) : opt.palette.color(QPalette::Mid), bold,
+               initialOf(title, named));
 
     const int textLeft = avatar.right() + 1 + ColumnGap;
     const int firstTop = content.top();
@@ -134,22 +160,9 @@ void ConversationListDelegate::paint(QPainter *painter, const QStyleOptionViewIt
         firstRight -= width + ColumnGap;
     }
     int secondRight = content.right();
-    if (unread > 0) {
-        QFont badgeFont = small;
-        badgeFont.setBold(true);
-        const QFontMetrics badgeMetrics(badgeFont);
-        const QString count = badgeText(unread);
-        const int height = badgeMetrics.height() + 2;
-        const int width = std::max(height, badgeMetrics.horizontalAdvance(count) + 2 * BadgePaddingX);
-        const QRect badge(content.right() + 1 - width, secondTop + (metrics.height() - height) / 2, width, height);
-        QPainterPath pill;
-        pill.addRoundedRect(QRectF(badge), height / 2.0, height / 2.0);
-        painter->fillPath(pill, BadgeColor);
-        painter->setFont(badgeFont);
-        painter->setPen(BadgeTextColor);
-        painter->drawText(badge, Qt::AlignCenter, count);
-        secondRight -= width + ColumnGap;
-    }
+    if (unread > 0)
+        secondRight
+            -= drawBadge(painter, small, badgeText(unread), content.right(), secondTop, metrics.height()) + ColumnGap;
 
     // First line: the name, then (for contacts) the address, dimmer.
     int x = textLeft;

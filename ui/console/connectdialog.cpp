@@ -1,6 +1,7 @@
 #include "ui/console/connectdialog.h"
 
 #include "net/wire/consoleprotocol.h"
+#include "ui/dialogfields.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -27,8 +28,6 @@ const QString NoTlsValue = QStringLiteral("off");
 // Stored instead of the enum's number so that reordering it breaks nothing.
 const QString TincanProtocolValue = QStringLiteral("tincan");
 const QString ClassicProtocolValue = QStringLiteral("classic");
-constexpr int MinPort = 1;
-constexpr int MaxPort = 65535;
 constexpr int MinimumWidthChars = 60;
 
 QString withoutBrackets(const QString &host)
@@ -47,10 +46,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_host = new QLineEdit(this);
     m_host->setObjectName(QStringLiteral("host"));
     m_host->setPlaceholderText(QString(DefaultHost));
-    m_port = new QSpinBox(this);
-    m_port->setObjectName(QStringLiteral("port"));
-    m_port->setRange(MinPort, MaxPort);
-    m_port->setGroupSeparatorShown(false);
+    m_port = DialogFields::portField(this);
     m_protocol = new QComboBox(this);
     m_protocol->setObjectName(QStringLiteral("protocol"));
     m_protocol->addItem(tr("Tincan"), QVariant::fromValue(ConsoleClient::Mode::Tincan));
@@ -70,16 +66,9 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_encryption->setToolTip(tr("A server with a password requires TLS from other computers. The first TLS "
                                 "connection shows the server's fingerprint for you to check; later ones must "
                                 "match it."));
-    m_protocolHint = new QLabel(this);
-    m_protocolHint->setWordWrap(true);
-    m_protocolHint->setForegroundRole(QPalette::PlaceholderText);
+    m_protocolHint = DialogFields::hintLabel(this);
 
-    m_error = new QLabel(this);
-    m_error->setObjectName(QStringLiteral("error"));
-    m_error->setWordWrap(true);
-    QPalette errorPalette = m_error->palette();
-    errorPalette.setColor(QPalette::WindowText, Qt::red);
-    m_error->setPalette(errorPalette);
+    m_error = DialogFields::errorLabel(this);
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Connect"));
@@ -213,7 +202,7 @@ void ConnectDialog::loadSettings()
         setHost(settings.value(HostKey).toString());
     bool ok = false;
     const int port = settings.value(PortKey).toInt(&ok);
-    if (ok && port >= MinPort && port <= MaxPort)
+    if (ok && port >= DialogFields::MinPort && port <= DialogFields::MaxPort)
         setPort(quint16(port));
     const QString protocol = settings.value(ProtocolKey).toString();
     if (protocol == ClassicProtocolValue)

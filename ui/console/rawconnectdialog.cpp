@@ -1,6 +1,7 @@
 #include "ui/console/rawconnectdialog.h"
 
 #include "ui/console/connectdialog.h"
+#include "ui/dialogfields.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -23,14 +24,12 @@ constexpr int MinimumWidthChars = 45;
 RawConnectDialog::RawConnectDialog(QWidget *parent)
     : QDialog(parent)
     , m_host(new QLineEdit(this))
-    , m_port(new QSpinBox(this))
+    , m_port(DialogFields::portField(this, QStringLiteral("rawPort")))
     , m_transport(new QComboBox(this))
 {
     setWindowTitle(tr("New Raw Session"));
     m_host->setObjectName(QStringLiteral("rawHost"));
-    m_port->setObjectName(QStringLiteral("rawPort"));
     m_transport->setObjectName(QStringLiteral("rawTransport"));
-    m_port->setRange(1, 65535);
     m_transport->addItem(tr("TCP"), int(RawSession::Transport::Tcp));
     m_transport->addItem(tr("UDP"), int(RawSession::Transport::Udp));
 

@@ -60,7 +60,7 @@ ConsolePasswordDialog::ConsolePasswordDialog(bool hasPassword, QWidget *parent)
 
     connect(m_password, &QLineEdit::textChanged, this, &ConsolePasswordDialog::validate);
     connect(m_confirm, &QLineEdit::textChanged, this, &ConsolePasswordDialog::validate);
-    connect(&m_hashing, &QFutureWatcher<std::optional<PasswordHash>>::finished, this, &ConsolePasswordDialog::onHashed);
+    connect(&m_hashing, &QFutureWatcher<Expected<PasswordHash>>::finished, this, &ConsolePasswordDialog::onHashed);
     validate();
 }
 
@@ -104,7 +104,7 @@ void ConsolePasswordDialog::accept()
 
 void ConsolePasswordDialog::onHashed()
 {
-    const std::optional<PasswordHash> hash = m_hashing.result();
+    const Expected<PasswordHash> hash = m_hashing.result();
     m_password->setEnabled(true);
     m_confirm->setEnabled(true);
     m_buttons->setEnabled(true);
@@ -117,40 +117,33 @@ void ConsolePasswordDialog::onHashed()
     QDialog::accept();
 }
 
-std::optional<PasswordHash> ConsolePasswordDialog::readStored(const QString &path, QString *error)
+Expected<PasswordHash> ConsolePasswordDialog::readStored(const QString &path)
 {
     QFile file(path);
     if (!file.exists())
-        return std::nullopt;
-    if (!file.open(QIODevice::ReadOnly)) {
-        *error = file.errorString();
-        return std::nullopt;
-    }
+        return PasswordHash();
+    if (!file.open(QIODevice::ReadOnly))
+        return Failure{file.errorString()};
     if (file.permissions() & PrivateFiles::GroupAndOther) {
         // Whoever reads the hash can log in (docs/SECURITY.md): refuse a shared one.
-        *error = tr("it can be read by other users (mode %1)").arg(PrivateFiles::modeString(file.permissions()));
-        return std::nullopt;
+        return Failure{tr("it can be read by other users (mode %1)").arg(PrivateFiles::modeString(file.permissions()))};
     }
-    return PasswordHash::fromString(QString::fromUtf8(file.read(PasswordHash::MaxTextSize + 1)), error);
+    return PasswordHash::fromString(QString::fromUtf8(file.read(PasswordHash::MaxTextSize + 1)));
 }
 
-bool ConsolePasswordDialog::store(const QString &path, const PasswordHash &hash, QString *error)
+Expected<void> ConsolePasswordDialog::store(const QString &path, const PasswordHash &hash)
 {
     if (hash.isNull()) {
-        if (QFile::exists(path) && !QFile::remove(path)) {
-            *error = tr("%1 could not be removed.").arg(QDir::toNativeSeparators(path));
-            return false;
-        }
-        return true;
+        if (QFile::exists(path) && !QFile::remove(path))
+            return Failure{tr("%1 could not be removed.").arg(QDir::toNativeSeparators(path))};
+        return {};
     }
     QDir().mkpath(QFileInfo(path).absolutePath());
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || !file.setPermissions(PrivateFiles::OwnerOnlyFile)
-        || file.write(hash.toString().toUtf8() + '\n') < 0 || !file.commit()) {
-        *error = file.errorString();
-        return false;
-    }
-    return true;
+        || file.write(hash.toString().toUtf8() + '\n') < 0 || !file.commit())
+        return Failure{file.errorString()};
+    return {};
 }
 
 } // namespace Tincan

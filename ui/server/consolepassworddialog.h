@@ -35,13 +35,12 @@ public:
     // Empty when the fields can be used, else why not.
     QString validationError() const;
 
-    // The hash kept in `path`: nullopt when there is none (error left empty)
-    // or it cannot be used (why in *error: unreadable, malformed, or readable
-    // by others, who could then log in).
-    static std::optional<PasswordHash> readStored(const QString &path, QString *error);
-    // Keeps `hash` in `path`, owner-only, or removes the file for a null hash;
-    // false with *error set.
-    static bool store(const QString &path, const PasswordHash &hash, QString *error);
+    // The hash kept in `path`: a null one when there is none; a failure (why)
+    // when it cannot be used: unreadable, malformed, or readable by others,
+    // who could then log in.
+    static Expected<PasswordHash> readStored(const QString &path);
+    // Keeps `hash` in `path`, owner-only, or removes the file for a null hash.
+    static Expected<void> store(const QString &path, const PasswordHash &hash);
 
 public Q_SLOTS:
     void accept() override;
@@ -55,7 +54,7 @@ private:
     QLabel *m_message = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     QPushButton *m_remove = nullptr;
-    QFutureWatcher<std::optional<PasswordHash>> m_hashing;
+    QFutureWatcher<Expected<PasswordHash>> m_hashing;
     PasswordHash m_result;
     bool m_removed = false;
 };

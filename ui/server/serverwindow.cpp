@@ -398,21 +398,19 @@ QString ServerWindow::consolePasswordPath()
 
 void ServerWindow::loadConsolePassword()
 {
-    QString error;
-    if (const auto hash = ConsolePasswordDialog::readStored(consolePasswordPath(), &error))
+    if (const Expected<PasswordHash> hash = ConsolePasswordDialog::readStored(consolePasswordPath()))
         m_consolePassword = *hash;
-    else if (!error.isEmpty())
+    else
         m_hub->log()->append(EventLogModel::Severity::Error,
                              tr("The console password in %1 is not used: %2")
-                                 .arg(QDir::toNativeSeparators(consolePasswordPath()), error));
+                                 .arg(QDir::toNativeSeparators(consolePasswordPath()), hash.error()));
 }
 
 void ServerWindow::setConsolePassword(const PasswordHash &password)
 {
-    QString error;
-    ConsolePasswordDialog::store(consolePasswordPath(), password, &error);
-    if (!error.isEmpty()) {
-        QMessageBox::warning(this, tr("Console Password"), tr("The password could not be saved: %1").arg(error));
+    if (const Expected<void> stored = ConsolePasswordDialog::store(consolePasswordPath(), password); !stored) {
+        QMessageBox::warning(this, tr("Console Password"),
+                             tr("The password could not be saved: %1").arg(stored.error()));
         return;
     }
     m_consolePassword = password;
