@@ -77,7 +77,7 @@ protected:
     // The command ended; the transport is still there.
     virtual void sendExit(Command &command, const ProcessExit &exit) = 0;
     // After a command was reaped (the classic runner reads the next one).
-    virtual void afterFinished() {}
+    virtual void afterFinished() { }
 
     ConsoleTransport &m_transport;
 

@@ -61,10 +61,9 @@ ConsoleLogin::Step ConsoleLogin::protocolDecided(WireProtocol protocol, QByteArr
         if (!m_settings.encrypted && m_settings.tlsRequired) {
             // Before any login: a password must not cross the network in the
             // clear, nor commands and their output.
-            return refuse(
-                tr("This server requires TLS from clients on other machines, and %1 connected in plaintext.")
-                    .arg(m_settings.peer.toString()),
-                ErrorCode::TlsRequired);
+            return refuse(tr("This server requires TLS from clients on other machines, and %1 connected in plaintext.")
+                              .arg(m_settings.peer.toString()),
+                          ErrorCode::TlsRequired);
         }
         return {};
     }
@@ -233,8 +232,7 @@ ConsoleLogin::Step ConsoleLogin::refuse(const QString &reason, QLatin1StringView
 ConsoleLogin::Step ConsoleLogin::refusePenalized(std::chrono::milliseconds wait)
 {
     return refuse(tr("Too many failed logins from %1: try again in %2.")
-                      .arg(m_settings.peer.toString(),
-                           describeDuration(std::chrono::ceil<std::chrono::seconds>(wait))),
+                      .arg(m_settings.peer.toString(), describeDuration(std::chrono::ceil<std::chrono::seconds>(wait))),
                   ErrorCode::Penalized, QJsonObject{{Key::RetryAfter, secondsUp(wait)}});
 }
 
@@ -245,10 +243,11 @@ ConsoleLogin::Step ConsoleLogin::refuseClassic()
     m_stage = Stage::Over;
     Step step;
     step.kind = Step::Kind::Refuse;
-    step.reason = classicAllowed ? tr("A classic client from %1 was refused: classic clients cannot log in, so "
-                                      "they are served only from this machine (or with --insecure).")
-                                       .arg(peer)
-                                 : tr("A classic client from %1 was refused: classic clients are turned off.").arg(peer);
+    step.reason = classicAllowed
+        ? tr("A classic client from %1 was refused: classic clients cannot log in, so "
+             "they are served only from this machine (or with --insecure).")
+              .arg(peer)
+        : tr("A classic client from %1 was refused: classic clients are turned off.").arg(peer);
     // One reply, as the classic client expects, then the connection closes.
     step.frame = {{Key::FileName, QJsonValue()},
                   {Key::Hash, QJsonValue()},

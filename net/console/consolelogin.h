@@ -83,8 +83,7 @@ public:
     // The protocol detector decided; `firstBytes` are what it looked at.
     Step protocolDecided(WireProtocol protocol, QByteArrayView firstBytes);
     // A framed message before the connection is established.
-    Step receive(Console::MessageType type, const QString &typeName, const QJsonObject &header,
-                 Clock::time_point now);
+    Step receive(Console::MessageType type, const QString &typeName, const QJsonObject &header, Clock::time_point now);
     // The login grace time ran out.
     Step graceExpired();
     // The connection is closing for another reason: a login still going on is over.

@@ -90,12 +90,6 @@ ConsoleConnection::Settings connectionSettings(const ConsoleServer &server, cons
     return settings;
 }
 
-QString describeMs(std::chrono::milliseconds duration)
-{
-    if (duration.count() % 1000 == 0)
-        return ConsoleServer::tr("%1 s").arg(duration.count() / 1000);
-    return ConsoleServer::tr("%1 ms").arg(duration.count());
-}
 } // namespace
 
 // A pending connection's notifier and timer may be let go from inside their
@@ -433,7 +427,9 @@ void ConsoleServer::startTls(Pending *p)
     // The handshake is part of the login: it gets the login grace time.
     p->timer->disconnect(this);
     connect(p->timer.get(), &QTimer::timeout, this, [this, p] {
-        refusePending(p, tr("The TLS handshake did not finish within %1.").arg(describeMs(m_options.loginGraceTime)));
+        refusePending(p,
+                      tr("The TLS handshake did not finish within %1.")
+                          .arg(ConsoleLogin::describeDuration(m_options.loginGraceTime)));
     });
     p->timer->start(m_options.loginGraceTime);
     connect(socket, &QSslSocket::encrypted, this, [this, p] {

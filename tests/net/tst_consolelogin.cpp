@@ -97,8 +97,8 @@ void TestConsoleLogin::admission_data()
         << QString(ErrorCode::TlsRequired) << ConsoleLogin::Stage::Over;
     QTest::newRow("framed, TLS required, encrypted") << WireProtocol::Framed << frame << false << true << true << true
                                                      << Kind::Wait << QString() << ConsoleLogin::Stage::Greeting;
-    QTest::newRow("classic, accepted") << WireProtocol::Classic << QByteArray("ls\n") << true << true << false
-                                       << false << Kind::Established << QString() << ConsoleLogin::Stage::Established;
+    QTest::newRow("classic, accepted") << WireProtocol::Classic << QByteArray("ls\n") << true << true << false << false
+                                       << Kind::Established << QString() << ConsoleLogin::Stage::Established;
     QTest::newRow("classic, from another machine")
         << WireProtocol::Classic << QByteArray("ls\n") << false << true << false << false << Kind::Refuse
         << QStringLiteral("classic") << ConsoleLogin::Stage::Over;
@@ -106,9 +106,9 @@ void TestConsoleLogin::admission_data()
                                          << false << Kind::Refuse << QStringLiteral("classic")
                                          << ConsoleLogin::Stage::Over;
     // A ClientHello on a server with TLS off: never run as a command, told nothing.
-    QTest::newRow("TLS hello in plaintext") << WireProtocol::Classic << QByteArray("\x16\x03\x01\x02\x00") << true
-                                            << true << false << false << Kind::Refuse << QString()
-                                            << ConsoleLogin::Stage::Over;
+    QTest::newRow("TLS hello in plaintext")
+        << WireProtocol::Classic << QByteArray("\x16\x03\x01\x02\x00") << true << true << false << false << Kind::Refuse
+        << QString() << ConsoleLogin::Stage::Over;
 }
 
 void TestConsoleLogin::admission()
@@ -161,14 +161,15 @@ void TestConsoleLogin::greeting_data()
     QTest::newRow("hello, no version") << QJsonObject{{Key::Type, Type::Hello}} << Kind::ProtocolError << QString()
                                        << QString();
     QTest::newRow("hello, version 0") << helloHeader(0) << Kind::ProtocolError << QString() << QString();
-    QTest::newRow("hello, version a string") << helloHeader(QStringLiteral("1")) << Kind::ProtocolError << QString()
-                                             << QString();
-    QTest::newRow("hello, version fractional")
-        << helloHeader(1.5) << Kind::ProtocolError << QString() << QString();
-    QTest::newRow("exec first") << QJsonObject{{Key::Type, Type::Exec}, {Key::Id, 1}, {Key::Command, QStringLiteral("ls")}}
+    QTest::newRow("hello, version a string")
+        << helloHeader(QStringLiteral("1")) << Kind::ProtocolError << QString() << QString();
+    QTest::newRow("hello, version fractional") << helloHeader(1.5) << Kind::ProtocolError << QString() << QString();
+    QTest::newRow("exec first") << QJsonObject{{Key::Type, Type::Exec},
+                                               {Key::Id, 1},
+                                               {Key::Command, QStringLiteral("ls")}}
                                 << Kind::ProtocolError << QString() << QString();
-    QTest::newRow("unknown first") << QJsonObject{{Key::Type, QStringLiteral("x")}} << Kind::ProtocolError
-                                   << QString() << QString();
+    QTest::newRow("unknown first") << QJsonObject{{Key::Type, QStringLiteral("x")}} << Kind::ProtocolError << QString()
+                                   << QString();
     QTest::newRow("auth first") << QJsonObject{{Key::Type, Type::Auth}} << Kind::ProtocolError << QString()
                                 << QString();
 }
@@ -209,18 +210,18 @@ void TestConsoleLogin::auth_data()
     QTest::newRow("right") << QString() << Kind::Established << QString() << false << false;
     QTest::newRow("wrong password") << QStringLiteral("password") << Kind::Close << QString(ErrorCode::AuthFailed)
                                     << true << true;
-    QTest::newRow("unknown mechanism") << QStringLiteral("mechanism") << Kind::Refuse
-                                       << QString(ErrorCode::AuthFailed) << false << false;
+    QTest::newRow("unknown mechanism") << QStringLiteral("mechanism") << Kind::Refuse << QString(ErrorCode::AuthFailed)
+                                       << false << false;
     QTest::newRow("short nonce") << QStringLiteral("short nonce") << Kind::Refuse << QString(ErrorCode::AuthFailed)
                                  << false << false;
-    QTest::newRow("oversized proof") << QStringLiteral("long proof") << Kind::Refuse
-                                     << QString(ErrorCode::AuthFailed) << false << false;
-    QTest::newRow("proof not base64") << QStringLiteral("bad proof") << Kind::Refuse
-                                      << QString(ErrorCode::AuthFailed) << false << false;
-    QTest::newRow("nonce a number") << QStringLiteral("number nonce") << Kind::Refuse
-                                    << QString(ErrorCode::AuthFailed) << false << false;
-    QTest::newRow("exec instead") << QStringLiteral("exec") << Kind::Refuse << QString(ErrorCode::AuthRequired)
-                                  << false << false;
+    QTest::newRow("oversized proof") << QStringLiteral("long proof") << Kind::Refuse << QString(ErrorCode::AuthFailed)
+                                     << false << false;
+    QTest::newRow("proof not base64") << QStringLiteral("bad proof") << Kind::Refuse << QString(ErrorCode::AuthFailed)
+                                      << false << false;
+    QTest::newRow("nonce a number") << QStringLiteral("number nonce") << Kind::Refuse << QString(ErrorCode::AuthFailed)
+                                    << false << false;
+    QTest::newRow("exec instead") << QStringLiteral("exec") << Kind::Refuse << QString(ErrorCode::AuthRequired) << false
+                                  << false;
     QTest::newRow("second hello") << QStringLiteral("hello") << Kind::Refuse << QString(ErrorCode::AuthRequired)
                                   << false << false;
 }
@@ -243,7 +244,8 @@ void TestConsoleLogin::auth()
     QCOMPARE(challenge.frame.value(Key::Iterations).toInt(), PasswordHash::MinIterations);
     QCOMPARE(login.stage(), ConsoleLogin::Stage::Authenticating);
 
-    QJsonObject header = answer(challenge.frame, change == u"password" ? QStringLiteral("guess") : QStringLiteral("secret"));
+    QJsonObject header
+        = answer(challenge.frame, change == u"password" ? QStringLiteral("guess") : QStringLiteral("secret"));
     if (change == u"mechanism")
         header.insert(Key::Mechanism, QStringLiteral("plain"));
     else if (change == u"short nonce")
