@@ -110,7 +110,7 @@ void ConsoleConnection::onProtocolDecided(WireProtocol protocol, const QByteArra
         return;
     }
     apply(step);
-    static_cast<ClassicCommandRunner *>(m_runner)->processInput(firstBytes);
+    m_classic->processInput(firstBytes);
 }
 
 void ConsoleConnection::makeRunner(WireProtocol protocol)
@@ -118,12 +118,12 @@ void ConsoleConnection::makeRunner(WireProtocol protocol)
     if (m_runner)
         return;
     if (protocol == WireProtocol::Framed) {
-        m_runner = new FramedCommandRunner(*m_transport, m_directory, this);
+        m_framed = new FramedCommandRunner(*m_transport, m_directory, this);
+        m_runner = m_framed;
     } else {
-        auto *classic
-            = new ClassicCommandRunner(*m_transport, m_settings.startDirectory, m_settings.classicReplyCap, this);
-        connect(m_transport, &ConsoleTransport::classicReadable, classic, [classic] { classic->processInput(); });
-        m_runner = classic;
+        m_classic = new ClassicCommandRunner(*m_transport, m_settings.startDirectory, m_settings.classicReplyCap, this);
+        connect(m_transport, &ConsoleTransport::classicReadable, m_classic, [this] { m_classic->processInput(); });
+        m_runner = m_classic;
     }
     m_runner->setOutputPaused(m_transport->isOutputPaused());
     connect(
@@ -208,13 +208,12 @@ void ConsoleConnection::onFrame(const Frame &frame)
         apply(m_login.receive(message, type, frame.header, ConsoleLogin::Clock::now()));
         return;
     }
-    auto *runner = static_cast<FramedCommandRunner *>(m_runner);
     switch (message) {
     case MessageType::Exec:
-        runner->exec(frame.header);
+        m_framed->exec(frame.header);
         return;
     case MessageType::Cancel:
-        runner->cancel(frame.header);
+        m_framed->cancel(frame.header);
         return;
     case MessageType::Data:
         handleData(frame);

@@ -24,8 +24,10 @@ class QTcpSocket;
 
 namespace Tincan {
 
+class ClassicCommandRunner;
 class CommandRunner;
 class ConsoleTransport;
+class FramedCommandRunner;
 
 class ConsoleConnection final : public QObject, private TransferChannel
 {
@@ -131,10 +133,14 @@ private:
     const Settings m_settings;
     ConsoleTransport *m_transport; // a child
     ConsoleLogin m_login;
-    CommandRunner *m_runner = nullptr; // a child, once the protocol is known
-    QTimer m_graceTimer;               // the login must be over before it fires
-    QTimer m_idleTimer;                // only with Settings::idleTimeout
-    bool m_closing = false;            // no new commands; close once the last is reaped
+    // Children, made once the login is over: the runner of the connection's
+    // protocol (m_runner is whichever of the two it is).
+    CommandRunner *m_runner = nullptr;
+    FramedCommandRunner *m_framed = nullptr;
+    ClassicCommandRunner *m_classic = nullptr;
+    QTimer m_graceTimer;    // the login must be over before it fires
+    QTimer m_idleTimer;     // only with Settings::idleTimeout
+    bool m_closing = false; // no new commands; close once the last is reaped
     bool m_closedEmitted = false;
     bool m_observeTraffic = false;
     ClientInfo m_info;
