@@ -270,8 +270,7 @@ void ConsoleConnection::onIdleTimeout()
         m_idleTimer.start(); // a running command or transfer is not idleness
         return;
     }
-    const QString reason
-        = tr("Idle for %1: the connection is closed.").arg(describeDuration(m_settings.idleTimeout));
+    const QString reason = tr("Idle for %1: the connection is closed.").arg(describeDuration(m_settings.idleTimeout));
     QJsonObject header;
     if (protocol() == WireProtocol::Framed)
         header = {{Key::Type, Type::Error}, {Key::Code, ErrorCode::IdleTimeout}, {Key::Message, reason}};
