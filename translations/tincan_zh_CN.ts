@@ -132,14 +132,6 @@
         <translation>exec: 未指定命令。试试：tincan-cli exec -- ls -l</translation>
     </message>
     <message>
-        <source>killed by signal %1</source>
-        <translation>被信号 %1 终止</translation>
-    </message>
-    <message>
-        <source>exit %1</source>
-        <translation>退出状态 %1</translation>
-    </message>
-    <message>
         <source>Runs Tincan&apos;s servers until interrupted (SIGINT or SIGTERM), then shuts down cleanly: running commands are terminated and every client is told. Prints one line per service once it listens: NAME: listening on ADDR:PORT</source>
         <translation>运行 Tincan 的服务器，直到被中断（SIGINT 或 SIGTERM），然后正常关闭：终止正在运行的命令，并通知每个客户端。每个服务开始监听后打印一行：NAME: listening on ADDR:PORT</translation>
     </message>
@@ -166,30 +158,6 @@
     <message>
         <source>serve: invalid byte count &quot;%1&quot;.</source>
         <translation>serve: 无效的字节数 &quot;%1&quot;。</translation>
-    </message>
-    <message>
-        <source>console: client %1 connected from %2:%3</source>
-        <translation>console: 客户端 %1 已从 %2:%3 连接</translation>
-    </message>
-    <message>
-        <source>console: client %1 disconnected</source>
-        <translation>console: 客户端 %1 已断开连接</translation>
-    </message>
-    <message>
-        <source>console: client %1 request %2 started pid %3: %4</source>
-        <translation>console: 客户端 %1 的请求 %2 已启动进程 pid %3：%4</translation>
-    </message>
-    <message>
-        <source>console: client %1 request %2 finished: %3</source>
-        <translation>console: 客户端 %1 的请求 %2 已结束：%3</translation>
-    </message>
-    <message>
-        <source>console: client %1 protocol error: %2</source>
-        <translation>console: 客户端 %1 协议错误：%2</translation>
-    </message>
-    <message>
-        <source>shutting down (signal %1)</source>
-        <translation>正在关闭（信号 %1）</translation>
     </message>
     <message>
         <source>Sends TEXT to an upper-case echo server and prints the reply (TCP unless --udp). Exits 1 with a message when no complete reply comes within %1 seconds.</source>
@@ -258,18 +226,6 @@
     <message>
         <source>serve: no service chosen. Try: tincan-cli serve --console 8082 --echo-tcp 8080</source>
         <translation>serve: 未选择任何服务。试试：tincan-cli serve --console 8082 --echo-tcp 8080</translation>
-    </message>
-    <message>
-        <source>%1: %2:%3 connected</source>
-        <translation>%1: %2:%3 已连接</translation>
-    </message>
-    <message>
-        <source>exec-udp: started pid %1: %2</source>
-        <translation>exec-udp: 已启动进程 pid %1：%2</translation>
-    </message>
-    <message>
-        <source>exec-udp: finished (%1): %2</source>
-        <translation>exec-udp: 已结束（%1）：%2</translation>
     </message>
     <message>
         <source>@    WARNING: THE CONSOLE SERVER&apos;S IDENTITY HAS CHANGED!     @</source>
@@ -558,38 +514,6 @@ A server with a password asks for it: it is read from --password-file, else from
         <translation>serve: --tls 的取值为 auto、on 或 off，而不是 &quot;%1&quot;。</translation>
     </message>
     <message>
-        <source>WARNING: --insecure: commands are served on %1 with NO authentication. Anyone who can reach this port can run any command as this user.</source>
-        <translation>警告：--insecure：正在 %1 上提供命令服务，且没有任何身份验证。任何能访问此端口的人都能以此用户的身份运行任意命令。</translation>
-    </message>
-    <message>
-        <source>WARNING: --insecure: classic console clients from any address run commands on %1 with NO password. Anyone who can reach this port can run any command as this user.</source>
-        <translation>警告：--insecure：来自任意地址的经典控制台客户端无需任何密码即可在 %1 上运行命令。任何能访问此端口的人都能以此用户的身份运行任意命令。</translation>
-    </message>
-    <message>
-        <source>WARNING: --insecure is given; on %1 only this machine can connect, so it changes nothing yet. Listening on another address would serve commands without a password.</source>
-        <translation>警告：已指定 --insecure；但在 %1 上只有本机可以连接，因此目前它不起作用。若在其他地址上监听，将在无密码的情况下提供命令服务。</translation>
-    </message>
-    <message>
-        <source>console: clients must log in with the password (%1 PBKDF2 iterations)</source>
-        <translation>console: 客户端必须使用密码登录（PBKDF2 迭代 %1 次）</translation>
-    </message>
-    <message>
-        <source>console: refused %1:%2: %3</source>
-        <translation>console: 已拒绝 %1:%2：%3</translation>
-    </message>
-    <message>
-        <source>console: client %1 (%2:%3) refused: %4</source>
-        <translation>console: 已拒绝客户端 %1（%2:%3）：%4</translation>
-    </message>
-    <message>
-        <source>console: client %1 (%2) failed to log in: %3; that address waits %4 ms</source>
-        <translation>console: 客户端 %1（%2）登录失败：%3；该地址需等待 %4 毫秒</translation>
-    </message>
-    <message>
-        <source>console: client %1 (%2) logged in</source>
-        <translation>console: 客户端 %1（%2）已登录</translation>
-    </message>
-    <message>
         <source>The encoding the console announces for command output (default: this locale&apos;s charset, %1 here). Set it when the commands print in another. Output is sent as it is; clients decode it.</source>
         <translation>控制台为命令输出声明的编码（默认：本机区域设置的字符集，此处为 %1）。命令以其他编码输出时设置它。输出原样发送，由客户端解码。</translation>
     </message>
@@ -644,22 +568,6 @@ Options:
     <message>
         <source>Let console file transfers name any path the server&apos;s user may use: absolute paths, .. out of the session&apos;s directory, links leading out of it. Without it they stay inside the session&apos;s working directory.</source>
         <translation>允许控制台文件传输使用服务器用户可访问的任何路径：绝对路径、跳出会话目录的 ..、指向会话目录之外的链接。不加此选项时，传输只能在会话的工作目录之内。</translation>
-    </message>
-    <message>
-        <source>console: client %1 transfer %2 upload of %3 bytes to %4</source>
-        <translation>console: 客户端 %1 传输 %2：上传 %3 字节到 %4</translation>
-    </message>
-    <message>
-        <source>console: client %1 transfer %2 download of %3 bytes from %4</source>
-        <translation>console: 客户端 %1 传输 %2：从 %4 下载 %3 字节</translation>
-    </message>
-    <message>
-        <source>console: client %1 transfer %2 done</source>
-        <translation>console: 客户端 %1 传输 %2 完成</translation>
-    </message>
-    <message>
-        <source>console: client %1 transfer %2 ended: %3</source>
-        <translation>console: 客户端 %1 传输 %2 结束：%3</translation>
     </message>
     <message>
         <source>Resuming at %1 of %2.</source>
@@ -732,6 +640,10 @@ Options:
     <message>
         <source>download: %1 names no file; give LOCAL.</source>
         <translation>download: %1 不是文件名；请给出 LOCAL。</translation>
+    </message>
+    <message>
+        <source>serve: %1</source>
+        <translation>serve：%1</translation>
     </message>
 </context>
 <context>
@@ -826,6 +738,196 @@ Options:
     <message>
         <source>Invalid frame: a payload of %1 bytes is larger than the limit of %2 bytes.</source>
         <translation>无效的帧：%1 字节的负载超过了 %2 字节的上限。</translation>
+    </message>
+</context>
+<context>
+    <name>HostEventFormatter</name>
+    <message>
+        <source>killed by signal %1</source>
+        <translation>被信号 %1 终止</translation>
+    </message>
+    <message>
+        <source>exit %1</source>
+        <translation>退出状态 %1</translation>
+    </message>
+    <message>
+        <source>client %1</source>
+        <translation>客户端 %1</translation>
+    </message>
+    <message>
+        <source>client %1 (%2)</source>
+        <translation>客户端 %1（%2）</translation>
+    </message>
+    <message>
+        <source>WARNING: --insecure: commands are served on %1 with NO authentication. Anyone who can reach this port can run any command as this user.</source>
+        <translation>警告：--insecure：正在 %1 上提供命令服务，且没有任何身份验证。任何能访问此端口的人都能以此用户的身份运行任意命令。</translation>
+    </message>
+    <message>
+        <source>WARNING: --insecure: classic console clients from any address run commands on %1 with NO password. Anyone who can reach this port can run any command as this user.</source>
+        <translation>警告：--insecure：来自任意地址的经典控制台客户端无需任何密码即可在 %1 上运行命令。任何能访问此端口的人都能以此用户的身份运行任意命令。</translation>
+    </message>
+    <message>
+        <source>WARNING: --insecure is given; on %1 only this machine can connect, so it changes nothing yet. Listening on another address would serve commands without a password.</source>
+        <translation>警告：已指定 --insecure；但在 %1 上只有本机可以连接，因此目前它不起作用。若在其他地址上监听，将在无密码的情况下提供命令服务。</translation>
+    </message>
+    <message>
+        <source>%1: %2 request %3 started pid %4: %5</source>
+        <translation>%1：%2 请求 %3 已启动 pid %4：%5</translation>
+    </message>
+    <message>
+        <source>%1: %2 request %3 finished: %4</source>
+        <translation>%1：%2 请求 %3 已结束：%4</translation>
+    </message>
+    <message>
+        <source>%1: started pid %2: %3</source>
+        <translation>%1：已启动 pid %2：%3</translation>
+    </message>
+    <message>
+        <source>%1: finished (%2): %3</source>
+        <translation>%1：已结束（%2）：%3</translation>
+    </message>
+    <message>
+        <source>%1: %2 started pid %3: %4</source>
+        <translation>%1：%2 已启动 pid %3：%4</translation>
+    </message>
+    <message>
+        <source>%1: %2 finished (%3): %4</source>
+        <translation>%1：%2 已结束（%3）：%4</translation>
+    </message>
+    <message>
+        <source>%1: listening on %2</source>
+        <translation>%1：正在 %2 上监听</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1: TLS fingerprint %2</source>
+        <translation>%1：TLS 指纹 %2</translation>
+    </message>
+    <message>
+        <source>%1: clients must log in with the password (%2 PBKDF2 iterations)</source>
+        <translation>%1：客户端必须用密码登录（PBKDF2 迭代 %2 次）</translation>
+    </message>
+    <message>
+        <source>%1 could not start: %2</source>
+        <translation>%1 无法启动：%2</translation>
+    </message>
+    <message>
+        <source>%1: %2 connected</source>
+        <translation>%1：%2 已连接</translation>
+    </message>
+    <message>
+        <source>%1: %2 disconnected</source>
+        <translation>%1：%2 已断开</translation>
+    </message>
+    <message>
+        <source>%1: refused %2: %3</source>
+        <translation>%1：已拒绝 %2：%3</translation>
+    </message>
+    <message>
+        <source>%1: %2 refused: %3</source>
+        <translation>%1：%2 被拒绝：%3</translation>
+    </message>
+    <message>
+        <source>%1: %2 logged in</source>
+        <translation>%1：%2 已登录</translation>
+    </message>
+    <message>
+        <source>%1: %2 failed to log in: %3; that address waits %4 ms</source>
+        <translation>%1：%2 登录失败：%3；该地址需等待 %4 毫秒</translation>
+    </message>
+    <message>
+        <source>%1: %2 transfer %3 upload of %4 bytes to %5</source>
+        <translation>%1：%2 传输 %3 上传 %4 字节到 %5</translation>
+    </message>
+    <message>
+        <source>%1: %2 transfer %3 download of %4 bytes from %5</source>
+        <translation>%1：%2 传输 %3 从 %5 下载 %4 字节</translation>
+    </message>
+    <message>
+        <source>%1: %2 transfer %3 done</source>
+        <translation>%1：%2 传输 %3 完成</translation>
+    </message>
+    <message>
+        <source>%1: %2 transfer %3 ended: %4</source>
+        <translation>%1：%2 传输 %3 已结束：%4</translation>
+    </message>
+    <message>
+        <source>%1: protocol error from %2: %3</source>
+        <translation>%1：来自 %2 的协议错误：%3</translation>
+    </message>
+    <message>
+        <source>%1: %2 protocol error: %3</source>
+        <translation>%1：%2 协议错误：%3</translation>
+    </message>
+    <message>
+        <source>%1: stopping; running commands are terminated</source>
+        <translation>%1：正在停止；正在运行的命令将被终止</translation>
+    </message>
+    <message>
+        <source>%1: stopped</source>
+        <translation>%1：已停止</translation>
+    </message>
+    <message>
+        <source>shutting down (signal %1)</source>
+        <translation>正在关闭（信号 %1）</translation>
+    </message>
+</context>
+<context>
+    <name>HostSettings</name>
+    <message>
+        <source>%1 must be from %2 to %3, not %4.</source>
+        <translation>%1 必须在 %2 到 %3 之间，而不是 %4。</translation>
+    </message>
+    <message>
+        <source>%1 must be from %2 to %3 seconds, not %4 ms.</source>
+        <translation>%1 必须在 %2 到 %3 秒之间，而不是 %4 毫秒。</translation>
+    </message>
+    <message>
+        <source>The chat is run by the main window, not by the service host.</source>
+        <translation>聊天由主窗口运行，而不是由服务宿主运行。</translation>
+    </message>
+    <message>
+        <source>%1: no address to listen on.</source>
+        <translation>%1：没有可监听的地址。</translation>
+    </message>
+    <message>
+        <source>The number of console connections</source>
+        <translation>控制台连接数</translation>
+    </message>
+    <message>
+        <source>The number of console connections from one address</source>
+        <translation>来自同一地址的控制台连接数</translation>
+    </message>
+    <message>
+        <source>The login grace time</source>
+        <translation>登录宽限时间</translation>
+    </message>
+    <message>
+        <source>The login penalty</source>
+        <translation>登录惩罚等待</translation>
+    </message>
+    <message>
+        <source>The longest login penalty</source>
+        <translation>最长登录惩罚等待</translation>
+    </message>
+    <message>
+        <source>The idle timeout</source>
+        <translation>空闲超时</translation>
+    </message>
+    <message>
+        <source>The longest login penalty (%1 s) must be at least the first one (%2 s).</source>
+        <translation>最长登录惩罚等待（%1 秒）不能短于首次等待（%2 秒）。</translation>
+    </message>
+    <message>
+        <source>The classic reply cap must be 0 bytes or more, not %1.</source>
+        <translation>经典回复上限必须为 0 字节或更多，而不是 %1。</translation>
+    </message>
+    <message>
+        <source>Unknown TLS policy %1.</source>
+        <translation>未知的 TLS 策略 %1。</translation>
     </message>
 </context>
 <context>
@@ -951,6 +1053,65 @@ Options:
     <message>
         <source>%1 is already pinned on line %2, which is the one used</source>
         <translation>%1 已在第 %2 行固定，实际使用的是该行</translation>
+    </message>
+</context>
+<context>
+    <name>PacketCodec</name>
+    <message>
+        <source>The datagram is %1 bytes long; an IP Messenger packet has at most %2.</source>
+        <translation>数据报长 %1 字节；IP Messenger 数据包最多 %2 字节。</translation>
+    </message>
+    <message>
+        <source>The datagram is empty.</source>
+        <translation>数据报为空。</translation>
+    </message>
+    <message>
+        <source>The packet is cut short: it has %1 of the 5 fields before Extra.</source>
+        <translation>数据包被截断：Extra 之前的 5 个字段只有 %1 个。</translation>
+    </message>
+    <message>
+        <source>A header field is %1 bytes long; at most %2 are accepted.</source>
+        <translation>一个头部字段长 %1 字节；最多接受 %2 字节。</translation>
+    </message>
+    <message>
+        <source>The packet has no version.</source>
+        <translation>数据包没有版本。</translation>
+    </message>
+    <message>
+        <source>The packet number is not a decimal number below 2^32.</source>
+        <translation>包编号不是小于 2^32 的十进制数。</translation>
+    </message>
+    <message>
+        <source>The command is not a decimal number below 2^32.</source>
+        <translation>命令不是小于 2^32 的十进制数。</translation>
+    </message>
+    <message>
+        <source>The packet has more than %1 parts after its text.</source>
+        <translation>数据包在正文之后有超过 %1 个部分。</translation>
+    </message>
+    <message>
+        <source>The packet&apos;s text is not valid UTF-8.</source>
+        <translation>数据包的文本不是有效的 UTF-8。</translation>
+    </message>
+    <message>
+        <source>The packet&apos;s text is not valid GB18030 (GBK).</source>
+        <translation>数据包的文本不是有效的 GB18030（GBK）。</translation>
+    </message>
+    <message>
+        <source>The text cannot be written in the packet&apos;s encoding.</source>
+        <translation>该文本无法用数据包的编码写出。</translation>
+    </message>
+    <message>
+        <source>A header field holds &apos;:&apos; or a NUL.</source>
+        <translation>头部字段中含有 &apos;:&apos; 或 NUL。</translation>
+    </message>
+    <message>
+        <source>A part of the packet holds a NUL.</source>
+        <translation>数据包的某个部分含有 NUL。</translation>
+    </message>
+    <message>
+        <source>The packet would be %1 bytes long; an IP Messenger packet has at most %2.</source>
+        <translation>数据包将长 %1 字节；IP Messenger 数据包最多 %2 字节。</translation>
     </message>
 </context>
 <context>
@@ -1629,58 +1790,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>A classic server cannot transfer files; connect with the Tincan protocol.</source>
         <translation>经典服务器不能传输文件；请使用 Tincan 协议连接。</translation>
     </message>
-    <message>
-        <source>Cannot read %1: %2</source>
-        <translation>无法读取 %1：%2</translation>
-    </message>
-    <message>
-        <source>it is a directory</source>
-        <translation>它是一个目录</translation>
-    </message>
-    <message>
-        <source>%1 is a directory.</source>
-        <translation>%1 是一个目录。</translation>
-    </message>
-    <message>
-        <source>%1 exists and is not replaced unless overwriting is asked for.</source>
-        <translation>%1 已存在，除非要求覆盖，否则不会替换。</translation>
-    </message>
-    <message>
-        <source>Cannot read %1: it ended early or could not be read (%2).</source>
-        <translation>无法读取 %1：文件提前结束或无法读取（%2）。</translation>
-    </message>
-    <message>
-        <source>The server refused the transfer: %1</source>
-        <translation>服务器拒绝了传输：%1</translation>
-    </message>
-    <message>
-        <source>The server reports MD5 %1 for the file, not %2.</source>
-        <translation>服务器报告该文件的 MD5 为 %1，而不是 %2。</translation>
-    </message>
-    <message>
-        <source>The server offered the file without a valid size or MD5.</source>
-        <translation>服务器提供的文件没有有效的大小或 MD5。</translation>
-    </message>
-    <message>
-        <source>The server sent &quot;%1&quot; out of place; the transfer was given up.</source>
-        <translation>服务器在不恰当的时候发送了“%1”；已放弃该传输。</translation>
-    </message>
-    <message>
-        <source>The server sent a data message larger than %1 bytes.</source>
-        <translation>服务器发送的数据消息超过了 %1 字节。</translation>
-    </message>
-    <message>
-        <source>The server&apos;s data did not start at 0 or at %1.</source>
-        <translation>服务器的数据没有从 0 或 %1 开始。</translation>
-    </message>
-    <message>
-        <source>The server&apos;s data came out of order.</source>
-        <translation>服务器的数据顺序错乱。</translation>
-    </message>
-    <message>
-        <source>Cancelled.</source>
-        <translation>已取消。</translation>
-    </message>
 </context>
 <context>
     <name>Tincan::ConsoleConnection</name>
@@ -1689,126 +1798,16 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>消息缺少 &quot;type&quot;。</translation>
     </message>
     <message>
-        <source>The first message must be &quot;hello&quot;, not &quot;%1&quot;.</source>
-        <translation>第一条消息必须是 &quot;hello&quot;，而不是 &quot;%1&quot;。</translation>
-    </message>
-    <message>
         <source>Unknown message type &quot;%1&quot;.</source>
         <translation>未知的消息类型 &quot;%1&quot;。</translation>
-    </message>
-    <message>
-        <source>The hello message has no valid &quot;version&quot;.</source>
-        <translation>hello 消息没有有效的 &quot;version&quot;。</translation>
-    </message>
-    <message>
-        <source>Protocol version %1 is not supported; this server speaks version %2.</source>
-        <translation>不支持协议版本 %1；此服务器使用版本 %2。</translation>
-    </message>
-    <message>
-        <source>An exec message needs an &quot;id&quot;: an integer or a string of 1 to %1 characters.</source>
-        <translation>exec 消息需要一个 &quot;id&quot;：整数，或长度为 1 到 %1 个字符的字符串。</translation>
-    </message>
-    <message>
-        <source>An exec message needs a non-empty &quot;command&quot; string.</source>
-        <translation>exec 消息需要一个非空的 &quot;command&quot; 字符串。</translation>
-    </message>
-    <message>
-        <source>The command is longer than the limit of %1 bytes.</source>
-        <translation>命令长度超过了 %1 字节的上限。</translation>
-    </message>
-    <message>
-        <source>A command with id %1 is already running.</source>
-        <translation>ID 为 %1 的命令已在运行。</translation>
-    </message>
-    <message>
-        <source>Too many commands at once: at most %1 may run on one connection.</source>
-        <translation>同时运行的命令过多：每个连接最多可运行 %1 条命令。</translation>
-    </message>
-    <message>
-        <source>No command with id %1 is running.</source>
-        <translation>没有正在运行的 ID 为 %1 的命令。</translation>
     </message>
     <message>
         <source>The server is shutting down.</source>
         <translation>服务器正在关闭。</translation>
     </message>
     <message>
-        <source>%1 s</source>
-        <translation>%1 秒</translation>
-    </message>
-    <message>
-        <source>%1 ms</source>
-        <translation>%1 毫秒</translation>
-    </message>
-    <message>
-        <source>This server requires TLS from clients on other machines, and %1 connected in plaintext.</source>
-        <translation>此服务器要求其他机器上的客户端使用 TLS，而 %1 以明文方式连接。</translation>
-    </message>
-    <message>
-        <source>A TLS client connected, but TLS is off on this server.</source>
-        <translation>有 TLS 客户端连接，但此服务器未启用 TLS。</translation>
-    </message>
-    <message>
-        <source>&quot;%1&quot; before logging in: the server has a password, and the only message it accepts now is &quot;auth&quot;.</source>
-        <translation>登录前收到 &quot;%1&quot;：服务器设有密码，目前只接受 &quot;auth&quot; 消息。</translation>
-    </message>
-    <message>
-        <source>The auth message names an unknown mechanism; this server speaks &quot;%1&quot;.</source>
-        <translation>auth 消息指定了未知的机制；此服务器使用 &quot;%1&quot;。</translation>
-    </message>
-    <message>
-        <source>The auth message needs a &quot;nonce&quot; of %1 bytes and a &quot;proof&quot; of %2 bytes, in base64.</source>
-        <translation>auth 消息需要 %1 字节的 &quot;nonce&quot; 和 %2 字节的 &quot;proof&quot;，均以 base64 编码。</translation>
-    </message>
-    <message>
-        <source>wrong password</source>
-        <translation>密码错误</translation>
-    </message>
-    <message>
-        <source>Wrong password. The next login from %1 is answered in %2.</source>
-        <translation>密码错误。来自 %1 的下一次登录将在 %2 后得到应答。</translation>
-    </message>
-    <message>
-        <source>No hello message arrived within %1.</source>
-        <translation>在 %1 内未收到 hello 消息。</translation>
-    </message>
-    <message>
-        <source>The login did not finish within %1.</source>
-        <translation>登录未能在 %1 内完成。</translation>
-    </message>
-    <message>
         <source>Idle for %1: the connection is closed.</source>
         <translation>已空闲 %1：连接已关闭。</translation>
-    </message>
-    <message>
-        <source>Too many failed logins from %1: try again in %2.</source>
-        <translation>来自 %1 的登录失败次数过多：请在 %2 后重试。</translation>
-    </message>
-    <message>
-        <source>A classic client from %1 was refused: classic clients cannot log in, so they are served only from this machine (or with --insecure).</source>
-        <translation>已拒绝来自 %1 的经典客户端：经典客户端无法登录，因此只为来自本机的经典客户端提供服务（或使用 --insecure）。</translation>
-    </message>
-    <message>
-        <source>A classic client from %1 was refused: classic clients are turned off.</source>
-        <translation>已拒绝来自 %1 的经典客户端：经典客户端已被禁用。</translation>
-    </message>
-    <message>
-        <source>tincan: the session&apos;s working directory %1 no longer exists or cannot be entered; the command was not run. Change directory with cd first.
-</source>
-        <translation>tincan: 会话的工作目录 %1 已不存在或无法进入；命令未运行。请先用 cd 切换目录。
-</translation>
-    </message>
-    <message>
-        <source>A transfer needs a &quot;transfer&quot; id: an integer or a string of 1 to %1 characters.</source>
-        <translation>传输需要一个 &quot;transfer&quot; 标识：整数，或 1 到 %1 个字符的字符串。</translation>
-    </message>
-    <message>
-        <source>A transfer with id %1 is already going on.</source>
-        <translation>标识为 %1 的传输已在进行中。</translation>
-    </message>
-    <message>
-        <source>Too many transfers at once: at most %1 on one connection.</source>
-        <translation>同时进行的传输过多：一个连接最多 %1 个。</translation>
     </message>
     <message>
         <source>An upload needs a &quot;filename&quot; string, a &quot;file_size&quot; of 0 to 2^53 bytes, an &quot;md5&quot; of 32 hex digits and, optionally, a boolean &quot;overwrite&quot;.</source>
@@ -1823,60 +1822,71 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>下载需要字符串 &quot;filename&quot;。</translation>
     </message>
     <message>
-        <source>Cannot read %1: %2</source>
-        <translation>无法读取 %1：%2</translation>
-    </message>
-    <message>
-        <source>No transfer with id %1 is going on.</source>
-        <translation>没有标识为 %1 的传输在进行。</translation>
-    </message>
-    <message>
-        <source>&quot;transfer_ready&quot; was not expected for transfer %1.</source>
-        <translation>传输 %1 不应收到 &quot;transfer_ready&quot;。</translation>
-    </message>
-    <message>
-        <source>&quot;transfer_ready&quot; needs an &quot;offset&quot; from 0 to the file&apos;s %1 bytes.</source>
-        <translation>&quot;transfer_ready&quot; 需要 0 到文件大小 %1 字节之间的 &quot;offset&quot;。</translation>
-    </message>
-    <message>
-        <source>Data for transfer %1, which is not going on.</source>
-        <translation>收到传输 %1 的数据，但该传输并未进行。</translation>
-    </message>
-    <message>
-        <source>Data for transfer %1 arrived before &quot;transfer_ready&quot; or in the wrong direction.</source>
-        <translation>传输 %1 的数据在 &quot;transfer_ready&quot; 之前到达，或方向不对。</translation>
-    </message>
-    <message>
-        <source>A data message carries at most %1 bytes, not %2.</source>
-        <translation>一条数据消息最多携带 %1 字节，而不是 %2。</translation>
-    </message>
-    <message>
-        <source>The first data message of transfer %1 must start at 0 or at %2.</source>
-        <translation>传输 %1 的第一条数据消息必须从 0 或 %2 开始。</translation>
-    </message>
-    <message>
-        <source>Data of transfer %1 out of order: byte %2 was expected.</source>
-        <translation>传输 %1 的数据顺序错乱：应为第 %2 字节。</translation>
-    </message>
-    <message>
-        <source>&quot;transfer_done&quot; for transfer %1 before all of it was sent.</source>
-        <translation>传输 %1 尚未发送完毕就收到了 &quot;transfer_done&quot;。</translation>
-    </message>
-    <message>
-        <source>Cancelled by the client.</source>
-        <translation>已被客户端取消。</translation>
-    </message>
-    <message>
-        <source>Cancelled by the client: %1</source>
-        <translation>已被客户端取消：%1</translation>
-    </message>
-    <message>
-        <source>Cannot read %1: it ended early or could not be read (%2).</source>
-        <translation>无法读取 %1：文件提前结束或无法读取（%2）。</translation>
-    </message>
-    <message>
         <source>The connection closed before the transfer ended.</source>
         <translation>传输结束前连接已关闭。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConsoleLogin</name>
+    <message>
+        <source>This server requires TLS from clients on other machines, and %1 connected in plaintext.</source>
+        <translation>此服务器要求其他机器上的客户端使用 TLS，而 %1 以明文方式连接。</translation>
+    </message>
+    <message>
+        <source>A TLS client connected, but TLS is off on this server.</source>
+        <translation>有 TLS 客户端连接，但此服务器未启用 TLS。</translation>
+    </message>
+    <message>
+        <source>The first message must be &quot;hello&quot;, not &quot;%1&quot;.</source>
+        <translation>第一条消息必须是 &quot;hello&quot;，而不是 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; before logging in: the server has a password, and the only message it accepts now is &quot;auth&quot;.</source>
+        <translation>登录前收到 &quot;%1&quot;：服务器设有密码，目前只接受 &quot;auth&quot; 消息。</translation>
+    </message>
+    <message>
+        <source>No hello message arrived within %1.</source>
+        <translation>在 %1 内未收到 hello 消息。</translation>
+    </message>
+    <message>
+        <source>The login did not finish within %1.</source>
+        <translation>登录未能在 %1 内完成。</translation>
+    </message>
+    <message>
+        <source>The hello message has no valid &quot;version&quot;.</source>
+        <translation>hello 消息没有有效的 &quot;version&quot;。</translation>
+    </message>
+    <message>
+        <source>Protocol version %1 is not supported; this server speaks version %2.</source>
+        <translation>不支持协议版本 %1；此服务器使用版本 %2。</translation>
+    </message>
+    <message>
+        <source>The auth message names an unknown mechanism; this server speaks &quot;%1&quot;.</source>
+        <translation>auth 消息指定了未知的机制；此服务器使用 &quot;%1&quot;。</translation>
+    </message>
+    <message>
+        <source>The auth message needs a &quot;nonce&quot; of %1 bytes and a &quot;proof&quot; of %2 bytes, in base64.</source>
+        <translation>auth 消息需要 %1 字节的 &quot;nonce&quot; 和 %2 字节的 &quot;proof&quot;，均以 base64 编码。</translation>
+    </message>
+    <message>
+        <source>Wrong password. The next login from %1 is answered in %2.</source>
+        <translation>密码错误。来自 %1 的下一次登录将在 %2 后得到应答。</translation>
+    </message>
+    <message>
+        <source>wrong password</source>
+        <translation>密码错误</translation>
+    </message>
+    <message>
+        <source>Too many failed logins from %1: try again in %2.</source>
+        <translation>来自 %1 的登录失败次数过多：请在 %2 后重试。</translation>
+    </message>
+    <message>
+        <source>A classic client from %1 was refused: classic clients cannot log in, so they are served only from this machine (or with --insecure).</source>
+        <translation>已拒绝来自 %1 的经典客户端：经典客户端无法登录，因此只为来自本机的经典客户端提供服务（或使用 --insecure）。</translation>
+    </message>
+    <message>
+        <source>A classic client from %1 was refused: classic clients are turned off.</source>
+        <translation>已拒绝来自 %1 的经典客户端：经典客户端已被禁用。</translation>
     </message>
 </context>
 <context>
@@ -1921,6 +1931,14 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <source>The password could not be hashed.</source>
         <translation>无法对密码进行哈希。</translation>
     </message>
+    <message>
+        <source>it can be read by other users (mode %1)</source>
+        <translation>其他用户可以读取它（权限模式 %1）</translation>
+    </message>
+    <message>
+        <source>%1 could not be removed.</source>
+        <translation>无法删除 %1。</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ConsoleServer</name>
@@ -1931,14 +1949,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>Cannot listen on %1 port %2: %3</source>
         <translation>无法在 %1 的端口 %2 上监听：%3</translation>
-    </message>
-    <message>
-        <source>%1 s</source>
-        <translation>%1 秒</translation>
-    </message>
-    <message>
-        <source>%1 ms</source>
-        <translation>%1 毫秒</translation>
     </message>
     <message>
         <source>Invalid console options: connection limits and the login grace time must be positive, and the longest penalty at least the first.</source>
@@ -1996,6 +2006,148 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>输入命令并按 Enter</translation>
     </message>
     <message>
+        <source>&amp;Encoding</source>
+        <translation>编码(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Server’s (%1)</source>
+        <translation>服务器编码（%1）</translation>
+    </message>
+    <message>
+        <source>&amp;Download…</source>
+        <translation>下载(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Download</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <source>File on the server (relative to %1):</source>
+        <translation>服务器上的文件（相对于 %1）：</translation>
+    </message>
+    <message>
+        <source>Save As</source>
+        <translation>另存为</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConsoleSettingsDialog</name>
+    <message>
+        <source>Serve classic clients (they cannot log in: this machine only, unless insecure)</source>
+        <translation>服务经典客户端（它们无法登录：仅限本机，除非设为不安全）</translation>
+    </message>
+    <message>
+        <source>File transfers may name any path (absolute, .. out of the session&apos;s directory, links out of it)</source>
+        <translation>文件传输可使用任意路径（绝对路径、跳出会话目录的 ..、指向目录外的链接）</translation>
+    </message>
+    <message>
+        <source>Console Settings</source>
+        <translation>控制台设置</translation>
+    </message>
+    <message>
+        <source>Auto: on when a password is set</source>
+        <translation>自动：设置了密码时开启</translation>
+    </message>
+    <message>
+        <source>On: clients on other machines must use TLS</source>
+        <translation>开启：其他机器上的客户端必须使用 TLS</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>TLS:</source>
+        <translation>TLS：</translation>
+    </message>
+    <message>
+        <source>Where the console&apos;s TLS key and certificate are kept, made on first use.</source>
+        <translation>控制台 TLS 密钥和证书的存放位置，首次使用时生成。</translation>
+    </message>
+    <message>
+        <source>TLS directory:</source>
+        <translation>TLS 目录：</translation>
+    </message>
+    <message>
+        <source> bytes</source>
+        <translation> 字节</translation>
+    </message>
+    <message>
+        <source>The largest classic reply; a longer one is truncated with a notice.</source>
+        <translation>经典回复的最大长度；更长的会被截断并附上说明。</translation>
+    </message>
+    <message>
+        <source>Classic reply cap:</source>
+        <translation>经典回复上限：</translation>
+    </message>
+    <message>
+        <source>Connections at once:</source>
+        <translation>同时连接数：</translation>
+    </message>
+    <message>
+        <source>Connections from one address:</source>
+        <translation>同一地址的连接数：</translation>
+    </message>
+    <message>
+        <source>Login grace time:</source>
+        <translation>登录宽限时间：</translation>
+    </message>
+    <message>
+        <source>Wait after a failed login:</source>
+        <translation>登录失败后等待：</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Each further failure from the same address doubles it, up to the longest wait.</source>
+        <translation>同一地址每再失败一次，等待时间加倍，直至最长等待。</translation>
+    </message>
+    <message>
+        <source>Longest wait:</source>
+        <translation>最长等待：</translation>
+    </message>
+    <message>
+        <source>Idle timeout:</source>
+        <translation>空闲超时：</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从不</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s (%1)</source>
+        <translation>本机的（%1）</translation>
+    </message>
+    <message>
+        <source>The encoding the console announces for command output. Output is sent as it is; clients decode it.</source>
+        <translation>控制台为命令输出声明的编码。输出按原样发送，由客户端解码。</translation>
+    </message>
+    <message>
+        <source>Output encoding:</source>
+        <translation>输出编码：</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>“%1” is not an encoding this machine knows.</source>
+        <translation>“%1”不是本机已知的编码。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ConsoleTranscript</name>
+    <message>
+        <source>Transferred %1: MD5 %2 verified.</source>
+        <translation>已传输 %1：MD5 %2 已校验。</translation>
+    </message>
+    <message>
+        <source>Transfer of %1 failed: %2</source>
+        <translation>%1 的传输失败：%2</translation>
+    </message>
+    <message>
         <source>Connecting to %1…</source>
         <translation>正在连接到 %1…</translation>
     </message>
@@ -2020,16 +2172,16 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>已与 %1 断开连接。</translation>
     </message>
     <message>
+        <source>Disconnected from %1: %2</source>
+        <translation>已与 %1 断开连接：%2</translation>
+    </message>
+    <message>
         <source>^C (cancelling “%1”)</source>
         <translation>^C（正在取消“%1”）</translation>
     </message>
     <message>
         <source>A classic server cannot cancel a command: the connection is closed and opened again.</source>
         <translation>经典服务器无法取消命令：将关闭连接并重新打开。</translation>
-    </message>
-    <message>
-        <source>Disconnected from %1: %2</source>
-        <translation>已与 %1 断开连接：%2</translation>
     </message>
     <message>
         <source>%1 s</source>
@@ -2056,56 +2208,16 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>[已取消 · %1]</translation>
     </message>
     <message>
-        <source>&amp;Encoding</source>
-        <translation>编码(&amp;E)</translation>
-    </message>
-    <message>
-        <source>Server’s (%1)</source>
-        <translation>服务器编码（%1）</translation>
-    </message>
-    <message>
-        <source>&amp;Download…</source>
-        <translation>下载(&amp;D)…</translation>
-    </message>
-    <message>
         <source>Uploading %1 to %2…</source>
         <translation>正在上传 %1 到 %2…</translation>
     </message>
     <message>
-        <source>Replace File?</source>
-        <translation>替换文件？</translation>
-    </message>
-    <message>
-        <source>%1 exists on the server. Replace it?</source>
-        <translation>服务器上已有 %1。要替换它吗？</translation>
+        <source>%1 to %2</source>
+        <translation>%1 到 %2</translation>
     </message>
     <message>
         <source>Downloading %1 to %2…</source>
         <translation>正在下载 %1 到 %2…</translation>
-    </message>
-    <message>
-        <source>Download</source>
-        <translation>下载</translation>
-    </message>
-    <message>
-        <source>File on the server (relative to %1):</source>
-        <translation>服务器上的文件（相对于 %1）：</translation>
-    </message>
-    <message>
-        <source>Save As</source>
-        <translation>另存为</translation>
-    </message>
-    <message>
-        <source>Transferred %1: MD5 %2 verified.</source>
-        <translation>已传输 %1：MD5 %2 已校验。</translation>
-    </message>
-    <message>
-        <source>Transfer of %1 failed: %2</source>
-        <translation>%1 的传输失败：%2</translation>
-    </message>
-    <message>
-        <source>%1 to %2</source>
-        <translation>%1 到 %2</translation>
     </message>
 </context>
 <context>
@@ -2218,18 +2330,102 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     </message>
 </context>
 <context>
-    <name>Tincan::EchoTcpServer</name>
+    <name>Tincan::DialogPrompter</name>
     <message>
-        <source>UDP port %1 on %2 is already in use.</source>
-        <translation>%2 上的 UDP 端口 %1 已被占用。</translation>
+        <source>Console Password</source>
+        <translation>控制台密码</translation>
     </message>
+    <message>
+        <source>The password for %1 was wrong. Try again:</source>
+        <translation>%1 的密码错误。请重新输入：</translation>
+    </message>
+    <message>
+        <source>%1 asks for its console password:</source>
+        <translation>%1 要求输入其控制台密码：</translation>
+    </message>
+    <message>
+        <source>Server Identity Changed</source>
+        <translation>服务器身份已更改</translation>
+    </message>
+    <message>
+        <source>Unknown Server</source>
+        <translation>未知服务器</translation>
+    </message>
+    <message>
+        <source>WARNING: the identity of %1 has changed!</source>
+        <translation>警告：%1 的身份已更改！</translation>
+    </message>
+    <message>
+        <source>Someone could be intercepting the connection (a machine-in-the-middle attack), or the server&apos;s key was replaced. The connection was refused.
+
+Expected fingerprint:
+%1
+
+The server now presents:
+%2
+
+Check the new fingerprint with the server&apos;s owner (their server window shows it) before you trust it.</source>
+        <translation>可能有人正在拦截此连接（中间人攻击），或者服务器的密钥已被替换。已拒绝此连接。
+
+预期的指纹：
+%1
+
+服务器现在出示的指纹：
+%2
+
+信任新指纹之前，请先与服务器的所有者核对（对方的服务器窗口中会显示该指纹）。</translation>
+    </message>
+    <message>
+        <source>Forget the Old Key and Trust the New One</source>
+        <translation>删除旧密钥并信任新密钥</translation>
+    </message>
+    <message>
+        <source>The authenticity of %1 cannot be established.</source>
+        <translation>无法确认 %1 的真实性。</translation>
+    </message>
+    <message>
+        <source>Its TLS fingerprint is:
+%1
+
+Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Trust this server and remember it?</source>
+        <translation>其 TLS 指纹为：
+%1
+
+请将其与服务器窗口或 `tincan-cli serve` 显示的指纹进行比较。要信任并记住此服务器吗？</translation>
+    </message>
+    <message>
+        <source>Trust and Connect</source>
+        <translation>信任并连接</translation>
+    </message>
+    <message>
+        <source>Replace File?</source>
+        <translation>替换文件？</translation>
+    </message>
+    <message>
+        <source>%1 exists on the server. Replace it?</source>
+        <translation>服务器上已有 %1。要替换它吗？</translation>
+    </message>
+    <message>
+        <source>The server&apos;s fingerprint could not be remembered: %1</source>
+        <translation>无法记住服务器的指纹：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::DurationText</name>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::EchoTcpServer</name>
     <message>
         <source>TCP port %1 on %2 is already in use.</source>
         <translation>%2 上的 TCP 端口 %1 已被占用。</translation>
-    </message>
-    <message>
-        <source>Cannot bind UDP port %1 on %2: %3</source>
-        <translation>无法在 %2 上绑定 UDP 端口 %1：%3</translation>
     </message>
     <message>
         <source>Cannot listen on TCP port %1 on %2: %3</source>
@@ -2245,6 +2441,39 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>Cannot read %1: it ended early (was it changed?).</source>
         <translation>无法读取 %1：文件提前结束（是否被修改过？）。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::FramedCommandRunner</name>
+    <message>
+        <source>An exec message needs an &quot;id&quot;: an integer or a string of 1 to %1 characters.</source>
+        <translation>exec 消息需要一个 &quot;id&quot;：整数，或长度为 1 到 %1 个字符的字符串。</translation>
+    </message>
+    <message>
+        <source>An exec message needs a non-empty &quot;command&quot; string.</source>
+        <translation>exec 消息需要一个非空的 &quot;command&quot; 字符串。</translation>
+    </message>
+    <message>
+        <source>The command is longer than the limit of %1 bytes.</source>
+        <translation>命令长度超过了 %1 字节的上限。</translation>
+    </message>
+    <message>
+        <source>A command with id %1 is already running.</source>
+        <translation>ID 为 %1 的命令已在运行。</translation>
+    </message>
+    <message>
+        <source>Too many commands at once: at most %1 may run on one connection.</source>
+        <translation>同时运行的命令过多：每个连接最多可运行 %1 条命令。</translation>
+    </message>
+    <message>
+        <source>tincan: the session&apos;s working directory %1 no longer exists or cannot be entered; the command was not run. Change directory with cd first.
+</source>
+        <translation>tincan: 会话的工作目录 %1 已不存在或无法进入；命令未运行。请先用 cd 切换目录。
+</translation>
+    </message>
+    <message>
+        <source>No command with id %1 is running.</source>
+        <translation>没有正在运行的 ID 为 %1 的命令。</translation>
     </message>
 </context>
 <context>
@@ -2272,6 +2501,37 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>Open the server window at start.</source>
         <translation>启动时打开服务器窗口。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::IpMsg::Endpoint</name>
+    <message>
+        <source>UDP port %1 on %2 is already in use (is another IP Messenger running?).</source>
+        <translation>%2 上的 UDP 端口 %1 已被占用（是否有另一个 IP Messenger 在运行？）。</translation>
+    </message>
+    <message>
+        <source>Cannot bind UDP port %1 on %2: %3</source>
+        <translation>无法在 %2 上绑定 UDP 端口 %1：%3</translation>
+    </message>
+    <message>
+        <source>The IP Messenger endpoint is not bound to a port.</source>
+        <translation>IP Messenger 端点未绑定端口。</translation>
+    </message>
+    <message>
+        <source>Could not send to %1: %2</source>
+        <translation>无法发送到 %1：%2</translation>
+    </message>
+    <message>
+        <source>Too many messages are waiting for an answer; try again later.</source>
+        <translation>等待回复的消息过多，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>%1 did not confirm the message after %2 tries.</source>
+        <translation>%1 在 %2 次尝试后仍未确认该消息。</translation>
+    </message>
+    <message>
+        <source>The datagram is %1 bytes long; an IP Messenger packet has at most %2.</source>
+        <translation>数据报长 %1 字节；IP Messenger 数据包最多 %2 字节。</translation>
     </message>
 </context>
 <context>
@@ -2463,76 +2723,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>聊天记录已关闭：消息不会被保留。</translation>
     </message>
     <message>
-        <source>Server Identity Changed</source>
-        <translation>服务器身份已更改</translation>
-    </message>
-    <message>
-        <source>Unknown Server</source>
-        <translation>未知服务器</translation>
-    </message>
-    <message>
-        <source>WARNING: the identity of %1 has changed!</source>
-        <translation>警告：%1 的身份已更改！</translation>
-    </message>
-    <message>
-        <source>Someone could be intercepting the connection (a machine-in-the-middle attack), or the server&apos;s key was replaced. The connection was refused.
-
-Expected fingerprint:
-%1
-
-The server now presents:
-%2
-
-Check the new fingerprint with the server&apos;s owner (their server window shows it) before you trust it.</source>
-        <translation>可能有人正在拦截此连接（中间人攻击），或者服务器的密钥已被替换。已拒绝此连接。
-
-预期的指纹：
-%1
-
-服务器现在出示的指纹：
-%2
-
-信任新指纹之前，请先与服务器的所有者核对（对方的服务器窗口中会显示该指纹）。</translation>
-    </message>
-    <message>
-        <source>Forget the Old Key and Trust the New One</source>
-        <translation>删除旧密钥并信任新密钥</translation>
-    </message>
-    <message>
-        <source>The authenticity of %1 cannot be established.</source>
-        <translation>无法确认 %1 的真实性。</translation>
-    </message>
-    <message>
-        <source>Its TLS fingerprint is:
-%1
-
-Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Trust this server and remember it?</source>
-        <translation>其 TLS 指纹为：
-%1
-
-请将其与服务器窗口或 `tincan-cli serve` 显示的指纹进行比较。要信任并记住此服务器吗？</translation>
-    </message>
-    <message>
-        <source>Trust and Connect</source>
-        <translation>信任并连接</translation>
-    </message>
-    <message>
-        <source>The server&apos;s fingerprint could not be remembered: %1</source>
-        <translation>无法记住服务器的指纹：%1</translation>
-    </message>
-    <message>
-        <source>Console Password</source>
-        <translation>控制台密码</translation>
-    </message>
-    <message>
-        <source>The password for %1 was wrong. Try again:</source>
-        <translation>%1 的密码错误。请重新输入：</translation>
-    </message>
-    <message>
-        <source>%1 asks for its console password:</source>
-        <translation>%1 要求输入其控制台密码：</translation>
-    </message>
-    <message>
         <source>Transfers</source>
         <translation>传输</translation>
     </message>
@@ -2660,46 +2850,6 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
         <translation>%1：%2</translation>
     </message>
     <message>
-        <source>%1 could not start: %2</source>
-        <translation>%1 无法启动：%2</translation>
-    </message>
-    <message>
-        <source>%1: listening on %2</source>
-        <translation>%1：正在 %2 上监听</translation>
-    </message>
-    <message>
-        <source>WARNING: %1 accepts commands from other machines on %2 with no authentication: anyone who can reach this address can run any command as you.</source>
-        <translation>警告：%1 在 %2 上接受来自其他机器的命令，且没有任何身份验证：任何能访问此地址的人都能以你的身份运行任意命令。</translation>
-    </message>
-    <message>
-        <source>%1: command %2 started (pid %3): %4</source>
-        <translation>%1：命令 %2 已启动（pid %3）：%4</translation>
-    </message>
-    <message>
-        <source>%1: command %2 %3</source>
-        <translation>%1：命令 %2 %3</translation>
-    </message>
-    <message>
-        <source>%1: protocol error: %2</source>
-        <translation>%1：协议错误：%2</translation>
-    </message>
-    <message>
-        <source>%1: stopped</source>
-        <translation>%1：已停止</translation>
-    </message>
-    <message>
-        <source>%1: command started (pid %2): %3</source>
-        <translation>%1：命令已启动（pid %2）：%3</translation>
-    </message>
-    <message>
-        <source>%1: command %2: %3</source>
-        <translation>%1：命令%2：%3</translation>
-    </message>
-    <message>
-        <source>%1: stopping; running commands are terminated</source>
-        <translation>%1：正在停止；正在运行的命令将被终止</translation>
-    </message>
-    <message>
         <source>Stopped</source>
         <translation>已停止</translation>
     </message>
@@ -2720,76 +2870,12 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
         <translation>%1：正在断开连接</translation>
     </message>
     <message>
-        <source>%1: connected</source>
-        <translation>%1：已连接</translation>
-    </message>
-    <message>
-        <source>%1: disconnected</source>
-        <translation>%1：已断开连接</translation>
-    </message>
-    <message>
-        <source>%1 client %2</source>
-        <translation>%1 客户端 %2</translation>
-    </message>
-    <message>
-        <source>killed by signal %1</source>
-        <translation>被信号 %1 终止</translation>
-    </message>
-    <message>
-        <source>exited with code %1</source>
-        <translation>已退出，退出状态 %1</translation>
-    </message>
-    <message>
-        <source>%1: protocol error from %2: %3</source>
-        <translation>%1：来自 %2 的协议错误：%3</translation>
-    </message>
-    <message>
         <source>The chat is not available in this window.</source>
         <translation>此窗口中没有可用的聊天。</translation>
     </message>
     <message>
-        <source>%1: clients must log in with the console password</source>
-        <translation>%1：客户端必须使用控制台密码登录</translation>
-    </message>
-    <message>
-        <source>%1: TLS fingerprint %2 (clients from other machines must use TLS)</source>
-        <translation>%1：TLS 指纹 %2（来自其他机器的客户端必须使用 TLS）</translation>
-    </message>
-    <message>
-        <source>%1: refused: %2</source>
-        <translation>%1：已拒绝：%2</translation>
-    </message>
-    <message>
-        <source>%1: logged in</source>
-        <translation>%1：已登录</translation>
-    </message>
-    <message>
-        <source>%1: login failed (%2); its address now waits %3 s</source>
-        <translation>%1：登录失败（%2）；其地址现在需等待 %3 秒</translation>
-    </message>
-    <message>
-        <source>%1: login failed (%2)</source>
-        <translation>%1：登录失败（%2）</translation>
-    </message>
-    <message>
         <source>Listening on %1 with TLS</source>
         <translation>正在 %1 上监听（TLS）</translation>
-    </message>
-    <message>
-        <source>%1: transfer %2: receiving %3 (%4 bytes)</source>
-        <translation>%1：传输 %2：正在接收 %3（%4 字节）</translation>
-    </message>
-    <message>
-        <source>%1: transfer %2: sending %3 (%4 bytes)</source>
-        <translation>%1：传输 %2：正在发送 %3（%4 字节）</translation>
-    </message>
-    <message>
-        <source>%1: transfer %2 done</source>
-        <translation>%1：传输 %2 完成</translation>
-    </message>
-    <message>
-        <source>%1: transfer %2 ended: %3</source>
-        <translation>%1：传输 %2 结束：%3</translation>
     </message>
 </context>
 <context>
@@ -2935,16 +3021,8 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
         <translation>密码…</translation>
     </message>
     <message>
-        <source>it can be read by other users (mode %1)</source>
-        <translation>其他用户可以读取它（权限模式 %1）</translation>
-    </message>
-    <message>
         <source>The console password in %1 is not used: %2</source>
         <translation>未使用 %1 中的控制台密码：%2</translation>
-    </message>
-    <message>
-        <source>%1 could not be removed.</source>
-        <translation>无法删除 %1。</translation>
     </message>
     <message>
         <source>Console Password</source>
@@ -2977,6 +3055,29 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     <message>
         <source>A password is set: Tincan clients must log in. Click to change or remove it.</source>
         <translation>已设置密码：Tincan 客户端必须登录。点击可更改或删除密码。</translation>
+    </message>
+    <message>
+        <source>Advanced…</source>
+        <translation>高级…</translation>
+    </message>
+    <message>
+        <source>TLS, classic clients, transfer paths, connection caps, logins, idle timeout, output encoding</source>
+        <translation>TLS、经典客户端、传输路径、连接上限、登录、空闲超时、输出编码</translation>
+    </message>
+    <message>
+        <source>Console: settings changed; they apply from the next start</source>
+        <translation>控制台：设置已更改，下次启动时生效</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ServiceHost</name>
+    <message>
+        <source>No settings for this service.</source>
+        <translation>此服务没有设置。</translation>
+    </message>
+    <message>
+        <source>The service host does not run this service.</source>
+        <translation>服务宿主不运行此服务。</translation>
     </message>
 </context>
 <context>
@@ -3115,6 +3216,117 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     </message>
 </context>
 <context>
+    <name>Tincan::TransferEngine</name>
+    <message>
+        <source>A transfer needs a &quot;transfer&quot; id: an integer or a string of 1 to %1 characters.</source>
+        <translation>传输需要一个 &quot;transfer&quot; 标识：整数，或 1 到 %1 个字符的字符串。</translation>
+    </message>
+    <message>
+        <source>A transfer with id %1 is already going on.</source>
+        <translation>标识为 %1 的传输已在进行中。</translation>
+    </message>
+    <message>
+        <source>Too many transfers at once: at most %1 on one connection.</source>
+        <translation>同时进行的传输过多：一个连接最多 %1 个。</translation>
+    </message>
+    <message>
+        <source>No transfer with id %1 is going on.</source>
+        <translation>没有标识为 %1 的传输在进行。</translation>
+    </message>
+    <message>
+        <source>Data for transfer %1, which is not going on.</source>
+        <translation>收到传输 %1 的数据，但该传输并未进行。</translation>
+    </message>
+    <message>
+        <source>Data for transfer %1 arrived before &quot;transfer_ready&quot; or in the wrong direction.</source>
+        <translation>传输 %1 的数据在 &quot;transfer_ready&quot; 之前到达，或方向不对。</translation>
+    </message>
+    <message>
+        <source>Cancelled by the client.</source>
+        <translation>已被客户端取消。</translation>
+    </message>
+    <message>
+        <source>Cancelled by the client: %1</source>
+        <translation>已被客户端取消：%1</translation>
+    </message>
+    <message>
+        <source>The server refused the transfer: %1</source>
+        <translation>服务器拒绝了传输：%1</translation>
+    </message>
+    <message>
+        <source>The server sent &quot;%1&quot; out of place; the transfer was given up.</source>
+        <translation>服务器在不恰当的时候发送了“%1”；已放弃该传输。</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>已取消。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>it is a directory</source>
+        <translation>它是一个目录</translation>
+    </message>
+    <message>
+        <source>%1 is a directory.</source>
+        <translation>%1 是一个目录。</translation>
+    </message>
+    <message>
+        <source>%1 exists and is not replaced unless overwriting is asked for.</source>
+        <translation>%1 已存在，除非要求覆盖，否则不会替换。</translation>
+    </message>
+    <message>
+        <source>The server offered the file without a valid size or MD5.</source>
+        <translation>服务器提供的文件没有有效的大小或 MD5。</translation>
+    </message>
+    <message>
+        <source>&quot;transfer_ready&quot; was not expected for transfer %1.</source>
+        <translation>传输 %1 不应收到 &quot;transfer_ready&quot;。</translation>
+    </message>
+    <message>
+        <source>&quot;transfer_ready&quot; needs an &quot;offset&quot; from 0 to the file&apos;s %1 bytes.</source>
+        <translation>&quot;transfer_ready&quot; 需要 0 到文件大小 %1 字节之间的 &quot;offset&quot;。</translation>
+    </message>
+    <message>
+        <source>Cannot read %1: it ended early or could not be read (%2).</source>
+        <translation>无法读取 %1：文件提前结束或无法读取（%2）。</translation>
+    </message>
+    <message>
+        <source>&quot;transfer_done&quot; for transfer %1 before all of it was sent.</source>
+        <translation>传输 %1 尚未发送完毕就收到了 &quot;transfer_done&quot;。</translation>
+    </message>
+    <message>
+        <source>The server reports MD5 %1 for the file, not %2.</source>
+        <translation>服务器报告该文件的 MD5 为 %1，而不是 %2。</translation>
+    </message>
+    <message>
+        <source>A data message carries at most %1 bytes, not %2.</source>
+        <translation>一条数据消息最多携带 %1 字节，而不是 %2。</translation>
+    </message>
+    <message>
+        <source>The server sent a data message larger than %1 bytes.</source>
+        <translation>服务器发送的数据消息超过了 %1 字节。</translation>
+    </message>
+    <message>
+        <source>Data of transfer %1 out of order: byte %2 was expected.</source>
+        <translation>传输 %1 的数据顺序错乱：应为第 %2 字节。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s data came out of order.</source>
+        <translation>服务器的数据顺序错乱。</translation>
+    </message>
+    <message>
+        <source>The first data message of transfer %1 must start at 0 or at %2.</source>
+        <translation>传输 %1 的第一条数据消息必须从 0 或 %2 开始。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s data did not start at 0 or at %1.</source>
+        <translation>服务器的数据没有从 0 或 %1 开始。</translation>
+    </message>
+</context>
+<context>
     <name>Tincan::TransferListModel</name>
     <message>
         <source>The session was closed.</source>
@@ -3211,18 +3423,21 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
         <translation>拒绝在 %1 上提供 UDP 命令服务：任何能向该地址发送数据报的人都可以运行命令。请使用 127.0.0.1，或在你信任的网络中使用 --insecure。</translation>
     </message>
     <message>
+        <source>tincan: too many commands at once; try again later.
+</source>
+        <translation>tincan: 同时运行的命令过多；请稍后再试。
+</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::UdpService</name>
+    <message>
         <source>UDP port %1 on %2 is already in use.</source>
         <translation>%2 上的 UDP 端口 %1 已被占用。</translation>
     </message>
     <message>
         <source>Cannot bind UDP port %1 on %2: %3</source>
         <translation>无法在 %2 上绑定 UDP 端口 %1：%3</translation>
-    </message>
-    <message>
-        <source>tincan: too many commands at once; try again later.
-</source>
-        <translation>tincan: 同时运行的命令过多；请稍后再试。
-</translation>
     </message>
 </context>
 <context>

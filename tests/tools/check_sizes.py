@@ -21,8 +21,9 @@ PRODUCT = ('app/', 'chat/', 'host/', 'models/', 'net/', 'session/', 'ui/')
 
 # 'path' exempts the file's length, 'path:Function' one function's.
 ALLOWED = {
-    'net/console/consoleconnection.cpp': 'being split into the console\'s transport, login, commands and transfers',
-    'net/console/consoleclient.cpp': 'being split with the transfer engine shared with the server',
+    # Its transfers are the shared engine's; what is left over 700 is the TLS pinning and the
+    # client's side of the login, to become a client login state machine like ConsoleLogin.
+    'net/console/consoleclient.cpp': 'TLS pinning and the login still in the client (819 lines)',
 }
 
 
