@@ -1531,6 +1531,41 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     </message>
 </context>
 <context>
+    <name>Tincan::ClientLogin</name>
+    <message>
+        <source>The server at %1:%2 requires a password.</source>
+        <translation>%1:%2 上的服务器需要密码。</translation>
+    </message>
+    <message>
+        <source>%1:%2 sent a login challenge this client cannot answer (an unknown mechanism, a malformed nonce or salt, or an iteration count outside %3 to %4).</source>
+        <translation>%1:%2 发送了此客户端无法应答的登录质询（未知的机制、格式错误的 nonce 或盐，或者迭代次数不在 %3 到 %4 的范围内）。</translation>
+    </message>
+    <message>
+        <source>%1:%2 accepted the login without proving that it knows the password; it may not be the server you meant. Disconnected.</source>
+        <translation>%1:%2 接受了登录，但没有证明它知道密码；它可能不是你要连接的服务器。已断开连接。</translation>
+    </message>
+    <message>
+        <source>Wrong password for %1:%2. The server answers the next login from this address in %3 s.</source>
+        <translation>%1:%2 的密码错误。服务器将在 %3 秒后应答来自此地址的下一次登录。</translation>
+    </message>
+    <message>
+        <source>The server refused the login: %1</source>
+        <translation>服务器拒绝了登录：%1</translation>
+    </message>
+    <message>
+        <source>Too many failed logins from this address: %1:%2 will answer again in %3 s.</source>
+        <translation>来自此地址的登录失败次数过多：%1:%2 将在 %3 秒后再次应答。</translation>
+    </message>
+    <message>
+        <source>%1:%2 accepts clients on other machines only over TLS: connect with TLS on (--tls on). The server said: %3</source>
+        <translation>%1:%2 只接受其他机器上的客户端通过 TLS 连接：请启用 TLS 进行连接（--tls on）。服务器消息：%3</translation>
+    </message>
+    <message>
+        <source>The server refused the connection: %1</source>
+        <translation>服务器拒绝了连接：%1</translation>
+    </message>
+</context>
+<context>
     <name>Tincan::ClientTableModel</name>
     <message>
         <source>(disconnected)</source>
@@ -1745,34 +1780,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>The TLS connection to %1:%2 was refused: %3</source>
         <translation>到 %1:%2 的 TLS 连接被拒绝：%3</translation>
-    </message>
-    <message>
-        <source>%1:%2 accepted the login without proving that it knows the password; it may not be the server you meant. Disconnected.</source>
-        <translation>%1:%2 接受了登录，但没有证明它知道密码；它可能不是你要连接的服务器。已断开连接。</translation>
-    </message>
-    <message>
-        <source>Wrong password for %1:%2. The server answers the next login from this address in %3 s.</source>
-        <translation>%1:%2 的密码错误。服务器将在 %3 秒后应答来自此地址的下一次登录。</translation>
-    </message>
-    <message>
-        <source>The server refused the login: %1</source>
-        <translation>服务器拒绝了登录：%1</translation>
-    </message>
-    <message>
-        <source>Too many failed logins from this address: %1:%2 will answer again in %3 s.</source>
-        <translation>来自此地址的登录失败次数过多：%1:%2 将在 %3 秒后再次应答。</translation>
-    </message>
-    <message>
-        <source>%1:%2 accepts clients on other machines only over TLS: connect with TLS on (--tls on). The server said: %3</source>
-        <translation>%1:%2 只接受其他机器上的客户端通过 TLS 连接：请启用 TLS 进行连接（--tls on）。服务器消息：%3</translation>
-    </message>
-    <message>
-        <source>The server at %1:%2 requires a password.</source>
-        <translation>%1:%2 上的服务器需要密码。</translation>
-    </message>
-    <message>
-        <source>%1:%2 sent a login challenge this client cannot answer (an unknown mechanism, a malformed nonce or salt, or an iteration count outside %3 to %4).</source>
-        <translation>%1:%2 发送了此客户端无法应答的登录质询（未知的机制、格式错误的 nonce 或盐，或者迭代次数不在 %3 到 %4 的范围内）。</translation>
     </message>
     <message>
         <source>The TLS handshake with %1:%2 failed: %3. Is it a Tincan console server with TLS on?</source>
@@ -2876,6 +2883,17 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     <message>
         <source>Listening on %1 with TLS</source>
         <translation>正在 %1 上监听（TLS）</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ServerPins</name>
+    <message>
+        <source>There is no fingerprint to pin.</source>
+        <translation>没有可固定的指纹。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a host name or address that can be pinned.</source>
+        <translation>“%1”不是可以固定的主机名或地址。</translation>
     </message>
 </context>
 <context>

@@ -1,8 +1,5 @@
 #include "net/console/consoleclient.h"
 
-#include "net/auth/consoleauth.h"
-#include "net/auth/passwordhash.h"
-#include "net/tls/knownhosts.h"
 #include "net/wire/consoleprotocol.h"
 
 #include <QHostAddress>
@@ -18,7 +15,7 @@ using namespace Console;
 
 namespace {
 // A server's words in our error messages: a line, not a flood.
-constexpr qsizetype MaxQuotedServerText = 512;
+constexpr qsizetype MaxQuotedServerText = ClientLogin::MaxQuotedServerText;
 // Longest working directory accepted from a server (Linux's PATH_MAX).
 constexpr qsizetype MaxDirectoryLength = 4096;
 } // namespace
@@ -67,14 +64,6 @@ void ConsoleClient::setState(State state)
     Q_EMIT stateChanged(state);
 }
 
-void ConsoleClient::setPassword(const QString &password)
-{
-    if (password == m_password)
-        return;
-    m_password = password;
-    m_derivedKey.reset();
-}
-
 void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode)
 {
     if (m_socket) {
@@ -99,10 +88,7 @@ void ConsoleClient::connectToServer(const QString &host, quint16 port, Mode mode
     m_errorKind = ErrorKind::None;
     m_retryAfter = std::chrono::seconds(0);
     m_errorReported = false;
-    m_serverNonce.clear();
-    m_clientNonce.clear();
-    m_loginKey.clear();
-    m_authenticated = false;
+    m_login.begin(host, port);
     m_serverSoftware.clear();
     m_serverEncoding = QStringLiteral("UTF-8");
     m_currentDirectory.clear();
@@ -155,34 +141,12 @@ bool ConsoleClient::usesTls(TlsMode mode, const QString &host)
     return address.isNull() || !address.isLoopback();
 }
 
-bool ConsoleClient::pinFor(TlsFingerprint *pin)
-{
-    if (m_knownHostsPath.isEmpty()) {
-        const std::optional<QString> key = KnownHostsList::hostKey(m_host, m_port);
-        *pin = key ? m_memoryPins.value(*key) : TlsFingerprint();
-        m_expectedFingerprint = *pin;
-        return true;
-    }
-    KnownHosts knownHosts(m_knownHostsPath);
-    if (!knownHosts.load()) {
-        m_error = knownHosts.errorString();
-        return false;
-    }
-    // A null fingerprint matches no entry: the lookup finds the pin and its line.
-    const KnownHostsList::Lookup found = knownHosts.lookup(m_host, m_port, TlsFingerprint());
-    *pin = found.expected;
-    m_expectedFingerprint = found.expected;
-    m_knownHostsLine = found.line;
-    return true;
-}
-
 void ConsoleClient::startTls()
 {
     setState(State::Connecting);
-    TlsFingerprint pin;
-    if (!pinFor(&pin)) {
-        const QString reason = m_error;
-        m_error.clear();
+    const Expected<ServerPins::Pin> pin = m_pins.find(m_host, m_port);
+    if (!pin) {
+        const QString reason = pin.error();
         QMetaObject::invokeMethod(
             this,
             [this, reason] {
@@ -192,11 +156,13 @@ void ConsoleClient::startTls()
             Qt::QueuedConnection);
         return;
     }
+    m_expectedFingerprint = pin->expected;
+    m_knownHostsLine = pin->line;
     auto *socket = new QSslSocket(this);
     socket->setReadBufferSize(ReadBufferSize);
     m_socket = socket;
     // Before connecting: it configures the socket and decides on its errors.
-    m_verifier = new TlsPeerVerifier(socket, pin, m_unknownServerPolicy);
+    m_verifier = new TlsPeerVerifier(socket, pin->expected, m_unknownServerPolicy);
     connect(m_verifier, &TlsPeerVerifier::peerVerified, this, &ConsoleClient::onPeerVerified);
     connect(m_verifier, &TlsPeerVerifier::peerRejected, this, &ConsoleClient::onPeerRejected);
     connect(socket, &QSslSocket::connected, this, [this] {
@@ -253,21 +219,10 @@ void ConsoleClient::onPeerRejected(const QString &reason)
 
 bool ConsoleClient::acceptServerIdentity(const TlsFingerprint &fingerprint)
 {
-    if (fingerprint.isNull())
-        return false;
-    if (m_knownHostsPath.isEmpty()) {
-        const std::optional<QString> key = KnownHostsList::hostKey(m_host, m_port);
-        if (!key)
-            return false;
-        m_memoryPins.insert(*key, fingerprint);
-        return true;
-    }
-    KnownHosts knownHosts(m_knownHostsPath);
-    if (!knownHosts.remember(m_host, m_port, fingerprint)) {
-        m_error = knownHosts.errorString();
-        return false;
-    }
-    return true;
+    const Expected<void> pinned = m_pins.remember(m_host, m_port, fingerprint);
+    if (!pinned)
+        m_error = pinned.error();
+    return pinned.has_value();
 }
 
 void ConsoleClient::disconnectFromServer()
@@ -512,54 +467,25 @@ void ConsoleClient::handleFrame(const Frame &frame)
 
 void ConsoleClient::handleHandshakeFrame(MessageType type, const Frame &frame)
 {
-    switch (type) {
-    case MessageType::AuthChallenge:
+    // Only three messages belong to a login; anything else, even a type this
+    // client knows, means the server is not speaking the protocol.
+    if (type == MessageType::AuthChallenge)
         answerChallenge(frame.header);
-        return;
-    case MessageType::Welcome:
+    else if (type == MessageType::Welcome)
         handleWelcome(frame.header);
-        return;
-    case MessageType::Error:
-        handleLoginError(frame.header);
-        return;
-    case MessageType::Unknown:
-    case MessageType::Hello:
-    case MessageType::Auth:
-    case MessageType::Exec:
-    case MessageType::Cancel:
-    case MessageType::Started:
-    case MessageType::Output:
-    case MessageType::Exit:
-    case MessageType::Ping:
-    case MessageType::Pong:
-    case MessageType::Upload:
-    case MessageType::Download:
-    case MessageType::File:
-    case MessageType::TransferReady:
-    case MessageType::Data:
-    case MessageType::TransferDone:
-    case MessageType::TransferCancel:
+    else if (type == MessageType::Error)
+        failLogin(m_login.refusal(frame.header));
+    else
         fail(tr("The server answered with \"%1\" instead of a welcome.")
                  .arg(frame.header.value(Key::Type).toString().left(64)),
              ErrorKind::Protocol);
-        return;
-    }
 }
 
 void ConsoleClient::handleWelcome(const QJsonObject &header)
 {
-    if (!m_clientNonce.isEmpty()) {
-        if (!serverProofValid(header)) {
-            // Whoever answered does not hold the password's key: do not
-            // hand it commands (they may carry secrets of their own).
-            fail(tr("%1:%2 accepted the login without proving that it knows the password; it may not be the "
-                    "server you meant. Disconnected.")
-                     .arg(m_host)
-                     .arg(m_port),
-                 ErrorKind::Protocol);
-            return;
-        }
-        m_authenticated = true;
+    if (const std::optional<ClientLogin::Refusal> refused = m_login.acceptWelcome(header)) {
+        failLogin(*refused);
+        return;
     }
     m_timeout.stop();
     m_serverSoftware = header.value(Key::Software).toString();
@@ -575,88 +501,40 @@ void ConsoleClient::handleWelcome(const QJsonObject &header)
         m_transfers.beginWaiting();
 }
 
-void ConsoleClient::handleLoginError(const QJsonObject &header)
-{
-    const QString code = header.value(Key::Code).toString();
-    const QString message = header.value(Key::Message).toString().left(MaxQuotedServerText);
-    // A day is longer than any penalty a sane server imposes.
-    const qint64 seconds = std::clamp<qint64>(jsonInteger(header, Key::RetryAfter).value_or(0), 0, 24 * 3600);
-    if (code == ErrorCode::AuthFailed && header.contains(Key::RetryAfter)) {
-        m_retryAfter = std::chrono::seconds(seconds);
-        fail(tr("Wrong password for %1:%2. The server answers the next login from this address in %3 s.")
-                 .arg(m_host)
-                 .arg(m_port)
-                 .arg(seconds),
-             ErrorKind::WrongPassword);
-    } else if (code == ErrorCode::AuthFailed) {
-        fail(tr("The server refused the login: %1").arg(message), ErrorKind::WrongPassword);
-    } else if (code == ErrorCode::Penalized) {
-        m_retryAfter = std::chrono::seconds(seconds);
-        fail(tr("Too many failed logins from this address: %1:%2 will answer again in %3 s.")
-                 .arg(m_host)
-                 .arg(m_port)
-                 .arg(seconds),
-             ErrorKind::Penalized);
-    } else if (code == ErrorCode::TlsRequired) {
-        fail(tr("%1:%2 accepts clients on other machines only over TLS: connect with TLS on (--tls on). "
-                "The server said: %3")
-                 .arg(m_host)
-                 .arg(m_port)
-                 .arg(message),
-             ErrorKind::Refused);
-    } else if (code == ErrorCode::AuthTimeout || code == ErrorCode::AuthRequired) {
-        fail(tr("The server refused the login: %1").arg(message), ErrorKind::Refused);
-    } else {
-        fail(tr("The server refused the connection: %1").arg(message), ErrorKind::Refused);
-    }
-}
-
 void ConsoleClient::answerChallenge(const QJsonObject &challenge)
 {
-    if (m_password.isEmpty()) {
-        fail(tr("The server at %1:%2 requires a password.").arg(m_host).arg(m_port), ErrorKind::PasswordRequired);
+    const std::variant<QJsonObject, ClientLogin::Refusal> answer = m_login.answerChallenge(challenge);
+    if (const auto *refused = std::get_if<ClientLogin::Refusal>(&answer)) {
+        failLogin(*refused);
         return;
     }
-    const std::optional<QByteArray> serverNonce
-        = ConsoleAuth::decodeBase64(challenge.value(Key::Nonce), ConsoleAuth::NonceSize, ConsoleAuth::NonceSize);
-    const std::optional<QByteArray> salt
-        = ConsoleAuth::decodeBase64(challenge.value(Key::Salt), PasswordHash::MinSaltSize, PasswordHash::MaxSaltSize);
-    const std::optional<qint64> iterations = jsonInteger(challenge, Key::Iterations);
-    // A hostile server could ask for a billion iterations to stall us, or for
-    // very few to make an overheard proof cheap to crack: both are refused.
-    if (challenge.value(Key::Mechanism).toString() != ConsoleAuth::Mechanism || !serverNonce || !salt || !iterations
-        || !PasswordHash::iterationsInRange(*iterations) || !m_clientNonce.isEmpty()) {
-        fail(tr("%1:%2 sent a login challenge this client cannot answer (an unknown mechanism, a malformed nonce "
-                "or salt, or an iteration count outside %3 to %4).")
-                 .arg(m_host)
-                 .arg(m_port)
-                 .arg(PasswordHash::MinIterations)
-                 .arg(PasswordHash::MaxIterations),
-             ErrorKind::Protocol);
-        return;
-    }
-    if (!m_derivedKey || m_derivedKey->salt != *salt || m_derivedKey->iterations != int(*iterations))
-        m_derivedKey
-            = DerivedKey{*salt, int(*iterations), PasswordHash::deriveKey(m_password, *salt, int(*iterations))};
-    m_loginKey = m_derivedKey->key;
-    m_serverNonce = *serverNonce;
-    m_clientNonce = ConsoleAuth::randomNonce();
-    m_socket->write(encodeFrame({
-        {Key::Type, Type::Auth},
-        {Key::Mechanism, ConsoleAuth::Mechanism},
-        {Key::Nonce, QString::fromLatin1(m_clientNonce.toBase64())},
-        {Key::Proof,
-         QString::fromLatin1(ConsoleAuth::clientProof(m_loginKey, m_serverNonce, m_clientNonce).toBase64())},
-    }));
+    m_socket->write(encodeFrame(std::get<QJsonObject>(answer)));
     // Deriving the key took time the server's answer should not be charged.
     m_timeout.start(HandshakeTimeout);
 }
 
-bool ConsoleClient::serverProofValid(const QJsonObject &welcome) const
+void ConsoleClient::failLogin(const ClientLogin::Refusal &refusal)
 {
-    const std::optional<QByteArray> proof
-        = ConsoleAuth::decodeBase64(welcome.value(Key::Proof), ConsoleAuth::ProofSize, ConsoleAuth::ProofSize);
-    return proof && constantTimeEquals(*proof, ConsoleAuth::serverProof(m_loginKey, m_serverNonce, m_clientNonce));
+    m_retryAfter = refusal.retryAfter;
+    ErrorKind kind = ErrorKind::Refused;
+    switch (refusal.problem) {
+    case ClientLogin::Problem::PasswordRequired:
+        kind = ErrorKind::PasswordRequired;
+        break;
+    case ClientLogin::Problem::Protocol:
+        kind = ErrorKind::Protocol;
+        break;
+    case ClientLogin::Problem::WrongPassword:
+        kind = ErrorKind::WrongPassword;
+        break;
+    case ClientLogin::Problem::Penalized:
+        kind = ErrorKind::Penalized;
+        break;
+    case ClientLogin::Problem::Refused:
+        kind = ErrorKind::Refused;
+        break;
+    }
+    fail(refusal.message, kind);
 }
 
 QString ConsoleClient::describeSocketError(QAbstractSocket::SocketError error, const QString &host, quint16 port,

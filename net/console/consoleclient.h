@@ -2,7 +2,9 @@
 // streamed output, cancel) or classic (one bare command, one framed reply).
 #pragma once
 
+#include "net/console/clientlogin.h"
 #include "net/process/shellprocess.h"
+#include "net/tls/serverpins.h"
 #include "net/tls/tlsfingerprint.h"
 #include "net/tls/tlspinning.h"
 #include "net/transfer/transferengine.h"
@@ -100,16 +102,16 @@ public:
     // The password for servers that ask for one (Tincan mode; a classic client
     // cannot log in). Set it before connecting. It is kept in memory only, to
     // answer the server's challenge; it is never sent.
-    void setPassword(const QString &password);
-    bool hasPassword() const { return !m_password.isEmpty(); }
+    void setPassword(const QString &password) { m_login.setPassword(password); }
+    bool hasPassword() const { return m_login.hasPassword(); }
 
     // TLS settings, for the next connectToServer().
     void setTls(TlsMode mode) { m_tlsMode = mode; }
     TlsMode tls() const { return m_tlsMode; }
     // The known-hosts file holding the pins (see KnownHosts). Empty: pins are
     // kept in memory only, for this client's life.
-    void setKnownHostsPath(const QString &path) { m_knownHostsPath = path; }
-    QString knownHostsPath() const { return m_knownHostsPath; }
+    void setKnownHostsPath(const QString &path) { m_pins.setKnownHostsPath(path); }
+    QString knownHostsPath() const { return m_pins.knownHostsPath(); }
     // What to do with a server nothing is pinned for (default: Refuse, with
     // ErrorKind::UnknownServer). TrustOnFirstUse connects and pins it.
     void setUnknownServerPolicy(UnknownServerPolicy policy) { m_unknownServerPolicy = policy; }
@@ -168,7 +170,7 @@ public:
     // With ErrorKind::Penalized: how long the server asked us to wait.
     std::chrono::seconds retryAfter() const { return m_retryAfter; }
     // True once the server has checked our password (and proved it knows it).
-    bool isAuthenticated() const { return m_authenticated; }
+    bool isAuthenticated() const { return m_login.isAuthenticated(); }
     // TLS: whether this connection is encrypted and its server verified.
     bool isEncrypted() const { return m_encrypted; }
     // TLS: the server's fingerprint, once its certificate was seen (also when
@@ -217,7 +219,6 @@ private:
     void startTls();
     void onPeerVerified(const TlsFingerprint &fingerprint, bool firstUse);
     void onPeerRejected(const QString &reason);
-    bool pinFor(TlsFingerprint *pin);
     void setState(State state);
     void onConnected();
     void onReadyRead();
@@ -226,10 +227,9 @@ private:
     void handleFrame(const Frame &frame);
     void handleHandshakeFrame(Console::MessageType type, const Frame &frame);
     void handleWelcome(const QJsonObject &header);
-    // An error before the welcome: the login or the connection was refused.
-    void handleLoginError(const QJsonObject &header);
     void answerChallenge(const QJsonObject &challenge);
-    bool serverProofValid(const QJsonObject &welcome) const;
+    // The login ended without a welcome: refused, or the server is not to be trusted.
+    void failLogin(const ClientLogin::Refusal &refusal);
     void handleClassicReply(const Frame &frame);
     void sendExec(quint64 requestId, const QString &command);
     void updateCurrentDirectory(const QJsonObject &header);
@@ -249,8 +249,7 @@ private:
     TlsPeerVerifier *m_verifier = nullptr; // with TLS, a child of m_socket
     TlsMode m_tlsMode = TlsMode::Auto;
     UnknownServerPolicy m_unknownServerPolicy = UnknownServerPolicy::Refuse;
-    QString m_knownHostsPath;
-    QHash<QString, TlsFingerprint> m_memoryPins; // by host key, without a known-hosts file
+    ServerPins m_pins;
     bool m_useTls = false;
     bool m_encrypted = false;
     TlsFingerprint m_serverFingerprint;
@@ -268,22 +267,7 @@ private:
     QString m_error;
     ErrorKind m_errorKind = ErrorKind::None;
     std::chrono::seconds m_retryAfter{0};
-    QString m_password;
-    // The PBKDF2 key costs a fraction of a second: keep it for reconnects to
-    // the same salt and iteration count.
-    struct DerivedKey
-    {
-        QByteArray salt;
-        int iterations = 0;
-        QByteArray key;
-    };
-    std::optional<DerivedKey> m_derivedKey;
-    // This connection's login: both nonces and the key, to check the
-    // server's proof in its welcome.
-    QByteArray m_serverNonce;
-    QByteArray m_clientNonce;
-    QByteArray m_loginKey;
-    bool m_authenticated = false;
+    ClientLogin m_login;
     quint64 m_nextId = 1;
     // Sent to the server and not yet finished.
     std::set<quint64> m_pending;
