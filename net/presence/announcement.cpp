@@ -93,7 +93,8 @@ Expected<QStringList> capabilitiesFrom(const QCborValue &value)
         return Failure{AnnouncementCodec::tr("Malformed announcement: the capabilities are not a list.")};
     const QCborArray array = value.toArray();
     if (array.size() > MaxCapabilities)
-        return Failure{AnnouncementCodec::tr("Malformed announcement: more than %1 capabilities.").arg(MaxCapabilities)};
+        return Failure{
+            AnnouncementCodec::tr("Malformed announcement: more than %1 capabilities.").arg(MaxCapabilities)};
     QStringList words;
     for (const QCborValue &item : array) {
         if (!item.isString() || !isCapabilityWord(item.toString()))
@@ -113,7 +114,8 @@ Expected<void> readDescription(const QCborMap &map, Announcement &out)
         return Failure{AnnouncementCodec::tr("Malformed announcement: no name.")};
     out.name = name.toString();
     if (out.name.toUtf8().size() > MaxNameBytes)
-        return Failure{AnnouncementCodec::tr("Malformed announcement: the name is longer than %1 bytes.").arg(MaxNameBytes)};
+        return Failure{
+            AnnouncementCodec::tr("Malformed announcement: the name is longer than %1 bytes.").arg(MaxNameBytes)};
     const auto chat = portFrom(map.value(ChatKey));
     const auto console = portFrom(map.value(ConsoleKey));
     if (!chat || !console)
@@ -129,9 +131,10 @@ Expected<void> readDescription(const QCborMap &map, Announcement &out)
         return Failure{AnnouncementCodec::tr("Malformed announcement: unknown state \"%1\".").arg(state.left(32))};
     const QCborValue hold = map.value(HoldKey);
     if (!hold.isInteger() || hold.toInteger() < MinHold.count() || hold.toInteger() > MaxHold.count())
-        return Failure{AnnouncementCodec::tr("Malformed announcement: the hold time is missing or not %1 to %2 seconds.")
-                           .arg(MinHold.count())
-                           .arg(MaxHold.count())};
+        return Failure{
+            AnnouncementCodec::tr("Malformed announcement: the hold time is missing or not %1 to %2 seconds.")
+                .arg(MinHold.count())
+                .arg(MaxHold.count())};
     out.hold = std::chrono::seconds(hold.toInteger());
     auto caps = capabilitiesFrom(map.value(CapsKey));
     if (!caps)

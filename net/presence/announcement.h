@@ -54,10 +54,10 @@ enum class State {
 struct Announcement
 {
     Kind kind = Kind::Announce;
-    QUuid installId;          // made once per installation and kept
-    QString name;             // display name
-    quint16 chatPort = 0;     // 0: no chat (a listener such as `tincan-cli peers`)
-    quint16 consolePort = 0;  // 0: serves no console
+    QUuid installId;         // made once per installation and kept
+    QString name;            // display name
+    quint16 chatPort = 0;    // 0: no chat (a listener such as `tincan-cli peers`)
+    quint16 consolePort = 0; // 0: serves no console
     State state = State::Online;
     QStringList capabilities; // short lower-case words, e.g. "chat-v1"
     std::chrono::seconds hold{180};

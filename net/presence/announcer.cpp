@@ -66,7 +66,7 @@ bool Announcer::bindSockets()
         m_error = tr("Presence cannot use UDP port %1: %2")
                       .arg(m_options.port)
                       .arg(m_listen4->state() == QAbstractSocket::BoundState ? m_send4->errorString()
-                                                                               : m_listen4->errorString());
+                                                                             : m_listen4->errorString());
         return false;
     }
     if (m_options.ipv6) {
@@ -236,8 +236,8 @@ void Announcer::handle(const Announcement &announcement, const QHostAddress &fro
 {
     const auto event = m_table.record(announcement, from, port, now());
     // A probe asks everyone; an announce from someone new means we may be new to it as well.
-    const bool answer = announcement.kind == Kind::Probe
-        || (announcement.kind == Kind::Announce && event && event->isNew);
+    const bool answer
+        = announcement.kind == Kind::Probe || (announcement.kind == Kind::Announce && event && event->isNew);
     if (answer)
         scheduleAnswer(announcement.installId, from, port);
     if (event)
@@ -253,8 +253,7 @@ void Announcer::scheduleAnswer(const QUuid &peer, const QHostAddress &to, quint1
         return;
     }
     m_pending.insert(peer, PendingAnswer{to, port});
-    const auto delay =
-        std::chrono::milliseconds(m_random.bounded(qint64(m_options.maxAnswerDelay.count()) + 1));
+    const auto delay = std::chrono::milliseconds(m_random.bounded(qint64(m_options.maxAnswerDelay.count()) + 1));
     QTimer::singleShot(delay, this, [this, peer] { sendAnswer(peer); });
 }
 

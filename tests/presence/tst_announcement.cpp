@@ -181,7 +181,8 @@ void TestAnnouncement::rejects_data()
     QTest::newRow("not a map") << wrap(QCborValue(QStringLiteral("hi")).toCbor()) << u"not a map"_s;
     QTest::newRow("oversized") << wrap(body + QByteArray(MaxDatagramSize, 'x')) << u"more than"_s;
     // A map of one key written twice ("kind": "announce", "kind": "leave"), by hand.
-    QByteArray twice("\xa2\x64kind\x68" "announce\x64kind\x65leave");
+    QByteArray twice("\xa2\x64kind\x68"
+                     "announce\x64kind\x65leave");
     QTest::newRow("a key twice") << wrap(twice) << u"twice"_s;
     QTest::newRow("unknown kind") << with(u"kind"_s, u"hello"_s) << u"kind"_s;
     QTest::newRow("kind not text") << with(u"kind"_s, 1) << u"kind"_s;
@@ -202,10 +203,12 @@ void TestAnnouncement::rejects_data()
     QTest::newRow("hold 0") << with(u"hold"_s, 0) << u"hold"_s;
     QTest::newRow("hold forever") << with(u"hold"_s, qint64(1) << 40) << u"hold"_s;
     QTest::newRow("caps not a list") << with(u"caps"_s, u"chat"_s) << u"not a list"_s;
-    QTest::newRow("caps too many")
-        << with(u"caps"_s, QCborArray::fromStringList(QStringList(MaxCapabilities + 1, u"x"_s))) << u"more than"_s;
-    QTest::newRow("cap too long")
-        << with(u"caps"_s, QCborArray::fromStringList({QString(MaxCapabilityBytes + 1, u'x')})) << u"word"_s;
+    QTest::newRow("caps too many") << with(u"caps"_s,
+                                           QCborArray::fromStringList(QStringList(MaxCapabilities + 1, u"x"_s)))
+                                   << u"more than"_s;
+    QTest::newRow("cap too long") << with(u"caps"_s,
+                                          QCborArray::fromStringList({QString(MaxCapabilityBytes + 1, u'x')}))
+                                  << u"word"_s;
     QTest::newRow("cap empty") << with(u"caps"_s, QCborArray::fromStringList({QString()})) << u"word"_s;
     QTest::newRow("cap upper case") << with(u"caps"_s, QCborArray::fromStringList({u"Chat"_s})) << u"word"_s;
     QTest::newRow("cap not text") << with(u"caps"_s, QCborArray{1}) << u"word"_s;
