@@ -21,8 +21,8 @@ constexpr int MaxWaitSeconds = 3600;
 constexpr char InterfacesVariable[] = "TINCAN_ANNOUNCE_INTERFACES";
 
 namespace PeersExit {
-constexpr int Listed = 0;      // even when no one answered: an empty LAN is an answer
-constexpr int Failed = 1;      // the discovery port could not be had
+constexpr int Listed = 0; // even when no one answered: an empty LAN is an answer
+constexpr int Failed = 1; // the discovery port could not be had
 constexpr int UsageError = 2;
 } // namespace PeersExit
 
@@ -62,7 +62,8 @@ std::optional<PeersOptions> parseOptions(const QStringList &arguments, int &exit
                     "answered), 1 when the discovery port cannot be used, 2 on a usage error.")
             .arg(QLatin1String(InterfacesVariable)));
     parser.addHelpOption();
-    const QCommandLineOption wait(QStringLiteral("wait"), CliText::tr("Seconds to listen (default %1).").arg(DefaultWaitSeconds),
+    const QCommandLineOption wait(QStringLiteral("wait"),
+                                  CliText::tr("Seconds to listen (default %1).").arg(DefaultWaitSeconds),
                                   CliText::tr("seconds"), QString::number(DefaultWaitSeconds));
     const QCommandLineOption on(QStringLiteral("announce-on"), CliText::tr("Announce only on these interfaces."),
                                 CliText::tr("iface,..."));
@@ -89,8 +90,9 @@ std::optional<PeersOptions> parseOptions(const QStringList &arguments, int &exit
     const uint port = parser.value(ipmsg).toUInt(&portOk);
     if (!waitOk || options.waitSeconds < 0 || options.waitSeconds > MaxWaitSeconds || !portOk || port > 65535
         || !parser.positionalArguments().isEmpty()) {
-        reportError(CliText::tr("peers: expected --wait 0 to %1 and --ipmsg-port 0 to 65535. Try: tincan-cli peers --wait 2")
-                        .arg(MaxWaitSeconds));
+        reportError(
+            CliText::tr("peers: expected --wait 0 to %1 and --ipmsg-port 0 to 65535. Try: tincan-cli peers --wait 2")
+                .arg(MaxWaitSeconds));
         exitCode = PeersExit::UsageError;
         return std::nullopt;
     }
@@ -143,8 +145,8 @@ int runPeers(const QStringList &arguments)
     const auto options = parseOptions(arguments, exitCode);
     if (!options)
         return exitCode;
-    const QList<Presence::InterfaceInfo> interfaces =
-        options->interfaces.select(Presence::InterfaceSelection::systemInterfaces());
+    const QList<Presence::InterfaceInfo> interfaces
+        = options->interfaces.select(Presence::InterfaceSelection::systemInterfaces());
     for (const QString &name : options->interfaces.missing(Presence::InterfaceSelection::systemInterfaces()))
         printError(CliText::tr("peers: no usable interface \"%1\"; not announcing there.").arg(name));
 
@@ -160,8 +162,8 @@ int runPeers(const QStringList &arguments)
     }
     IpMsg::Endpoint ipmsg;
     // With --no-announce nothing is sent, and IP Messengers answer only an entry: not asked.
-    const QList<IpMsg::PeerAddress> ipmsgDestinations =
-        options->interfaces.isOff() ? QList<IpMsg::PeerAddress>() : startIpMsg(ipmsg, *options, interfaces);
+    const QList<IpMsg::PeerAddress> ipmsgDestinations
+        = options->interfaces.isOff() ? QList<IpMsg::PeerAddress>() : startIpMsg(ipmsg, *options, interfaces);
 
     QTimer::singleShot(std::chrono::seconds(options->waitSeconds), [] { QCoreApplication::exit(PeersExit::Listed); });
     QCoreApplication::exec();
@@ -169,15 +171,16 @@ int runPeers(const QStringList &arguments)
     // Sorted by address for a stable listing; a host may hold several peers.
     QMultiMap<QString, QString> lines;
     for (const Presence::Peer &peer : announcer.peers()) {
-        lines.insert(hostText(peer.address), QStringLiteral("%1 tincan %2 %3")
-                                                 .arg(hostText(peer.address), Presence::stateName(peer.state), peer.name));
+        lines.insert(
+            hostText(peer.address),
+            QStringLiteral("%1 tincan %2 %3").arg(hostText(peer.address), Presence::stateName(peer.state), peer.name));
     }
     for (const IpMsg::Peer &peer : ipmsg.peers()) {
         const QString name = !peer.nickname.isEmpty() ? peer.nickname : peer.user;
         lines.insert(hostText(peer.address.address),
                      QStringLiteral("%1 ipmsg %2 %3")
-                         .arg(hostText(peer.address.address), peer.away ? QStringLiteral("away") : QStringLiteral("online"),
-                              name));
+                         .arg(hostText(peer.address.address),
+                              peer.away ? QStringLiteral("away") : QStringLiteral("online"), name));
     }
     for (const QString &line : std::as_const(lines))
         printLine(line);

@@ -41,7 +41,8 @@ public:
             return;
         }
         m_namespaces.append(m_hub);
-        bool ok = ipIn(m_hub, QStringLiteral("link add br0 type bridge")) && ipIn(m_hub, QStringLiteral("link set br0 up"));
+        bool ok
+            = ipIn(m_hub, QStringLiteral("link add br0 type bridge")) && ipIn(m_hub, QStringLiteral("link set br0 up"));
         for (int n = 1; ok && n <= hosts; ++n) {
             const QString ns = tag + QStringLiteral("-h%1").arg(n);
             ok = ip({QStringLiteral("netns"), QStringLiteral("add"), ns});

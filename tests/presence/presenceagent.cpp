@@ -68,9 +68,14 @@ void garbage(const QHostAddress &to)
     real.name = QStringLiteral("garbage");
     const QByteArray good = *AnnouncementCodec::encode(real);
     const QList<QByteArray> datagrams = {
-        QByteArray(), QByteArray("TCNP"), good.left(good.size() / 2), good + "trailing",
-        QByteArray("TCNP\x02") + good.mid(5), QByteArray("TCNP\x01") + QByteArray(60000, '\xff'),
-        QByteArray(4000, 'x'), QByteArray("1:1:u:h:1:nick"),
+        QByteArray(),
+        QByteArray("TCNP"),
+        good.left(good.size() / 2),
+        good + "trailing",
+        QByteArray("TCNP\x02") + good.mid(5),
+        QByteArray("TCNP\x01") + QByteArray(60000, '\xff'),
+        QByteArray(4000, 'x'),
+        QByteArray("1:1:u:h:1:nick"),
     };
     for (int round = 0; round < 50; ++round) {
         for (const QByteArray &datagram : datagrams)
@@ -132,11 +137,17 @@ int main(int argc, char *argv[])
                 say(QStringLiteral("count %1").arg(announcer.table().size()));
             else if (command == QLatin1String("has")) {
                 const QList<Peer> peers = announcer.peers();
-                const bool found = std::any_of(peers.begin(), peers.end(), [&](const Peer &p) { return p.name == words.value(1); });
-                say(QStringLiteral("has %1 %2").arg(words.value(1), found ? QStringLiteral("yes") : QStringLiteral("no")));
+                const bool found
+                    = std::any_of(peers.begin(), peers.end(), [&](const Peer &p) { return p.name == words.value(1); });
+                say(QStringLiteral("has %1 %2")
+                        .arg(words.value(1), found ? QStringLiteral("yes") : QStringLiteral("no")));
             } else if (command == QLatin1String("stats")) {
                 const auto &c = announcer.counters();
-                say(QStringLiteral("stats %1 %2 %3 %4").arg(c.heard).arg(c.rejected).arg(c.answersSent).arg(c.answersSuppressed));
+                say(QStringLiteral("stats %1 %2 %3 %4")
+                        .arg(c.heard)
+                        .arg(c.rejected)
+                        .arg(c.answersSent)
+                        .arg(c.answersSuppressed));
             } else if (command == QLatin1String("flood"))
                 flood(words.value(1).toInt(), QHostAddress(words.value(2)));
             else if (command == QLatin1String("garbage"))

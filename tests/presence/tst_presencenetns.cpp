@@ -22,11 +22,11 @@ public:
     Agent(const NetnsLab &lab, int host, const QString &name)
     {
         m_process.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-        m_process.start(QStringLiteral("ip"),
-                        lab.execArguments(host, QStringLiteral("env"),
-                                          {QStringLiteral("TINCAN_ANNOUNCE_INTERFACES=eth0"),
-                                           QStringLiteral(TINCAN_PRESENCE_AGENT), name,
-                                           QString::number(ReannounceMs)}));
+        m_process.start(
+            QStringLiteral("ip"),
+            lab.execArguments(host, QStringLiteral("env"),
+                              {QStringLiteral("TINCAN_ANNOUNCE_INTERFACES=eth0"), QStringLiteral(TINCAN_PRESENCE_AGENT),
+                               name, QString::number(ReannounceMs)}));
         QObject::connect(&m_process, &QProcess::readyReadStandardOutput, [this] {
             while (m_process.canReadLine())
                 m_lines.append(QString::fromUtf8(m_process.readLine()).trimmed());
@@ -216,12 +216,13 @@ void TestPresenceNetns::cliListsTheOthers()
     QTRY_VERIFY(m_agents[1]->saw(ev(QStringLiteral("online"), QStringLiteral("C"), 3)));
     QTemporaryDir config;
     QProcess cli;
-    cli.start(QStringLiteral("ip"),
-              m_lab->execArguments(1, QStringLiteral("env"),
-                                   {QStringLiteral("TINCAN_ANNOUNCE_INTERFACES=eth0"),
-                                    QStringLiteral("XDG_CONFIG_HOME=") + config.path(),
-                                    qEnvironmentVariable("TINCAN_CLI"), QStringLiteral("peers"), QStringLiteral("--wait"),
-                                    QStringLiteral("1"), QStringLiteral("--name"), QStringLiteral("lister")}));
+    cli.start(
+        QStringLiteral("ip"),
+        m_lab->execArguments(1, QStringLiteral("env"),
+                             {QStringLiteral("TINCAN_ANNOUNCE_INTERFACES=eth0"),
+                              QStringLiteral("XDG_CONFIG_HOME=") + config.path(), qEnvironmentVariable("TINCAN_CLI"),
+                              QStringLiteral("peers"), QStringLiteral("--wait"), QStringLiteral("1"),
+                              QStringLiteral("--name"), QStringLiteral("lister")}));
     QVERIFY(cli.waitForFinished(10000));
     const QString out = QString::fromUtf8(cli.readAllStandardOutput());
     QCOMPARE(cli.exitCode(), 0);
