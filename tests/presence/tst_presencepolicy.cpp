@@ -31,8 +31,11 @@ QStringList names(const QList<InterfaceInfo> &list)
 }
 
 const QList<InterfaceInfo> Machine = {
-    iface(QStringLiteral("lo"), true, true), iface(QStringLiteral("eth0")), iface(QStringLiteral("wlan0")),
-    iface(QStringLiteral("eth1"), false), iface(QStringLiteral("tun0"), true, false, false),
+    iface(QStringLiteral("lo"), true, true),
+    iface(QStringLiteral("eth0")),
+    iface(QStringLiteral("wlan0")),
+    iface(QStringLiteral("eth1"), false),
+    iface(QStringLiteral("tun0"), true, false, false),
 };
 } // namespace
 
@@ -57,8 +60,8 @@ void TestPresencePolicy::selection_data()
         << InterfaceSelection::all() << QStringList{u"eth0"_s, u"wlan0"_s};
     QTest::newRow("none") << InterfaceSelection::none() << QStringList();
     QTest::newRow("named") << InterfaceSelection::fromCommaList(u"wlan0"_s) << QStringList{u"wlan0"_s};
-    QTest::newRow("named, blanks and repeats") << InterfaceSelection::fromCommaList(u" eth0 ,, eth0,wlan0"_s)
-                                               << QStringList{u"eth0"_s, u"wlan0"_s};
+    QTest::newRow("named, blanks and repeats")
+        << InterfaceSelection::fromCommaList(u" eth0 ,, eth0,wlan0"_s) << QStringList{u"eth0"_s, u"wlan0"_s};
     QTest::newRow("named loopback is never chosen") << InterfaceSelection::named({u"lo"_s}) << QStringList();
     QTest::newRow("named but down") << InterfaceSelection::named({u"eth1"_s}) << QStringList();
     QTest::newRow("empty list means none") << InterfaceSelection::fromCommaList(u" , "_s) << QStringList();
