@@ -213,8 +213,9 @@ void Announcer::send(Kind kind)
 void Announcer::readDatagrams(QUdpSocket *socket)
 {
     for (int i = 0; i < MaxDatagramsPerTurn && socket->hasPendingDatagrams(); ++i) {
-        // Read no more than an announcement can be: a larger datagram is cut, and refused as such.
-        const QNetworkDatagram datagram = socket->receiveDatagram(MaxDatagramSize + 1);
+        // Read whole (at most 64 KiB, at once released): Qt fails a read shorter than the datagram
+        // without taking it off the socket, which would stall the socket on one oversized datagram.
+        const QNetworkDatagram datagram = socket->receiveDatagram();
         const QHostAddress from = datagram.senderAddress();
         const quint16 port = quint16(datagram.senderPort());
         const auto announcement = AnnouncementCodec::decode(datagram.data());

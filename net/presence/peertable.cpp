@@ -80,6 +80,8 @@ std::optional<PeerEvent> PeerTable::record(const Announcement &announcement, con
             evictOne();
         Entry &entry = m_entries[heard.installId];
         entry.peer = heard;
+        if (from.protocol() == QAbstractSocket::IPv4Protocol)
+            entry.heardOverIpv4 = now;
         touch(entry);
         PeerEvent event{stateEvent(heard.state), heard};
         event.isNew = true;
@@ -87,11 +89,19 @@ std::optional<PeerEvent> PeerTable::record(const Announcement &announcement, con
     }
     const Peer before = it->peer;
     it->peer = heard;
+    const bool overIpv4 = from.protocol() == QAbstractSocket::IPv4Protocol;
+    if (overIpv4)
+        it->heardOverIpv4 = now;
+    else if (before.address.protocol() == QAbstractSocket::IPv4Protocol && now - it->heardOverIpv4 <= heard.hold) {
+        it->peer.address = before.address; // the same datagram, come the IPv6 way too
+        it->peer.sourcePort = before.sourcePort;
+    }
     touch(*it);
-    if (before.state != heard.state)
-        return PeerEvent{stateEvent(heard.state), heard};
-    if (!describedAlike(before, heard))
-        return PeerEvent{PeerEvent::Type::Changed, heard};
+    const Peer &after = it->peer;
+    if (before.state != after.state)
+        return PeerEvent{stateEvent(after.state), after};
+    if (!describedAlike(before, after))
+        return PeerEvent{PeerEvent::Type::Changed, after};
     return std::nullopt;
 }
 

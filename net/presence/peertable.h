@@ -62,6 +62,8 @@ public:
 
     // What one datagram from `from:port` means for the table, if anything. A leave counts only
     // from the address the peer is listed at, so it cannot be forged from elsewhere on the LAN.
+    // A peer heard over IPv4 and IPv6 both is listed at its IPv4 address; an IPv6 one takes its
+    // place only once the IPv4 one has not been heard for the peer's hold.
     std::optional<PeerEvent> record(const Announcement &announcement, const QHostAddress &from, quint16 port,
                                     Clock::time_point now);
     // The peers whose hold time ran out, removed.
@@ -79,6 +81,7 @@ private:
         Peer peer;
         quint64 order = 0;  // when last heard, as a counter: the key in m_once or m_again
         int timesHeard = 0; // datagrams taken from it, up to 2
+        Clock::time_point heardOverIpv4{};
     };
     void touch(Entry &entry);
     void unlink(const Entry &entry);

@@ -80,6 +80,7 @@ void garbage(const QHostAddress &to)
     for (int round = 0; round < 50; ++round) {
         for (const QByteArray &datagram : datagrams)
             socket.writeDatagram(datagram, to, DefaultPort);
+        usleep(5000); // paced, so the receiver's buffer does not drop what this is to test
     }
     say(QStringLiteral("garbage sent"));
 }

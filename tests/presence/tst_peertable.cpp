@@ -45,6 +45,7 @@ private Q_SLOTS:
     void agesOutByItsOwnHold();
     void boundedUnderAFloodOfForgedIds();
     void capacityOfOne();
+    void ipv4IsPreferredWhileHeard();
 };
 
 void TestPeerTable::secondDatagram_data()
@@ -165,6 +166,25 @@ void TestPeerTable::capacityOfOne()
     QCOMPARE(table.size(), 1);
     QVERIFY(table.contains(idFor(2)));
     QVERIFY(table.expire(T0).isEmpty());
+}
+
+void TestPeerTable::ipv4IsPreferredWhileHeard()
+{
+    const QHostAddress v6(QStringLiteral("fe80::1"));
+    PeerTable table;
+    table.record(heard(1), A, 40000, T0);
+    // The same announcement by the IPv6 group: no change, still listed at its IPv4 address.
+    QVERIFY(!table.record(heard(1), v6, 40001, T0 + 1ms));
+    QCOMPARE(table.peer(idFor(1))->address, A);
+    QVERIFY(!table.record(heard(1), A, 40000, T0 + 2s));
+    // Not heard over IPv4 for its hold (10 s): the IPv6 address takes over.
+    const auto moved = table.record(heard(1), v6, 40001, T0 + 13s);
+    QVERIFY(moved);
+    QCOMPARE(moved->type, Type::Changed);
+    QCOMPARE(table.peer(idFor(1))->address, v6);
+    // Listed at IPv6, an IPv4 datagram takes over at once.
+    QVERIFY(table.record(heard(1), A, 40000, T0 + 14s));
+    QCOMPARE(table.peer(idFor(1))->address, A);
 }
 
 QTEST_GUILESS_MAIN(TestPeerTable)

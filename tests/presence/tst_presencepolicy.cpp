@@ -3,6 +3,7 @@
 #include "net/presence/answerlimiter.h"
 #include "net/presence/interfaceselection.h"
 
+#include <QProcess>
 #include <QTest>
 
 using namespace Tincan::Presence;
@@ -50,6 +51,9 @@ private Q_SLOTS:
     void limiterNeverAnswersOnePeerTwiceWithinTheWindow();
     void limiterBoundsABurstAndRefills();
     void limiterMemoryIsBounded();
+    // Refused before any socket is opened, so these run outside a namespace safely.
+    void cliRefusesBadOptions_data();
+    void cliRefusesBadOptions();
 };
 
 void TestPresencePolicy::selection_data()
@@ -121,6 +125,33 @@ void TestPresencePolicy::limiterMemoryIsBounded()
         t += 1ms;
     }
     QVERIFY(limiter.trackedCount() <= 100);
+}
+
+void TestPresencePolicy::cliRefusesBadOptions_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("help") << QStringList{u"--help"_s} << 0;
+    QTest::newRow("wait not a number") << QStringList{u"--wait"_s, u"soon"_s} << 2;
+    QTest::newRow("wait negative") << QStringList{u"--wait"_s, u"-1"_s} << 2;
+    QTest::newRow("wait too long") << QStringList{u"--wait"_s, u"3601"_s} << 2;
+    QTest::newRow("ipmsg port too large") << QStringList{u"--ipmsg-port"_s, u"65536"_s} << 2;
+    QTest::newRow("unknown option") << QStringList{u"--everywhere"_s} << 2;
+    QTest::newRow("stray argument") << QStringList{u"10.0.0.1"_s} << 2;
+}
+
+void TestPresencePolicy::cliRefusesBadOptions()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QProcess cli;
+    cli.start(qEnvironmentVariable("TINCAN_CLI"), QStringList{u"peers"_s} + arguments);
+    QVERIFY(cli.waitForFinished(10000));
+    QCOMPARE(cli.exitCode(), exitCode);
+    if (exitCode == 0)
+        QVERIFY(cli.readAllStandardOutput().contains("ADDRESS PROTOCOL STATE NAME"));
+    else
+        QVERIFY(!cli.readAllStandardError().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(TestPresencePolicy)
