@@ -4,6 +4,7 @@
 #include "app/cli/execcommand.h"
 #include "app/cli/knownhostscommand.h"
 #include "app/cli/passwdcommand.h"
+#include "app/cli/peerscommand.h"
 #include "app/cli/servecommand.h"
 #include "app/cli/terminalio.h"
 #include "app/cli/transfercommand.h"
@@ -28,6 +29,7 @@ QString usage()
                        "  passwd  make a console password hash (tincan-cli passwd --output console.hash)\n"
                        "  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)\n"
                        "  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)\n"
+                       "  peers   list the Tincan and IP Messenger peers on the LAN (tincan-cli peers --wait 2)\n"
                        "  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)\n"
                        "\n"
                        "Options:\n"
@@ -85,6 +87,8 @@ int main(int argc, char *argv[])
         return runPasswd(args);
     if (command == QStringLiteral("chat"))
         return runChat(args);
+    if (command == QStringLiteral("peers"))
+        return runPeers(args);
     if (command == QStringLiteral("send"))
         return runSend(args);
     if (command == QStringLiteral("echo"))
