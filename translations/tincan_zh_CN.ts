@@ -2,6 +2,101 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AnnouncementCodec</name>
+    <message>
+        <source>Malformed announcement: %1.</source>
+        <translation>格式错误的通告：%1。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: %1 bytes after the end.</source>
+        <translation>格式错误的通告：结尾之后还有 %1 个字节。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: not a map.</source>
+        <translation>格式错误的通告：不是映射。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: a key appears twice.</source>
+        <translation>格式错误的通告：某个键出现了两次。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: the capabilities are not a list.</source>
+        <translation>格式错误的通告：能力不是列表。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: more than %1 capabilities.</source>
+        <translation>格式错误的通告：能力超过 %1 个。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: a capability is not a short word.</source>
+        <translation>格式错误的通告：某个能力不是简短的单词。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: a capability appears twice.</source>
+        <translation>格式错误的通告：某个能力出现了两次。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: no name.</source>
+        <translation>格式错误的通告：没有名称。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: the name is longer than %1 bytes.</source>
+        <translation>格式错误的通告：名称超过 %1 个字节。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: a port is missing or not 0 to 65535.</source>
+        <translation>格式错误的通告：缺少端口，或端口不在 0 到 65535 之间。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: unknown state &quot;%1&quot;.</source>
+        <translation>格式错误的通告：未知状态“%1”。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: the hold time is missing or not %1 to %2 seconds.</source>
+        <translation>格式错误的通告：缺少保留时间，或保留时间不在 %1 到 %2 秒之间。</translation>
+    </message>
+    <message>
+        <source>An announcement needs an install id.</source>
+        <translation>通告需要安装 ID。</translation>
+    </message>
+    <message>
+        <source>At most %1 capabilities can be announced.</source>
+        <translation>最多只能通告 %1 个能力。</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is not a capability word.</source>
+        <translation>“%1”不是能力单词。</translation>
+    </message>
+    <message>
+        <source>The hold time must be %1 to %2 seconds.</source>
+        <translation>保留时间必须在 %1 到 %2 秒之间。</translation>
+    </message>
+    <message>
+        <source>Announcement of %1 bytes, more than %2.</source>
+        <translation>通告有 %1 个字节，超过 %2。</translation>
+    </message>
+    <message>
+        <source>Not a Tincan announcement.</source>
+        <translation>不是 Tincan 通告。</translation>
+    </message>
+    <message>
+        <source>Truncated announcement: no version byte.</source>
+        <translation>截断的通告：没有版本字节。</translation>
+    </message>
+    <message>
+        <source>Unsupported announcement version %1.</source>
+        <translation>不支持的通告版本 %1。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: unknown kind &quot;%1&quot;.</source>
+        <translation>格式错误的通告：未知类型“%1”。</translation>
+    </message>
+    <message>
+        <source>Malformed announcement: no valid install id.</source>
+        <translation>格式错误的通告：没有有效的安装 ID。</translation>
+    </message>
+</context>
+<context>
     <name>CliText</name>
     <message>
         <source>unknown command &quot;%1&quot;.</source>
@@ -518,42 +613,6 @@ A server with a password asks for it: it is read from --password-file, else from
         <translation>控制台为命令输出声明的编码（默认：本机区域设置的字符集，此处为 %1）。命令以其他编码输出时设置它。输出原样发送，由客户端解码。</translation>
     </message>
     <message>
-        <source>Usage: tincan-cli [--lang LANG] COMMAND [OPTIONS]
-
-Commands:
-  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)
-  exec    run a command on a console server (tincan-cli exec -- ls -l)
-  upload  send a file to a console server (tincan-cli upload notes.txt docs/)
-  download  fetch a file from a console server (tincan-cli download logs/app.log)
-  known-hosts  list or forget pinned console servers (tincan-cli known-hosts --list)
-  passwd  make a console password hash (tincan-cli passwd --output console.hash)
-  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)
-  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)
-  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)
-
-Options:
-  --lang LANG   language of messages (en, zh_CN); default: the system&apos;s
-  -h, --help    this help; COMMAND --help tells about one command
-  -v, --version the version</source>
-        <translation>用法：tincan-cli [--lang LANG] COMMAND [OPTIONS]
-
-命令：
-  serve   运行服务器（tincan-cli serve --console 8082 --echo-tcp 8080）
-  exec    在控制台服务器上运行命令（tincan-cli exec -- ls -l）
-  upload  向控制台服务器发送文件（tincan-cli upload notes.txt docs/）
-  download  从控制台服务器取回文件（tincan-cli download logs/app.log）
-  known-hosts  列出或删除已固定的控制台服务器（tincan-cli known-hosts --list）
-  passwd  生成控制台密码哈希（tincan-cli passwd --output console.hash）
-  chat    通过 UDP 与经典对端和 Tincan 对端聊天（tincan-cli chat）
-  send    发送一条聊天消息（tincan-cli send 127.0.0.1:8081 hello）
-  echo    与大写回显服务器通信（tincan-cli echo 127.0.0.1:8080 hi）
-
-选项：
-  --lang LANG   消息语言（en、zh_CN）；默认：系统语言
-  -h, --help    显示此帮助；COMMAND --help 显示某个命令的帮助
-  -v, --version 显示版本</translation>
-    </message>
-    <message>
         <source>%1: invalid port &quot;%2&quot;.</source>
         <translation>%1: 无效的端口 &quot;%2&quot;。</translation>
     </message>
@@ -644,6 +703,84 @@ Options:
     <message>
         <source>serve: %1</source>
         <translation>serve：%1</translation>
+    </message>
+    <message>
+        <source>Usage: tincan-cli [--lang LANG] COMMAND [OPTIONS]
+
+Commands:
+  serve   run servers (tincan-cli serve --console 8082 --echo-tcp 8080)
+  exec    run a command on a console server (tincan-cli exec -- ls -l)
+  upload  send a file to a console server (tincan-cli upload notes.txt docs/)
+  download  fetch a file from a console server (tincan-cli download logs/app.log)
+  known-hosts  list or forget pinned console servers (tincan-cli known-hosts --list)
+  passwd  make a console password hash (tincan-cli passwd --output console.hash)
+  chat    chat over UDP with classic and Tincan peers (tincan-cli chat)
+  send    send one chat message (tincan-cli send 127.0.0.1:8081 hello)
+  peers   list the Tincan and IP Messenger peers on the LAN (tincan-cli peers --wait 2)
+  echo    talk to an upper-case echo server (tincan-cli echo 127.0.0.1:8080 hi)
+
+Options:
+  --lang LANG   language of messages (en, zh_CN); default: the system&apos;s
+  -h, --help    this help; COMMAND --help tells about one command
+  -v, --version the version</source>
+        <translation>用法：tincan-cli [--lang LANG] COMMAND [OPTIONS]
+
+命令：
+  serve   运行服务器（tincan-cli serve --console 8082 --echo-tcp 8080）
+  exec    在控制台服务器上运行命令（tincan-cli exec -- ls -l）
+  upload  向控制台服务器发送文件（tincan-cli upload notes.txt docs/）
+  download  从控制台服务器取回文件（tincan-cli download logs/app.log）
+  known-hosts  列出或删除已固定的控制台服务器（tincan-cli known-hosts --list）
+  passwd  生成控制台密码哈希（tincan-cli passwd --output console.hash）
+  chat    通过 UDP 与经典对端和 Tincan 对端聊天（tincan-cli chat）
+  send    发送一条聊天消息（tincan-cli send 127.0.0.1:8081 hello）
+  peers   列出局域网上的 Tincan 和 IP Messenger 对端（tincan-cli peers --wait 2）
+  echo    与大写回显服务器通信（tincan-cli echo 127.0.0.1:8080 hi）
+
+选项：
+  --lang LANG   消息语言（en、zh_CN）；默认：系统语言
+  -h, --help    显示此帮助；COMMAND --help 显示某个命令的帮助
+  -v, --version 显示版本</translation>
+    </message>
+    <message>
+        <source>Asks the LAN who is there and prints one line per peer heard: ADDRESS PROTOCOL STATE NAME (PROTOCOL is tincan or ipmsg). Announces on every up interface unless --announce-on, %1 or --no-announce say otherwise. Exits 0 once the wait is over (even if no one answered), 1 when the discovery port cannot be used, 2 on a usage error.</source>
+        <translation>询问局域网上有谁在，并为听到的每个对端打印一行：ADDRESS PROTOCOL STATE NAME（PROTOCOL 为 tincan 或 ipmsg）。除非 --announce-on、%1 或 --no-announce 另有指定，否则在每个已启用的接口上通告。等待结束后退出码为 0（即使无人应答），发现端口无法使用时为 1，用法错误时为 2。</translation>
+    </message>
+    <message>
+        <source>Seconds to listen (default %1).</source>
+        <translation>监听的秒数（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Announce only on these interfaces.</source>
+        <translation>只在这些接口上通告。</translation>
+    </message>
+    <message>
+        <source>iface,...</source>
+        <translation>接口,...</translation>
+    </message>
+    <message>
+        <source>Send nothing: only listen.</source>
+        <translation>不发送任何内容：只监听。</translation>
+    </message>
+    <message>
+        <source>IP Messenger&apos;s UDP port (default %1, 0: off).</source>
+        <translation>IP Messenger 的 UDP 端口（默认 %1，0：关闭）。</translation>
+    </message>
+    <message>
+        <source>Display name peers see (default: $USER).</source>
+        <translation>对端看到的显示名称（默认：$USER）。</translation>
+    </message>
+    <message>
+        <source>peers: expected --wait 0 to %1 and --ipmsg-port 0 to 65535. Try: tincan-cli peers --wait 2</source>
+        <translation>peers：--wait 应为 0 到 %1，--ipmsg-port 应为 0 到 65535。试试：tincan-cli peers --wait 2</translation>
+    </message>
+    <message>
+        <source>peers: IP Messenger&apos;s port %1 is in use (%2); listing Tincan peers only.</source>
+        <translation>peers：IP Messenger 的端口 %1 已被占用（%2）；只列出 Tincan 对端。</translation>
+    </message>
+    <message>
+        <source>peers: no usable interface &quot;%1&quot;; not announcing there.</source>
+        <translation>peers：没有可用的接口“%1”；不在那里通告。</translation>
     </message>
 </context>
 <context>
@@ -2751,6 +2888,13 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     <message>
         <source>Retry</source>
         <translation>重试</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::Presence::Announcer</name>
+    <message>
+        <source>Presence cannot use UDP port %1: %2</source>
+        <translation>在线状态无法使用 UDP 端口 %1：%2</translation>
     </message>
 </context>
 <context>
