@@ -32,7 +32,8 @@ void ClientLogin::begin(const QString &host, quint16 port)
 std::variant<QJsonObject, ClientLogin::Refusal> ClientLogin::answerChallenge(const QJsonObject &challenge)
 {
     if (m_password.isEmpty())
-        return Refusal{Problem::PasswordRequired, tr("The server at %1:%2 requires a password.").arg(m_host).arg(m_port)};
+        return Refusal{Problem::PasswordRequired,
+                       tr("The server at %1:%2 requires a password.").arg(m_host).arg(m_port)};
     const std::optional<QByteArray> serverNonce
         = ConsoleAuth::decodeBase64(challenge.value(Key::Nonce), ConsoleAuth::NonceSize, ConsoleAuth::NonceSize);
     const std::optional<QByteArray> salt

@@ -26,8 +26,8 @@ public:
         PasswordRequired, // the server asks for a password and none was set
         Protocol,         // an unanswerable challenge, or a welcome without the server's proof
         WrongPassword,
-        Penalized,        // too many failed logins from here
-        Refused,          // the server's policy (TLS required, a timeout, a refusal)
+        Penalized, // too many failed logins from here
+        Refused,   // the server's policy (TLS required, a timeout, a refusal)
     };
     struct Refusal
     {

@@ -40,7 +40,8 @@ QByteArray serverProofFor(const QJsonObject &challengeHeader, const QJsonObject 
     const QByteArray key = PasswordHash::deriveKey(
         password, QByteArray::fromBase64(challengeHeader.value(Key::Salt).toString().toLatin1()),
         challengeHeader.value(Key::Iterations).toInt());
-    return ConsoleAuth::serverProof(key, QByteArray::fromBase64(challengeHeader.value(Key::Nonce).toString().toLatin1()),
+    return ConsoleAuth::serverProof(key,
+                                    QByteArray::fromBase64(challengeHeader.value(Key::Nonce).toString().toLatin1()),
                                     QByteArray::fromBase64(auth.value(Key::Nonce).toString().toLatin1()));
 }
 
@@ -75,9 +76,12 @@ private Q_SLOTS:
         QTest::addColumn<bool>("established");
         QTest::addColumn<bool>("authenticated");
         QTest::newRow("no password") << QString() << QString() << true << false;
-        QTest::newRow("right password") << "secret" << "secret" << true << true;
-        QTest::newRow("right password, Chinese") << "密码" << "密码" << true << true;
-        QTest::newRow("wrong password") << "secret" << "Secret" << false << false;
+        QTest::newRow("right password") << "secret"
+                                        << "secret" << true << true;
+        QTest::newRow("right password, Chinese") << "密码"
+                                                 << "密码" << true << true;
+        QTest::newRow("wrong password") << "secret"
+                                        << "Secret" << false << false;
     }
     void againstServer()
     {
@@ -141,8 +145,8 @@ private Q_SLOTS:
         QTest::newRow("short salt") << shortSalt << "secret" << Problem::Protocol;
         QTest::newRow("no salt") << noSalt << "secret" << Problem::Protocol;
         QTest::newRow("a billion iterations") << challenge(1'000'000'000) << "secret" << Problem::Protocol;
-        QTest::newRow("too few iterations") << challenge(PasswordHash::MinIterations - 1) << "secret"
-                                            << Problem::Protocol;
+        QTest::newRow("too few iterations")
+            << challenge(PasswordHash::MinIterations - 1) << "secret" << Problem::Protocol;
         QTest::newRow("iterations a string") << challenge(QStringLiteral("1000")) << "secret" << Problem::Protocol;
         QTest::newRow("iterations fractional") << challenge(1000.5) << "secret" << Problem::Protocol;
         QTest::newRow("empty") << QJsonObject() << "secret" << Problem::Protocol;
@@ -227,15 +231,15 @@ private Q_SLOTS:
                 header.insert(it.key(), it.value());
             return header;
         };
-        QTest::newRow("wrong password, wait") << error(ErrorCode::AuthFailed, {{Key::RetryAfter, 3}})
-                                              << Problem::WrongPassword << qint64(3);
+        QTest::newRow("wrong password, wait")
+            << error(ErrorCode::AuthFailed, {{Key::RetryAfter, 3}}) << Problem::WrongPassword << qint64(3);
         QTest::newRow("wrong password") << error(ErrorCode::AuthFailed) << Problem::WrongPassword << qint64(0);
         QTest::newRow("penalized") << error(ErrorCode::Penalized, {{Key::RetryAfter, 60}}) << Problem::Penalized
                                    << qint64(60);
         QTest::newRow("penalized, a year") << error(ErrorCode::Penalized, {{Key::RetryAfter, 365 * 24 * 3600}})
                                            << Problem::Penalized << qint64(ClientLogin::MaxRetryAfter.count());
-        QTest::newRow("penalized, negative") << error(ErrorCode::Penalized, {{Key::RetryAfter, -5}})
-                                             << Problem::Penalized << qint64(0);
+        QTest::newRow("penalized, negative")
+            << error(ErrorCode::Penalized, {{Key::RetryAfter, -5}}) << Problem::Penalized << qint64(0);
         QTest::newRow("tls required") << error(ErrorCode::TlsRequired) << Problem::Refused << qint64(0);
         QTest::newRow("auth timeout") << error(ErrorCode::AuthTimeout) << Problem::Refused << qint64(0);
         QTest::newRow("unknown code") << error(QLatin1StringView("from_the_future")) << Problem::Refused << qint64(0);
