@@ -295,7 +295,11 @@ bool ChatHistory::removeContact(qint64 contactId)
 
 QList<Contact> ChatHistory::defaultContacts()
 {
-    // The socket tutorial's contact dictionary: everyone at 127.0.0.1:8081.
+    // The socket tutorial's contact dictionary: everyone at 127.0.0.1:8081,
+    // where the tutorial's QQ server listens. Classic, so a Tincan that
+    // answers there (another install on this machine) is never filed under
+    // TOM; when this app itself holds 8081, sending to them is refused as
+    // the chat's own address instead of coming back as TOM's message.
     QList<Contact> contacts;
     for (const QString &name :
          {QStringLiteral("TOM"), QStringLiteral("JACK"), QStringLiteral("一棵树"), QStringLiteral("武大郎")}) {
@@ -303,6 +307,7 @@ QList<Contact> ChatHistory::defaultContacts()
         c.name = name;
         c.host = QStringLiteral("127.0.0.1");
         c.port = ChatEndpoint::DefaultPort;
+        c.protocol = ChatProtocol::Classic;
         contacts.append(c);
     }
     return contacts;

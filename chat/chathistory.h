@@ -73,7 +73,8 @@ public:
     bool addContact(Contact &contact); // sets contact.id
     bool updateContact(const Contact &contact);
     bool removeContact(qint64 contactId);
-    // The tutorial's contacts: TOM, JACK, 一棵树 and 武大郎, all at 127.0.0.1:8081.
+    // The tutorial's contacts: TOM, JACK, 一棵树 and 武大郎, all at 127.0.0.1:8081
+    // (the tutorial's server), classic.
     static QList<Contact> defaultContacts();
     // Fills in the tutorial's contacts when the list has never been set up.
     bool addDefaultContactsOnce();

@@ -282,6 +282,11 @@ bool ChatService::retry(const QUuid &messageId)
     return true;
 }
 
+void ChatService::peerSeen(const ChatPeerAddress &address, bool speaksTincan)
+{
+    m_endpoint->peerHeard(address, speaksTincan);
+}
+
 void ChatService::setActiveConversation(const QString &key)
 {
     m_active = key;

@@ -53,6 +53,10 @@ public:
     // Sends text to a conversation. The message is stored before it is shown.
     Expected<StoredMessage> send(const QString &conversation, const QString &text);
     bool retry(const QUuid &messageId);
+    // Call whenever anything is heard from a peer outside the chat socket
+    // (presence, IP Messenger): messages queued for it are sent at once, and
+    // with speaksTincan a contact under Auto gets reliable delivery.
+    void peerSeen(const ChatPeerAddress &address, bool speaksTincan);
 
     // Messages to the active conversation arrive read.
     void setActiveConversation(const QString &key);

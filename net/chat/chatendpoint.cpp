@@ -3,6 +3,7 @@
 #include "net/services/udppeertable.h"
 
 #include <QNetworkDatagram>
+#include <QNetworkInterface>
 #include <QUdpSocket>
 
 namespace Tincan {
@@ -117,10 +118,31 @@ ChatProtocol ChatEndpoint::resolve(const ChatPeerAddress &to, ChatProtocol proto
     return isTincanPeer(to) ? ChatProtocol::Tincan : ChatProtocol::Classic;
 }
 
+bool ChatEndpoint::isOwnAddress(const ChatPeerAddress &address) const
+{
+    if (!isBound() || address.port != localPort())
+        return false;
+    const QHostAddress a = normalized(address.address);
+    if (a.isLoopback() || a == normalized(localAddress()))
+        return true;
+    const QList<QHostAddress> local = QNetworkInterface::allAddresses();
+    return std::any_of(local.cbegin(), local.cend(), [&a](const QHostAddress &l) { return normalized(l) == a; });
+}
+
+void ChatEndpoint::peerHeard(const ChatPeerAddress &address, bool speaksTincan)
+{
+    if (speaksTincan)
+        m_tincanPeers.insert(address.toString());
+    resendFailedTo(address);
+}
+
 Expected<QUuid> ChatEndpoint::send(const ChatPeerAddress &to, const QString &text, ChatProtocol protocol)
 {
     if (!isBound())
         return Failure{tr("The chat endpoint is not bound to a port.")};
+    if (isOwnAddress(to))
+        return Failure{
+            tr("%1 is this chat's own address: a message sent there would come back to you.").arg(to.toString())};
     const QByteArray utf8 = text.toUtf8();
     if (utf8.size() > Chat::MaxTextBytes)
         return Failure{tr("The message is %1 bytes long; at most %2 bytes fit in one message.")

@@ -127,6 +127,14 @@ public:
     // The protocol a message to `to` will use.
     ChatProtocol resolve(const ChatPeerAddress &to, ChatProtocol protocol) const;
     bool isTincanPeer(const ChatPeerAddress &address) const { return m_tincanPeers.contains(address.toString()); }
+    // True for this endpoint's own port on a loopback or local interface
+    // address: a message sent there would come back as someone else's.
+    bool isOwnAddress(const ChatPeerAddress &address) const;
+    // Something was heard from `address` outside this socket (presence, an
+    // IP Messenger entry): failed messages queued for it are sent at once,
+    // and with speaksTincan the address counts as a Tincan peer, so a
+    // contact under Auto gets reliable delivery and the peer's name.
+    void peerHeard(const ChatPeerAddress &address, bool speaksTincan);
 
     // Sends `text`. Returns the message's id, or fails with the reason (text
     // too long, socket not bound). State changes are signalled.

@@ -179,7 +179,7 @@ private Q_SLOTS:
             for (const Contact &c : contacts) {
                 QCOMPARE(c.host, QStringLiteral("127.0.0.1"));
                 QCOMPARE(c.port, quint16(8081));
-                QCOMPARE(c.protocol, ChatProtocol::Auto);
+                QCOMPARE(c.protocol, ChatProtocol::Classic);
                 QVERIFY(c.peerId.isNull());
                 QVERIFY(c.id > 0);
             }
