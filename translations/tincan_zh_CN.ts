@@ -1398,6 +1398,10 @@ Options:
         <source>A message from %1 could not be saved to the history.</source>
         <translation>无法将来自 %1 的消息保存到聊天记录。</translation>
     </message>
+    <message>
+        <source>%1 is this chat&apos;s own address: a message sent there would come back to you.</source>
+        <translation>%1 是本聊天自己的地址：发到那里的消息会回到你自己这里。</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ChatHistory</name>
