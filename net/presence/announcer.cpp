@@ -173,12 +173,38 @@ void Announcer::joinGroups(const QList<InterfaceInfo> &interfaces)
     }
 }
 
-void Announcer::sendTo(QUdpSocket *socket, const QByteArray &datagram, const QHostAddress &to)
+bool Announcer::sendTo(QUdpSocket *socket, const QByteArray &datagram, const QHostAddress &to)
 {
-    if (socket && socket->writeDatagram(datagram, to, m_options.port) == datagram.size())
+    if (socket && socket->writeDatagram(datagram, to, m_options.port) == datagram.size()) {
         ++m_counters.sent;
-    else
-        ++m_counters.sendFailures; // no route on one interface must not stop the others
+        return true;
+    }
+    ++m_counters.sendFailures; // no route on one interface must not stop the others
+    return false;
+}
+
+void Announcer::countHeard(const QHostAddress &from)
+{
+    for (const InterfaceInfo &info : std::as_const(m_chosen)) {
+        const bool here = !from.scopeId().isEmpty() ? from.scopeId() == info.name : [&] {
+            const QList<QNetworkAddressEntry> entries = info.interface.addressEntries();
+            return std::any_of(entries.cbegin(), entries.cend(), [&](const QNetworkAddressEntry &entry) {
+                return entry.prefixLength() >= 0 && from.isInSubnet(entry.ip(), entry.prefixLength());
+            });
+        }();
+        if (here) {
+            ++m_interfaceCounters[info.name].heard;
+            return;
+        }
+    }
+}
+
+void Announcer::probeAt(const QHostAddress &address)
+{
+    QUdpSocket *socket = address.protocol() == QAbstractSocket::IPv6Protocol ? m_send6.data() : m_send4.data();
+    const QByteArray datagram = encode(Kind::Probe);
+    if (isRunning() && !datagram.isEmpty())
+        sendTo(socket, datagram, address);
 }
 
 void Announcer::send(Kind kind)
@@ -191,19 +217,21 @@ void Announcer::send(Kind kind)
     const QList<InterfaceInfo> chosen = m_options.interfaces.select(InterfaceSelection::systemInterfaces());
     joinGroups(chosen);
     m_activeInterfaces.clear();
+    m_chosen = chosen;
     for (const InterfaceInfo &info : chosen) {
         m_activeInterfaces.append(info.name);
+        quint64 &sentHere = m_interfaceCounters[info.name].sent;
         for (const QHostAddress &broadcast : info.ipv4Broadcasts)
-            sendTo(m_send4, datagram, broadcast);
+            sentHere += sendTo(m_send4, datagram, broadcast) ? 1 : 0;
         if (info.canMulticast && info.hasIpv4) {
             m_send4->setMulticastInterface(info.interface);
-            sendTo(m_send4, datagram, QHostAddress(QLatin1String(Ipv4Group)));
+            sentHere += sendTo(m_send4, datagram, QHostAddress(QLatin1String(Ipv4Group))) ? 1 : 0;
         }
         if (info.canMulticast && info.hasIpv6 && m_send6) {
             m_send6->setMulticastInterface(info.interface);
             QHostAddress group{QLatin1String(Ipv6Group)};
             group.setScopeId(info.name);
-            sendTo(m_send6, datagram, group);
+            sentHere += sendTo(m_send6, datagram, group) ? 1 : 0;
         }
     }
     for (const QHostAddress &extra : m_options.extraDestinations)
@@ -227,6 +255,7 @@ void Announcer::readDatagrams(QUdpSocket *socket)
         if (announcement->installId == m_self.installId)
             continue; // our own, back by multicast loop or broadcast
         ++m_counters.heard;
+        countHeard(from);
         handle(*announcement, from, port);
     }
     if (socket->hasPendingDatagrams())

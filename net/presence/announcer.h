@@ -73,6 +73,12 @@ public:
         quint64 answersSent = 0;
         quint64 answersSuppressed = 0; // by the limiter or the pending cap
     };
+    // Per interface (by name), for the diagnostics view.
+    struct InterfaceCounters
+    {
+        quint64 sent = 0;
+        quint64 heard = 0; // valid announcements from an address on one of its subnets
+    };
 
     Announcer(const LocalPeer &self, const Options &options, QObject *parent = nullptr);
     ~Announcer() override;
@@ -92,10 +98,14 @@ public:
     const LocalPeer &self() const { return m_self; }
     // Asks every peer again (a probe).
     void probe();
+    // Asks one address (a "Find peers…" probe of a routed range); sent even when announcing is
+    // off, since the user asked for it, and answered by unicast.
+    void probeAt(const QHostAddress &address);
 
     QList<Peer> peers() const { return m_table.peers(); }
     const PeerTable &table() const { return m_table; }
     const Counters &counters() const { return m_counters; }
+    QHash<QString, InterfaceCounters> interfaceCounters() const { return m_interfaceCounters; }
     // The hold this host announces: how long peers keep it without hearing from it.
     std::chrono::seconds announcedHold() const;
     // The interfaces the last announcement went out on (names).
@@ -110,7 +120,7 @@ private:
     bool bindSockets();
     void joinGroups(const QList<InterfaceInfo> &interfaces);
     void send(Kind kind);
-    void sendTo(QUdpSocket *socket, const QByteArray &datagram, const QHostAddress &to);
+    bool sendTo(QUdpSocket *socket, const QByteArray &datagram, const QHostAddress &to);
     void readDatagrams(QUdpSocket *socket);
     void handle(const Announcement &announcement, const QHostAddress &from, quint16 port);
     void scheduleAnswer(const QUuid &peer, const QHostAddress &to, quint16 port);
@@ -118,6 +128,7 @@ private:
     void scheduleReannounce();
     void expire();
     QByteArray encode(Kind kind) const;
+    void countHeard(const QHostAddress &from);
 
     LocalPeer m_self;
     Options m_options;
@@ -136,6 +147,8 @@ private:
     QHash<QUuid, PendingAnswer> m_pending;
     QSet<int> m_joined4, m_joined6; // interface indexes
     QStringList m_activeInterfaces;
+    QList<InterfaceInfo> m_chosen; // where the last announcement went
+    QHash<QString, InterfaceCounters> m_interfaceCounters;
     QRandomGenerator m_random;
 };
 
