@@ -71,6 +71,14 @@ int main(int argc, char *argv[])
     const QCommandLineOption serverOption(QStringLiteral("server"),
                                           Tincan::GuiMain::tr("Open the server window at start."));
     parser.addOption(serverOption);
+    const QCommandLineOption noAnnounceOption(
+        QStringLiteral("no-announce"),
+        Tincan::GuiMain::tr("Broadcast nothing on the LAN this run: peers are only heard and answered directly."));
+    const QCommandLineOption announceOnOption(
+        QStringLiteral("announce-on"), Tincan::GuiMain::tr("Announce only on these network interfaces this run."),
+        Tincan::GuiMain::tr("iface,..."));
+    parser.addOption(noAnnounceOption);
+    parser.addOption(announceOnOption);
     parser.process(*app);
 
     if (!display) {
@@ -86,7 +94,13 @@ int main(int argc, char *argv[])
     QGuiApplication::setDesktopFileName(QStringLiteral("tincan"));
     QApplication::setWindowIcon(Tincan::MainWindow::applicationIcon());
 
-    Tincan::MainWindow window;
+    // The settings' choices, which these options override for this run only.
+    Tincan::ChatController::Options chat = Tincan::ChatController::defaultOptions();
+    if (parser.isSet(noAnnounceOption))
+        chat.lan.interfaces = Tincan::Presence::InterfaceSelection::none();
+    else if (parser.isSet(announceOnOption))
+        chat.lan.interfaces = Tincan::Presence::InterfaceSelection::fromCommaList(parser.value(announceOnOption));
+    Tincan::MainWindow window(chat);
     window.show();
     if (parser.isSet(serverOption))
         window.showServerWindow();

@@ -2,6 +2,7 @@
 
 #include <QDir>
 #include <QSettings>
+#include <QSysInfo>
 
 namespace Tincan {
 
@@ -14,6 +15,12 @@ const QString ChatController::NameSettingsKey = QStringLiteral("chat/name");
 const QString ChatController::PortSettingsKey = QStringLiteral("chat/port");
 const QString ChatController::AddressSettingsKey = QStringLiteral("chat/address");
 const QString ChatController::ListeningSettingsKey = QStringLiteral("chat/listening");
+const QString ChatController::AnnounceSettingsKey = QStringLiteral("lan/announce");
+const QString ChatController::InterfacesSettingsKey = QStringLiteral("lan/interfaces");
+const QString ChatController::ExtraSettingsKey = QStringLiteral("lan/extra");
+const QString ChatController::IpMsgPortSettingsKey = QStringLiteral("lan/ipmsgPort");
+const QString ChatController::GroupSettingsKey = QStringLiteral("lan/group");
+const QString ChatController::DiscoverySettingsKey = QStringLiteral("lan/discovery");
 
 ChatController::Options ChatController::defaultOptions()
 {
@@ -29,6 +36,24 @@ ChatController::Options ChatController::defaultOptions()
     if (address.setAddress(settings.value(AddressSettingsKey).toString()))
         options.bindAddress = address;
     options.listen = settings.value(ListeningSettingsKey, true).toBool();
+
+    options.discovery = settings.value(DiscoverySettingsKey, true).toBool() && !Lan::discoveryTurnedOffByEnvironment();
+    options.group = settings.value(GroupSettingsKey).toString();
+    const int ipmsgPort = settings.value(IpMsgPortSettingsKey, int(IpMsg::DefaultPort)).toInt(&ok);
+    options.lan.ipmsgPort = ok && ipmsgPort >= 0 && ipmsgPort <= MaxPort ? quint16(ipmsgPort) : IpMsg::DefaultPort;
+    const QString interfaces = settings.value(InterfacesSettingsKey).toString();
+    if (qEnvironmentVariableIsSet(InterfacesVariable))
+        options.lan.interfaces = Presence::InterfaceSelection::fromCommaList(qEnvironmentVariable(InterfacesVariable));
+    else if (!settings.value(AnnounceSettingsKey, true).toBool())
+        options.lan.interfaces = Presence::InterfaceSelection::none();
+    else if (!interfaces.trimmed().isEmpty())
+        options.lan.interfaces = Presence::InterfaceSelection::fromCommaList(interfaces);
+    for (const QString &text :
+         settings.value(ExtraSettingsKey).toString().split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+        QHostAddress extra;
+        if (extra.setAddress(text.trimmed()))
+            options.lan.extraDestinations.append(extra);
+    }
     return options;
 }
 
@@ -83,10 +108,78 @@ ChatController::ChatController(const Options &options, QObject *parent)
         });
     }
     m_service->resumeUndelivered();
+    if (m_options.discovery)
+        startDirectory();
+}
+
+Lan::LocalIdentity ChatController::localIdentity() const
+{
+    Lan::LocalIdentity self;
+    self.installId = m_endpoint->selfId();
+    self.name = m_endpoint->selfName();
+    self.user = defaultDisplayName();
+    self.host = QSysInfo::machineHostName();
+    self.group = m_options.group;
+    self.chatPort = m_endpoint->isBound() ? m_endpoint->localPort() : 0;
+    self.away = m_away;
+    return self;
+}
+
+void ChatController::startDirectory()
+{
+    delete m_directory;
+    m_directory = new Lan::PeerDirectory(localIdentity(), m_options.lan, this);
+    connect(m_directory, &Lan::PeerDirectory::peerChanged, this, &ChatController::onPeerChanged);
+    connect(m_directory, &Lan::PeerDirectory::problemsChanged, this, &ChatController::problemsChanged);
+    m_directory->start();
+}
+
+void ChatController::onPeerChanged(const Lan::LanPeer &peer)
+{
+    // A Tincan peer heard by presence speaks Tincan at its chat port: "Automatic" contacts there
+    // get reliable delivery, and what waited for it goes out now.
+    if (peer.protocol == Lan::PeerProtocol::Tincan && peer.state != Lan::PeerState::Offline && peer.chatPort != 0)
+        m_service->peerSeen(ChatPeerAddress{peer.address, peer.chatPort}, true);
+}
+
+void ChatController::setAway(bool away)
+{
+    m_away = away;
+    if (m_directory)
+        m_directory->setAway(away);
+}
+
+void ChatController::applyLanSettings(bool discovery, const Lan::PeerDirectory::Options &lan, const QString &group)
+{
+    QSettings settings;
+    settings.setValue(DiscoverySettingsKey, discovery);
+    settings.setValue(AnnounceSettingsKey, !lan.interfaces.isOff());
+    settings.setValue(InterfacesSettingsKey,
+                      lan.interfaces.mode() == Presence::InterfaceSelection::Mode::Named
+                          ? lan.interfaces.names().join(QLatin1Char(','))
+                          : QString());
+    QStringList extra;
+    for (const QHostAddress &address : lan.extraDestinations)
+        extra.append(address.toString());
+    settings.setValue(ExtraSettingsKey, extra.join(QLatin1Char(',')));
+    settings.setValue(IpMsgPortSettingsKey, int(lan.ipmsgPort));
+    settings.setValue(GroupSettingsKey, group);
+    m_options.discovery = discovery;
+    m_options.lan = lan;
+    m_options.group = group;
+    delete m_directory;
+    m_directory = nullptr;
+    if (discovery)
+        startDirectory();
+    Q_EMIT directoryChanged();
+    Q_EMIT problemsChanged();
 }
 
 ChatController::~ChatController()
 {
+    // Said on leaving, while the sockets still exist.
+    delete m_directory;
+    m_directory = nullptr;
     // The service refers to both; it goes first, and no datagram may reach it
     // on the way.
     m_endpoint->close();
@@ -119,6 +212,8 @@ QStringList ChatController::problems() const
     if (m_stopped)
         result.append(tr("The chat is stopped, so no messages arrive. Start it in the server window "
                          "(Server → Server Window)."));
+    if (m_directory)
+        result.append(m_directory->problems());
     result.append(m_errors);
     return result;
 }
@@ -164,6 +259,8 @@ Expected<void> ChatController::applySettings(const QString &displayName, quint16
     const QString name = displayName.trimmed();
     settings.setValue(NameSettingsKey, name);
     m_endpoint->setSelfName(name.isEmpty() ? defaultDisplayName() : name);
+    if (m_directory)
+        m_directory->setName(m_endpoint->selfName());
 
     Expected<void> result;
     // The same port is tried again when it was taken at the last attempt. A
@@ -184,6 +281,8 @@ Expected<void> ChatController::applySettings(const QString &displayName, quint16
         }
         Q_EMIT problemsChanged();
     }
+    if (m_directory)
+        m_directory->setChatPort(m_endpoint->isBound() ? m_endpoint->localPort() : 0);
     Q_EMIT statusChanged();
     return result;
 }
@@ -209,6 +308,8 @@ Expected<void> ChatController::listen(const QHostAddress &address, quint16 port)
         m_stopped = false; // not listening because of the error, which is shown
         m_options.bindAddress = previousAddress;
     }
+    if (m_directory)
+        m_directory->setChatPort(m_endpoint->isBound() ? m_endpoint->localPort() : 0);
     Q_EMIT problemsChanged();
     Q_EMIT statusChanged();
     if (!bound)
@@ -222,6 +323,8 @@ void ChatController::stopListening()
     m_stopped = true;
     m_bindProblem.clear();
     QSettings().setValue(ListeningSettingsKey, false);
+    if (m_directory)
+        m_directory->setChatPort(0); // listed, but not offering to chat
     Q_EMIT problemsChanged();
     Q_EMIT statusChanged();
 }

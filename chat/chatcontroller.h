@@ -7,6 +7,7 @@
 #include "chat/chathistory.h"
 #include "chat/chatservice.h"
 #include "net/chat/chatendpoint.h"
+#include "net/lan/peerdirectory.h"
 
 #include <QHash>
 #include <QHostAddress>
@@ -29,6 +30,11 @@ public:
         bool fallbackToFreePort = true;
         bool listen = true; // false: the user stopped the chat (server window)
         QString displayName;
+        // Finding peers on the LAN (presence and IP Messenger). Off unless asked for, so nothing
+        // built by hand (the tests) ever announces; defaultOptions() turns it on from the settings.
+        bool discovery = false;
+        Lan::PeerDirectory::Options lan;
+        QString group; // IP Messenger's group
     };
 
     // QSettings keys of the chat's settings.
@@ -36,6 +42,14 @@ public:
     static const QString PortSettingsKey;
     static const QString AddressSettingsKey;
     static const QString ListeningSettingsKey;
+    static const QString AnnounceSettingsKey;   // bool: announce at all
+    static const QString InterfacesSettingsKey; // comma list; empty: every usable interface
+    static const QString ExtraSettingsKey;      // comma list of addresses for routed networks
+    static const QString IpMsgPortSettingsKey;  // 0: no IP Messenger
+    static const QString GroupSettingsKey;
+    static const QString DiscoverySettingsKey; // bool: find peers at all (presence and IP Messenger)
+    // The variable that confines announcing to named interfaces (tests), over the settings.
+    static constexpr char InterfacesVariable[] = "TINCAN_ANNOUNCE_INTERFACES";
 
     // The app's choices: the history in the user's data directory, the port
     // and display name from QSettings.
@@ -49,6 +63,14 @@ public:
     ChatHistory *history() const { return m_history; }
     ChatEndpoint *endpoint() const { return m_endpoint; }
     ChatService *service() const { return m_service; }
+    // The peers on the LAN; null when discovery is off.
+    Lan::PeerDirectory *directory() const { return m_directory; }
+    // Away by hand or idle: said to every peer.
+    void setAway(bool away);
+    bool isAway() const { return m_away; }
+    // Applies and remembers the LAN settings; the directory restarts with them.
+    void applyLanSettings(bool discovery, const Lan::PeerDirectory::Options &lan, const QString &group);
+    const Options &options() const { return m_options; }
     bool hasHistory() const { return m_history->isOpen(); }
     // The history was turned off on purpose (no path), not lost to an error.
     bool isHistoryTurnedOff() const { return m_options.historyPath.isEmpty(); }
@@ -101,16 +123,23 @@ Q_SIGNALS:
     void statusChanged();
     void problemsChanged();
     void conversationMoved(const QString &from, const QString &to);
+    // The directory was replaced (new LAN settings) or turned off.
+    void directoryChanged();
 
 private:
     bool bindEndpoint(quint16 port);
     void addError(const QString &error);
     void moveInMemory(const QString &from, const QString &to);
+    void startDirectory();
+    void onPeerChanged(const Lan::LanPeer &peer);
+    Lan::LocalIdentity localIdentity() const;
 
     Options m_options;
     ChatHistory *m_history = nullptr;
     ChatEndpoint *m_endpoint = nullptr;
     ChatService *m_service = nullptr;
+    Lan::PeerDirectory *m_directory = nullptr;
+    bool m_away = false;
     QString m_historyProblem;
     QString m_bindProblem;
     bool m_stopped = false; // by the user, not by an error

@@ -1,12 +1,15 @@
 #include "app/cli/chatcommand.h"
 
+#include "app/cli/lanoptions.h"
 #include "app/cli/terminalio.h"
 #include "net/chat/chatendpoint.h"
+#include "net/lan/peerdirectory.h"
 #include "net/process/unixsignalwatcher.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QHash>
+#include <QSet>
 #include <QSettings>
 #include <QSocketNotifier>
 #include <QTimer>
@@ -22,24 +25,6 @@ namespace {
 constexpr qsizetype StdinChunk = 64 * 1024;
 // A line longer than any message can be is refused rather than buffered.
 constexpr qsizetype MaxLineBytes = Chat::MaxTextBytes + 1024;
-
-// This installation's chat id, kept across runs so peers recognise us.
-QUuid cliIdentity()
-{
-    QSettings settings(QStringLiteral("Tincan"), QStringLiteral("tincan-cli"));
-    QUuid id = QUuid::fromString(settings.value(QStringLiteral("chat/id")).toString());
-    if (id.isNull()) {
-        id = QUuid::createUuid();
-        settings.setValue(QStringLiteral("chat/id"), id.toString(QUuid::WithoutBraces));
-    }
-    return id;
-}
-
-QString defaultName()
-{
-    const QString user = qEnvironmentVariable("USER");
-    return user.isEmpty() ? QStringLiteral("tincan") : user;
-}
 
 // One message per output line: newlines and backslashes are escaped.
 QString oneLine(QString text)
@@ -90,22 +75,30 @@ std::optional<QHostAddress> parseBind(const QString &text)
     return address;
 }
 
-// Interactive chat: stdin lines out, incoming messages on stdout.
+// Where a line goes: a Tincan or classic peer's chat port, or an IP Messenger.
+struct Target
+{
+    ChatPeerAddress address;
+    bool ipmsg = false;
+};
+
+// Interactive chat: stdin lines out, incoming messages on stdout, peers' comings and goings as
+// "* " lines.
 class ChatSession final : public QObject
 {
     Q_OBJECT
 
 public:
-    explicit ChatSession(ChatEndpoint *endpoint)
+    ChatSession(ChatEndpoint *endpoint, Lan::PeerDirectory *directory)
         : m_endpoint(endpoint)
+        , m_directory(directory)
         , m_signals({SIGINT, SIGTERM, SIGHUP})
     {
         m_endpoint->setAcceptor([this](const ChatMessage &message) {
             // "Stored" means printed: acknowledge only what reached stdout.
-            const WriteResult written = writeAll(STDOUT_FILENO, QByteArray(formatIncoming(message).toUtf8() + '\n'));
-            if (written != WriteResult::Ok)
+            if (!print(formatIncoming(message)))
                 return ChatEndpoint::AcceptResult::Failed;
-            m_lastSender = message.from;
+            m_lastSender = Target{message.from, false};
             if (!message.peerName.isEmpty())
                 m_names.insert(message.peerName, message.from);
             return ChatEndpoint::AcceptResult::Stored;
@@ -120,6 +113,23 @@ public:
                 [](const ChatPeerAddress &from, const QString &reason) {
                     printError(CliText::tr("chat: ignored a datagram from %1: %2").arg(from.toString(), reason));
                 });
+        connect(m_directory, &Lan::PeerDirectory::peerChanged, this, &ChatSession::onPeerChanged);
+        if (IpMsg::Endpoint *ipmsg = m_directory->ipmsg()) {
+            connect(ipmsg, &IpMsg::Endpoint::messageReceived, this, &ChatSession::onIpMsgMessage);
+            connect(ipmsg, &IpMsg::Endpoint::messageDelivered, this,
+                    [this](const IpMsg::PeerAddress &, quint32 packetNo) {
+                        m_ipmsgPending.remove(packetNo);
+                        maybeQuit();
+                    });
+            connect(ipmsg, &IpMsg::Endpoint::messageFailed, this,
+                    [this](const IpMsg::PeerAddress &to, quint32 packetNo, const QString &reason) {
+                        printError(CliText::tr("chat: a message to %1 was not confirmed: %2")
+                                       .arg(ChatPeerAddress{to.address, to.port}.toString(), reason));
+                        m_ipmsgPending.remove(packetNo);
+                        m_anyFailed = true;
+                        maybeQuit();
+                    });
+        }
         connect(&m_signals, &UnixSignalWatcher::signalReceived, this,
                 [](int signal) { QCoreApplication::exit(signal == SIGINT ? 0 : 128 + signal); });
 
@@ -128,6 +138,35 @@ public:
     }
 
 private:
+    static bool print(const QString &line)
+    {
+        return writeAll(STDOUT_FILENO, QByteArray(line.toUtf8() + '\n')) == WriteResult::Ok;
+    }
+
+    void onPeerChanged(const Lan::LanPeer &peer)
+    {
+        if (peer.protocol == Lan::PeerProtocol::Tincan && peer.chatPort == 0)
+            return; // a listener such as `tincan-cli peers`: nobody to chat with
+        print(presenceLine(peer));
+        if (peer.protocol == Lan::PeerProtocol::Tincan && peer.state != Lan::PeerState::Offline)
+            m_endpoint->peerHeard(ChatPeerAddress{peer.address, peer.chatPort}, true);
+    }
+
+    void onIpMsgMessage(const IpMsg::IncomingMessage &message)
+    {
+        const ChatPeerAddress from{message.from.address, message.from.port};
+        const auto peer = m_directory->peerAt(from.address, from.port);
+        const QString name = peer ? peer->name : message.user;
+        if (!print(QStringLiteral("[%1] %2: %3").arg(from.toString(), name, oneLine(message.text))))
+            return;
+        m_lastSender = Target{from, true};
+        // Printed is read: a sealed message's sender is told so.
+        if (message.sealed)
+            m_directory->ipmsg()->sendReadNotice(message.from, message.packetNo);
+        if (message.attachments)
+            printError(CliText::tr("chat: %1 offered files, which tincan-cli chat does not fetch.").arg(name));
+    }
+
     void readStdin()
     {
         QByteArray chunk(StdinChunk, Qt::Uninitialized);
@@ -157,17 +196,33 @@ private:
         }
     }
 
+    // "@NAME": someone who wrote to us by that name, else a peer heard on the LAN; else ip:port.
+    std::optional<Target> resolve(const QString &target) const
+    {
+        if (m_names.contains(target))
+            return Target{m_names.value(target), false};
+        const QList<Lan::LanPeer> found = m_directory->findByName(target);
+        if (!found.isEmpty() && found.first().chatPort != 0)
+            return Target{ChatPeerAddress{found.first().address, found.first().chatPort},
+                          found.first().protocol == Lan::PeerProtocol::IpMessenger};
+        if (const auto address = parsePeer(target)) {
+            const auto peer = m_directory->peerAt(address->address, address->port);
+            return Target{*address, peer && peer->protocol == Lan::PeerProtocol::IpMessenger};
+        }
+        return std::nullopt;
+    }
+
     void handleLine(const QString &line)
     {
         if (line.trimmed().isEmpty())
             return;
-        std::optional<ChatPeerAddress> to = m_lastSender;
+        std::optional<Target> to = m_lastSender;
         QString text = line;
         if (line.startsWith(QLatin1Char('@'))) {
             const qsizetype space = line.indexOf(QLatin1Char(' '));
             const QString target = line.mid(1, space < 0 ? -1 : space - 1);
             text = space < 0 ? QString() : line.mid(space + 1);
-            to = m_names.contains(target) ? std::optional(m_names.value(target)) : parsePeer(target);
+            to = resolve(target);
             if (!to) {
                 printError(
                     CliText::tr("chat: \"%1\" is neither ip:port nor the name of someone heard from.").arg(target));
@@ -175,15 +230,26 @@ private:
             }
         }
         if (!to) {
-            printError(CliText::tr("chat: nobody to reply to yet; write \"@ip:port text\"."));
+            printError(CliText::tr("chat: nobody to reply to yet; write \"@ip:port text\" or \"@NAME text\"."));
             return;
         }
-        const Expected<QUuid> id = m_endpoint->send(*to, text, ChatProtocol::Auto);
+        if (to->ipmsg) {
+            IpMsg::Endpoint *ipmsg = m_directory->ipmsg();
+            const quint32 packetNo = ipmsg ? ipmsg->sendMessage({to->address.address, to->address.port}, text) : 0;
+            if (packetNo == 0) {
+                printError(QStringLiteral("chat: ")
+                           + (ipmsg ? ipmsg->errorString() : CliText::tr("IP Messenger is off (--ipmsg-port 0).")));
+                return;
+            }
+            m_ipmsgPending.insert(packetNo);
+            return;
+        }
+        const Expected<QUuid> id = m_endpoint->send(to->address, text, ChatProtocol::Auto);
         if (!id) {
             printError(QStringLiteral("chat: ") + id.error());
             return;
         }
-        m_destinations.insert(*id, *to);
+        m_destinations.insert(*id, to->address);
     }
 
     void onState(const QUuid &id, DeliveryState state)
@@ -201,7 +267,7 @@ private:
     void maybeQuit()
     {
         // At the end of input, leave once every message has an outcome.
-        if (!m_inputEnded)
+        if (!m_inputEnded || !m_ipmsgPending.isEmpty())
             return;
         bool waiting = false;
         for (auto it = m_destinations.cbegin(); it != m_destinations.cend(); ++it)
@@ -212,12 +278,14 @@ private:
     }
 
     ChatEndpoint *m_endpoint;
+    Lan::PeerDirectory *m_directory;
     UnixSignalWatcher m_signals;
     QSocketNotifier *m_stdin = nullptr;
     QByteArray m_input;
-    std::optional<ChatPeerAddress> m_lastSender;
+    std::optional<Target> m_lastSender;
     QHash<QString, ChatPeerAddress> m_names;
     QHash<QUuid, ChatPeerAddress> m_destinations;
+    QSet<quint32> m_ipmsgPending;
     bool m_inputEnded = false;
     bool m_anyFailed = false;
 };
@@ -225,7 +293,7 @@ private:
 void addNameOption(QCommandLineParser &parser, QCommandLineOption &option)
 {
     option = QCommandLineOption(QStringLiteral("name"), CliText::tr("Display name Tincan peers see (default: $USER)."),
-                                CliText::tr("name"), defaultName());
+                                CliText::tr("name"), cliUserName());
     parser.addOption(option);
 }
 
@@ -248,6 +316,7 @@ int runChat(const QStringList &arguments)
     parser.addOptions({bindOption, portOption});
     QCommandLineOption nameOption(QStringLiteral("name"));
     addNameOption(parser, nameOption);
+    const LanOptions lan(parser);
     if (!parser.parse(arguments)) {
         reportError(parser.errorText());
         return ChatExit::UsageError;
@@ -255,6 +324,11 @@ int runChat(const QStringList &arguments)
     if (parser.isSet(QStringLiteral("help"))) {
         printLine(parser.helpText().trimmed());
         return 0;
+    }
+    const auto lanOptions = lan.directoryOptions(parser);
+    if (!lanOptions) {
+        reportError(QStringLiteral("chat: ") + lanOptions.error());
+        return ChatExit::UsageError;
     }
     const auto address = parseBind(parser.value(bindOption));
     bool ok = false;
@@ -265,7 +339,8 @@ int runChat(const QStringList &arguments)
     }
 
     ::signal(SIGPIPE, SIG_IGN);
-    ChatEndpoint endpoint(cliIdentity(), parser.value(nameOption));
+    Lan::LocalIdentity self = cliLocalIdentity(parser.value(nameOption));
+    ChatEndpoint endpoint(self.installId, self.name);
     if (!endpoint.bind(*address, quint16(port), false)) {
         reportError(QStringLiteral("chat: ") + endpoint.errorString());
         return ChatExit::CannotBind;
@@ -274,7 +349,13 @@ int runChat(const QStringList &arguments)
                    .arg(endpoint.localAddress().toString())
                    .arg(endpoint.localPort())
                    .arg(endpoint.selfName()));
-    ChatSession session(&endpoint);
+    self.chatPort = endpoint.localPort();
+    // Announced, found and speaking IP Messenger as the options say; its destructor, after the
+    // event loop, announces the exit in both protocols.
+    Lan::PeerDirectory directory(self, *lanOptions);
+    directory.start(); // first: the session connects to its IP Messenger endpoint
+    ChatSession session(&endpoint, &directory);
+    reportLanProblems(QStringLiteral("chat"), directory);
     return QCoreApplication::exec();
 }
 
@@ -386,7 +467,7 @@ int runSend(const QStringList &arguments)
     }
 
     ::signal(SIGPIPE, SIG_IGN);
-    ChatEndpoint endpoint(cliIdentity(), parser.value(nameOption));
+    ChatEndpoint endpoint(cliLocalIdentity(parser.value(nameOption)).installId, parser.value(nameOption));
     const QHostAddress bindAddress = to->address.protocol() == QAbstractSocket::IPv6Protocol
         ? QHostAddress(QHostAddress::AnyIPv6)
         : QHostAddress(QHostAddress::AnyIPv4);

@@ -32,6 +32,10 @@ Expected<Lan::PeerDirectory::Options> LanOptions::directoryOptions(const QComman
     if (!ok || port > 65535)
         return Failure{CliText::tr("--ipmsg-port must be 0 to 65535.")};
     options.ipmsgPort = quint16(port);
+    if (Lan::discoveryTurnedOffByEnvironment()) {
+        options.presencePort = 0;
+        options.ipmsgPort = 0;
+    }
     if (parser.isSet(m_noAnnounce))
         options.interfaces = Presence::InterfaceSelection::none();
     else if (parser.isSet(m_announceOn))

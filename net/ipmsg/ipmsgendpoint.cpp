@@ -93,6 +93,7 @@ quint32 Endpoint::nextPacketNo()
 Packet Endpoint::makePacket(quint32 command, const QString &text, const PeerAddress *to) const
 {
     Packet packet;
+    packet.version = TincanVersionField;
     packet.user = m_identity.user;
     packet.host = m_identity.host;
     packet.command = command | Option::CapUtf8Opt;

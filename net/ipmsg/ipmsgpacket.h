@@ -22,6 +22,10 @@ namespace Tincan::IpMsg {
 inline constexpr quint16 DefaultPort = 2425;
 // The protocol version IP Messenger writes in the first field.
 inline constexpr int ProtocolVersion = 1;
+// What Tincan writes in the version field: IP Messengers read the leading 1 (as they read iptux's
+// "1_iptux …"), and other Tincans know not to list it twice, since they hear it by presence too.
+inline constexpr char TincanVersionField[] = "1_tincan";
+
 // IP Messenger's own receive buffer: nothing larger can have been meant for one (iptux reads at
 // most 8 KiB, older IP Messengers 16 KiB).
 inline constexpr qsizetype MaxDatagramSize = 32768;

@@ -61,6 +61,11 @@ QString stateName(PeerState state)
     return QStringLiteral("offline");
 }
 
+bool discoveryTurnedOffByEnvironment()
+{
+    return qEnvironmentVariable(DiscoveryVariable).compare(QLatin1String("off"), Qt::CaseInsensitive) == 0;
+}
+
 Presence::LocalPeer presenceSelf(const LocalIdentity &self)
 {
     Presence::LocalPeer peer;
@@ -365,6 +370,9 @@ void PeerDirectory::onPresenceEvent(const Presence::PeerEvent &event)
 
 void PeerDirectory::onIpMsgPeer(const IpMsg::Peer &ipmsgPeer, PeerState state)
 {
+    // Another Tincan: listed (and written to) through presence, once.
+    if (ipmsgPeer.version.startsWith(IpMsg::TincanVersionField))
+        return;
     LanPeer peer;
     peer.key = ipmsgKey(ipmsgPeer.address);
     peer.protocol = PeerProtocol::IpMessenger;

@@ -177,6 +177,11 @@ private:
     QTimer m_probeTimer;
 };
 
+// TINCAN_DISCOVERY=off turns finding peers off entirely (nothing sent, nothing heard): the test
+// suite sets it, so only its network-namespace tests, which set it on, ever touch discovery.
+inline constexpr char DiscoveryVariable[] = "TINCAN_DISCOVERY";
+bool discoveryTurnedOffByEnvironment();
+
 // The two protocols' pieces of a LocalIdentity.
 Presence::LocalPeer presenceSelf(const LocalIdentity &self);
 IpMsg::Endpoint::Identity ipmsgSelf(const LocalIdentity &self);

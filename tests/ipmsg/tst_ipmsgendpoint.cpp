@@ -230,7 +230,7 @@ void TestIpMsgEndpoint::answersAnEntryAndListsThePeer()
     const auto answer = fake.next();
     QVERIFY(answer);
     QCOMPARE(answer->mode(), FakeMessenger::AnsEntry);
-    QCOMPARE(answer->version, QByteArray("1"));
+    QCOMPARE(answer->version, QByteArray(TincanVersionField));
     QCOMPARE(answer->user, QByteArray("tester"));
     QVERIFY(answer->command & FakeMessenger::CapUtf8Opt);
     QFETCH(bool, utf8);

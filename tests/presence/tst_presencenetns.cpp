@@ -224,7 +224,7 @@ void TestPresenceNetns::cliListsTheOthers()
     cli.start(
         QStringLiteral("ip"),
         m_lab->execArguments(1, QStringLiteral("env"),
-                             {QStringLiteral("TINCAN_ANNOUNCE_INTERFACES=eth0"),
+                             {QStringLiteral("TINCAN_ANNOUNCE_INTERFACES=eth0"), QStringLiteral("TINCAN_DISCOVERY=on"),
                               QStringLiteral("XDG_CONFIG_HOME=") + config.path(), qEnvironmentVariable("TINCAN_CLI"),
                               QStringLiteral("peers"), QStringLiteral("--wait"), QStringLiteral("1"),
                               QStringLiteral("--name"), QStringLiteral("lister")}));
