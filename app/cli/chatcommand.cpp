@@ -1,5 +1,6 @@
 #include "app/cli/chatcommand.h"
 
+#include "app/cli/chattext.h"
 #include "app/cli/lanoptions.h"
 #include "app/cli/terminalio.h"
 #include "net/chat/chatendpoint.h"
@@ -25,43 +26,6 @@ namespace {
 constexpr qsizetype StdinChunk = 64 * 1024;
 // A line longer than any message can be is refused rather than buffered.
 constexpr qsizetype MaxLineBytes = Chat::MaxTextBytes + 1024;
-
-// One message per output line: newlines and backslashes are escaped.
-QString oneLine(QString text)
-{
-    text.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
-    text.replace(QLatin1Char('\n'), QStringLiteral("\\n"));
-    text.replace(QLatin1Char('\r'), QStringLiteral("\\r"));
-    return text;
-}
-
-QString formatIncoming(const ChatMessage &message)
-{
-    const QString who = message.classic || message.peerName.isEmpty()
-        ? QStringLiteral("[%1]").arg(message.from.toString())
-        : QStringLiteral("[%1] %2:").arg(message.from.toString(), message.peerName);
-    return who + QLatin1Char(' ') + oneLine(message.text);
-}
-
-std::optional<ChatPeerAddress> parsePeer(const QString &text)
-{
-    const qsizetype colon = text.lastIndexOf(QLatin1Char(':'));
-    if (colon <= 0)
-        return std::nullopt;
-    QString host = text.left(colon);
-    if (host.startsWith(QLatin1Char('[')) && host.endsWith(QLatin1Char(']')))
-        host = host.mid(1, host.size() - 2);
-    bool ok = false;
-    const uint port = text.mid(colon + 1).toUInt(&ok);
-    if (!ok || port == 0 || port > 65535)
-        return std::nullopt;
-    QHostAddress address;
-    if (host.compare(QStringLiteral("localhost"), Qt::CaseInsensitive) == 0)
-        address = QHostAddress(QHostAddress::LocalHost);
-    else if (!address.setAddress(host))
-        return std::nullopt;
-    return ChatPeerAddress{address, quint16(port)};
-}
 
 std::optional<QHostAddress> parseBind(const QString &text)
 {
@@ -290,13 +254,6 @@ private:
     bool m_anyFailed = false;
 };
 
-void addNameOption(QCommandLineParser &parser, QCommandLineOption &option)
-{
-    option = QCommandLineOption(QStringLiteral("name"), CliText::tr("Display name Tincan peers see (default: $USER)."),
-                                CliText::tr("name"), cliUserName());
-    parser.addOption(option);
-}
-
 } // namespace
 
 int runChat(const QStringList &arguments)
@@ -357,127 +314,6 @@ int runChat(const QStringList &arguments)
     ChatSession session(&endpoint, &directory);
     reportLanProblems(QStringLiteral("chat"), directory);
     return QCoreApplication::exec();
-}
-
-namespace {
-// Sends `text` from the bound `endpoint` and runs until it is delivered (and,
-// with waitSeconds > 0, a reply is printed or the wait is over); returns the
-// exit status.
-int sendAndWait(ChatEndpoint &endpoint, const ChatPeerAddress &to, const QString &text, ChatProtocol protocol,
-                double waitSeconds)
-{
-    QTimer replyTimer;
-    replyTimer.setSingleShot(true);
-    bool delivered = false;
-    std::optional<ChatMessage> reply;
-    endpoint.setAcceptor([&](const ChatMessage &message) {
-        if (reply) // only the first reply is ours to print
-            return ChatEndpoint::AcceptResult::Duplicate;
-        reply = message;
-        return ChatEndpoint::AcceptResult::Stored;
-    });
-    const auto finishIfDone = [&] {
-        if (!delivered)
-            return;
-        if (waitSeconds <= 0) {
-            QCoreApplication::exit(0);
-        } else if (reply) {
-            printLine(formatIncoming(*reply));
-            QCoreApplication::exit(0);
-        } else if (!replyTimer.isActive()) {
-            replyTimer.start(int(waitSeconds * 1000));
-        }
-    };
-    QObject::connect(&endpoint, &ChatEndpoint::messageReceived, &endpoint, [&] { finishIfDone(); });
-    QObject::connect(&replyTimer, &QTimer::timeout, &endpoint, [&] {
-        reportError(CliText::tr("send: no reply within %1 seconds.").arg(waitSeconds));
-        QCoreApplication::exit(ChatExit::NoReply);
-    });
-    QObject::connect(&endpoint, &ChatEndpoint::deliveryStateChanged, &endpoint,
-                     [&](const QUuid &, DeliveryState state) {
-                         if (state == DeliveryState::Failed) {
-                             reportError(CliText::tr("send: %1 did not acknowledge the message; it was not "
-                                                     "delivered.")
-                                             .arg(to.toString()));
-                             QCoreApplication::exit(ChatExit::NotDelivered);
-                         } else if (state == DeliveryState::Delivered || state == DeliveryState::Sent) {
-                             delivered = true;
-                             finishIfDone();
-                         }
-                     });
-    UnixSignalWatcher signalWatcher({SIGINT, SIGTERM, SIGHUP});
-    QObject::connect(&signalWatcher, &UnixSignalWatcher::signalReceived, &endpoint,
-                     [](int signal) { QCoreApplication::exit(128 + signal); });
-
-    const Expected<QUuid> id = endpoint.send(to, text, protocol);
-    if (!id) {
-        reportError(QStringLiteral("send: ") + id.error());
-        return ChatExit::NotDelivered;
-    }
-    return QCoreApplication::exec();
-}
-
-} // namespace
-
-int runSend(const QStringList &arguments)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(
-        CliText::tr("Sends one chat message. Exits 0 once a Tincan peer has acknowledged it (or, with "
-                    "--classic, once it is sent), 1 when it was not delivered, 3 when --wait-reply "
-                    "saw no reply."));
-    parser.addHelpOption();
-    const QCommandLineOption classicOption(QStringLiteral("classic"),
-                                           CliText::tr("Send bare UTF-8 text, as the tutorial's chat programs do."));
-    const QCommandLineOption waitOption(QStringLiteral("wait-reply"),
-                                        CliText::tr("Wait up to SECONDS for a reply and print it."),
-                                        CliText::tr("seconds"));
-    parser.addOptions({classicOption, waitOption});
-    QCommandLineOption nameOption(QStringLiteral("name"));
-    addNameOption(parser, nameOption);
-    parser.addPositionalArgument(QStringLiteral("peer"), CliText::tr("Where to send: HOST:PORT."));
-    parser.addPositionalArgument(QStringLiteral("text"), CliText::tr("The message."));
-    if (!parser.parse(arguments)) {
-        reportError(parser.errorText());
-        return ChatExit::UsageError;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        printLine(parser.helpText().trimmed());
-        return 0;
-    }
-    const QStringList positional = parser.positionalArguments();
-    if (positional.size() != 2) {
-        reportError(CliText::tr("send: expected HOST:PORT and TEXT. Try: tincan-cli send 127.0.0.1:8081 hello"));
-        return ChatExit::UsageError;
-    }
-    const auto to = parsePeer(positional.at(0));
-    if (!to) {
-        reportError(CliText::tr("send: \"%1\" is not HOST:PORT (an IP address or localhost, and a port).")
-                        .arg(positional.at(0)));
-        return ChatExit::UsageError;
-    }
-    double waitSeconds = 0;
-    if (parser.isSet(waitOption)) {
-        bool ok = false;
-        waitSeconds = parser.value(waitOption).toDouble(&ok);
-        if (!ok || waitSeconds <= 0) {
-            reportError(CliText::tr("send: invalid number of seconds \"%1\".").arg(parser.value(waitOption)));
-            return ChatExit::UsageError;
-        }
-    }
-
-    ::signal(SIGPIPE, SIG_IGN);
-    ChatEndpoint endpoint(cliLocalIdentity(parser.value(nameOption)).installId, parser.value(nameOption));
-    const QHostAddress bindAddress = to->address.protocol() == QAbstractSocket::IPv6Protocol
-        ? QHostAddress(QHostAddress::AnyIPv6)
-        : QHostAddress(QHostAddress::AnyIPv4);
-    if (!endpoint.bind(bindAddress, 0, false)) {
-        reportError(QStringLiteral("send: ") + endpoint.errorString());
-        return ChatExit::CannotBind;
-    }
-
-    return sendAndWait(endpoint, *to, positional.at(1),
-                       parser.isSet(classicOption) ? ChatProtocol::Classic : ChatProtocol::Tincan, waitSeconds);
 }
 
 } // namespace Tincan::Cli
