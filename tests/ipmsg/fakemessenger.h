@@ -124,5 +124,4 @@ private:
     quint32 m_packetNo = 1700000000;
 };
 
-
 } // namespace Tincan::IpMsg::Testing

@@ -13,7 +13,6 @@ using namespace Tincan::IpMsg;
 using namespace Tincan::IpMsg::Testing;
 using namespace Qt::StringLiterals;
 
-
 class TestIpMsgEndpoint : public QObject
 {
     Q_OBJECT
@@ -477,8 +476,7 @@ void TestIpMsgEndpoint::keepsThePeerTableBoundedUnderAFlood()
     fake.collect(0);
     fake.send(fake.packet(FakeMessenger::SendMsg | FakeMessenger::SendCheckOpt, "after the flood"));
     std::optional<Reply> receipt;
-    while ((receipt = fake.next()) && receipt->mode() != FakeMessenger::RecvMsg) {
-    }
+    while ((receipt = fake.next()) && receipt->mode() != FakeMessenger::RecvMsg) { }
     QVERIFY(receipt);
 }
 

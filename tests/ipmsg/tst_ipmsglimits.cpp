@@ -117,7 +117,8 @@ void TestIpMsgLimits::boundsTheAnswersToAFloodOfEntriesAndKeepsServingARealPeer(
     // then one per refill, and the receipts besides.
     const quint64 receiptsSent = quint64(2 * messages);
     QCOMPARE(counters.answersSent + counters.answersSuppressed, quint64(Forged) + receiptsSent);
-    const quint64 budget = quint64(Endpoint::EntryAnswerBurst) + quint64(elapsed.elapsed() / Endpoint::EntryAnswerRefill.count()) + 1;
+    const quint64 budget
+        = quint64(Endpoint::EntryAnswerBurst) + quint64(elapsed.elapsed() / Endpoint::EntryAnswerRefill.count()) + 1;
     QVERIFY2(counters.answersSent - receiptsSent <= budget,
              qPrintable(u"%1 entry answers, budget %2"_s.arg(counters.answersSent - receiptsSent).arg(budget)));
     QVERIFY(counters.answersSuppressed >= quint64(Forged) - budget);
@@ -142,7 +143,8 @@ void TestIpMsgLimits::confirmsEveryRetryButBoundsOneSource()
     // Another source is confirmed meanwhile, every time it retries.
     QUdpSocket other;
     QVERIFY(other.bind(QHostAddress(u"127.0.0.2"_s), 0));
-    const QByteArray otherMessage = "1:77:other:h:" + QByteArray::number(FakeMessenger::SendMsg | FakeMessenger::SendCheckOpt) + ":hi\0";
+    const QByteArray otherMessage
+        = "1:77:other:h:" + QByteArray::number(FakeMessenger::SendMsg | FakeMessenger::SendCheckOpt) + ":hi\0";
     for (int attempt = 0; attempt < 3; ++attempt) {
         QCOMPARE(other.writeDatagram(otherMessage, QHostAddress::LocalHost, m_endpoint->localPort()),
                  qint64(otherMessage.size()));
