@@ -141,10 +141,9 @@ bool Endpoint::send(const PeerAddress &to, const Packet &packet)
     Packet numbered = packet;
     if (numbered.packetNo == 0)
         numbered.packetNo = nextPacketNo();
-    QString error;
-    const auto datagram = PacketCodec::encode(numbered, &error);
+    const auto datagram = PacketCodec::encode(numbered);
     if (!datagram) {
-        m_error = error;
+        m_error = datagram.error();
         return false;
     }
     return sendDatagram(to, *datagram);
@@ -199,10 +198,9 @@ quint32 Endpoint::sendMessage(const PeerAddress &address, const QString &text)
     }
     Packet packet = makePacket(Mode::SendMsg | Option::SendCheckOpt, text, &to);
     packet.packetNo = nextPacketNo();
-    QString error;
-    const auto datagram = PacketCodec::encode(packet, &error);
+    const auto datagram = PacketCodec::encode(packet);
     if (!datagram) {
-        m_error = error;
+        m_error = datagram.error();
         return 0;
     }
     Pending pending{to, *datagram, 1, Clock::now() + m_retryInterval};
@@ -299,11 +297,10 @@ void Endpoint::readDatagrams()
         }
         const auto known = m_peers.constFind(from);
         const TextEncoding legacy = known != m_peers.constEnd() ? known->unflagged : TextEncoding::Gb18030;
-        QString error;
-        const auto packet = PacketCodec::decode(datagram.data(), &error, legacy);
+        const auto packet = PacketCodec::decode(datagram.data(), legacy);
         if (!packet) {
             ++m_counters.rejected;
-            Q_EMIT datagramRejected(from, error);
+            Q_EMIT datagramRejected(from, packet.error());
             continue;
         }
         handle(from, *packet);
