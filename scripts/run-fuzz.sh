@@ -7,7 +7,7 @@
 # Arguments: the targets to run (default: all), e.g. `scripts/run-fuzz.sh framedecoder`.
 # Environment:
 #   TINCAN_FUZZ_SECONDS   fuzzing time per target, in seconds (default 60)
-#   TINCAN_FUZZ_JOBS      targets fuzzed at the same time (default 3: all of them, so that
+#   TINCAN_FUZZ_JOBS      targets fuzzed at the same time (default: all of them, so that
 #                         a minute each takes a minute)
 #   TINCAN_FUZZ_TIMEOUT   seconds one input may take before it counts as a hang (default 10)
 #   TINCAN_FUZZ_RSS_MB    memory limit of one fuzzer process, in MiB (default 2048)
@@ -19,9 +19,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(framedecoder protocoldetector chatenvelope)
+all_targets=(framedecoder protocoldetector chatenvelope ipmsgpacket announcement)
 seconds=${TINCAN_FUZZ_SECONDS:-60}
-jobs=${TINCAN_FUZZ_JOBS:-3}
+jobs=${TINCAN_FUZZ_JOBS:-${#all_targets[@]}}
 input_timeout=${TINCAN_FUZZ_TIMEOUT:-10}
 rss_mb=${TINCAN_FUZZ_RSS_MB:-2048}
 malloc_mb=${TINCAN_FUZZ_MALLOC_MB:-256}

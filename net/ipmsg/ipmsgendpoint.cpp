@@ -26,9 +26,23 @@ QHostAddress normalized(const QHostAddress &address)
 Endpoint::Endpoint(QObject *parent)
     : QObject(parent)
     , m_retryTimer(new QTimer(this))
+    , m_entryAnswerTimer(new QTimer(this))
+    , m_entryLimiter(m_limits.entries)
+    , m_receiptLimiter(m_limits.receipts)
+    , m_infoLimiter(m_limits.info)
 {
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &Endpoint::retryPending);
+    m_entryAnswerTimer->setSingleShot(true);
+    connect(m_entryAnswerTimer, &QTimer::timeout, this, &Endpoint::sendDueEntryAnswers);
+}
+
+void Endpoint::setLimits(const Limits &limits)
+{
+    m_limits = limits;
+    m_entryLimiter = AnswerLimiter<QHostAddress>(limits.entries);
+    m_receiptLimiter = AnswerLimiter<QHostAddress>(limits.receipts);
+    m_infoLimiter = AnswerLimiter<QHostAddress>(limits.info);
 }
 
 Endpoint::~Endpoint() = default;
@@ -67,6 +81,8 @@ void Endpoint::close()
     }
     m_retryTimer->stop();
     m_pending.clear();
+    m_entryAnswerTimer->stop();
+    m_entryAnswers.clear();
 }
 
 bool Endpoint::isBound() const
@@ -126,10 +142,9 @@ bool Endpoint::send(const PeerAddress &to, const Packet &packet)
     Packet numbered = packet;
     if (numbered.packetNo == 0)
         numbered.packetNo = nextPacketNo();
-    QString error;
-    const auto datagram = PacketCodec::encode(numbered, &error);
+    const auto datagram = PacketCodec::encode(numbered);
     if (!datagram) {
-        m_error = error;
+        m_error = datagram.error();
         return false;
     }
     return sendDatagram(to, *datagram);
@@ -142,6 +157,7 @@ bool Endpoint::sendDatagram(const PeerAddress &to, const QByteArray &datagram)
         return false;
     }
     if (m_socket->writeDatagram(datagram, to.address, to.port) != datagram.size()) {
+        ++m_counters.sendFailures;
         m_error = tr("Could not send to %1: %2").arg(to.address.toString(), m_socket->errorString());
         return false;
     }
@@ -183,15 +199,15 @@ quint32 Endpoint::sendMessage(const PeerAddress &address, const QString &text)
     }
     Packet packet = makePacket(Mode::SendMsg | Option::SendCheckOpt, text, &to);
     packet.packetNo = nextPacketNo();
-    QString error;
-    const auto datagram = PacketCodec::encode(packet, &error);
+    const auto datagram = PacketCodec::encode(packet);
     if (!datagram) {
-        m_error = error;
+        m_error = datagram.error();
         return 0;
     }
     Pending pending{to, *datagram, 1, Clock::now() + m_retryInterval};
     sendDatagram(to, pending.datagram); // a failed send is tried again like a lost one
     m_pending.insert(packet.packetNo, pending);
+    ++m_counters.messagesSent;
     scheduleRetry();
     return packet.packetNo;
 }
@@ -237,6 +253,7 @@ void Endpoint::retryPending()
         ++it;
     }
     scheduleRetry();
+    m_counters.messagesFailed += quint64(failed.size());
     for (const auto &[packetNo, to] : failed)
         Q_EMIT messageFailed(
             to, packetNo,
@@ -269,8 +286,10 @@ void Endpoint::readDatagrams()
         const QNetworkDatagram datagram = m_socket->receiveDatagram(MaxDatagramSize + 1);
         if (!datagram.isValid())
             continue;
+        ++m_counters.received;
         const PeerAddress from{normalized(datagram.senderAddress()), quint16(datagram.senderPort())};
         if (size > MaxDatagramSize) {
+            ++m_counters.rejected;
             Q_EMIT datagramRejected(from,
                                     tr("The datagram is %1 bytes long; an IP Messenger packet has at most %2.")
                                         .arg(size)
@@ -279,10 +298,10 @@ void Endpoint::readDatagrams()
         }
         const auto known = m_peers.constFind(from);
         const TextEncoding legacy = known != m_peers.constEnd() ? known->unflagged : TextEncoding::Gb18030;
-        QString error;
-        const auto packet = PacketCodec::decode(datagram.data(), &error, legacy);
+        const auto packet = PacketCodec::decode(datagram.data(), legacy);
         if (!packet) {
-            Q_EMIT datagramRejected(from, error);
+            ++m_counters.rejected;
+            Q_EMIT datagramRejected(from, packet.error());
             continue;
         }
         handle(from, *packet);
@@ -303,6 +322,7 @@ void Endpoint::handle(const PeerAddress &from, const Packet &packet)
         break;
     case Mode::BrExit:
         m_seen.forget(from.address, from.port); // its next start may number packets anew
+        m_entryAnswers.remove(from);            // gone: nobody to answer
         if (const auto it = m_peers.constFind(from); it != m_peers.constEnd()) {
             const Peer gone = *it;
             m_peers.remove(from);
@@ -321,6 +341,7 @@ void Endpoint::handle(const PeerAddress &from, const Packet &packet)
             break; // a late or forged confirmation
         const PeerAddress to = it->to;
         m_pending.remove(packetNo);
+        ++m_counters.messagesDelivered;
         scheduleRetry();
         Q_EMIT messageDelivered(to, packetNo);
         break;
@@ -329,23 +350,74 @@ void Endpoint::handle(const PeerAddress &from, const Packet &packet)
         bool ok = false;
         const quint32 packetNo = packet.text.trimmed().toUInt(&ok);
         if (packet.hasOption(Option::ReadCheckOpt))
-            send(from, makePacket(Mode::AnsReadMsg, QString::number(packet.packetNo), &from));
+            answer(m_infoLimiter, from, makePacket(Mode::AnsReadMsg, QString::number(packet.packetNo), &from));
         if (ok)
             Q_EMIT messageRead(from, packetNo);
         break;
     }
     case Mode::GetInfo:
-        send(from, makePacket(Mode::SendInfo, versionText(), &from));
+        answer(m_infoLimiter, from, makePacket(Mode::SendInfo, versionText(), &from));
         break;
     case Mode::GetAbsenceInfo:
         // IP Messenger's own answer when not away.
-        send(from,
-             makePacket(Mode::SendAbsenceInfo, m_away ? m_identity.absenceText : QStringLiteral("Not absence mode"),
-                        &from));
+        answer(m_infoLimiter, from,
+               makePacket(Mode::SendAbsenceInfo, m_away ? m_identity.absenceText : QStringLiteral("Not absence mode"),
+                          &from));
         break;
     default:
         break; // unknown, or not implemented (file transfers, lists, keys): ignored
     }
+}
+
+bool Endpoint::answer(AnswerLimiter<QHostAddress> &limiter, const PeerAddress &to, const Packet &packet)
+{
+    if (!limiter.allow(to.address, Clock::now())) {
+        ++m_counters.answersSuppressed;
+        return false;
+    }
+    if (!send(to, packet))
+        return false;
+    ++m_counters.answersSent;
+    return true;
+}
+
+void Endpoint::scheduleEntryAnswer(const PeerAddress &to, bool utf8)
+{
+    // Counted against the limits when it is asked for, so that at most the allowed answers ever
+    // wait; a second entry from the same source while one waits is answered by that one.
+    const auto now = Clock::now();
+    if (m_entryAnswers.contains(to) || m_entryAnswers.size() >= m_limits.maxPendingEntryAnswers
+        || !m_entryLimiter.allow(to.address, now)) {
+        ++m_counters.answersSuppressed;
+        return;
+    }
+    const auto maxDelay = m_limits.maxEntryAnswerDelay.count();
+    const std::chrono::milliseconds delay(maxDelay > 0 ? qint64(m_random.bounded(quint64(maxDelay) + 1)) : 0);
+    m_entryAnswers.insert(to, EntryAnswer{utf8, now + delay});
+    const auto earliest = std::min_element(m_entryAnswers.cbegin(), m_entryAnswers.cend(),
+                                           [](const EntryAnswer &a, const EntryAnswer &b) { return a.due < b.due; })
+                              ->due;
+    const auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(earliest - now);
+    m_entryAnswerTimer->start(std::max(wait, std::chrono::milliseconds(0)));
+}
+
+void Endpoint::sendDueEntryAnswers()
+{
+    const auto now = Clock::now();
+    std::optional<Clock::time_point> next;
+    for (auto it = m_entryAnswers.begin(); it != m_entryAnswers.end();) {
+        if (it->due > now) {
+            next = next ? std::min(*next, it->due) : it->due;
+            ++it;
+            continue;
+        }
+        if (send(it.key(), makeEntry(Mode::AnsEntry, it->utf8)))
+            ++m_counters.answersSent;
+        it = m_entryAnswers.erase(it);
+    }
+    if (next)
+        m_entryAnswerTimer->start(
+            std::max(std::chrono::duration_cast<std::chrono::milliseconds>(*next - now), std::chrono::milliseconds(0)));
 }
 
 Peer &Endpoint::rememberPeer(const PeerAddress &from, const Packet &packet)
@@ -376,7 +448,7 @@ void Endpoint::handleEntry(const PeerAddress &from, const Packet &packet)
     if (packet.mode() == Mode::BrEntry) {
         // A new entry may be a restart, which numbers its packets anew.
         m_seen.forget(from.address, from.port);
-        send(from, makeEntry(Mode::AnsEntry, entryInfo(packet).readsUtf8));
+        scheduleEntryAnswer(from, entryInfo(packet).readsUtf8);
     }
     const bool known = m_peers.contains(from);
     const Peer peer = rememberPeer(from, packet);
@@ -389,7 +461,7 @@ void Endpoint::handleEntry(const PeerAddress &from, const Packet &packet)
 void Endpoint::handleMessage(const PeerAddress &from, const Packet &packet)
 {
     if (packet.hasOption(Option::SendCheckOpt) && !(packet.command & NoReplyOptions))
-        send(from, makePacket(Mode::RecvMsg, QString::number(packet.packetNo), &from));
+        answer(m_receiptLimiter, from, makePacket(Mode::RecvMsg, QString::number(packet.packetNo), &from));
     if (!m_seen.recordFirst(from.address, from.port, packet.packetNo, Clock::now()))
         return; // a retry: answered again, shown once
     IncomingMessage message;

@@ -2,9 +2,11 @@
 // entries, keeps the peers it hears, receives messages (each shown once, every retry answered),
 // sends messages with retries until the peer confirms them, read notices and its own entry, away
 // state and exit. Where to announce is the caller's choice (a list of addresses); the endpoint
-// never looks for broadcast addresses itself.
+// never looks for broadcast addresses itself. Every automatic answer is limited per source
+// address and in all (docs/PROTOCOL.md §9, "Limits"), because a UDP source can be forged.
 #pragma once
 
+#include "net/base/answerlimiter.h"
 #include "net/ipmsg/ipmsgpacket.h"
 #include "net/ipmsg/seenpackets.h"
 
@@ -13,6 +15,7 @@
 #include <QList>
 #include <QObject>
 #include <QPointer>
+#include <QRandomGenerator>
 #include <QString>
 
 #include <chrono>
@@ -75,6 +78,56 @@ public:
     static constexpr qsizetype MaxPeers = 1024;
     // Datagrams handled per event-loop turn, so a flood cannot starve the rest of the program.
     static constexpr int MaxDatagramsPerTurn = 64;
+    // An ANSENTRY waits a random delay up to this, as IP Messenger's does on a big LAN, so that a
+    // broadcast entry is not answered by every host at once.
+    static constexpr std::chrono::milliseconds MaxEntryAnswerDelay{300};
+    // ANSENTRYs waiting for their delay at once (one per source address and port); more are
+    // suppressed.
+    static constexpr qsizetype MaxPendingEntryAnswers = 64;
+    // How long the per-source counts below last.
+    static constexpr std::chrono::milliseconds AnswerWindow{1000};
+    // ANSENTRY: per source address and window; in all, at once and then one per refill.
+    static constexpr int EntryAnswersPerSource = 2;
+    static constexpr int EntryAnswerBurst = 32;
+    static constexpr std::chrono::milliseconds EntryAnswerRefill{50}; // 20 a second
+    // RECVMSG, one per SENDMSG and each of its retries (a sender retries about once a second):
+    // per source address and window, and in all. A budget of its own, so that a flood of
+    // forged entries or queries cannot keep a real peer's messages from being confirmed.
+    static constexpr int ReceiptsPerSource = 16;
+    static constexpr int ReceiptBurst = 64;
+    static constexpr std::chrono::milliseconds ReceiptRefill{10}; // 100 a second
+    // SENDINFO, SENDABSENCEINFO and ANSREADMSG: per source address and window, and in all.
+    static constexpr int InfoAnswersPerSource = 4;
+    static constexpr int InfoAnswerBurst = 16;
+    static constexpr std::chrono::milliseconds InfoAnswerRefill{100}; // 10 a second
+
+    // Which automatic answers may go: the constants above, or a test's.
+    struct Limits
+    {
+        AnswerPolicy entries = policy(EntryAnswersPerSource, EntryAnswerBurst, EntryAnswerRefill);
+        AnswerPolicy receipts = policy(ReceiptsPerSource, ReceiptBurst, ReceiptRefill);
+        AnswerPolicy info = policy(InfoAnswersPerSource, InfoAnswerBurst, InfoAnswerRefill);
+        std::chrono::milliseconds maxEntryAnswerDelay = MaxEntryAnswerDelay;
+        qsizetype maxPendingEntryAnswers = MaxPendingEntryAnswers;
+
+        static AnswerPolicy policy(int perSource, int burst, std::chrono::milliseconds refill)
+        {
+            return AnswerPolicy{burst, refill, AnswerWindow, perSource, qsizetype(MaxPeers)};
+        }
+    };
+
+    // What the endpoint did, for a diagnostics view.
+    struct Counters
+    {
+        quint64 received = 0;          // datagrams read
+        quint64 rejected = 0;          // not packets, or oversized (datagramRejected)
+        quint64 answersSent = 0;       // ANSENTRY, RECVMSG, ANSREADMSG, SENDINFO, SENDABSENCEINFO
+        quint64 answersSuppressed = 0; // by a limit, the pending cap or an ANSENTRY already waiting
+        quint64 messagesSent = 0;      // accepted by sendMessage
+        quint64 messagesDelivered = 0; // confirmed by RECVMSG
+        quint64 messagesFailed = 0;    // unconfirmed after MaxAttempts
+        quint64 sendFailures = 0;      // datagrams the socket would not send
+    };
 
     struct Identity
     {
@@ -91,6 +144,11 @@ public:
     void setIdentity(const Identity &identity) { m_identity = identity; }
     // For tests, which cannot wait MaxAttempts seconds for a failure.
     void setRetryInterval(std::chrono::milliseconds interval) { m_retryInterval = interval; }
+    // Replaces the answer limits (and forgets what they counted); for tests.
+    void setLimits(const Limits &limits);
+    const Limits &limits() const { return m_limits; }
+    const Counters &counters() const { return m_counters; }
+    qsizetype pendingEntryAnswerCount() const { return m_entryAnswers.size(); }
     const Identity &identity() const { return m_identity; }
     // The version IP Messenger shows for GETINFO.
     static QString versionText();
@@ -142,7 +200,17 @@ private:
         std::chrono::steady_clock::time_point nextTry;
     };
 
+    struct EntryAnswer
+    {
+        bool utf8 = false;
+        std::chrono::steady_clock::time_point due;
+    };
+
     void readDatagrams();
+    // Sends an automatic answer if `limiter` lets it go now; counted either way.
+    bool answer(AnswerLimiter<QHostAddress> &limiter, const PeerAddress &to, const Packet &packet);
+    void scheduleEntryAnswer(const PeerAddress &to, bool utf8);
+    void sendDueEntryAnswers();
     void handle(const PeerAddress &from, const Packet &packet);
     void handleEntry(const PeerAddress &from, const Packet &packet);
     void handleMessage(const PeerAddress &from, const Packet &packet);
@@ -158,6 +226,7 @@ private:
 
     QPointer<QUdpSocket> m_socket;
     QTimer *m_retryTimer = nullptr;
+    QTimer *m_entryAnswerTimer = nullptr;
     Identity m_identity;
     bool m_away = false;
     std::chrono::milliseconds m_retryInterval = RetryInterval;
@@ -168,6 +237,11 @@ private:
     quint64 m_heardCounter = 0;
     QHash<quint32, Pending> m_pending; // by packet number
     SeenPackets m_seen;
+    Limits m_limits;
+    AnswerLimiter<QHostAddress> m_entryLimiter, m_receiptLimiter, m_infoLimiter;
+    QHash<PeerAddress, EntryAnswer> m_entryAnswers;
+    QRandomGenerator m_random{QRandomGenerator::global()->generate()};
+    Counters m_counters;
 };
 
 } // namespace Tincan::IpMsg

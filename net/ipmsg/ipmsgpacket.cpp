@@ -132,13 +132,9 @@ EntryInfo entryInfo(const Packet &packet)
     return info;
 }
 
-std::optional<Packet> PacketCodec::decode(QByteArrayView datagram, QString *error, TextEncoding legacy)
+Expected<Packet> PacketCodec::decode(QByteArrayView datagram, TextEncoding legacy)
 {
-    const auto fail = [error](const QString &reason) -> std::optional<Packet> {
-        if (error)
-            *error = reason;
-        return std::nullopt;
-    };
+    const auto fail = [](const QString &reason) -> Expected<Packet> { return Failure{reason}; };
     if (datagram.size() > MaxDatagramSize)
         return fail(tr("The datagram is %1 bytes long; an IP Messenger packet has at most %2.")
                         .arg(datagram.size())
@@ -222,13 +218,9 @@ std::optional<Packet> PacketCodec::decode(QByteArrayView datagram, QString *erro
     return packet;
 }
 
-std::optional<QByteArray> PacketCodec::encode(const Packet &packet, QString *error)
+Expected<QByteArray> PacketCodec::encode(const Packet &packet)
 {
-    const auto fail = [error](const QString &reason) -> std::optional<QByteArray> {
-        if (error)
-            *error = reason;
-        return std::nullopt;
-    };
+    const auto fail = [](const QString &reason) -> Expected<QByteArray> { return Failure{reason}; };
     const quint32 command
         = packet.encoding == TextEncoding::Utf8 ? packet.command | Option::Utf8Opt : packet.command & ~Option::Utf8Opt;
     const auto user = encodeText(packet.user, packet.encoding);

@@ -8,13 +8,13 @@
 // a Packet or an error out, no sockets, so every malformed input is tested directly.
 #pragma once
 
+#include "net/base/expected.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QCoreApplication>
 #include <QString>
 #include <QStringList>
-
-#include <optional>
 
 namespace Tincan::IpMsg {
 
@@ -155,17 +155,16 @@ class PacketCodec
     Q_DECLARE_TR_FUNCTIONS(PacketCodec)
 
 public:
-    // nullopt with *error set when the datagram is not an IP Messenger packet. Text is UTF-8 when
+    // A Failure when the datagram is not an IP Messenger packet. Text is UTF-8 when
     // the command says UTF8OPT (or an iptux entry says "utf-8"), otherwise `legacy`; invalid
     // bytes in that encoding are an error, as are a missing field, a packet number or command
     // that is not a decimal 32-bit number, an over-long header field and an oversized datagram.
     // Unknown modes and options parse: the caller ignores what it does not know.
-    static std::optional<Packet> decode(QByteArrayView datagram, QString *error,
-                                        TextEncoding legacy = TextEncoding::Gb18030);
+    static Expected<Packet> decode(QByteArrayView datagram, TextEncoding legacy = TextEncoding::Gb18030);
     // The datagram for `packet`, its text in packet.encoding (UTF8OPT is set or cleared to match),
-    // ended by a NUL as IP Messenger does. nullopt with *error when a header field holds ':' or a
+    // ended by a NUL as IP Messenger does. A Failure when a header field holds ':' or a
     // NUL, a part holds a NUL, a header field is too long or the datagram would be oversized.
-    static std::optional<QByteArray> encode(const Packet &packet, QString *error);
+    static Expected<QByteArray> encode(const Packet &packet);
 };
 
 } // namespace Tincan::IpMsg

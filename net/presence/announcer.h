@@ -6,8 +6,8 @@
 // of its own on an ephemeral port, so answers reach exactly the process that asked.
 #pragma once
 
+#include "net/base/answerlimiter.h"
 #include "net/presence/announcement.h"
-#include "net/presence/answerlimiter.h"
 #include "net/presence/interfaceselection.h"
 #include "net/presence/peertable.h"
 
@@ -61,7 +61,7 @@ public:
         std::chrono::milliseconds maxAnswerDelay{1000};
         int missedAnnouncements = 3; // the hold we announce: this many intervals (at their longest)
         qsizetype maxPeers = PeerTable::DefaultCapacity;
-        AnswerLimiter::Policy answers;
+        AnswerPolicy answers;
     };
 
     struct Counters
@@ -133,7 +133,7 @@ private:
     LocalPeer m_self;
     Options m_options;
     PeerTable m_table;
-    AnswerLimiter m_limiter;
+    AnswerLimiter<QUuid> m_limiter;
     Counters m_counters;
     QString m_error;
     QPointer<QUdpSocket> m_listen4, m_listen6, m_send4, m_send6;

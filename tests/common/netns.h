@@ -1,9 +1,9 @@
 // A small LAN of network namespaces for tests that broadcast or multicast: `hosts` namespaces,
-// each with one veth "eth0" at 198.18.0.N/24 (N = 1, 2, …), joined by a bridge that lives in a
-// namespace of its own, so nothing at all is added to the machine's own network. Names carry this
-// process's id and a random suffix; everything is removed in the destructor, and namespaces
-// left behind by a test process that died are removed by the next one. Needs root (CAP_NET_ADMIN):
-// `available()` is false with `skipReason()` otherwise, and the test QSKIPs.
+// each with one veth "eth0" at 198.18.0.N/24 (N = 1, 2, …), or on an IPv6-only link at fe80::N
+// alone (no IPv4 address at all), joined by a bridge that lives in a namespace of its own, so nothing at all is added
+// to the machine's own network. Names carry this process's id and a random suffix; everything is removed in the
+// destructor, and namespaces left behind by a test process that died are removed by the next one. Needs root
+// (CAP_NET_ADMIN): `available()` is false with `skipReason()` otherwise, and the test QSKIPs.
 #pragma once
 
 #include <QDir>
@@ -24,7 +24,12 @@ public:
     static constexpr char Prefix[] = "tcnp";
     static constexpr int CommandTimeoutMs = 10000;
 
-    explicit NetnsLab(int hosts)
+    enum class Link {
+        Ipv4,     // 198.18.0.N/24, and the kernel's own IPv6 link-local address beside it
+        Ipv6Only, // fe80::N/64 only: no IPv4 address, no other IPv6 address
+    };
+
+    explicit NetnsLab(int hosts, Link link = Link::Ipv4)
     {
         removeStale();
         if (geteuid() != 0) {
@@ -41,8 +46,11 @@ public:
             return;
         }
         m_namespaces.append(m_hub);
-        bool ok
-            = ipIn(m_hub, QStringLiteral("link add br0 type bridge")) && ipIn(m_hub, QStringLiteral("link set br0 up"));
+        // Without an MLD querier on the link, the bridge's snooping would decide alone which ports
+        // hear an IPv6 group; off, it floods the groups to every port as a switch without it does.
+        bool ok = ipIn(m_hub, QStringLiteral("link add br0 type bridge"))
+            && (link == Link::Ipv4 || ipIn(m_hub, QStringLiteral("link set br0 type bridge mcast_snooping 0")))
+            && ipIn(m_hub, QStringLiteral("link set br0 up"));
         for (int n = 1; ok && n <= hosts; ++n) {
             const QString ns = tag + QStringLiteral("-h%1").arg(n);
             ok = ip({QStringLiteral("netns"), QStringLiteral("add"), ns});
@@ -52,9 +60,15 @@ public:
             m_hosts.append(ns);
             const QString port = QStringLiteral("p%1").arg(n);
             ok = ipIn(m_hub, QStringLiteral("link add %1 type veth peer name eth0 netns %2").arg(port, ns))
-                && ipIn(m_hub, QStringLiteral("link set %1 master br0 up").arg(port))
-                && ipIn(ns, QStringLiteral("addr add %1/24 brd + dev eth0").arg(address(n)))
-                && ipIn(ns, QStringLiteral("link set eth0 up")) && ipIn(ns, QStringLiteral("link set lo up"));
+                && ipIn(m_hub, QStringLiteral("link set %1 master br0 up").arg(port));
+            if (ok && link == Link::Ipv4)
+                ok = ipIn(ns, QStringLiteral("addr add %1/24 brd + dev eth0").arg(address(n)));
+            // A known link-local address instead of the kernel's, usable at once (no duplicate
+            // address detection to wait for).
+            if (ok && link == Link::Ipv6Only)
+                ok = ipIn(ns, QStringLiteral("link set eth0 addrgenmode none"))
+                    && ipIn(ns, QStringLiteral("addr add fe80::%1/64 dev eth0 nodad").arg(n));
+            ok = ok && ipIn(ns, QStringLiteral("link set eth0 up")) && ipIn(ns, QStringLiteral("link set lo up"));
         }
         if (!ok) {
             m_skip = QStringLiteral("could not build the namespaces: ") + m_lastError;
@@ -69,6 +83,8 @@ public:
     // The namespace of host n (1-based) and its address.
     QString host(int n) const { return m_hosts.value(n - 1); }
     static QString address(int n) { return QStringLiteral("198.18.0.%1").arg(n); }
+    // Host n's address on an Ipv6Only link, as Qt writes it (with its interface).
+    static QString ipv6Address(int n) { return QStringLiteral("fe80::%1%eth0").arg(n); }
 
     // Runs `program arguments` in host n's namespace: the arguments for a QProcess of `ip`.
     QStringList execArguments(int n, const QString &program, const QStringList &arguments) const

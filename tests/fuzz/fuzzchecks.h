@@ -34,6 +34,18 @@ enum class EnvelopeOutcome {
 };
 EnvelopeOutcome checkChatEnvelope(QByteArrayView input);
 
+enum class PacketOutcome {
+    Valid,   // an IP Messenger packet (read as GB18030 by default), and survived the round trip
+    Invalid, // refused, with a reason
+};
+PacketOutcome checkIpMsgPacket(QByteArrayView input);
+
+enum class AnnouncementOutcome {
+    Valid,   // a presence announcement, and survived the round trip
+    Invalid, // refused, with a reason
+};
+AnnouncementOutcome checkAnnouncement(QByteArrayView input);
+
 [[noreturn]] inline void failCheck(const char *condition, const char *why, const char *file, int line)
 {
     std::fprintf(stderr, "%s:%d: fuzz check failed: %s\n  (%s)\n", file, line, why, condition);

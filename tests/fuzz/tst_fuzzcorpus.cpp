@@ -81,6 +81,28 @@ private Q_SLOTS:
             {{EnvelopeOutcome::Valid, QStringLiteral("valid")}, {EnvelopeOutcome::Invalid, QStringLiteral("invalid")}});
         QCOMPARE(outcome, expected);
     }
+
+    void ipmsgPacket_data() { addSeedRows(QStringLiteral("ipmsgpacket")); }
+    void ipmsgPacket()
+    {
+        QFETCH(QByteArray, input);
+        QFETCH(QString, expected);
+        const QString outcome = nameOf(
+            checkIpMsgPacket(input),
+            {{PacketOutcome::Valid, QStringLiteral("valid")}, {PacketOutcome::Invalid, QStringLiteral("invalid")}});
+        QCOMPARE(outcome, expected);
+    }
+
+    void announcement_data() { addSeedRows(QStringLiteral("announcement")); }
+    void announcement()
+    {
+        QFETCH(QByteArray, input);
+        QFETCH(QString, expected);
+        const QString outcome = nameOf(checkAnnouncement(input),
+                                       {{AnnouncementOutcome::Valid, QStringLiteral("valid")},
+                                        {AnnouncementOutcome::Invalid, QStringLiteral("invalid")}});
+        QCOMPARE(outcome, expected);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestFuzzCorpus)

@@ -114,9 +114,8 @@ void TestIpMsgPacket::decodesGoodPackets()
 {
     QFETCH(QByteArray, datagram);
     QFETCH(int, legacy);
-    QString error;
-    const auto packet = PacketCodec::decode(datagram, &error, TextEncoding(legacy));
-    QVERIFY2(packet, qPrintable(error));
+    const auto packet = PacketCodec::decode(datagram, TextEncoding(legacy));
+    QVERIFY2(packet, qPrintable(packet.error()));
     QTEST(packet->version, "version");
     QTEST(packet->packetNo, "packetNo");
     QTEST(packet->user, "user");
@@ -192,10 +191,9 @@ void TestIpMsgPacket::rejectsBadPackets_data()
 void TestIpMsgPacket::rejectsBadPackets()
 {
     QFETCH(QByteArray, datagram);
-    QString error;
-    const auto packet = PacketCodec::decode(datagram, &error);
+    const auto packet = PacketCodec::decode(datagram);
     QVERIFY(!packet);
-    QTEST(error, "error");
+    QTEST(packet.error(), "error");
 }
 
 void TestIpMsgPacket::parsesTheVersionField_data()
@@ -255,9 +253,8 @@ void TestIpMsgPacket::readsEntries_data()
 void TestIpMsgPacket::readsEntries()
 {
     QFETCH(QByteArray, datagram);
-    QString error;
-    const auto packet = PacketCodec::decode(datagram, &error);
-    QVERIFY2(packet, qPrintable(error));
+    const auto packet = PacketCodec::decode(datagram);
+    QVERIFY2(packet, qPrintable(packet.error()));
     const EntryInfo info = entryInfo(*packet);
     QTEST(info.nickname, "nickname");
     QTEST(info.group, "group");
@@ -304,12 +301,11 @@ void TestIpMsgPacket::encodesAndDecodesBack()
     QFETCH(QStringList, extras);
     packet.extras = extras;
     packet.encoding = TextEncoding(encoding);
-    QString error;
-    const auto datagram = PacketCodec::encode(packet, &error);
-    QVERIFY2(datagram, qPrintable(error));
+    const auto datagram = PacketCodec::encode(packet);
+    QVERIFY2(datagram, qPrintable(datagram.error()));
     QVERIFY(datagram->endsWith('\0'));
-    const auto back = PacketCodec::decode(*datagram, &error);
-    QVERIFY2(back, qPrintable(error));
+    const auto back = PacketCodec::decode(*datagram);
+    QVERIFY2(back, qPrintable(back.error()));
     QCOMPARE(back->packetNo, packet.packetNo);
     QCOMPARE(back->user, user);
     QCOMPARE(back->host, packet.host);
@@ -329,13 +325,12 @@ void TestIpMsgPacket::encodesAsTheWireSaysIt()
     packet.command = Mode::SendMsg | Option::SendCheckOpt | Option::Utf8Opt; // cleared: GBK below
     packet.text = u"你好"_s;
     packet.encoding = TextEncoding::Gb18030;
-    QString error;
-    QCOMPARE(PacketCodec::encode(packet, &error).value_or(QByteArray()),
+    QCOMPARE(PacketCodec::encode(packet).value_or(QByteArray()),
              QByteArray("1:42:") + hex("d5c5c8fd") + ":pc:288:" + hex("c4e3bac3") + '\0');
     packet.encoding = TextEncoding::Utf8;
     packet.version = "1_lbt4_0#128#AABBCCDDEEFF#0#0#0#4001#9";
     packet.extras = {u"x"_s};
-    QCOMPARE(PacketCodec::encode(packet, &error).value_or(QByteArray()),
+    QCOMPARE(PacketCodec::encode(packet).value_or(QByteArray()),
              QByteArray("1_lbt4_0#128#AABBCCDDEEFF#0#0#0#4001#9:42:") + hex("e5bca0e4b889")
                  + ":pc:8388896:" + hex("e4bda0e5a5bd") + '\0' + "x" + '\0');
 }
@@ -376,9 +371,9 @@ void TestIpMsgPacket::refusesWhatCannotBeEncoded()
     QFETCH(QStringList, extras);
     packet.extras = extras;
     packet.encoding = TextEncoding::Utf8;
-    QString error;
-    QVERIFY(!PacketCodec::encode(packet, &error));
-    QTEST(error, "error");
+    const auto datagram = PacketCodec::encode(packet);
+    QVERIFY(!datagram);
+    QTEST(datagram.error(), "error");
 }
 
 void TestIpMsgPacket::splitsCommandsIntoModeAndOptions()
@@ -433,18 +428,17 @@ void TestIpMsgPacket::survivesMutatedPackets()
                 break;
             }
         }
-        QString error;
-        const auto packet = PacketCodec::decode(input, &error);
+        const auto packet = PacketCodec::decode(input);
         if (!packet) {
-            QVERIFY2(!error.isEmpty(), input.toHex().constData());
+            QVERIFY2(!packet.error().isEmpty(), input.toHex().constData());
             continue;
         }
         ++decoded;
         QVERIFY(packet->extras.size() <= MaxExtraParts);
-        const auto encoded = PacketCodec::encode(*packet, &error);
-        QVERIFY2(encoded, qPrintable(error + u' ' + QString::fromLatin1(input.toHex())));
-        const auto again = PacketCodec::decode(*encoded, &error);
-        QVERIFY2(again, qPrintable(error + u' ' + QString::fromLatin1(input.toHex())));
+        const auto encoded = PacketCodec::encode(*packet);
+        QVERIFY2(encoded, qPrintable(encoded.error() + u' ' + QString::fromLatin1(input.toHex())));
+        const auto again = PacketCodec::decode(*encoded);
+        QVERIFY2(again, qPrintable(again.error() + u' ' + QString::fromLatin1(input.toHex())));
         QCOMPARE(again->version, packet->version);
         QCOMPARE(again->packetNo, packet->packetNo);
         QCOMPARE(again->user, packet->user);

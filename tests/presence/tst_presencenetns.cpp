@@ -1,6 +1,7 @@
 // Presence between real hosts: three network namespaces on one bridge (tests/common/netns.h),
-// each running a presence agent (presenceagent.cpp) confined to its own veth. Nothing here is
-// sent on the machine's own interfaces; without root the test is skipped.
+// each running a presence agent (presenceagent.cpp) confined to its own veth; and two on an
+// IPv6-only link, who find each other through the IPv6 group alone. Nothing here is sent on the
+// machine's own interfaces; without root the test is skipped.
 #include "netns.h"
 
 #include <QProcess>
@@ -90,6 +91,7 @@ private Q_SLOTS:
     void floodOfForgedIdsKeepsRealPeers();
     void garbageIsIgnored();
     void cliListsTheOthers();
+    void ipv6OnlyLinkFindsEachOther();
 
 private:
     // Starts agents A, B, C on hosts 1, 2, 3 and waits until each lists the other two.
@@ -101,7 +103,9 @@ private:
 
 void TestPresenceNetns::init()
 {
-    m_lab = std::make_unique<NetnsLab>(Hosts);
+    const bool ipv6Only = QByteArrayView(QTest::currentTestFunction()) == "ipv6OnlyLinkFindsEachOther";
+    m_lab
+        = std::make_unique<NetnsLab>(ipv6Only ? 2 : Hosts, ipv6Only ? NetnsLab::Link::Ipv6Only : NetnsLab::Link::Ipv4);
     if (!m_lab->available())
         QSKIP(qPrintable(m_lab->skipReason()));
 }
@@ -235,6 +239,32 @@ void TestPresenceNetns::cliListsTheOthers()
     // It was listed while it ran, and said it left.
     QTRY_VERIFY(m_agents[1]->saw(ev(QStringLiteral("online"), QStringLiteral("lister"), 1)));
     QTRY_VERIFY(m_agents[1]->saw(ev(QStringLiteral("left"), QStringLiteral("lister"), 1)));
+}
+
+void TestPresenceNetns::ipv6OnlyLinkFindsEachOther()
+{
+    // No IPv4 address on either host's link: no broadcast and no IPv4 group can carry anything.
+    for (int host = 1; host <= 2; ++host) {
+        QProcess ip;
+        ip.start(QStringLiteral("ip"),
+                 m_lab->execArguments(host, QStringLiteral("ip"),
+                                      {QStringLiteral("-4"), QStringLiteral("addr"), QStringLiteral("show"),
+                                       QStringLiteral("dev"), QStringLiteral("eth0")}));
+        QVERIFY(ip.waitForFinished(10000));
+        QVERIFY2(!ip.readAllStandardOutput().contains("inet "), "an IPv4 address on the IPv6-only link");
+    }
+    m_agents[0] = std::make_unique<Agent>(*m_lab, 1, QStringLiteral("A"));
+    m_agents[1] = std::make_unique<Agent>(*m_lab, 2, QStringLiteral("B"));
+    // Each hears the other's probe or announce on ff02::7463:616e from its link-local address.
+    const QString aSeesB = QStringLiteral("event online B ") + NetnsLab::ipv6Address(2);
+    const QString bSeesA = QStringLiteral("event online A ") + NetnsLab::ipv6Address(1);
+    QTRY_VERIFY2_WITH_TIMEOUT(m_agents[0]->saw(aSeesB), qPrintable(m_agents[0]->lines().join(QLatin1Char('|'))), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(m_agents[1]->saw(bSeesA), qPrintable(m_agents[1]->lines().join(QLatin1Char('|'))), 5000);
+    // And a change goes the same way.
+    m_agents[1]->send(QStringLiteral("away"));
+    QTRY_VERIFY(m_agents[0]->saw(QStringLiteral("event away B ") + NetnsLab::ipv6Address(2)));
+    m_agents[0]->send(QStringLiteral("count"));
+    QTRY_COMPARE(m_agents[0]->last(QStringLiteral("count")), QStringLiteral("count 1"));
 }
 
 QTEST_GUILESS_MAIN(TestPresenceNetns)

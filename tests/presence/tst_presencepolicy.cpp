@@ -1,11 +1,13 @@
 // The announcer's two pure policies: which interfaces it announces on (InterfaceSelection) and
-// whether it may answer one more peer now (AnswerLimiter, clock passed in).
-#include "net/presence/answerlimiter.h"
+// whether it may answer one more peer now (AnswerLimiter, net/base, clock passed in).
+#include "net/base/answerlimiter.h"
 #include "net/presence/interfaceselection.h"
 
+#include <QHostAddress>
 #include <QProcess>
 #include <QTest>
 
+using namespace Tincan;
 using namespace Tincan::Presence;
 using namespace std::chrono_literals;
 using namespace Qt::StringLiterals;
@@ -51,6 +53,7 @@ private Q_SLOTS:
     void limiterNeverAnswersOnePeerTwiceWithinTheWindow();
     void limiterBoundsABurstAndRefills();
     void limiterMemoryIsBounded();
+    void limiterAllowsSeveralAnswersPerKeyWhenTold();
     // Refused before any socket is opened, so these run outside a namespace safely.
     void cliRefusesBadOptions_data();
     void cliRefusesBadOptions();
@@ -88,8 +91,8 @@ void TestPresencePolicy::missingNames()
 
 void TestPresencePolicy::limiterNeverAnswersOnePeerTwiceWithinTheWindow()
 {
-    AnswerLimiter limiter;
-    const AnswerLimiter::Clock::time_point t0{};
+    AnswerLimiter<QUuid> limiter;
+    const AnswerLimiter<QUuid>::Clock::time_point t0{};
     const QUuid a = QUuid::createUuid();
     QVERIFY(limiter.allow(a, t0));
     QVERIFY(!limiter.allow(a, t0 + 999ms));
@@ -99,9 +102,9 @@ void TestPresencePolicy::limiterNeverAnswersOnePeerTwiceWithinTheWindow()
 
 void TestPresencePolicy::limiterBoundsABurstAndRefills()
 {
-    AnswerLimiter::Policy policy;
-    AnswerLimiter limiter(policy);
-    const AnswerLimiter::Clock::time_point t0{};
+    AnswerPolicy policy;
+    AnswerLimiter<QUuid> limiter(policy);
+    const AnswerLimiter<QUuid>::Clock::time_point t0{};
     int allowed = 0;
     for (int i = 0; i < 1000; ++i)
         allowed += limiter.allow(QUuid::createUuid(), t0) ? 1 : 0;
@@ -115,16 +118,35 @@ void TestPresencePolicy::limiterBoundsABurstAndRefills()
 
 void TestPresencePolicy::limiterMemoryIsBounded()
 {
-    AnswerLimiter::Policy policy;
+    AnswerPolicy policy;
     policy.burst = 1000000;
     policy.maxTracked = 100;
-    AnswerLimiter limiter(policy);
-    AnswerLimiter::Clock::time_point t{};
+    AnswerLimiter<QUuid> limiter(policy);
+    AnswerLimiter<QUuid>::Clock::time_point t{};
     for (int i = 0; i < 5000; ++i) {
         limiter.allow(QUuid::createUuid(), t);
         t += 1ms;
     }
     QVERIFY(limiter.trackedCount() <= 100);
+}
+
+void TestPresencePolicy::limiterAllowsSeveralAnswersPerKeyWhenTold()
+{
+    // As the IP Messenger endpoint keys it: by source address, a few answers per window.
+    AnswerPolicy policy;
+    policy.perKey = 3;
+    AnswerLimiter<QHostAddress> limiter(policy);
+    const AnswerLimiter<QHostAddress>::Clock::time_point t0{};
+    const QHostAddress a(u"192.0.2.1"_s);
+    QVERIFY(limiter.allow(a, t0));
+    QVERIFY(limiter.allow(a, t0 + 100ms));
+    QVERIFY(limiter.allow(a, t0 + 200ms));
+    QVERIFY(!limiter.allow(a, t0 + 999ms));
+    QVERIFY(limiter.allow(QHostAddress(u"192.0.2.2"_s), t0 + 999ms));
+    // The window counts from its first answer.
+    QVERIFY(limiter.allow(a, t0 + 1000ms));
+    QVERIFY(limiter.allow(a, t0 + 1001ms));
+    QCOMPARE(limiter.trackedCount(), 2);
 }
 
 void TestPresencePolicy::cliRefusesBadOptions_data()
