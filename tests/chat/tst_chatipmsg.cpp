@@ -2,6 +2,7 @@
 // history, a chat endpoint and an IpMsg::Endpoint on 127.0.0.1, against a fake IP Messenger that
 // is a raw UDP socket writing and reading packets byte by byte from the protocol description.
 // Loopback unicast only: nothing is broadcast, nothing binds 2425.
+#include "chat/chatcontroller.h"
 #include "chat/chathistory.h"
 #include "chat/chatservice.h"
 #include "chattesthelpers.h"
@@ -11,6 +12,7 @@
 #include <QNetworkDatagram>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QStringDecoder>
 #include <QTemporaryDir>
 
 using namespace Tincan;
@@ -142,6 +144,8 @@ private Q_SLOTS:
     void sendsAndIsDelivered();
     void failsThenResendsWhenThePeerEnters();
     void withoutAnEndpointKeepsTheMessageFailed();
+    void resumesWhatAnEarlierRunLeftSending();
+    void controllerGivesTheDirectorysEndpoint();
     void receivesOnceInTheRightConversation_data();
     void receivesOnceInTheRightConversation();
     void sendsTheReadNoticeOnlyWhenRead();
@@ -245,6 +249,52 @@ void TestChatIpMsg::withoutAnEndpointKeepsTheMessageFailed()
     QSignalSpy states(me.service.get(), &ChatService::messageStateChanged);
     fake.send(fake.packet(RecvMsg, QByteArray::number(packet->packetNo)));
     QTRY_COMPARE(lastStateOf(states, sent->messageId), DeliveryState::Delivered);
+}
+
+void TestChatIpMsg::resumesWhatAnEarlierRunLeftSending()
+{
+    Stack me;
+    FakeMessenger fake(me.ipmsg.localPort());
+    StoredMessage left;
+    left.conversation = ChatService::ipmsgKey(fake.address());
+    left.messageId = QUuid::createUuid();
+    left.peer = fake.address();
+    left.text = QStringLiteral("还在发");
+    left.time = QDateTime::currentDateTimeUtc();
+    left.state = DeliveryState::Sending;
+    left.protocol = ChatProtocol::IpMessenger;
+    QVERIFY(me.history.appendOutgoing(left));
+
+    // The next start: the service resumes before the directory (and its endpoint) exists.
+    me.service = std::make_unique<ChatService>(&me.history, me.chat.get());
+    me.service->resumeUndelivered();
+    QSignalSpy states(me.service.get(), &ChatService::messageStateChanged);
+    me.service->setIpMsgEndpoint(&me.ipmsg);
+    const auto packet = fake.next(SendMsg); // without waiting for the peer's entry
+    QVERIFY(packet);
+    // A peer not yet heard gets GB18030, which every IP Messenger reads.
+    QStringDecoder gb18030("GB18030");
+    QCOMPARE(QString(gb18030(packet->text())), left.text);
+    fake.send(fake.packet(RecvMsg, QByteArray::number(packet->packetNo)));
+    QTRY_COMPARE(lastStateOf(states, left.messageId), DeliveryState::Delivered);
+    QCOMPARE(me.history.message(left.messageId)->ipmsgPacket, packet->packetNo);
+}
+
+void TestChatIpMsg::controllerGivesTheDirectorysEndpoint()
+{
+    // Discovery on, but announcing nowhere and IP Messenger on a loopback port: nothing leaves 127.0.0.1.
+    ChatController::Options options;
+    options.bindAddress = loopback();
+    options.port = 0;
+    options.discovery = true;
+    options.lan.interfaces = Presence::InterfaceSelection::none();
+    options.lan.presencePort = 0;
+    options.lan.ipmsgPort = reserveFreePort();
+    options.lan.ipmsgBindAddress = loopback();
+    ChatController controller(options);
+    QVERIFY(controller.directory());
+    QVERIFY(controller.directory()->ipmsg());
+    QCOMPARE(controller.service()->ipmsgEndpoint(), controller.directory()->ipmsg());
 }
 
 void TestChatIpMsg::receivesOnceInTheRightConversation_data()
