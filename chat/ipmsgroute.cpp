@@ -30,10 +30,18 @@ void IpMsgRoute::setEndpoint(IpMsg::Endpoint *endpoint)
     m_endpoint = endpoint;
     // The old endpoint's packet numbers mean nothing to the new one: what was in flight waits again.
     m_inFlight.clear();
-    for (Outgoing &outgoing : m_outgoing)
-        outgoing.packetNo = 0;
-    if (!m_endpoint)
+    QList<QUuid> stranded;
+    for (auto it = m_outgoing.begin(); it != m_outgoing.end(); ++it) {
+        if (it->packetNo != 0)
+            stranded.append(it.key());
+        it->packetNo = 0;
+    }
+    if (!m_endpoint) {
+        // Nothing will confirm them now; still not marked failed, so the next endpoint sends them at once.
+        for (const QUuid &id : std::as_const(stranded))
+            Q_EMIT stateChanged(id, DeliveryState::Failed);
         return;
+    }
     connect(m_endpoint, &IpMsg::Endpoint::peerEntered, this, [this](const IpMsg::Peer &peer) {
         const ChatPeerAddress address = toChat(peer.address);
         m_heard.insert(address.toString());

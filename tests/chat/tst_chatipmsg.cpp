@@ -145,6 +145,7 @@ private Q_SLOTS:
     void failsThenResendsWhenThePeerEnters();
     void withoutAnEndpointKeepsTheMessageFailed();
     void resumesWhatAnEarlierRunLeftSending();
+    void movesToANewEndpoint();
     void controllerGivesTheDirectorysEndpoint();
     void receivesOnceInTheRightConversation_data();
     void receivesOnceInTheRightConversation();
@@ -278,6 +279,30 @@ void TestChatIpMsg::resumesWhatAnEarlierRunLeftSending()
     fake.send(fake.packet(RecvMsg, QByteArray::number(packet->packetNo)));
     QTRY_COMPARE(lastStateOf(states, left.messageId), DeliveryState::Delivered);
     QCOMPARE(me.history.message(left.messageId)->ipmsgPacket, packet->packetNo);
+}
+
+void TestChatIpMsg::movesToANewEndpoint()
+{
+    Stack me;
+    me.ipmsg.setRetryInterval(std::chrono::seconds(5)); // still in flight when the endpoint goes
+    FakeMessenger fake(me.ipmsg.localPort());
+    QSignalSpy states(me.service.get(), &ChatService::messageStateChanged);
+    const Expected<StoredMessage> sent = me.service->send(ChatService::ipmsgKey(fake.address()), QStringLiteral("hi"));
+    QVERIFY(sent);
+    QVERIFY(fake.next(SendMsg));
+    // The LAN settings change: the directory and its endpoint are replaced.
+    me.service->setIpMsgEndpoint(nullptr);
+    QCOMPARE(lastStateOf(states, sent->messageId), DeliveryState::Failed);
+    IpMsg::Endpoint next;
+    QVERIFY(next.bind(loopback(), 0));
+    me.service->setIpMsgEndpoint(&next);
+    QCOMPARE(lastStateOf(states, sent->messageId), DeliveryState::Sending);
+    const auto again = fake.next(SendMsg);
+    QVERIFY(again);
+    const QByteArray confirmation = fake.packet(RecvMsg, QByteArray::number(again->packetNo));
+    fake.socket().writeDatagram(confirmation, QHostAddress::LocalHost, next.localPort());
+    QTRY_COMPARE(lastStateOf(states, sent->messageId), DeliveryState::Delivered);
+    me.service->setIpMsgEndpoint(nullptr);
 }
 
 void TestChatIpMsg::controllerGivesTheDirectorysEndpoint()
