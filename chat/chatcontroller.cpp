@@ -395,7 +395,7 @@ Expected<void> ChatController::removeContact(qint64 contactId)
         return Failure{m_history->errorString()};
     // ChatService keeps the messages under the address they were exchanged with.
     if (address) {
-        const QString to = ChatService::addressKey(*address);
+        const QString to = ChatService::unsavedKey(*address, contact->protocol);
         moveInMemory(from, to);
         Q_EMIT conversationMoved(from, to);
     }

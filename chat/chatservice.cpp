@@ -72,6 +72,11 @@ QString ChatService::ipmsgKey(const ChatPeerAddress &address)
     return IpMsgPrefix + IpMsgRoute::toChat(IpMsgRoute::toIpMsg(address)).toString();
 }
 
+QString ChatService::unsavedKey(const ChatPeerAddress &address, ChatProtocol protocol)
+{
+    return protocol == ChatProtocol::IpMessenger ? ipmsgKey(address) : addressKey(address);
+}
+
 void ChatService::setIpMsgEndpoint(IpMsg::Endpoint *endpoint)
 {
     m_ipmsg->setEndpoint(endpoint);
@@ -166,10 +171,7 @@ bool ChatService::removeContact(qint64 contactId)
         return false;
     // The messages stay, under the address they were exchanged with.
     if (const auto address = parseHost(removed->host); address && m_history->isOpen())
-        m_history->moveConversation(contactKey(contactId),
-                                    removed->protocol == ChatProtocol::IpMessenger
-                                        ? ipmsgKey({*address, removed->port})
-                                        : addressKey({*address, removed->port}));
+        m_history->moveConversation(contactKey(contactId), unsavedKey({*address, removed->port}, removed->protocol));
     m_contacts.removeIf([contactId](const Contact &c) { return c.id == contactId; });
     for (auto it = m_lastWrittenAt.begin(); it != m_lastWrittenAt.end();) {
         if (it.value() == contactKey(contactId))

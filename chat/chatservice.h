@@ -32,6 +32,8 @@ public:
     static QString peerKey(const QUuid &peerId);
     static QString addressKey(const ChatPeerAddress &address);
     static QString ipmsgKey(const ChatPeerAddress &address);
+    // Where a contact's messages go when it is removed: its address's conversation in its protocol.
+    static QString unsavedKey(const ChatPeerAddress &address, ChatProtocol protocol);
 
     // Where IP Messenger messages go and come from (not owned; null: IP Messenger is off). Set
     // again whenever the LAN directory is replaced.

@@ -389,14 +389,21 @@ void TestChatIpMsg::savingAsContactKeepsIpMessenger()
 {
     Stack me;
     FakeMessenger fake(me.ipmsg.localPort());
-    const Expected<QString> key
-        = me.service->saveAsContact(ChatService::ipmsgKey(fake.address()), QStringLiteral("王伟"));
+    const QString unsaved = ChatService::ipmsgKey(fake.address());
+    QVERIFY(me.service->send(unsaved, QStringLiteral("hi")));
+    const Expected<QString> key = me.service->saveAsContact(unsaved, QStringLiteral("王伟"));
     QVERIFY(key);
+    QCOMPARE(me.history.messages(*key).size(), 1);
+    QCOMPARE(me.service->protocolFor(*key), ChatProtocol::IpMessenger);
     const auto c = me.service->contactForConversation(*key);
     QVERIFY(c);
     QCOMPARE(c->protocol, ChatProtocol::IpMessenger);
     QCOMPARE(c->port, fake.address().port);
     QCOMPARE(me.history.contacts().constLast().protocol, ChatProtocol::IpMessenger);
+    // Removed again: its messages go back to the peer's own IP Messenger conversation.
+    QVERIFY(me.service->removeContact(c->id));
+    QCOMPARE(me.history.messages(unsaved).size(), 1);
+    QCOMPARE(me.service->protocolFor(unsaved), ChatProtocol::IpMessenger);
 }
 
 void TestChatIpMsg::migratesAVersion1History()
