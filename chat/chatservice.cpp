@@ -387,6 +387,8 @@ Expected<StoredMessage> ChatService::sendIpMsg(const QString &conversation, cons
     message.read = true;
     // Kept by the route either way: a message that cannot go now is Failed, and goes when it can.
     const Expected<quint32> sent = m_ipmsg->send(message.messageId, message.peer, text);
+    if (!sent && !m_ipmsg->isKept(message.messageId))
+        return Failure{sent.error()};
     message.state = sent ? DeliveryState::Sending : DeliveryState::Failed;
     message.ipmsgPacket = sent ? *sent : 0;
     m_lastWrittenAt.insert(message.peer.toString(), conversation);

@@ -82,7 +82,11 @@ Expected<quint32> IpMsgRoute::send(const QUuid &id, const ChatPeerAddress &to, c
     outgoing = Outgoing{to, text};
     QString error;
     if (!transmit(id, outgoing, &error)) {
-        outgoing.failed = true;
+        // Refused by the endpoint itself (too long, too many waiting): the caller says so, nothing is kept.
+        if (m_endpoint)
+            m_outgoing.remove(id);
+        else
+            outgoing.failed = true;
         return Failure{error};
     }
     return outgoing.packetNo;

@@ -35,8 +35,9 @@ public:
     static IpMsg::PeerAddress toIpMsg(const ChatPeerAddress &address);
     static ChatPeerAddress toChat(const IpMsg::PeerAddress &address);
 
-    // Sends a message now, or keeps it for later and fails with why (no endpoint, too many
-    // waiting): it is then Failed, and sent again when its peer is heard.
+    // Sends a message now. Without an endpoint it fails with why but is kept (isKept): Failed, and
+    // sent when an endpoint and its peer are there. One the endpoint refuses (too long, too many
+    // waiting) fails and is not kept.
     Expected<quint32> send(const QUuid &id, const ChatPeerAddress &to, const QString &text);
     // An undelivered message of an earlier run: sent when an endpoint is there (at once, or when
     // one is given) unless it had failed, which waits until its peer is heard.

@@ -144,6 +144,7 @@ private Q_SLOTS:
     void sendsAndIsDelivered();
     void failsThenResendsWhenThePeerEnters();
     void withoutAnEndpointKeepsTheMessageFailed();
+    void refusesATextTooLongForOnePacket();
     void resumesWhatAnEarlierRunLeftSending();
     void movesToANewEndpoint();
     void controllerGivesTheDirectorysEndpoint();
@@ -250,6 +251,18 @@ void TestChatIpMsg::withoutAnEndpointKeepsTheMessageFailed()
     QSignalSpy states(me.service.get(), &ChatService::messageStateChanged);
     fake.send(fake.packet(RecvMsg, QByteArray::number(packet->packetNo)));
     QTRY_COMPARE(lastStateOf(states, sent->messageId), DeliveryState::Delivered);
+}
+
+void TestChatIpMsg::refusesATextTooLongForOnePacket()
+{
+    Stack me;
+    FakeMessenger fake(me.ipmsg.localPort());
+    const QString key = ChatService::ipmsgKey(fake.address());
+    const Expected<StoredMessage> sent = me.service->send(key, QString(IpMsg::MaxDatagramSize, QLatin1Char('x')));
+    QVERIFY(!sent);
+    QVERIFY(!sent.error().isEmpty());
+    QVERIFY(me.history.messages(key).isEmpty());
+    QVERIFY(fake.collect(SendMsg, SilenceMs).isEmpty());
 }
 
 void TestChatIpMsg::resumesWhatAnEarlierRunLeftSending()
