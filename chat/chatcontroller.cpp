@@ -127,11 +127,14 @@ Lan::LocalIdentity ChatController::localIdentity() const
 
 void ChatController::startDirectory()
 {
+    m_service->setIpMsgEndpoint(nullptr);
     delete m_directory;
     m_directory = new Lan::PeerDirectory(localIdentity(), m_options.lan, this);
     connect(m_directory, &Lan::PeerDirectory::peerChanged, this, &ChatController::onPeerChanged);
     connect(m_directory, &Lan::PeerDirectory::problemsChanged, this, &ChatController::problemsChanged);
     m_directory->start();
+    // The chat's IP Messenger messages go through the directory's endpoint (null if 2425 was taken).
+    m_service->setIpMsgEndpoint(m_directory->ipmsg());
 }
 
 void ChatController::onPeerChanged(const Lan::LanPeer &peer)
@@ -167,6 +170,7 @@ void ChatController::applyLanSettings(bool discovery, const Lan::PeerDirectory::
     m_options.discovery = discovery;
     m_options.lan = lan;
     m_options.group = group;
+    m_service->setIpMsgEndpoint(nullptr);
     delete m_directory;
     m_directory = nullptr;
     if (discovery)
@@ -178,6 +182,7 @@ void ChatController::applyLanSettings(bool discovery, const Lan::PeerDirectory::
 ChatController::~ChatController()
 {
     // Said on leaving, while the sockets still exist.
+    m_service->setIpMsgEndpoint(nullptr);
     delete m_directory;
     m_directory = nullptr;
     // The service refers to both; it goes first, and no datagram may reach it
@@ -390,7 +395,7 @@ Expected<void> ChatController::removeContact(qint64 contactId)
         return Failure{m_history->errorString()};
     // ChatService keeps the messages under the address they were exchanged with.
     if (address) {
-        const QString to = ChatService::addressKey(*address);
+        const QString to = ChatService::unsavedKey(*address, contact->protocol);
         moveInMemory(from, to);
         Q_EMIT conversationMoved(from, to);
     }

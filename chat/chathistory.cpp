@@ -23,9 +23,16 @@ int protocolToInt(ChatProtocol protocol)
 
 ChatProtocol protocolFromInt(int value)
 {
-    return value == int(ChatProtocol::Tincan) ? ChatProtocol::Tincan
-        : value == int(ChatProtocol::Classic) ? ChatProtocol::Classic
-                                              : ChatProtocol::Auto;
+    switch (value) {
+    case int(ChatProtocol::Tincan):
+        return ChatProtocol::Tincan;
+    case int(ChatProtocol::Classic):
+        return ChatProtocol::Classic;
+    case int(ChatProtocol::IpMessenger):
+        return ChatProtocol::IpMessenger;
+    default:
+        return ChatProtocol::Auto;
+    }
 }
 
 DeliveryState stateFromInt(int value)
@@ -48,7 +55,7 @@ QVariant uuidValue(const QUuid &uuid)
 }
 
 const char MessageColumns[] = "id, conversation, outgoing, message_id, peer_id, peer_name, address, port, text, "
-                              "time, state, classic, read";
+                              "time, state, classic, read, protocol, ipmsg_packet, read_notice";
 
 StoredMessage messageFrom(const QSqlQuery &q)
 {
@@ -66,6 +73,9 @@ StoredMessage messageFrom(const QSqlQuery &q)
     m.state = stateFromInt(q.value(10).toInt());
     m.classic = q.value(11).toBool();
     m.read = q.value(12).toBool();
+    m.protocol = protocolFromInt(q.value(13).toInt());
+    m.ipmsgPacket = quint32(q.value(14).toLongLong());
+    m.readNoticeDue = q.value(15).toBool();
     return m;
 }
 } // namespace
@@ -182,7 +192,9 @@ bool ChatHistory::createSchema()
             QStringLiteral("CREATE TABLE messages (id INTEGER PRIMARY KEY, conversation TEXT NOT NULL, "
                            "outgoing INTEGER NOT NULL, message_id TEXT NOT NULL, peer_id TEXT, peer_name TEXT, "
                            "address TEXT, port INTEGER, text TEXT NOT NULL, time INTEGER NOT NULL, "
-                           "state INTEGER NOT NULL DEFAULT 3, classic INTEGER NOT NULL, read INTEGER NOT NULL)"),
+                           "state INTEGER NOT NULL DEFAULT 3, classic INTEGER NOT NULL, read INTEGER NOT NULL, "
+                           "protocol INTEGER NOT NULL DEFAULT 1, ipmsg_packet INTEGER, "
+                           "read_notice INTEGER NOT NULL DEFAULT 0)"),
             QStringLiteral("CREATE INDEX messages_by_conversation ON messages (conversation, id)"),
             QStringLiteral("CREATE UNIQUE INDEX incoming_once ON messages (peer_id, message_id) "
                            "WHERE outgoing = 0 AND peer_id IS NOT NULL"),
@@ -200,6 +212,8 @@ bool ChatHistory::createSchema()
         }
         if (!db.commit())
             return fail(tr("Cannot write the chat history."), db.lastError().text());
+    } else if (version == 1 && !migrateFrom1()) {
+        return false;
     }
 
     if (!q.exec(QStringLiteral("SELECT value FROM meta WHERE key = 'self_id'")))
@@ -213,6 +227,36 @@ bool ChatHistory::createSchema()
         if (!q.exec())
             return fail(tr("Cannot write the chat history."), q.lastError().text());
     }
+    return true;
+}
+
+bool ChatHistory::migrateFrom1()
+{
+    // Format 1 knew Tincan and classic messages only: every row keeps what it had and says which.
+    QSqlDatabase db = database(m_connection);
+    QSqlQuery q(db);
+    const QStringList statements{
+        QStringLiteral("ALTER TABLE messages ADD COLUMN protocol INTEGER NOT NULL DEFAULT 1"),
+        QStringLiteral("ALTER TABLE messages ADD COLUMN ipmsg_packet INTEGER"),
+        QStringLiteral("ALTER TABLE messages ADD COLUMN read_notice INTEGER NOT NULL DEFAULT 0"),
+        QStringLiteral("UPDATE messages SET protocol = CASE WHEN classic THEN %1 ELSE %2 END")
+            .arg(protocolToInt(ChatProtocol::Classic))
+            .arg(protocolToInt(ChatProtocol::Tincan)),
+        QStringLiteral("PRAGMA user_version = 2"),
+    };
+    if (!db.transaction())
+        return fail(tr("Cannot write the chat history."), db.lastError().text());
+    for (const QString &sql : statements) {
+        if (!q.exec(sql)) {
+            const QString detail = q.lastError().text();
+            db.rollback();
+            return fail(
+                tr("The chat history %1 could not be brought up to date; nothing has been changed.").arg(m_path),
+                detail);
+        }
+    }
+    if (!db.commit())
+        return fail(tr("Cannot write the chat history."), db.lastError().text());
     return true;
 }
 
@@ -357,8 +401,8 @@ bool ChatHistory::insert(StoredMessage &message)
         return reportNotOpen();
     QSqlQuery q(database(m_connection));
     q.prepare(QStringLiteral("INSERT INTO messages (conversation, outgoing, message_id, peer_id, peer_name, "
-                             "address, port, text, time, state, classic, read) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                             "address, port, text, time, state, classic, read, protocol, ipmsg_packet, "
+                             "read_notice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     q.addBindValue(message.conversation);
     q.addBindValue(message.outgoing ? 1 : 0);
     q.addBindValue(uuidValue(message.messageId));
@@ -371,6 +415,9 @@ bool ChatHistory::insert(StoredMessage &message)
     q.addBindValue(int(message.state));
     q.addBindValue(message.classic ? 1 : 0);
     q.addBindValue(message.read ? 1 : 0);
+    q.addBindValue(protocolToInt(message.protocol));
+    q.addBindValue(message.ipmsgPacket == 0 ? QVariant() : QVariant(qint64(message.ipmsgPacket)));
+    q.addBindValue(message.readNoticeDue ? 1 : 0);
     if (!m_open || !q.exec()) {
         fail(tr("A message could not be saved to the chat history."), q.lastError().text());
         Q_EMIT errorOccurred(m_error);
@@ -394,6 +441,49 @@ bool ChatHistory::setState(const QUuid &messageId, DeliveryState state)
         return false;
     }
     return true;
+}
+
+bool ChatHistory::setIpMsgPacket(const QUuid &messageId, quint32 packetNo)
+{
+    if (!m_open)
+        return reportNotOpen();
+    QSqlQuery q(database(m_connection));
+    q.prepare(QStringLiteral("UPDATE messages SET ipmsg_packet = ? WHERE outgoing = 1 AND message_id = ?"));
+    q.addBindValue(qint64(packetNo));
+    q.addBindValue(uuidValue(messageId));
+    if (!m_open || !q.exec()) {
+        fail(tr("A message's delivery state could not be saved."), q.lastError().text());
+        Q_EMIT errorOccurred(m_error);
+        return false;
+    }
+    return true;
+}
+
+QList<StoredMessage> ChatHistory::readNoticesDue(const QString &conversation) const
+{
+    QList<StoredMessage> result;
+    if (!m_open)
+        return result;
+    QSqlQuery q(database(m_connection));
+    q.prepare(QStringLiteral("SELECT %1 FROM messages WHERE conversation = ? AND outgoing = 0 AND read_notice = 1 "
+                             "ORDER BY id")
+                  .arg(QLatin1StringView(MessageColumns)));
+    q.addBindValue(conversation);
+    if (!m_open || !q.exec())
+        return result;
+    while (q.next())
+        result.append(messageFrom(q));
+    return result;
+}
+
+bool ChatHistory::setReadNoticeSent(qint64 rowId)
+{
+    if (!m_open)
+        return false;
+    QSqlQuery q(database(m_connection));
+    q.prepare(QStringLiteral("UPDATE messages SET read_notice = 0 WHERE id = ?"));
+    q.addBindValue(rowId);
+    return m_open && q.exec();
 }
 
 bool ChatHistory::markRead(const QString &conversation)

@@ -35,8 +35,11 @@ struct StoredMessage
     QString text;
     QDateTime time;
     DeliveryState state = DeliveryState::Sent; // outgoing only
-    bool classic = false;
+    bool classic = false;                      // = protocol == Classic, kept for the callers of format 1
     bool read = true;
+    ChatProtocol protocol = ChatProtocol::Tincan; // Tincan, Classic or IpMessenger, never Auto
+    quint32 ipmsgPacket = 0;                      // IP Messenger: the packet number (outgoing: the last sent)
+    bool readNoticeDue = false;                   // incoming sealed IP Messenger message whose READMSG is not yet sent
 };
 
 struct ConversationSummary
@@ -52,7 +55,8 @@ class ChatHistory final : public QObject
     Q_DISABLE_COPY_MOVE(ChatHistory)
 
 public:
-    static constexpr int SchemaVersion = 1;
+    // 2: each message's protocol, IP Messenger packet number and read notice (migrated from 1).
+    static constexpr int SchemaVersion = 2;
 
     explicit ChatHistory(QObject *parent = nullptr);
     ~ChatHistory() override;
@@ -84,13 +88,17 @@ public:
     bool appendIncoming(StoredMessage &message, bool *duplicate = nullptr);
     bool appendOutgoing(StoredMessage &message);
     bool setState(const QUuid &messageId, DeliveryState state);
+    bool setIpMsgPacket(const QUuid &messageId, quint32 packetNo);
+    // Incoming sealed IP Messenger messages of a conversation whose read notice is due.
+    QList<StoredMessage> readNoticesDue(const QString &conversation) const;
+    bool setReadNoticeSent(qint64 rowId);
     bool markRead(const QString &conversation);
     bool moveConversation(const QString &from, const QString &to);
 
     // The newest `limit` messages of a conversation, oldest first.
     QList<StoredMessage> messages(const QString &conversation, int limit = 1000) const;
     std::optional<StoredMessage> message(const QUuid &messageId) const;
-    // Outgoing Tincan messages not yet delivered (to resume after a restart).
+    // Outgoing Tincan and IP Messenger messages not yet delivered (to resume after a restart).
     QList<StoredMessage> undelivered() const;
     QList<ConversationSummary> conversations() const;
 
@@ -104,6 +112,7 @@ private:
     bool reportNotOpen();
     bool fail(const QString &what, const QString &detail) const;
     bool createSchema();
+    bool migrateFrom1();
 
     QString m_connection;
     QString m_path;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "chat/chathistory.h"
+#include "chat/ipmsgroute.h"
 #include "net/base/expected.h"
 #include "net/chat/chatendpoint.h"
 
@@ -25,10 +26,21 @@ public:
     // works without memory, and says so through errorOccurred().
     ChatService(ChatHistory *history, ChatEndpoint *endpoint, QObject *parent = nullptr);
 
-    // Conversation keys: a contact's, an unknown Tincan peer's, an unknown address's.
+    // Conversation keys: a contact's, an unknown Tincan peer's, an unknown address's, an unknown
+    // IP Messenger's.
     static QString contactKey(qint64 contactId);
     static QString peerKey(const QUuid &peerId);
     static QString addressKey(const ChatPeerAddress &address);
+    static QString ipmsgKey(const ChatPeerAddress &address);
+    // Where a contact's messages go when it is removed: its address's conversation in its protocol.
+    static QString unsavedKey(const ChatPeerAddress &address, ChatProtocol protocol);
+
+    // Where IP Messenger messages go and come from (not owned; null: IP Messenger is off). Set
+    // again whenever the LAN directory is replaced.
+    void setIpMsgEndpoint(IpMsg::Endpoint *endpoint);
+    IpMsg::Endpoint *ipmsgEndpoint() const { return m_ipmsg->endpoint(); }
+    // The protocol a message to this conversation goes by now: Tincan, Classic or IpMessenger.
+    ChatProtocol protocolFor(const QString &conversation) const;
 
     // Resends what an earlier run left undelivered.
     void resumeUndelivered();
@@ -74,6 +86,10 @@ private:
     QString conversationFor(const ChatMessage &message);
     void onStateChanged(const QUuid &messageId, DeliveryState state);
     void reloadContacts();
+    Expected<StoredMessage> sendIpMsg(const QString &conversation, const ChatPeerAddress &to, const QString &text);
+    void onIpMsgReceived(const IpMsg::IncomingMessage &incoming);
+    QString ipmsgConversationFor(const ChatPeerAddress &from) const;
+    void sendReadNotices(const QString &key);
 
     ChatHistory *m_history;
     ChatEndpoint *m_endpoint;
@@ -84,6 +100,9 @@ private:
     // Unknown peers' names and addresses, for titles and replies.
     QHash<QUuid, std::pair<QString, ChatPeerAddress>> m_peers;
     QString m_active;
+    IpMsgRoute *m_ipmsg;
+    // Without a history: this run's sealed IP Messenger messages awaiting their read notice.
+    QHash<QString, QList<std::pair<ChatPeerAddress, quint32>>> m_readNoticesDue;
 };
 
 } // namespace Tincan

@@ -149,6 +149,8 @@ Expected<QUuid> ChatEndpoint::send(const ChatPeerAddress &to, const QString &tex
                            .arg(utf8.size())
                            .arg(Chat::MaxTextBytes)};
 
+    if (protocol == ChatProtocol::IpMessenger)
+        return Failure{tr("IP Messenger messages are not sent through the chat endpoint.")};
     const QUuid id = QUuid::createUuid();
     if (resolve(to, protocol) == ChatProtocol::Classic) {
         // Exactly the tutorial's datagram: the bare text, nothing else, ever.

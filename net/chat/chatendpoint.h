@@ -34,12 +34,13 @@ enum class ChatProtocol {
     Auto, // Tincan once the address has spoken Tincan, classic until then
     Tincan,
     Classic,
+    IpMessenger, // IP Messenger, FeiQ, iptux: sent by ChatService through an IpMsg::Endpoint, not here
 };
 
 enum class DeliveryState {
-    Sending,   // Tincan: sent, not yet acknowledged, still retrying
-    Delivered, // Tincan: acknowledged by the peer
-    Failed,    // Tincan: no acknowledgement after every try; kept queued
+    Sending,   // Tincan, IP Messenger: sent, not yet acknowledged (RECVMSG), still retrying
+    Delivered, // Tincan, IP Messenger: acknowledged by the peer
+    Failed,    // Tincan, IP Messenger: no acknowledgement after every try; kept queued
     Sent,      // classic: handed to the network (nothing more can be known)
 };
 

@@ -618,7 +618,8 @@ void TestChat::validatesContact()
     dialog.show();
     QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("error"))->isVisible(), !valid);
     // Every protocol says what it means.
-    for (ChatProtocol protocol : {ChatProtocol::Auto, ChatProtocol::Tincan, ChatProtocol::Classic}) {
+    for (ChatProtocol protocol :
+         {ChatProtocol::Auto, ChatProtocol::Tincan, ChatProtocol::Classic, ChatProtocol::IpMessenger}) {
         dialog.setProtocol(protocol);
         QCOMPARE(dialog.findChild<QLabel *>(QStringLiteral("protocolHint"))->text(),
                  ContactDialog::protocolDescription(protocol));

@@ -1,6 +1,7 @@
 #include "ui/chat/contactdialog.h"
 
 #include "chat/chatservice.h"
+#include "net/ipmsg/ipmsgpacket.h"
 #include "ui/dialogfields.h"
 
 #include <QComboBox>
@@ -35,7 +36,8 @@ ContactDialog::ContactDialog(QWidget *parent)
     m_port = DialogFields::portField(this);
     m_protocol = new QComboBox(this);
     m_protocol->setObjectName(QStringLiteral("protocol"));
-    for (ChatProtocol protocol : {ChatProtocol::Auto, ChatProtocol::Tincan, ChatProtocol::Classic})
+    for (ChatProtocol protocol :
+         {ChatProtocol::Auto, ChatProtocol::Tincan, ChatProtocol::Classic, ChatProtocol::IpMessenger})
         m_protocol->addItem(protocolName(protocol), QVariant::fromValue(protocol));
     m_protocolHint = DialogFields::hintLabel(this);
     m_protocolHint->setObjectName(QStringLiteral("protocolHint"));
@@ -65,6 +67,15 @@ ContactDialog::ContactDialog(QWidget *parent)
     connect(m_name, &QLineEdit::textChanged, this, &ContactDialog::validate);
     connect(m_host, &QLineEdit::textChanged, this, &ContactDialog::validate);
     connect(m_protocol, &QComboBox::currentIndexChanged, this, &ContactDialog::validate);
+    // Chosen by the user (not by setContact): IP Messenger listens on 2425, the others on 8081;
+    // a port typed by hand is kept.
+    connect(m_protocol, &QComboBox::activated, this, [this] {
+        const bool ipmsg = m_protocol->currentData().value<ChatProtocol>() == ChatProtocol::IpMessenger;
+        if (ipmsg && m_port->value() == ChatEndpoint::DefaultPort)
+            m_port->setValue(IpMsg::DefaultPort);
+        else if (!ipmsg && m_port->value() == IpMsg::DefaultPort)
+            m_port->setValue(ChatEndpoint::DefaultPort);
+    });
 
     setContact(Contact{});
     setHost(QStringLiteral("127.0.0.1"));
@@ -127,6 +138,8 @@ QString ContactDialog::protocolName(ChatProtocol protocol)
         return tr("Tincan");
     case ChatProtocol::Classic:
         return tr("Classic");
+    case ChatProtocol::IpMessenger:
+        return tr("IP Messenger");
     }
     return QString();
 }
@@ -135,14 +148,17 @@ QString ContactDialog::protocolDescription(ChatProtocol protocol)
 {
     switch (protocol) {
     case ChatProtocol::Auto:
-        return tr("Plain text, as the classic chat programs expect, until the peer answers as a Tincan; "
-                  "from then on Tincan's delivery.");
+        return tr("Plain text, as the classic chat programs expect, until the peer answers as a Tincan "
+                  "or as an IP Messenger; from then on that protocol's delivery.");
     case ChatProtocol::Tincan:
         return tr("For another Tincan: each message is resent until the peer confirms it, and shows when "
                   "it was delivered.");
     case ChatProtocol::Classic:
         return tr("For the socket tutorial's chat programs: each message is one datagram of plain UTF-8 "
                   "text, and nothing else is ever sent. Delivery cannot be confirmed.");
+    case ChatProtocol::IpMessenger:
+        return tr("For IP Messenger, FeiQ and iptux (UDP port 2425): each message is resent until the peer "
+                  "confirms it; needs IP Messenger on in the LAN settings.");
     }
     return QString();
 }
