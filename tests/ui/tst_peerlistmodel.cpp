@@ -48,7 +48,12 @@ class TestPeerListModel : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
-    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("Tincan"));
+        QCoreApplication::setApplicationName(QStringLiteral("TincanPeerListModelTest"));
+    }
     void init();
     void cleanup() { m_controller.reset(); }
     void peersAreGrouped_data();
