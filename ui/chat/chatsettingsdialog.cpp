@@ -18,7 +18,7 @@
 namespace Tincan {
 
 namespace {
-constexpr int MinimumWidthChars = 60;
+constexpr int MinimumWidthChars = 72;
 // The frame and cursor of a line edit, besides its text.
 constexpr int IdFieldSlack = 16;
 } // namespace
@@ -143,16 +143,15 @@ QWidget *ChatSettingsDialog::createLanBox()
     form->addRow(m_discovery);
     form->addRow(m_announce);
     form->addRow(tr("Announce &only on:"), m_interfaces);
-    form->addRow(QString(),
-                 DialogFields::hintLabel(box,
-                                         tr("Interface names, separated by commas (%1). Empty: every "
-                                            "interface.")
-                                             .arg(names.join(QStringLiteral(", ")))));
+    // One line each: a wrapped label in a group box's form is given one line's height.
+    const auto shortHint = [box](const QString &text) {
+        QLabel *hint = DialogFields::hintLabel(box, text);
+        hint->setWordWrap(false);
+        return hint;
+    };
+    form->addRow(QString(), shortHint(tr("Names, with commas; empty: every interface.")));
     form->addRow(tr("E&xtra addresses:"), m_extra);
-    form->addRow(QString(),
-                 DialogFields::hintLabel(box,
-                                         tr("Broadcast or host addresses of routed networks, "
-                                            "separated by commas.")));
+    form->addRow(QString(), shortHint(tr("Routed networks' broadcast or host addresses.")));
     form->addRow(tr("&IP Messenger port:"), m_ipmsgPort);
     form->addRow(tr("&Group:"), m_group);
     form->addRow(QString(), DialogFields::hintLabel(box, tr("The group IP Messenger lists you under.")));

@@ -58,6 +58,13 @@ PeerListPane::PeerListPane(ChatController *controller, QWidget *parent)
     layout->addWidget(m_status);
 
     connect(m_model, &PeerListModel::peersChanged, this, &PeerListPane::updateStatus);
+    // A peer that comes or goes resets the list: the current row stays where it was, by key.
+    connect(m_model, &QAbstractItemModel::modelAboutToBeReset, this,
+            [this] { m_currentKey = m_view->currentIndex().data(PeerListModel::KeyRole).toString(); });
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        if (const QModelIndex index = m_model->indexOf(m_currentKey); index.isValid())
+            m_view->setCurrentIndex(index);
+    });
     connect(m_controller, &ChatController::directoryChanged, this, &PeerListPane::updateStatus);
     connect(m_idle, &IdleWatcher::idleChanged, this, &PeerListPane::updateAway);
     updateStatus();

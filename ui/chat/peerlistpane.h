@@ -4,6 +4,7 @@
 // IdleWatcher::DefaultIdleTime without input in the app, until the user is back.
 #pragma once
 
+#include <QString>
 #include <QWidget>
 
 class QAction;
@@ -58,6 +59,7 @@ private:
     QAction *m_findAction = nullptr;
     QAction *m_diagnosticsAction = nullptr;
     QAction *m_awayAction = nullptr;
+    QString m_currentKey; // kept across a reset of the list
 };
 
 } // namespace Tincan
