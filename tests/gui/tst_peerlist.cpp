@@ -65,6 +65,8 @@ private Q_SLOTS:
     void findPeersRefusesBadRanges();
     void settingsApply();
     void awayToggleTellsController();
+    void serverWindowListsPeers();
+    void consolePortIsAnnounced();
 
 private:
     ChatController::Options options() const;
@@ -291,6 +293,30 @@ void TestPeerList::awayToggleTellsController()
     QTRY_VERIFY(controller->isAway());
     QTest::keyClick(pane->view(), Qt::Key_Down);
     QVERIFY(!controller->isAway());
+}
+
+void TestPeerList::serverWindowListsPeers()
+{
+    auto *row = m_window->findChild<QLabel *>(QStringLiteral("chat-peers"));
+    QVERIFY(row);
+    QCOMPARE(row->text(), QStringLiteral("No peers heard"));
+    announce(Presence::Kind::Announce, Presence::State::Away);
+    QTRY_VERIFY2(row->text().contains(QStringLiteral("Bob (away)")), qPrintable(row->text()));
+    QVERIFY(row->text().startsWith(QStringLiteral("1 peer")));
+    announce(Presence::Kind::Leave);
+    QTRY_COMPARE(row->text(), QStringLiteral("No peers heard"));
+}
+
+void TestPeerList::consolePortIsAnnounced()
+{
+    ChatController *controller = m_window->chatController();
+    controller->setConsolePort(8082);
+    QCOMPARE(controller->directory()->self().consolePort, quint16(8082));
+    // A new directory (new LAN settings) says it too.
+    controller->applyLanSettings(true, controller->options().lan, QString());
+    QCOMPARE(controller->directory()->self().consolePort, quint16(8082));
+    controller->setConsolePort(0);
+    QCOMPARE(controller->directory()->self().consolePort, quint16(0));
 }
 
 QTEST_MAIN(TestPeerList)
