@@ -12,6 +12,7 @@
 #include "ui/chat/landiagnosticsdialog.h"
 #include "ui/chat/peerlistpane.h"
 #include "ui/mainwindow.h"
+#include "ui/server/serverwindow.h"
 
 #include <QAction>
 #include <QCheckBox>
@@ -67,6 +68,8 @@ private Q_SLOTS:
     void awayToggleTellsController();
     void serverWindowListsPeers();
     void consolePortIsAnnounced();
+    void ipMessengerPeerOpensItsAddress();
+    void enterOpensConversation();
 
 private:
     ChatController::Options options() const;
@@ -317,6 +320,41 @@ void TestPeerList::consolePortIsAnnounced()
     QCOMPARE(controller->directory()->self().consolePort, quint16(8082));
     controller->setConsolePort(0);
     QCOMPARE(controller->directory()->self().consolePort, quint16(0));
+
+    // The main window tells the chat when the server window's console listens, and stops.
+    auto *server = m_window->findChild<ServerWindow *>();
+    QVERIFY(server);
+    QVERIFY(server->hub()->start(ServiceKind::Console, ServerHub::ServiceConfig{}));
+    QTRY_VERIFY(server->hub()->isRunning(ServiceKind::Console));
+    QCOMPARE(controller->directory()->self().consolePort, server->hub()->port(ServiceKind::Console));
+    server->hub()->stop(ServiceKind::Console);
+    QTRY_COMPARE(controller->directory()->self().consolePort, quint16(0));
+}
+
+void TestPeerList::ipMessengerPeerOpensItsAddress()
+{
+    Lan::LanPeer peer;
+    peer.key = QStringLiteral("ipmsg/198.18.0.7:2425");
+    peer.protocol = Lan::PeerProtocol::IpMessenger;
+    peer.name = QStringLiteral("王伟");
+    peer.address = QHostAddress(QStringLiteral("198.18.0.7"));
+    peer.chatPort = 2425;
+    QCOMPARE(m_window->chatController()->conversationForPeer(peer),
+             ChatService::addressKey({peer.address, peer.chatPort}));
+}
+
+void TestPeerList::enterOpensConversation()
+{
+    m_window->show();
+    ChatWidget *chat = m_window->chatWidget();
+    chat->listTabs()->setCurrentWidget(chat->peerListPane());
+    announce(Presence::Kind::Announce);
+    QTRY_VERIFY(model()->indexOf(peerKey()).isValid());
+    QListView *view = chat->peerListPane()->view();
+    view->setFocus();
+    view->setCurrentIndex(model()->indexOf(peerKey()));
+    QTest::keyClick(view, Qt::Key_Return);
+    QTRY_COMPARE(chat->currentConversation(), ChatService::peerKey(m_peerId));
 }
 
 QTEST_MAIN(TestPeerList)

@@ -210,7 +210,7 @@ QWidget *ChatWidget::createListPane()
     m_listTabs = new QTabWidget(this);
     m_listTabs->setObjectName(QStringLiteral("chatListTabs"));
     m_listTabs->setDocumentMode(true);
-    m_listTabs->addTab(pane, tr("C&hats"));
+    m_listTabs->addTab(pane, tr("Cha&ts"));
     m_listTabs->addTab(m_peerPane, tr("&People"));
     return m_listTabs;
 }

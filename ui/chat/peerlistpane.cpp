@@ -83,6 +83,7 @@ void PeerListPane::createActions()
     m_refreshAction->setShortcut(QKeySequence::Refresh);
     m_refreshAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
     connect(m_refreshAction, &QAction::triggered, this, &PeerListPane::refresh);
+    addAction(m_refreshAction); // F5 anywhere in the pane
     m_findAction = new QAction(tr("&Find Peers…"), this);
     m_findAction->setIconText(tr("Find…"));
     m_findAction->setObjectName(QStringLiteral("findPeersAction"));
