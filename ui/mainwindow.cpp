@@ -125,6 +125,8 @@ MainWindow::~MainWindow()
     // while the window is taken apart must not update it.
     disconnect(m_pages, nullptr, this, nullptr);
     disconnect(m_sessionTabs, nullptr, this, nullptr);
+    // The server window stops its services after the chat controller is gone.
+    disconnect(m_serverWindow->hub(), nullptr, this, nullptr);
     delete m_chat;
     m_chat = nullptr;
 }

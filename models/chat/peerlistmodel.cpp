@@ -157,16 +157,17 @@ QList<PeerListModel::Row> PeerListModel::buildRows() const
         return byStateThenName(a, b);
     });
 
-    const auto heading = [](const QString &group) {
+    // Keys of their own, so that a group called "Contacts" is not the contacts' heading.
+    const auto heading = [](const QString &group, bool forContacts = false) {
         Row row;
         row.kind = RowKind::Heading;
-        row.key = QStringLiteral("heading/") + group;
+        row.key = forContacts ? QStringLiteral("heading:contacts") : QStringLiteral("heading/") + group.toCaseFolded();
         row.name = group;
         row.group = group;
         return row;
     };
     if (!contactRows.isEmpty()) {
-        rows.append(heading(contactRows.first().group));
+        rows.append(heading(contactRows.first().group, true));
         rows.append(contactRows);
     }
     for (const Row &row : std::as_const(peerRows)) {

@@ -90,6 +90,10 @@ void TestPeerListModel::peersAreGrouped_data()
     QTest::newRow("ipmsg group") << ipmsgPeer(QStringLiteral("li"), QStringLiteral("Sales"),
                                               QStringLiteral("198.18.0.3"))
                                  << QStringLiteral("Sales") << PeerListModel::Protocol::IpMessenger;
+    // Not merged into the saved contacts' heading.
+    QTest::newRow("ipmsg group named Contacts")
+        << ipmsgPeer(QStringLiteral("zhao"), QStringLiteral("Contacts"), QStringLiteral("198.18.0.5"))
+        << QStringLiteral("Contacts") << PeerListModel::Protocol::IpMessenger;
     QTest::newRow("ipmsg no group") << ipmsgPeer(QStringLiteral("wu"), QString(), QStringLiteral("198.18.0.4"))
                                     << QStringLiteral("IP Messenger") << PeerListModel::Protocol::IpMessenger;
 }
@@ -113,6 +117,7 @@ void TestPeerListModel::peersAreGrouped()
     const QModelIndex heading = model.index(row.row() - 1);
     QCOMPARE(heading.data(PeerListModel::KindRole).value<PeerListModel::RowKind>(), PeerListModel::RowKind::Heading);
     QCOMPARE(heading.data(Qt::DisplayRole).toString(), group);
+    QCOMPARE(model.indexOf(heading.data(PeerListModel::KeyRole).toString()), heading);
 }
 
 void TestPeerListModel::stateChangesAreShown_data()
