@@ -106,14 +106,13 @@ void FindPeersDialog::find()
             m_progress->setMaximum(int(total));
             m_progress->setValue(int(done));
             if (done >= total)
-                showMessage(tr("Asked %Ln addresses. Whoever answers appears in the list.", nullptr, int(total)),
-                            false);
+                showMessage(tr("Addresses asked: %L1. Whoever answers appears in the list.").arg(total), false);
         });
     }
     m_progress->setMaximum(int(*asked));
     m_progress->setValue(0);
     m_progress->setVisible(true);
-    showMessage(tr("Asking %Ln addresses…", nullptr, int(*asked)), false);
+    showMessage(tr("Addresses to ask: %L1…").arg(*asked), false);
 }
 
 } // namespace Tincan

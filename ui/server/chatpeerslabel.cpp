@@ -53,7 +53,7 @@ void ChatPeersLabel::update()
     QString shown = names.mid(0, MaxNamesShown).join(QStringLiteral(", "));
     if (names.size() > MaxNamesShown)
         shown = tr("%1, …").arg(shown);
-    setText(tr("%n peer(s): %1", nullptr, int(names.size())).arg(shown));
+    setText(tr("Peers heard (%1): %2").arg(names.size()).arg(shown));
     setToolTip(names.mid(0, MaxNamesInTooltip).join(QLatin1Char('\n')));
 }
 
