@@ -122,6 +122,7 @@ Lan::LocalIdentity ChatController::localIdentity() const
     self.group = m_options.group;
     self.chatPort = m_endpoint->isBound() ? m_endpoint->localPort() : 0;
     self.away = m_away;
+    self.consolePort = m_consolePort;
     return self;
 }
 
@@ -150,6 +151,36 @@ void ChatController::setAway(bool away)
     m_away = away;
     if (m_directory)
         m_directory->setAway(away);
+}
+
+void ChatController::setConsolePort(quint16 port)
+{
+    if (port == m_consolePort)
+        return;
+    m_consolePort = port;
+    if (m_directory)
+        m_directory->setSelf(localIdentity());
+}
+
+QString ChatController::conversationForPeer(const Lan::LanPeer &peer)
+{
+    const ChatPeerAddress address{peer.address, peer.chatPort};
+    const bool tincan = peer.protocol == Lan::PeerProtocol::Tincan;
+    for (const Contact &contact : m_service->contacts()) {
+        if (tincan && !peer.installId.isNull() && contact.peerId == peer.installId)
+            return ChatService::contactKey(contact.id);
+        if (ChatService::parseHost(contact.host) == peer.address && contact.port == peer.chatPort)
+            return ChatService::contactKey(contact.id);
+    }
+    if (!tincan || peer.installId.isNull())
+        return ChatService::addressKey(address);
+    // A Tincan peer's install id is its chat id: its answers come to this conversation, so
+    // that is where the first message goes too. The announcement is as good a word of where it
+    // is as a chat datagram, and the endpoint's signal is how the service learns it.
+    const QString key = ChatService::peerKey(peer.installId);
+    if (!m_service->destination(key))
+        Q_EMIT m_endpoint->peerSeen(peer.installId, peer.name, address);
+    return key;
 }
 
 void ChatController::applyLanSettings(bool discovery, const Lan::PeerDirectory::Options &lan, const QString &group)

@@ -68,6 +68,13 @@ public:
     // Away by hand or idle: said to every peer.
     void setAway(bool away);
     bool isAway() const { return m_away; }
+    // Where this host's console listens (0: it does not), for the presence announcement.
+    void setConsolePort(quint16 port);
+    quint16 consolePort() const { return m_consolePort; }
+    // The conversation to open for a peer on the LAN: a saved contact at its install id or
+    // address, else its Tincan peer conversation (the service learns its address from the
+    // directory), else its address's (IP Messenger at address:port).
+    QString conversationForPeer(const Lan::LanPeer &peer);
     // Applies and remembers the LAN settings; the directory restarts with them.
     void applyLanSettings(bool discovery, const Lan::PeerDirectory::Options &lan, const QString &group);
     const Options &options() const { return m_options; }
@@ -140,6 +147,7 @@ private:
     ChatService *m_service = nullptr;
     Lan::PeerDirectory *m_directory = nullptr;
     bool m_away = false;
+    quint16 m_consolePort = 0;
     QString m_historyProblem;
     QString m_bindProblem;
     bool m_stopped = false; // by the user, not by an error

@@ -1,7 +1,10 @@
 #include "ui/mainwindow.h"
 
+#include "chat/chatcontroller.h"
 #include "models/console/transferlistmodel.h"
+#include "models/server/serverhub.h"
 #include "ui/chat/chatwidget.h"
+#include "ui/chat/peerlistpane.h"
 #include "ui/console/commandlineedit.h"
 #include "ui/console/connectdialog.h"
 #include "ui/console/consolesessionwidget.h"
@@ -99,6 +102,13 @@ MainWindow::MainWindow(const ChatController::Options &chat, QWidget *parent)
     // left running at the last quit start again with the app.
     m_serverWindow = new ServerWindow(this);
     m_serverWindow->setChatController(m_chatController);
+    // Peers learn from the presence announcement where this host's console listens.
+    const auto announceConsole = [this] {
+        const ServerHub *hub = m_serverWindow->hub();
+        m_chatController->setConsolePort(hub->isRunning(ServiceKind::Console) ? hub->port(ServiceKind::Console) : 0);
+    };
+    connect(m_serverWindow->hub(), &ServerHub::stateChanged, this, announceConsole);
+    announceConsole();
     createMenus();
     readSettings();
     updateWindow();
@@ -115,6 +125,8 @@ MainWindow::~MainWindow()
     // while the window is taken apart must not update it.
     disconnect(m_pages, nullptr, this, nullptr);
     disconnect(m_sessionTabs, nullptr, this, nullptr);
+    // The server window stops its services after the chat controller is gone.
+    disconnect(m_serverWindow->hub(), nullptr, this, nullptr);
     delete m_chat;
     m_chat = nullptr;
 }
@@ -345,6 +357,12 @@ void MainWindow::createMenus()
     chat->addAction(m_chat->editContactAction());
     chat->addAction(m_chat->removeContactAction());
     chat->addAction(m_chat->saveAsContactAction());
+    chat->addSeparator();
+    PeerListPane *people = m_chat->peerListPane();
+    chat->addAction(people->refreshAction());
+    chat->addAction(people->findPeersAction());
+    chat->addAction(people->diagnosticsAction());
+    chat->addAction(people->awayAction());
     chat->addSeparator();
     chat->addAction(m_chat->settingsAction());
 

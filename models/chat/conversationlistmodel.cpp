@@ -135,6 +135,16 @@ void ConversationListModel::markRead(const QString &key)
     emitTotalUnread();
 }
 
+void ConversationListModel::ensureListed(const QString &key)
+{
+    if (key.isEmpty() || indexOf(key).isValid())
+        return;
+    m_opened.insert(key);
+    beginInsertRows(QModelIndex(), 0, 0);
+    m_rows.prepend(makeRow(key));
+    endInsertRows();
+}
+
 ConversationListModel::Row ConversationListModel::makeRow(const QString &key) const
 {
     const ChatService *service = m_controller->service();
@@ -174,9 +184,14 @@ void ConversationListModel::rebuild()
         m_rows.append(row);
     }
     for (auto it = m_summaries.cbegin(); it != m_summaries.cend(); ++it) {
-        if (!listed.contains(it.key()) && it->last)
+        if (!listed.contains(it.key()) && it->last) {
+            listed.insert(it.key());
             m_rows.append(makeRow(it.key()));
+        }
     }
+    for (const QString &key : std::as_const(m_opened))
+        if (!listed.contains(key))
+            m_rows.prepend(makeRow(key));
     std::stable_sort(m_rows.begin(), m_rows.end(), [this](const Row &a, const Row &b) { return isBefore(a, b); });
     endResetModel();
     emitTotalUnread();
@@ -213,6 +228,8 @@ void ConversationListModel::onConversationMoved(const QString &from, const QStri
 {
     if (from == to)
         return;
+    if (m_opened.remove(from))
+        m_opened.insert(to);
     if (m_summaries.contains(from)) {
         const Summary moved = m_summaries.take(from);
         Summary &target = m_summaries[to];

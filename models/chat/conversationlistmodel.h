@@ -7,6 +7,7 @@
 
 #include <QAbstractListModel>
 #include <QHash>
+#include <QSet>
 
 #include <optional>
 
@@ -45,6 +46,8 @@ public:
     qint64 totalUnread() const;
     // The user has seen the conversation.
     void markRead(const QString &key);
+    // Lists `key` (at the top) even without messages: the user opened it from the people list.
+    void ensureListed(const QString &key);
 
 Q_SIGNALS:
     void totalUnreadChanged(qint64 total);
@@ -76,6 +79,7 @@ private:
     ChatController *m_controller;
     QList<Row> m_rows;
     QHash<QString, Summary> m_summaries;
+    QSet<QString> m_opened; // listed by ensureListed(), with or without messages
     quint64 m_activityClock = 0;
     qint64 m_lastTotalUnread = -1;
 };

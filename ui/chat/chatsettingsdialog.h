@@ -1,15 +1,23 @@
 // The chat's settings: the display name Tincan peers see, the UDP port to
-// listen on, and (read only) this installation's id.
+// listen on, (read only) this installation's id, and finding peers on the LAN:
+// on or off, announcing and where, extra addresses for routed networks, IP
+// Messenger's port and group. OK refuses what cannot be used, saying why.
 #pragma once
+
+#include "net/base/expected.h"
+#include "net/lan/peerdirectory.h"
 
 #include <QDialog>
 #include <QUuid>
 
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
 
 namespace Tincan {
+
+class ChatController;
 
 class ChatSettingsDialog final : public QDialog
 {
@@ -18,6 +26,24 @@ class ChatSettingsDialog final : public QDialog
 
 public:
     explicit ChatSettingsDialog(QWidget *parent = nullptr);
+    // Opens the dialog (window-modal, deleted on close) for the controller's settings, and
+    // applies them to it on OK.
+    static ChatSettingsDialog *openFor(ChatController *controller, QWidget *parent);
+
+    // The LAN's part.
+    struct LanSettings
+    {
+        bool discovery = true;
+        Lan::PeerDirectory::Options lan;
+        QString group;
+    };
+    void setLanSettings(const LanSettings &settings);
+    // What the fields say, or the first one that cannot be used, in words.
+    Expected<LanSettings> lanSettings() const;
+    QLabel *errorLabel() const { return m_error; }
+
+public Q_SLOTS:
+    void accept() override;
 
     QString displayName() const;
     quint16 port() const;
@@ -28,10 +54,20 @@ public:
     void setListeningPort(quint16 port);
 
 private:
+    QWidget *createLanBox();
+
     QLineEdit *m_name = nullptr;
     QSpinBox *m_port = nullptr;
     QLabel *m_portHint = nullptr;
     QLineEdit *m_id = nullptr;
+    QCheckBox *m_discovery = nullptr;
+    QCheckBox *m_announce = nullptr;
+    QLineEdit *m_interfaces = nullptr;
+    QLineEdit *m_extra = nullptr;
+    QSpinBox *m_ipmsgPort = nullptr;
+    QLineEdit *m_group = nullptr;
+    QLabel *m_error = nullptr;
+    Lan::PeerDirectory::Options m_lanBase; // what the fields do not show (ports for tests, timing)
 };
 
 } // namespace Tincan

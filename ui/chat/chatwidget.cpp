@@ -9,6 +9,7 @@
 #include "ui/chat/conversationlistdelegate.h"
 #include "ui/chat/messagedelegate.h"
 #include "ui/chat/messageedit.h"
+#include "ui/chat/peerlistpane.h"
 
 #include <QAction>
 #include <QApplication>
@@ -26,6 +27,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStyle>
+#include <QTabWidget>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -201,7 +203,16 @@ QWidget *ChatWidget::createListPane()
     layout->setSpacing(0);
     layout->addWidget(toolBar);
     layout->addWidget(m_conversationList, 1);
-    return pane;
+
+    // A messenger's two lists: the conversations, and the people (who is here now).
+    m_peerPane = new PeerListPane(m_controller, this);
+    connect(m_peerPane, &PeerListPane::conversationRequested, this, &ChatWidget::startConversation);
+    m_listTabs = new QTabWidget(this);
+    m_listTabs->setObjectName(QStringLiteral("chatListTabs"));
+    m_listTabs->setDocumentMode(true);
+    m_listTabs->addTab(pane, tr("Cha&ts"));
+    m_listTabs->addTab(m_peerPane, tr("&People"));
+    return m_listTabs;
 }
 
 void ChatWidget::createMessageView(QWidget *parent)
@@ -333,6 +344,14 @@ bool ChatWidget::openConversation(const QString &key)
     m_conversationList->setCurrentIndex(index);
     m_conversationList->scrollTo(index);
     return true;
+}
+
+void ChatWidget::startConversation(const QString &key)
+{
+    m_listModel->ensureListed(key);
+    m_listTabs->setCurrentIndex(0);
+    if (openConversation(key))
+        m_input->setFocus();
 }
 
 qint64 ChatWidget::totalUnread() const
@@ -492,150 +511,9 @@ void ChatWidget::retry(const QModelIndex &messageIndex)
         showInputError(tr("This message can no longer be sent again."));
 }
 
-void ChatWidget::addContact()
-{
-    auto *dialog = new ContactDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        Contact contact = dialog->contact();
-        if (const Expected<void> added = m_controller->service()->addContact(contact); !added) {
-            QMessageBox::warning(this, tr("Contact Not Added"), added.error());
-            return;
-        }
-        openConversation(ChatService::contactKey(contact.id));
-    });
-    dialog->open();
-}
-
-void ChatWidget::editContact()
-{
-    const auto contact = m_controller->service()->contactForConversation(m_currentKey);
-    if (!contact)
-        return;
-    auto *dialog = new ContactDialog(this);
-    dialog->setWindowTitle(tr("Edit Contact"));
-    dialog->setContact(*contact);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        if (const Expected<void> updated = m_controller->service()->updateContact(dialog->contact()); !updated)
-            QMessageBox::warning(this, tr("Contact Not Saved"), updated.error());
-    });
-    dialog->open();
-}
-
-void ChatWidget::removeContact()
-{
-    const auto contact = m_controller->service()->contactForConversation(m_currentKey);
-    if (!contact)
-        return;
-    const auto address = m_controller->service()->destination(m_currentKey);
-    auto *box = new QMessageBox(QMessageBox::Question, tr("Remove Contact"),
-                                tr("Remove “%1” from your contacts?").arg(contact->name),
-                                QMessageBox::Yes | QMessageBox::Cancel, this);
-    box->setObjectName(QStringLiteral("removeContactBox"));
-    if (address)
-        box->setInformativeText(tr("The messages are kept, under the address %1.").arg(address->toString()));
-    box->button(QMessageBox::Yes)->setText(tr("&Remove"));
-    box->setDefaultButton(QMessageBox::Cancel);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    const qint64 id = contact->id;
-    connect(box, &QMessageBox::finished, this, [this, id, address](int result) {
-        if (result != QMessageBox::Yes)
-            return;
-        if (const Expected<void> removed = m_controller->removeContact(id); !removed) {
-            QMessageBox::warning(this, tr("Contact Not Removed"), removed.error());
-            return;
-        }
-        if (!address)
-            return;
-        const QString moved = ChatService::addressKey(*address);
-        if (const QString from = ChatService::contactKey(id); m_drafts.contains(from))
-            m_drafts.insert(moved, m_drafts.take(from));
-        openConversation(moved);
-    });
-    box->open();
-}
-
-void ChatWidget::saveAsContact()
-{
-    const ChatService *service = m_controller->service();
-    const auto address = service->destination(m_currentKey);
-    if (m_currentKey.isEmpty() || service->contactForConversation(m_currentKey) || !address)
-        return;
-    Contact proposed;
-    proposed.host = address->address.toString();
-    proposed.port = address->port;
-    // A Tincan peer has told its name; a classic one has none.
-    const QList<StoredMessage> messages = m_controller->messages(m_currentKey);
-    for (auto it = messages.crbegin(); it != messages.crend(); ++it) {
-        if (!it->outgoing && !it->peerName.isEmpty()) {
-            proposed.name = it->peerName;
-            proposed.protocol = ChatProtocol::Tincan;
-            break;
-        }
-    }
-
-    auto *dialog = new ContactDialog(this);
-    dialog->setWindowTitle(tr("Save as Contact"));
-    dialog->setContact(proposed);
-    dialog->setAddressEditable(false);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    const QString key = m_currentKey;
-    connect(dialog, &QDialog::accepted, this, [this, dialog, key] {
-        const Contact entered = dialog->contact();
-        const Expected<QString> savedKey = m_controller->saveAsContact(key, entered.name);
-        if (!savedKey) {
-            QMessageBox::warning(this, tr("Contact Not Saved"), savedKey.error());
-            return;
-        }
-        const QString saved = *savedKey;
-        if (m_drafts.contains(key))
-            m_drafts.insert(saved, m_drafts.take(key));
-        // The service picks the protocol from what it knows; the user's choice wins.
-        if (auto contact = m_controller->service()->contactForConversation(saved);
-            contact && contact->protocol != entered.protocol) {
-            contact->protocol = entered.protocol;
-            m_controller->service()->updateContact(*contact);
-        }
-        openConversation(saved);
-    });
-    dialog->open();
-}
-
 void ChatWidget::showSettings()
 {
-    auto *dialog = new ChatSettingsDialog(this);
-    dialog->setAttribute(Qt::WA_DeleteOnClose);
-    dialog->setDisplayName(m_controller->displayName());
-    const quint16 listening = m_controller->endpoint()->localPort();
-    dialog->setPort(m_controller->requestedPort() != 0 ? m_controller->requestedPort() : listening);
-    dialog->setListeningPort(listening);
-    dialog->setSelfId(m_controller->endpoint()->selfId());
-    connect(dialog, &QDialog::accepted, this, [this, dialog] {
-        if (const Expected<void> applied = m_controller->applySettings(dialog->displayName(), dialog->port()); !applied)
-            QMessageBox::warning(this, tr("Port Not Changed"), applied.error());
-    });
-    dialog->open();
-}
-
-void ChatWidget::showListMenu(const QPoint &position)
-{
-    const QModelIndex index = m_conversationList->indexAt(position);
-    if (index.isValid())
-        m_conversationList->setCurrentIndex(index);
-    auto *menu = new QMenu(this);
-    menu->setAttribute(Qt::WA_DeleteOnClose);
-    if (index.isValid()) {
-        if (m_editContactAction->isEnabled()) {
-            menu->addAction(m_editContactAction);
-            menu->addAction(m_removeContactAction);
-        } else if (m_saveAsContactAction->isEnabled()) {
-            menu->addAction(m_saveAsContactAction);
-        }
-        menu->addSeparator();
-    }
-    menu->addAction(m_addContactAction);
-    menu->popup(m_conversationList->viewport()->mapToGlobal(position));
+    ChatSettingsDialog::openFor(m_controller, this);
 }
 
 void ChatWidget::showMessageMenu(const QPoint &position)

@@ -1,7 +1,7 @@
-// The Chat tab: the conversation list on the left (contacts and strangers,
-// with unread badges), the open conversation on the right (bubbles, delivery
-// states, Retry), the input box under it, and a banner for what went wrong
-// (no history, port taken). It drives a ChatController; it holds no socket.
+// The Chat tab: on the left the conversation list (contacts and strangers,
+// with unread badges) and the people on the LAN (PeerListPane), one page each; the open conversation on the right
+// (bubbles, delivery states, Retry), the input box under it, and a banner for what went wrong (no history, port taken).
+// It drives a ChatController; it holds no socket.
 #pragma once
 
 #include <QHash>
@@ -14,6 +14,7 @@ class QModelIndex;
 class QPushButton;
 class QSplitter;
 class QStackedWidget;
+class QTabWidget;
 class QToolButton;
 
 namespace Tincan {
@@ -23,6 +24,7 @@ class ConversationListModel;
 class ConversationModel;
 class MessageDelegate;
 class MessageEdit;
+class PeerListPane;
 struct StoredMessage;
 
 class ChatWidget final : public QWidget
@@ -38,6 +40,9 @@ public:
     ConversationListModel *conversationListModel() const { return m_listModel; }
     ConversationModel *conversationModel() const { return m_conversationModel; }
     QListView *conversationList() const { return m_conversationList; }
+    // The "People" page: contacts and LAN peers, live.
+    PeerListPane *peerListPane() const { return m_peerPane; }
+    QTabWidget *listTabs() const { return m_listTabs; }
     QListView *messageView() const { return m_messageView; }
     MessageEdit *input() const { return m_input; }
     QPushButton *sendButton() const { return m_sendButton; }
@@ -52,6 +57,8 @@ public:
     QString currentTitle() const;
     // Makes `key` the open conversation; false when the list does not hold it.
     bool openConversation(const QString &key);
+    // Lists (if need be) and opens `key`, on the Chats page, ready to write.
+    void startConversation(const QString &key);
     qint64 totalUnread() const;
     // The conversation is in front of the user: the tab shown in the active window.
     bool isInFront() const;
@@ -112,6 +119,8 @@ private:
     QLabel *m_bannerText = nullptr;
     QSplitter *m_splitter = nullptr;
     QListView *m_conversationList = nullptr;
+    QTabWidget *m_listTabs = nullptr;
+    PeerListPane *m_peerPane = nullptr;
     QStackedWidget *m_conversationStack = nullptr;
     QLabel *m_placeholder = nullptr;
     QWidget *m_conversationPage = nullptr;

@@ -1,6 +1,7 @@
 #include "ui/server/serverwindow.h"
 
 #include "chat/chatcontroller.h"
+#include "ui/server/chatpeerslabel.h"
 #include "ui/server/consolepassworddialog.h"
 #include "ui/server/consolesettingsdialog.h"
 
@@ -211,6 +212,9 @@ QWidget *ServerWindow::createServicesPanel()
             } else {
                 grid->addWidget(row.insecure, gridRow, 3);
             }
+        } else if (kind == ServiceKind::Chat) {
+            m_chatPeers = new ChatPeersLabel;
+            grid->addWidget(m_chatPeers, gridRow, 3);
         }
 
         row.toggle = new QPushButton(tr("Start"));
@@ -351,6 +355,7 @@ QWidget *ServerWindow::createLogPanel()
 void ServerWindow::setChatController(ChatController *chat)
 {
     m_hub->attachChat(chat);
+    m_chatPeers->setController(chat);
     if (chat) {
         // The chat keeps its own address and port (with its other settings).
         const QHostAddress address = chat->bindAddress();

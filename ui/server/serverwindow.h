@@ -26,6 +26,8 @@ class QTableView;
 
 namespace Tincan {
 
+class ChatPeersLabel;
+
 class ChatController;
 
 class ServerWindow final : public QMainWindow
@@ -117,6 +119,7 @@ private:
     QSplitter *m_clientSplitter = nullptr;
     QSortFilterProxyModel *m_clientsProxy = nullptr;
     QPushButton *m_passwordButton = nullptr;
+    ChatPeersLabel *m_chatPeers = nullptr;
     QLabel *m_fingerprint = nullptr;
     PasswordHash m_consolePassword;
     QTableView *m_clientsView = nullptr;
