@@ -172,14 +172,17 @@ QString ChatController::conversationForPeer(const Lan::LanPeer &peer)
         if (ChatService::parseHost(contact.host) == peer.address && contact.port == peer.chatPort)
             return ChatService::contactKey(contact.id);
     }
+    // An IP Messenger's messages are filed under its own conversation: the first one goes there.
+    if (peer.protocol == Lan::PeerProtocol::IpMessenger)
+        return ChatService::ipmsgKey(address);
     if (!tincan || peer.installId.isNull())
         return ChatService::addressKey(address);
     // A Tincan peer's install id is its chat id: its answers come to this conversation, so
     // that is where the first message goes too. The announcement is as good a word of where it
-    // is as a chat datagram, and the endpoint's signal is how the service learns it.
+    // is as a chat datagram.
     const QString key = ChatService::peerKey(peer.installId);
     if (!m_service->destination(key))
-        Q_EMIT m_endpoint->peerSeen(peer.installId, peer.name, address);
+        m_service->notePeer(peer.installId, peer.name, address);
     return key;
 }
 

@@ -335,6 +335,11 @@ bool ChatService::retry(const QUuid &messageId)
     return true;
 }
 
+void ChatService::notePeer(const QUuid &peerId, const QString &name, const ChatPeerAddress &address)
+{
+    m_peers.insert(peerId, {name, address});
+}
+
 void ChatService::peerSeen(const ChatPeerAddress &address, bool speaksTincan)
 {
     m_endpoint->peerHeard(address, speaksTincan);

@@ -69,6 +69,9 @@ public:
     // (presence, IP Messenger): messages queued for it are sent at once, and
     // with speaksTincan a contact under Auto gets reliable delivery.
     void peerSeen(const ChatPeerAddress &address, bool speaksTincan);
+    // Where a Tincan peer is, as its announcement says, before it has written: its conversation
+    // (peerKey) then has a destination, and its answers come to the same conversation.
+    void notePeer(const QUuid &peerId, const QString &name, const ChatPeerAddress &address);
 
     // Messages to the active conversation arrive read.
     void setActiveConversation(const QString &key);

@@ -9,6 +9,7 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QTimer>
 
 #include <csignal>
@@ -161,6 +162,14 @@ int runSend(const QStringList &arguments)
         return ChatExit::UsageError;
     }
     std::optional<ChatPeerAddress> to = parsePeer(positional.at(0));
+    // Meant as an address (a colon, or only digits and dots) but not a valid one: said as such,
+    // not looked for as a name.
+    static const QRegularExpression dottedNumber(QStringLiteral("^[0-9.]+$"));
+    if (!to && (positional.at(0).contains(QLatin1Char(':')) || dottedNumber.match(positional.at(0)).hasMatch())) {
+        reportError(CliText::tr("send: \"%1\" is not HOST:PORT (an IP address or localhost, and a port).")
+                        .arg(positional.at(0)));
+        return ChatExit::UsageError;
+    }
     bool discoverOk = false;
     const int discoverSeconds = parser.value(discoverOption).toInt(&discoverOk);
     if (!discoverOk || discoverSeconds < 0 || discoverSeconds > MaxDiscoverSeconds) {

@@ -69,7 +69,7 @@ private Q_SLOTS:
     void awayToggleTellsController();
     void serverWindowListsPeers();
     void consolePortIsAnnounced();
-    void ipMessengerPeerOpensItsAddress();
+    void ipMessengerPeerOpensItsOwnConversation();
     void enterOpensConversation();
 
 private:
@@ -346,7 +346,7 @@ void TestPeerList::consolePortIsAnnounced()
     QTRY_COMPARE(controller->directory()->self().consolePort, quint16(0));
 }
 
-void TestPeerList::ipMessengerPeerOpensItsAddress()
+void TestPeerList::ipMessengerPeerOpensItsOwnConversation()
 {
     Lan::LanPeer peer;
     peer.key = QStringLiteral("ipmsg/198.18.0.7:2425");
@@ -354,8 +354,9 @@ void TestPeerList::ipMessengerPeerOpensItsAddress()
     peer.name = QStringLiteral("王伟");
     peer.address = QHostAddress(QStringLiteral("198.18.0.7"));
     peer.chatPort = 2425;
+    // Where its messages are filed (ChatService), so the first one and the answers are together.
     QCOMPARE(m_window->chatController()->conversationForPeer(peer),
-             ChatService::addressKey({peer.address, peer.chatPort}));
+             ChatService::ipmsgKey({peer.address, peer.chatPort}));
 }
 
 void TestPeerList::enterOpensConversation()

@@ -85,12 +85,14 @@ void ChatWidget::saveAsContact()
     Contact proposed;
     proposed.host = address->address.toString();
     proposed.port = address->port;
-    // A Tincan peer has told its name; a classic one has none.
+    // A Tincan or IP Messenger peer has told its name; a classic one has none. The protocol is the
+    // one this conversation speaks; a classic address stays Automatic, so it may turn out a Tincan.
+    if (const ChatProtocol spoken = service->protocolFor(m_currentKey); spoken != ChatProtocol::Classic)
+        proposed.protocol = spoken;
     const QList<StoredMessage> messages = m_controller->messages(m_currentKey);
     for (auto it = messages.crbegin(); it != messages.crend(); ++it) {
         if (!it->outgoing && !it->peerName.isEmpty()) {
             proposed.name = it->peerName;
-            proposed.protocol = ChatProtocol::Tincan;
             break;
         }
     }
