@@ -115,10 +115,6 @@
         <translation>chat: &quot;%1&quot; 既不是 ip:port，也不是已收到过其消息的人的名称。</translation>
     </message>
     <message>
-        <source>chat: nobody to reply to yet; write &quot;@ip:port text&quot;.</source>
-        <translation>chat: 还没有可回复的人；请输入 &quot;@ip:port text&quot;。</translation>
-    </message>
-    <message>
         <source>chat: a message to %1 was not acknowledged; it is resent when %1 is heard from.</source>
         <translation>chat: 发给 %1 的消息未得到确认；收到 %1 的消息时将重新发送。</translation>
     </message>
@@ -159,10 +155,6 @@
         <translation>chat: 正在 %1:%2 上监听，名称为 %3</translation>
     </message>
     <message>
-        <source>Sends one chat message. Exits 0 once a Tincan peer has acknowledged it (or, with --classic, once it is sent), 1 when it was not delivered, 3 when --wait-reply saw no reply.</source>
-        <translation>发送一条聊天消息。Tincan 对端确认收到后（使用 --classic 时为发出后）退出状态为 0；未送达时为 1；--wait-reply 未等到回复时为 3。</translation>
-    </message>
-    <message>
         <source>Send bare UTF-8 text, as the tutorial&apos;s chat programs do.</source>
         <translation>像教程中的聊天程序那样，只发送纯 UTF-8 文本。</translation>
     </message>
@@ -173,10 +165,6 @@
     <message>
         <source>seconds</source>
         <translation>seconds</translation>
-    </message>
-    <message>
-        <source>Where to send: HOST:PORT.</source>
-        <translation>发送目标：HOST:PORT。</translation>
     </message>
     <message>
         <source>The message.</source>
@@ -751,16 +739,8 @@ Options:
         <translation>监听的秒数（默认 %1）。</translation>
     </message>
     <message>
-        <source>Announce only on these interfaces.</source>
-        <translation>只在这些接口上通告。</translation>
-    </message>
-    <message>
         <source>iface,...</source>
         <translation>接口,...</translation>
-    </message>
-    <message>
-        <source>Send nothing: only listen.</source>
-        <translation>不发送任何内容：只监听。</translation>
     </message>
     <message>
         <source>IP Messenger&apos;s UDP port (default %1, 0: off).</source>
@@ -771,16 +751,88 @@ Options:
         <translation>对端看到的显示名称（默认：$USER）。</translation>
     </message>
     <message>
-        <source>peers: expected --wait 0 to %1 and --ipmsg-port 0 to 65535. Try: tincan-cli peers --wait 2</source>
-        <translation>peers：--wait 应为 0 到 %1，--ipmsg-port 应为 0 到 65535。试试：tincan-cli peers --wait 2</translation>
+        <source>chat: a message to %1 was not confirmed: %2</source>
+        <translation>chat：发给 %1 的消息未被确认：%2</translation>
     </message>
     <message>
-        <source>peers: IP Messenger&apos;s port %1 is in use (%2); listing Tincan peers only.</source>
-        <translation>peers：IP Messenger 的端口 %1 已被占用（%2）；只列出 Tincan 对端。</translation>
+        <source>chat: %1 offered files, which tincan-cli chat does not fetch.</source>
+        <translation>chat：%1 发来了文件，tincan-cli chat 不接收文件。</translation>
     </message>
     <message>
-        <source>peers: no usable interface &quot;%1&quot;; not announcing there.</source>
-        <translation>peers：没有可用的接口“%1”；不在那里通告。</translation>
+        <source>chat: nobody to reply to yet; write &quot;@ip:port text&quot; or &quot;@NAME text&quot;.</source>
+        <translation>chat：还没有可回复的人；请写“@ip:端口 文字”或“@名字 文字”。</translation>
+    </message>
+    <message>
+        <source>IP Messenger is off (--ipmsg-port 0).</source>
+        <translation>IP Messenger 已关闭（--ipmsg-port 0）。</translation>
+    </message>
+    <message>
+        <source>Announce only on these interfaces (default: every up interface; also %1).</source>
+        <translation>只在这些网络接口上通告（默认：所有已启用的接口；也可用 %1）。</translation>
+    </message>
+    <message>
+        <source>Broadcast nothing: only hear others and answer them directly.</source>
+        <translation>不广播任何内容：只收听他人并直接回答。</translation>
+    </message>
+    <message>
+        <source>Also announce to these addresses (broadcasts or hosts of routed networks).</source>
+        <translation>同时向这些地址通告（路由网络的广播地址或主机）。</translation>
+    </message>
+    <message>
+        <source>address,...</source>
+        <translation>地址,...</translation>
+    </message>
+    <message>
+        <source>--ipmsg-port must be 0 to 65535.</source>
+        <translation>--ipmsg-port 必须在 0 到 65535 之间。</translation>
+    </message>
+    <message>
+        <source>--extra: &quot;%1&quot; is not an IP address.</source>
+        <translation>--extra：“%1”不是 IP 地址。</translation>
+    </message>
+    <message>
+        <source>* %1 (%2) is online</source>
+        <translation>* %1（%2）上线了</translation>
+    </message>
+    <message>
+        <source>* %1 (%2) is away</source>
+        <translation>* %1（%2）离开了座位</translation>
+    </message>
+    <message>
+        <source>* %1 (%2) left</source>
+        <translation>* %1（%2）已下线</translation>
+    </message>
+    <message>
+        <source>peers: expected --wait 0 to %1. Try: tincan-cli peers --wait 2</source>
+        <translation>peers：--wait 应为 0 到 %1。试试：tincan-cli peers --wait 2</translation>
+    </message>
+    <message>
+        <source>send: %1 did not confirm the message: %2</source>
+        <translation>send：%1 没有确认这条消息：%2</translation>
+    </message>
+    <message>
+        <source>Sends one chat message to HOST:PORT, or to a peer on the LAN by its NAME (a Tincan or an IP Messenger heard within --discover seconds). Exits 0 once the peer has acknowledged it (or, with --classic, once it is sent), 1 when it was not delivered or no such peer was heard, 3 when --wait-reply saw no reply.</source>
+        <translation>发送一条聊天消息到 HOST:PORT，或按名字发给局域网上的对端（在 --discover 秒内听到的 Tincan 或 IP Messenger）。对端确认后（或使用 --classic 时发出后）以 0 退出；未送达或没有听到这样的对端时以 1 退出；--wait-reply 没有等到回复时以 3 退出。</translation>
+    </message>
+    <message>
+        <source>Seconds to listen for a peer named NAME (default %1).</source>
+        <translation>等待名为 NAME 的对端的秒数（默认 %1）。</translation>
+    </message>
+    <message>
+        <source>Where to send: HOST:PORT, or a peer&apos;s NAME.</source>
+        <translation>发往何处：HOST:PORT，或对端的名字。</translation>
+    </message>
+    <message>
+        <source>send: --discover takes 0 to %1 seconds.</source>
+        <translation>send：--discover 取 0 到 %1 秒。</translation>
+    </message>
+    <message>
+        <source>send: &quot;%1&quot; is not HOST:PORT, and no peer of that name was heard within %2 seconds. Try: tincan-cli peers</source>
+        <translation>send：“%1”不是 HOST:PORT，%2 秒内也没有听到叫这个名字的对端。试试：tincan-cli peers</translation>
+    </message>
+    <message>
+        <source>send: %1 is an IP Messenger: --classic and --wait-reply do not apply.</source>
+        <translation>send：%1 是 IP Messenger：--classic 和 --wait-reply 不适用。</translation>
     </message>
 </context>
 <context>
@@ -1402,6 +1454,10 @@ Options:
         <source>%1 is this chat&apos;s own address: a message sent there would come back to you.</source>
         <translation>%1 是本聊天自己的地址：发到那里的消息会回到你自己这里。</translation>
     </message>
+    <message>
+        <source>IP Messenger messages are not sent through the chat endpoint.</source>
+        <translation>IP Messenger 消息不经由聊天端点发送。</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ChatHistory</name>
@@ -1473,6 +1529,33 @@ Options:
         <source>The chat history is not open; nothing can be saved.</source>
         <translation>聊天记录未打开；无法保存任何内容。</translation>
     </message>
+    <message>
+        <source>The chat history %1 could not be brought up to date; nothing has been changed.</source>
+        <translation>聊天记录 %1 无法升级到新格式；没有做任何更改。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::ChatPeersLabel</name>
+    <message>
+        <source>Finding peers is off.</source>
+        <translation>查找对端已关闭。</translation>
+    </message>
+    <message>
+        <source>%1 (away)</source>
+        <translation>%1（离开）</translation>
+    </message>
+    <message>
+        <source>No peers heard</source>
+        <translation>没有听到对端</translation>
+    </message>
+    <message>
+        <source>%1, …</source>
+        <translation>%1, …</translation>
+    </message>
+    <message>
+        <source>Peers heard (%1): %2</source>
+        <translation>听到的对端（%1）：%2</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::ChatService</name>
@@ -1526,6 +1609,70 @@ Options:
     <message>
         <source>Listening on port %1 now. The chat moves to a new port as soon as you press OK.</source>
         <translation>当前正在端口 %1 上监听。按下“确定”后，聊天将立即改用新端口。</translation>
+    </message>
+    <message>
+        <source>People on the LAN</source>
+        <translation>局域网上的人</translation>
+    </message>
+    <message>
+        <source>&amp;Find peers on the LAN (Tincan and IP Messenger)</source>
+        <translation>在局域网上查找对端（Tincan 和 IP Messenger）(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Announce this computer, so that others find it</source>
+        <translation>通告本机，让别人能找到(&amp;A)</translation>
+    </message>
+    <message>
+        <source>every interface</source>
+        <translation>所有接口</translation>
+    </message>
+    <message>
+        <source>Interfaces here: %1</source>
+        <translation>本机接口：%1</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Announce &amp;only on:</source>
+        <translation>只在这些接口通告(&amp;O)：</translation>
+    </message>
+    <message>
+        <source>Names, with commas; empty: every interface.</source>
+        <translation>接口名，用逗号分隔；留空：所有接口。</translation>
+    </message>
+    <message>
+        <source>E&amp;xtra addresses:</source>
+        <translation>额外地址(&amp;X)：</translation>
+    </message>
+    <message>
+        <source>Routed networks&apos; broadcast or host addresses.</source>
+        <translation>路由网络的广播地址或主机地址。</translation>
+    </message>
+    <message>
+        <source>&amp;IP Messenger port:</source>
+        <translation>IP Messenger 端口(&amp;I)：</translation>
+    </message>
+    <message>
+        <source>&amp;Group:</source>
+        <translation>分组(&amp;G)：</translation>
+    </message>
+    <message>
+        <source>The group IP Messenger lists you under.</source>
+        <translation>IP Messenger 把你列在哪个分组下。</translation>
+    </message>
+    <message>
+        <source>“%1” under Extra addresses is not an IP address.</source>
+        <translation>额外地址中的“%1”不是 IP 地址。</translation>
+    </message>
+    <message>
+        <source>This computer has no network interface called “%1”.</source>
+        <translation>本机没有名为“%1”的网络接口。</translation>
+    </message>
+    <message>
+        <source>Port Not Changed</source>
+        <translation>端口未更改</translation>
     </message>
 </context>
 <context>
@@ -1651,10 +1798,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>未删除联系人</translation>
     </message>
     <message>
-        <source>Port Not Changed</source>
-        <translation>未更改端口</translation>
-    </message>
-    <message>
         <source>&amp;Copy Text</source>
         <translation>复制文本(&amp;C)</translation>
     </message>
@@ -1669,6 +1812,14 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>S&amp;end</source>
         <translation>发送(&amp;E)</translation>
+    </message>
+    <message>
+        <source>Cha&amp;ts</source>
+        <translation>会话(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;People</source>
+        <translation>联系人(&amp;P)</translation>
     </message>
 </context>
 <context>
@@ -2407,10 +2558,6 @@ Enter sends a message; Shift+Enter starts a new line.</source>
         <translation>经典</translation>
     </message>
     <message>
-        <source>Plain text, as the classic chat programs expect, until the peer answers as a Tincan; from then on Tincan&apos;s delivery.</source>
-        <translation>先按经典聊天程序的要求发送纯文本，直到对端以 Tincan 身份应答；此后使用 Tincan 的可靠送达方式。</translation>
-    </message>
-    <message>
         <source>For another Tincan: each message is resent until the peer confirms it, and shows when it was delivered.</source>
         <translation>用于另一个 Tincan：每条消息都会重发，直到对端确认，并显示送达时间。</translation>
     </message>
@@ -2429,6 +2576,18 @@ Enter sends a message; Shift+Enter starts a new line.</source>
     <message>
         <source>“%1” is not an IP address; enter one such as 192.168.1.20, or localhost.</source>
         <translation>“%1”不是 IP 地址；请输入类似 192.168.1.20 的地址，或 localhost。</translation>
+    </message>
+    <message>
+        <source>IP Messenger</source>
+        <translation>IP Messenger</translation>
+    </message>
+    <message>
+        <source>Plain text, as the classic chat programs expect, until the peer answers as a Tincan or as an IP Messenger; from then on that protocol&apos;s delivery.</source>
+        <translation>先发纯文本（经典聊天程序所期望的格式），直到对端以 Tincan 或 IP Messenger 身份应答；此后使用该协议的投递方式。</translation>
+    </message>
+    <message>
+        <source>For IP Messenger, FeiQ and iptux (UDP port 2425): each message is resent until the peer confirms it; needs IP Messenger on in the LAN settings.</source>
+        <translation>用于 IP Messenger、飞秋和 iptux（UDP 端口 2425）：每条消息都会重发，直到对端确认；需要在局域网设置中打开 IP Messenger。</translation>
     </message>
 </context>
 <context>
@@ -2592,6 +2751,45 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     </message>
 </context>
 <context>
+    <name>Tincan::FindPeersDialog</name>
+    <message>
+        <source>Find Peers</source>
+        <translation>查找对端</translation>
+    </message>
+    <message>
+        <source>Asks every address from the first to the last (at most %L1) whether Tincan or IP Messenger runs there, a few at a time. For networks that announcements do not reach, behind a router.</source>
+        <translation>逐个询问从起始到结束的每个地址（最多 %L1 个）上是否运行着 Tincan 或 IP Messenger，每次几个。用于通告到达不了的、路由器后面的网络。</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>查找(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;From:</source>
+        <translation>从(&amp;F)：</translation>
+    </message>
+    <message>
+        <source>&amp;To:</source>
+        <translation>到(&amp;T)：</translation>
+    </message>
+    <message>
+        <source>Finding peers is turned off in the chat&apos;s settings.</source>
+        <translation>聊天设置中已关闭查找对端。</translation>
+    </message>
+    <message>
+        <source>Enter two IPv4 addresses, such as 192.168.2.1 and 192.168.2.254.</source>
+        <translation>请输入两个 IPv4 地址，例如 192.168.2.1 和 192.168.2.254。</translation>
+    </message>
+    <message>
+        <source>Addresses asked: %L1. Whoever answers appears in the list.</source>
+        <translation>已询问的地址：%L1。应答者会出现在列表中。</translation>
+    </message>
+    <message>
+        <source>Addresses to ask: %L1…</source>
+        <translation>要询问的地址：%L1…</translation>
+    </message>
+</context>
+<context>
     <name>Tincan::FramedCommandRunner</name>
     <message>
         <source>An exec message needs an &quot;id&quot;: an integer or a string of 1 to %1 characters.</source>
@@ -2650,6 +2848,18 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
         <source>Open the server window at start.</source>
         <translation>启动时打开服务器窗口。</translation>
     </message>
+    <message>
+        <source>Broadcast nothing on the LAN this run: peers are only heard and answered directly.</source>
+        <translation>本次运行不在局域网上广播：只收听对端并直接回答。</translation>
+    </message>
+    <message>
+        <source>Announce only on these network interfaces this run.</source>
+        <translation>本次运行只在这些网络接口上通告。</translation>
+    </message>
+    <message>
+        <source>iface,...</source>
+        <translation>接口,...</translation>
+    </message>
 </context>
 <context>
     <name>Tincan::IpMsg::Endpoint</name>
@@ -2680,6 +2890,159 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     <message>
         <source>The datagram is %1 bytes long; an IP Messenger packet has at most %2.</source>
         <translation>数据报长 %1 字节；IP Messenger 数据包最多 %2 字节。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::IpMsgRoute</name>
+    <message>
+        <source>IP Messenger is off, or another program holds its port, so %1 cannot be reached. The message is kept and sent once IP Messenger runs and the peer is heard.</source>
+        <translation>IP Messenger 已关闭，或者它的端口被其他程序占用，所以无法联系 %1。消息会保留，等 IP Messenger 运行并听到对端后再发送。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::Lan::PeerDirectory</name>
+    <message>
+        <source>There is no usable network interface &quot;%1&quot;, so nothing is announced there.</source>
+        <translation>没有可用的网络接口“%1”，所以不会在那里通告。</translation>
+    </message>
+    <message>
+        <source>Tincan peers cannot be found: %1. Another program may hold UDP port %2.</source>
+        <translation>无法查找 Tincan 对端：%1。可能有其他程序占用了 UDP 端口 %2。</translation>
+    </message>
+    <message>
+        <source>IP Messenger&apos;s UDP port %1 is in use (%2), probably by another messenger on this computer, so IP Messenger, FeiQ and iptux users are not listed.</source>
+        <translation>IP Messenger 的 UDP 端口 %1 已被占用（%2），可能是本机上的另一个即时通讯程序，所以不会列出 IP Messenger、飞秋和 iptux 用户。</translation>
+    </message>
+    <message>
+        <source>A range to search must be given as two IPv4 addresses.</source>
+        <translation>要搜索的范围必须用两个 IPv4 地址给出。</translation>
+    </message>
+    <message>
+        <source>The range ends before it starts.</source>
+        <translation>范围的结束地址在起始地址之前。</translation>
+    </message>
+    <message>
+        <source>A search covers at most %1 addresses at a time.</source>
+        <translation>一次搜索最多覆盖 %1 个地址。</translation>
+    </message>
+    <message>
+        <source>Neither Tincan&apos;s presence nor IP Messenger is running, so no one can be asked.</source>
+        <translation>Tincan 的在线通告和 IP Messenger 都没有运行，所以无法询问任何人。</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::LanDiagnosticsDialog</name>
+    <message>
+        <source>LAN Diagnostics</source>
+        <translation>局域网诊断</translation>
+    </message>
+    <message>
+        <source>Finding peers is turned off (Chat ▸ Settings…): nothing is announced or heard, and only saved contacts are listed.</source>
+        <translation>查找对端已关闭（聊天 ▸ 设置…）：既不通告也不收听，只列出已保存的联系人。</translation>
+    </message>
+    <message>
+        <source>Interfaces</source>
+        <translation>接口</translation>
+    </message>
+    <message>
+        <source>Announcing is off: this host is not announced anywhere, but it still hears announcements and answers them.</source>
+        <translation>通告已关闭：本机不在任何地方通告，但仍收听通告并作答。</translation>
+    </message>
+    <message>
+        <source>No interface is announced on.</source>
+        <translation>没有在任何接口上通告。</translation>
+    </message>
+    <message>
+        <source>Interface</source>
+        <translation>接口</translation>
+    </message>
+    <message>
+        <source>Addresses</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <source>Broadcast</source>
+        <translation>广播</translation>
+    </message>
+    <message>
+        <source>Announcements sent</source>
+        <translation>已发送通告</translation>
+    </message>
+    <message>
+        <source>Announcements heard</source>
+        <translation>已收到通告</translation>
+    </message>
+    <message>
+        <source>IP Messenger peers</source>
+        <translation>IP Messenger 对端</translation>
+    </message>
+    <message>
+        <source>Counters</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <source>Tincan presence</source>
+        <translation>Tincan 在线通告</translation>
+    </message>
+    <message>
+        <source>UDP port %1</source>
+        <translation>UDP 端口 %1</translation>
+    </message>
+    <message>
+        <source>Sends that failed</source>
+        <translation>发送失败</translation>
+    </message>
+    <message>
+        <source>Datagrams refused</source>
+        <translation>拒收的数据报</translation>
+    </message>
+    <message>
+        <source>Answers sent</source>
+        <translation>已发送应答</translation>
+    </message>
+    <message>
+        <source>Answers held back</source>
+        <translation>暂缓的应答</translation>
+    </message>
+    <message>
+        <source>not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <source>IP Messenger</source>
+        <translation>IP Messenger</translation>
+    </message>
+    <message>
+        <source>Peers heard</source>
+        <translation>听到的对端</translation>
+    </message>
+    <message>
+        <source>%1 (%2 here now)</source>
+        <translation>%1（现在 %2 个在线）</translation>
+    </message>
+    <message>
+        <source>Problems</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>None.</source>
+        <translation>无。</translation>
+    </message>
+    <message>
+        <source>Last errors, newest last:</source>
+        <translation>最近的错误（最新的在最后）：</translation>
+    </message>
+    <message>
+        <source>If someone does not appear</source>
+        <translation>如果有人没有出现</translation>
+    </message>
+    <message>
+        <source>A firewall on either machine must let these UDP ports through, in and out: %1 (Tincan presence), %2 (IP Messenger) and %3 (the chat&apos;s messages).</source>
+        <translation>双方机器上的防火墙都必须放行这些 UDP 端口（进出两个方向）：%1（Tincan 在线通告）、%2（IP Messenger）和 %3（聊天消息）。</translation>
+    </message>
+    <message>
+        <source>Announcements do not cross routers. For a peer on another network, add its network&apos;s broadcast address or its own address under Extra addresses in the chat&apos;s settings, or search its range with Find Peers….</source>
+        <translation>通告不会穿过路由器。对于另一个网络上的对端，请在聊天设置的“额外地址”中加入它所在网络的广播地址或它自己的地址，或者用“查找对端…”搜索它的地址范围。</translation>
     </message>
 </context>
 <context>
@@ -2892,6 +3255,123 @@ Compare it with the one the server&apos;s window or `tincan-cli serve` shows. Tr
     <message>
         <source>Retry</source>
         <translation>重试</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::PeerListDelegate</name>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::PeerListModel</name>
+    <message>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
+    </message>
+    <message>
+        <source>Contacts</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <source>%1
+%2
+%3, %4</source>
+        <translation>%1
+%2
+%3，%4</translation>
+    </message>
+    <message>
+        <source>Tincan</source>
+        <translation>Tincan</translation>
+    </message>
+    <message>
+        <source>IP Messenger</source>
+        <translation>IP Messenger</translation>
+    </message>
+    <message>
+        <source>classic</source>
+        <translation>经典</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <source>away</source>
+        <translation>离开</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <source>not heard</source>
+        <translation>未听到</translation>
+    </message>
+</context>
+<context>
+    <name>Tincan::PeerListPane</name>
+    <message>
+        <source>&amp;Refresh</source>
+        <translation>刷新(&amp;R)</translation>
+    </message>
+    <message>
+        <source>Ask everyone on the LAN again who is there</source>
+        <translation>重新询问局域网上有谁在</translation>
+    </message>
+    <message>
+        <source>&amp;Find Peers…</source>
+        <translation>查找对端(&amp;F)…</translation>
+    </message>
+    <message>
+        <source>Find…</source>
+        <translation>查找…</translation>
+    </message>
+    <message>
+        <source>Ask a range of addresses, for networks that announcements do not reach</source>
+        <translation>询问一段地址范围，用于通告到达不了的网络</translation>
+    </message>
+    <message>
+        <source>LAN &amp;Diagnostics…</source>
+        <translation>局域网诊断(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Diagnostics…</source>
+        <translation>诊断…</translation>
+    </message>
+    <message>
+        <source>What is announced and heard on each interface, and why someone may be missing</source>
+        <translation>每个接口上通告和收听到的内容，以及为什么可能缺了某人</translation>
+    </message>
+    <message>
+        <source>&amp;Away</source>
+        <translation>离开(&amp;A)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Tell everyone you are away. Tincan says so by itself after %n minutes without use, and no longer once you are back.</source>
+        <translation>
+            <numerusform>告诉大家你离开了。%n 分钟没有操作后 Tincan 会自动这样说，你回来后就不再这样说。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Finding peers is off (Settings…).</source>
+        <translation>查找对端已关闭（设置…）。</translation>
+    </message>
+    <message>
+        <source>No one heard on the LAN yet.</source>
+        <translation>局域网上还没有听到任何人。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n here now</source>
+        <translation>
+            <numerusform>现在 %n 个在线</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>%1 · you are away</source>
+        <translation>%1 · 你处于离开状态</translation>
     </message>
 </context>
 <context>
