@@ -81,8 +81,15 @@ int sendAndWait(ChatEndpoint &endpoint, const ChatPeerAddress &to, const QString
 }
 
 // Sends `text` by IP Messenger and runs until the peer confirms it (RECVMSG) or gives up.
-int sendIpMsgAndWait(IpMsg::Endpoint &ipmsg, const IpMsg::PeerAddress &to, const QString &text)
+// `tincanOptions`: --classic or --wait-reply was given, which mean nothing to an IP Messenger.
+int sendIpMsgAndWait(IpMsg::Endpoint &ipmsg, const Lan::LanPeer &peer, const QString &text, bool tincanOptions)
 {
+    if (tincanOptions) {
+        reportError(
+            CliText::tr("send: %1 is an IP Messenger: --classic and --wait-reply do not apply.").arg(peer.name));
+        return ChatExit::UsageError;
+    }
+    const IpMsg::PeerAddress to{peer.address, peer.chatPort};
     QObject::connect(&ipmsg, &IpMsg::Endpoint::messageDelivered, &ipmsg,
                      [](const IpMsg::PeerAddress &, quint32) { QCoreApplication::exit(0); });
     QObject::connect(&ipmsg, &IpMsg::Endpoint::messageFailed, &ipmsg,
@@ -101,7 +108,7 @@ int sendIpMsgAndWait(IpMsg::Endpoint &ipmsg, const IpMsg::PeerAddress &to, const
     return QCoreApplication::exec();
 }
 
-// Listens until a peer called `name` that can chat is heard, or `seconds` pass.
+// Listens until a peer called `name` that can chat is heard, or `seconds` pass (then says so).
 std::optional<Lan::LanPeer> discover(Lan::PeerDirectory &directory, const QString &name, int seconds)
 {
     const auto found = [&]() -> std::optional<Lan::LanPeer> {
@@ -119,7 +126,13 @@ std::optional<Lan::LanPeer> discover(Lan::PeerDirectory &directory, const QStrin
     });
     deadline.start(std::chrono::seconds(seconds));
     QCoreApplication::exec();
-    return found();
+    const auto peer = found();
+    if (!peer)
+        reportError(CliText::tr("send: \"%1\" is not HOST:PORT, and no peer of that name was heard within %2 "
+                                "seconds. Try: tincan-cli peers")
+                        .arg(name)
+                        .arg(seconds));
+    return peer;
 }
 
 } // namespace
@@ -200,21 +213,11 @@ int runSend(const QStringList &arguments)
         directory->start();
         reportLanProblems(QStringLiteral("send"), *directory);
         const auto peer = discover(*directory, positional.at(0), discoverSeconds);
-        if (!peer) {
-            reportError(CliText::tr("send: \"%1\" is not HOST:PORT, and no peer of that name was heard within %2 "
-                                    "seconds. Try: tincan-cli peers")
-                            .arg(positional.at(0))
-                            .arg(discoverSeconds));
+        if (!peer)
             return ChatExit::NotDelivered;
-        }
-        if (peer->protocol == Lan::PeerProtocol::IpMessenger) {
-            if (parser.isSet(waitOption) || parser.isSet(classicOption)) {
-                reportError(CliText::tr("send: %1 is an IP Messenger: --classic and --wait-reply do not apply.")
-                                .arg(peer->name));
-                return ChatExit::UsageError;
-            }
-            return sendIpMsgAndWait(*directory->ipmsg(), {peer->address, peer->chatPort}, positional.at(1));
-        }
+        if (peer->protocol == Lan::PeerProtocol::IpMessenger)
+            return sendIpMsgAndWait(*directory->ipmsg(), *peer, positional.at(1),
+                                    parser.isSet(waitOption) || parser.isSet(classicOption));
         to = ChatPeerAddress{peer->address, peer->chatPort};
     }
     ChatEndpoint endpoint(self.installId, self.name);

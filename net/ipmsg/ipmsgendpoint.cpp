@@ -436,7 +436,8 @@ Peer &Endpoint::rememberPeer(const PeerAddress &from, const Packet &packet)
     peer.nickname = info.nickname.isEmpty() ? info.user : info.nickname;
     peer.group = info.group;
     peer.version = packet.version;
-    peer.away = packet.hasOption(Option::AbsenceOpt);
+    // iptux sets ABSENCEOPT on every entry and answer (it has no away state): it means nothing there.
+    peer.away = packet.hasOption(Option::AbsenceOpt) && !packet.version.startsWith(IptuxVersionPrefix);
     peer.readsUtf8 = info.readsUtf8;
     peer.unflagged = info.unflagged;
     m_peerHeard.insert(from, ++m_heardCounter);

@@ -26,6 +26,9 @@ inline constexpr int ProtocolVersion = 1;
 // "1_iptux …"), and other Tincans know not to list it twice, since they hear it by presence too.
 inline constexpr char TincanVersionField[] = "1_tincan";
 
+// How iptux's version field begins ("1_iptux 0.8.3", older "1_iptux_0#5#2").
+inline constexpr char IptuxVersionPrefix[] = "1_iptux";
+
 // IP Messenger's own receive buffer: nothing larger can have been meant for one (iptux reads at
 // most 8 KiB, older IP Messengers 16 KiB).
 inline constexpr qsizetype MaxDatagramSize = 32768;

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void answersAnEntryAndListsThePeer_data();
     void answersAnEntryAndListsThePeer();
     void followsAbsenceAndExit();
+    void iptuxIsNotAwayForItsAlwaysSetAbsenceFlag();
     void receivesAMessageOnceAndAnswersEveryRetry_data();
     void receivesAMessageOnceAndAnswersEveryRetry();
     void doesNotAnswerABroadcastMessage();
@@ -151,6 +152,20 @@ void TestIpMsgEndpoint::answersAnEntryAndListsThePeer()
     QTRY_COMPARE(enteredAgain.size(), 1);
     QVERIFY(fake.collect(200).isEmpty());
     QCOMPARE(m_endpoint->peers().size(), 1);
+}
+
+void TestIpMsgEndpoint::iptuxIsNotAwayForItsAlwaysSetAbsenceFlag()
+{
+    // iptux's entry and answer always carry ABSENCEOPT (command 257 and 259), away or not.
+    FakeMessenger iptux(m_endpoint->localPort(), "1_iptux 0.8.3");
+    FakeMessenger messenger(m_endpoint->localPort());
+    QSignalSpy entered(m_endpoint, &Endpoint::peerEntered);
+    iptux.send(iptux.packet(FakeMessenger::BrEntry | FakeMessenger::AbsenceOpt,
+                            QByteArrayLiteral("tux\0\0icon-tux.png\0utf-8")));
+    messenger.send(messenger.packet(FakeMessenger::BrEntry | FakeMessenger::AbsenceOpt, "Fake[away]"));
+    QTRY_COMPARE(entered.size(), 2);
+    QVERIFY(!m_endpoint->peer(iptux.address())->away);
+    QVERIFY(m_endpoint->peer(messenger.address())->away); // IP Messenger sets it only when away
 }
 
 void TestIpMsgEndpoint::followsAbsenceAndExit()
